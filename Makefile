@@ -1,0 +1,28 @@
+# Set-up and everyday commands. Each target creates .venv on first use.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+OUT    ?= results/baseline
+
+.PHONY: run test clean
+
+# A Python >= 3.12: the first of python3.13, python3.12, python3 that qualifies, else pyenv's newest 3.12+.
+PYTHON_312 := $(shell for p in python3.13 python3.12 python3; do \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; exit 0; }; done; \
+	  ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V | tail -n 1)
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON_312)" || { echo "error: no Python >= 3.12 found (install one, e.g. 'pyenv install 3.12')" >&2; exit 2; }
+	test -x $(PY) || $(PYTHON_312) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## Run the baseline scenario: results and plots in $(OUT), headline KPIs printed
+	$(VENV)/bin/cxsim run scenarios/baseline.yaml --out $(OUT)
+
+test: $(STAMP)  ## Run the test suite
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) results .pytest_cache .hypothesis
