@@ -1,0 +1,5 @@
+"""``python -m cxsim`` runs the command line."""
+
+from cxsim.cli import app
+
+app()

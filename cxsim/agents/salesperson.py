@@ -1,0 +1,49 @@
+"""Salespeople: elicit the need, optionally verify it, and close the sale."""
+
+from __future__ import annotations
+
+from cxsim.agents.staff import StaffAgent
+from cxsim.mechanisms import requirements
+from cxsim.mechanisms.acquisition import close_probability
+from cxsim.records import Order
+
+__all__ = ["Salesperson"]
+
+
+class Salesperson(StaffAgent):
+    """Hears what customers say, through their own listening skill and anchoring."""
+
+    def __init__(self, model, listening_skill: float) -> None:
+        super().__init__(model)
+        self.listening_skill = listening_skill
+
+    def duration(self, order: Order) -> float:
+        """Elicitation time, plus paraphrase-and-confirm when the policy asks for it."""
+        sales = self.model.params.sales
+        mean_days = sales.elicitation_hours / 24.0
+        if self.model.policy.verification:
+            mean_days += sales.verification_minutes / 1440.0
+        return self.model.streams.handling.exponential(mean_days)
+
+    def complete(self, order: Order) -> None:
+        """Translate the need into what was heard; close new customers; pass the order on."""
+        model, sales = self.model, self.model.params.sales
+        rng = model.streams.requirements
+        customer = order.customer
+        expressed = requirements.express(customer.need, customer.clarity,
+                                         model.params.customers.expression_noise, rng)
+        heard = requirements.interpret(expressed, self.listening_skill,
+                                       sales.interpretation_noise, sales.anchoring, rng)
+        order.verified = model.policy.verification
+        checked = (requirements.verify(heard, customer.need, sales.verification_catch_rate)
+                   if order.verified else heard)
+        order.trace.extend((expressed, heard, checked))
+        order.salesperson_id = self.unique_id
+        if order.is_new_customer:
+            p_close = close_probability(sales.close_rate, model.policy.overpromise,
+                                        sales.overpromise_close_gain)
+            if model.streams.decisions.random() >= p_close:
+                customer.walk_away()
+                return
+            customer.join()
+        model.delivery.submit(order)

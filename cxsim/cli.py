@@ -1,0 +1,93 @@
+"""The ``cxsim`` command line: run a scenario and write its results.
+
+Bad input (a missing file, an unknown key, a wrong type, an out-of-range value) prints one line
+naming the file, the key path and what was expected, exits with code 2 and writes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from cxsim.kpis import HEADLINE, summarise
+from cxsim.model import ServiceOrganisation
+from cxsim.report.outputs import write_results
+from cxsim.scenario import Scenario, ScenarioError, load_scenario
+
+__all__ = ["app"]
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Agent-based simulation of service-delivery organisations.")
+console = Console()
+PROGRESS_MIN_DAYS = 180  # shorter runs finish before a bar would be readable
+
+
+@app.callback()
+def main() -> None:
+    """Simulate how requirements, complaints, recovery and loyalty drive retention and profit."""
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def _simulate(params: Scenario, quiet: bool) -> ServiceOrganisation:
+    model = ServiceOrganisation(params)
+    days = params.horizon.days
+    if quiet or days < PROGRESS_MIN_DAYS:
+        model.run(days)
+        return model
+    columns = (TextColumn("simulating {task.description}"), BarColumn(),
+               TextColumn("day {task.completed:.0f}/{task.total:.0f}"), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(params.name, total=days)
+        model.run(days, on_week=lambda t: progress.update(task, completed=t))
+    return model
+
+
+def _headline_table(summary: dict) -> Table:
+    table = Table(title=f"{summary['scenario']} (seed {summary['seed']}, "
+                        f"{summary['days']:.0f} days)")
+    table.add_column("KPI")
+    table.add_column("value", justify="right")
+    for key, label, fmt in HEADLINE:
+        table.add_row(label, fmt.format(summary[key]))
+    cc = summary["contact_centre"]
+    table.add_row("Average speed of answer", f"{cc['asa_minutes']:.2f} min")
+    table.add_row("Abandoned contacts", f"{cc['abandonment_rate']:.1%}")
+    return table
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    seed: Annotated[int | None, typer.Option(help="Override the scenario's seed.")] = None,
+    days: Annotated[float | None, typer.Option(help="Override horizon.days.")] = None,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="Override one parameter: key.path=value (repeatable).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Output folder (default: results/<scenario name>).")] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar and no table.")] = False,
+) -> None:
+    """Run one scenario; write summary.json, timeseries.csv, records and plots."""
+    try:
+        params = load_scenario(scenario, set_ or (), seed=seed, horizon__days=days)
+    except ScenarioError as exc:
+        raise _fail(str(exc)) from None
+    model = _simulate(params, quiet)
+    summary = summarise(model)
+    folder = out or Path("results") / params.name
+    write_results(model, summary, folder)
+    if not quiet:
+        console.print(_headline_table(summary))
+        console.print(f"results written to {folder}/")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,111 @@
+"""Headline KPIs computed from what the agents did: records, counters and the ledger.
+
+Nothing here models behaviour; every figure is counted from events. A ratio with an empty
+denominator is reported as 0.0 (never NaN), and the documentation says so per KPI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from cxsim import __version__
+from cxsim.agents.customer import ACTIVE
+from cxsim.mechanisms.requirements import STAGES
+from cxsim.model import ServiceOrganisation
+
+__all__ = ["summarise", "HEADLINE", "CSAT_SATISFIED", "NPS_PROMOTER", "NPS_DETRACTOR"]
+
+CSAT_SATISFIED = 0.7  # experience counted as "satisfied" (top-two-box of a 5-point survey)
+NPS_PROMOTER = 0.85  # satisfaction that answers 9-10 on "how likely to recommend" (0-10 x 10)
+NPS_DETRACTOR = 0.65  # satisfaction that answers 0-6
+
+HEADLINE = (
+    ("retention_rate", "Annual retention", "{:.1%}"),
+    ("customers_active_end", "Active customers at end", "{:,.0f}"),
+    ("profit", "Profit", "{:,.0f}"),
+    ("npv", "Net present value", "{:,.0f}"),
+    ("csat", "CSAT (satisfied cases)", "{:.1%}"),
+    ("nps", "NPS", "{:+.0f}"),
+    ("ces", "Customer effort (1-7)", "{:.2f}"),
+    ("fcr", "First-contact resolution", "{:.1%}"),
+    ("escalation_rate", "Escalation rate", "{:.1%}"),
+    ("complaint_rate", "Complaint rate", "{:.1%}"),
+    ("silent_churn_share", "Silent churn share", "{:.1%}"),
+    ("translation_loss", "Translation loss (fit)", "{:.3f}"),
+)
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return float(numerator) / denominator if denominator else 0.0
+
+
+def _mean(values: list[float] | np.ndarray) -> float:
+    return float(np.mean(values)) if len(values) else 0.0
+
+
+def _retention(model: ServiceOrganisation) -> float:
+    """Share of day-0 customers still active, annualised: ``share ** (365 / days)``."""
+    initial = [a for a in model.agents if getattr(a, "initial", False)]
+    if not initial or model.time <= 0:
+        return 0.0
+    share = sum(c.status == ACTIVE for c in initial) / len(initial)
+    return share ** (365.0 / model.time)
+
+
+def _nps(satisfaction: np.ndarray) -> float:
+    """Promoters minus detractors among active customers, in points (-100..100)."""
+    if not len(satisfaction):
+        return 0.0
+    promoters = np.mean(satisfaction >= NPS_PROMOTER)
+    detractors = np.mean(satisfaction < NPS_DETRACTOR)
+    return float(100.0 * (promoters - detractors))
+
+
+def _contact_centre(model: ServiceOrganisation) -> dict[str, float]:
+    stats, agents = model.contact_centre.stats, model.contact_centre.pool.size
+    return {
+        "offered": stats.offered,
+        "asa_minutes": _ratio(stats.answered_wait_days * 1440, stats.answered),
+        "wait_probability": _ratio(stats.waited, stats.answered + stats.abandoned),
+        "service_level": _ratio(stats.answered_within_target, stats.answered + stats.abandoned),
+        "abandonment_rate": _ratio(stats.abandoned, stats.answered + stats.abandoned),
+        "occupancy": min(1.0, _ratio(stats.busy_days, agents * model.time)),
+    }
+
+
+def summarise(model: ServiceOrganisation) -> dict[str, Any]:
+    """All headline KPIs of a finished run, as plain JSON-ready values."""
+    orders, cases, counters = model.recorder.orders, model.recorder.cases, model.counters
+    satisfaction = np.array([c.satisfaction for c in model.roster.members])
+    by_stage = {stage: _mean([getattr(o, f"loss_{stage}") for o in orders]) for stage in STAGES}
+    return {
+        "scenario": model.params.name,
+        "seed": model.params.seed,
+        "parameter_hash": model.params.parameter_hash(),
+        "cxsim_version": __version__,
+        "days": float(model.time),
+        "retention_rate": _retention(model),
+        "customers_active_end": len(model.roster),
+        "new_customers": counters["new_customers"],
+        "churned_customers": counters["churned"],
+        "revenue": model.ledger.revenue,
+        "costs": dict(model.ledger.costs),
+        "profit": model.ledger.profit,
+        "npv": model.ledger.npv,
+        "csat": _ratio(sum(c.experience >= CSAT_SATISFIED for c in cases), len(cases)),
+        "nps": _nps(satisfaction),
+        "ces": _mean([c.ces for c in cases]),
+        "fcr": _ratio(sum(c.first_contact_resolution for c in cases), len(cases)),
+        "escalation_rate": _ratio(sum(c.escalated for c in cases), len(cases)),
+        "handoffs_per_case": _mean([c.handoffs for c in cases]),
+        "complaint_rate": _ratio(counters["complaints"], counters["problems"]),
+        "silent_churn_share": _ratio(counters["silent_churned"], counters["churned"]),
+        "translation_loss": _mean([o.loss_total for o in orders]),
+        "translation_loss_by_stage": by_stage,
+        "rework_rate": _ratio(sum(c.reworked for c in cases), len(orders)),
+        "orders_delivered": len(orders),
+        "cases_closed": len(cases),
+        "contact_centre": _contact_centre(model),
+    }

@@ -1,0 +1,1 @@
+"""One module per mechanism of the customer journey: pure formulas and decisions with sources."""

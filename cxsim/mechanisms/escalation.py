@@ -1,0 +1,50 @@
+"""Who may fix what: the empowerment gap, escalation to supervisors and rework by delivery.
+
+A frontline agent resolves a case on the spot when the remedy is within the empowerment limit
+and the agent's skill suffices (seed 000, "Empowerment for first-contact resolution ... up to a
+defined financial limit"; seed 002, Harrods). Without authority the case is handed to a
+supervisor (an escalation, with its own queue); a product that misses the requirement goes back
+to delivery for rework. An agent who lacks the skill does not solve the problem and the customer
+has to contact again (failure demand). Escalation multiplies handling cost: MetricNet puts a
+tier-2 ticket at about 3x a tier-1 ticket.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import Enum
+
+__all__ = ["Route", "solve_probability", "frontline_route", "supervisor_route"]
+
+SKILL_SPREAD = 0.08  # logistic spread of the skill-versus-complexity contest (skill units)
+
+
+class Route(Enum):
+    """Where a case goes after someone has handled it."""
+
+    RESOLVED = "resolved"
+    REWORK = "rework"
+    ESCALATE = "escalate"
+    NOT_SOLVED = "not_solved"
+
+
+def solve_probability(skill: float, complexity: float) -> float:
+    """Chance that a handler of ``skill`` solves a case of ``complexity``: logistic in their gap."""
+    return 1.0 / (1.0 + math.exp(-(skill - complexity) / SKILL_SPREAD))
+
+
+def frontline_route(remedy_cost: float, empowerment_limit: float, needs_rework: bool,
+                    solved: bool) -> Route:
+    """Route after a frontline contact: authority first, then skill, then rework if needed."""
+    if remedy_cost > empowerment_limit:
+        return Route.ESCALATE
+    if not solved:
+        return Route.NOT_SOLVED
+    return Route.REWORK if needs_rework else Route.RESOLVED
+
+
+def supervisor_route(needs_rework: bool, solved: bool) -> Route:
+    """Route after a supervisor: solved cases are fixed (via rework if needed), else not solved."""
+    if not solved:
+        return Route.NOT_SOLVED
+    return Route.REWORK if needs_rework else Route.RESOLVED

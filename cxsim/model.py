@@ -1,0 +1,316 @@
+"""The service organisation as a Mesa model, driven by discrete events in continuous time.
+
+Time is in days. Everything that happens to a customer is a Mesa event
+(``Model.schedule_event`` with a bound method of an agent): a prospect arrives, a salesperson
+finishes eliciting a need, a team delivers, a customer calls, hangs up, or hears back from a
+supervisor. Mesa's default unit step fires once a day and does the calendar work: daily fees
+and salaries, monthly renewals (one cohort of customers per day) and the weekly time-series row.
+
+Streams of work that every active customer generates at the same per-customer rate (repeat
+orders, routine requests, incidents) are simulated as one superposed Poisson process each, with
+rate ``rate x active customers``, re-evaluated at every arrival; the customer is drawn at random.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import mesa
+import numpy as np
+from mesa.time import Schedule
+
+from cxsim.agents import Customer, DeliveryTeam, Salesperson, ServiceAgent, Supervisor
+from cxsim.agents.customer import ACTIVE
+from cxsim.mechanisms.contact_centre import ContactCentre
+from cxsim.mechanisms.economics import Ledger
+from cxsim.mechanisms.escalation import Route
+from cxsim.queueing import ServerPool
+from cxsim.records import Case, CaseRecord, OrderRecord
+from cxsim.scenario import Scenario
+from cxsim.streams import Streams
+
+__all__ = ["ServiceOrganisation", "Policy", "Recorder", "TIMESERIES_COLUMNS"]
+
+EMPATHY_SD = 0.1  # spread of empathy between staff members (share)
+
+TIMESERIES_COLUMNS = (
+    "day", "active_customers", "new_customers", "churned_customers", "revenue", "costs",
+    "profit", "cumulative_profit", "contacts_offered", "contacts_abandoned", "asa_minutes",
+    "queue_length", "supervisor_queue", "delivery_backlog", "mean_satisfaction",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """The organisation's policies: what its people may and must do."""
+
+    empowerment_limit: float
+    verification: bool
+    shared_record: bool
+    apology: bool
+    compensation_share: float
+    overpromise: float
+
+    @classmethod
+    def from_scenario(cls, s: Scenario) -> Policy:
+        """Collect the policy levers from their scenario blocks."""
+        return cls(empowerment_limit=s.frontline.empowerment_limit,
+                   verification=s.sales.verification, shared_record=s.shared_record.enabled,
+                   apology=s.recovery.apology, compensation_share=s.recovery.compensation_share,
+                   overpromise=s.sales.overpromise)
+
+
+@dataclass(slots=True)
+class Recorder:
+    """Rows left behind by finished orders and cases."""
+
+    orders: list[OrderRecord] = field(default_factory=list)
+    cases: list[CaseRecord] = field(default_factory=list)
+
+
+class CustomerRoster:
+    """Active customers: O(1) add, remove and random pick, grouped in renewal cohorts."""
+
+    def __init__(self, renewal_period_days: int) -> None:
+        self.period = renewal_period_days
+        self.members: list[Customer] = []
+        self._index: dict[Customer, int] = {}
+        # dicts, not sets: iteration in insertion order keeps runs reproducible
+        self.cohorts: list[dict[Customer, None]] = [{} for _ in range(renewal_period_days)]
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def add(self, customer: Customer) -> None:
+        """Activate ``customer``; their renewals fall on their join day modulo the period."""
+        self._index[customer] = len(self.members)
+        self.members.append(customer)
+        self.cohorts[int(customer.joined_day) % self.period][customer] = None
+
+    def discard(self, customer: Customer) -> None:
+        """Deactivate ``customer`` (swap-remove)."""
+        i = self._index.pop(customer)
+        last = self.members.pop()
+        if last is not customer:
+            self.members[i] = last
+            self._index[last] = i
+        del self.cohorts[int(customer.joined_day) % self.period][customer]
+
+    def pick(self, rng: np.random.Generator) -> Customer:
+        """A uniformly random active customer."""
+        return self.members[int(rng.integers(len(self.members)))]
+
+    def due(self, day: int) -> list[Customer]:
+        """Customers whose renewal falls on ``day``."""
+        return list(self.cohorts[day % self.period])
+
+
+class ServiceOrganisation(mesa.Model):
+    """Customers, salespeople, delivery teams, frontline agents and supervisors in one model."""
+
+    def __init__(self, params: Scenario) -> None:
+        self.streams = Streams.from_seed(params.seed)
+        super().__init__(rng=self.streams.mesa)
+        self.params = params
+        self.policy = Policy.from_scenario(params)
+        self.ledger = Ledger(params.economics.cogs_share, params.economics.discount_rate_per_year)
+        self.recorder = Recorder()
+        self.counters: Counter[str] = Counter()
+        self.roster = CustomerRoster(params.customers.renewal_period_days)
+        self._ids = Counter()
+        self._hire_staff()
+        self._populate()
+        self._start_processes()
+        self.datacollector = mesa.DataCollector(model_reporters={
+            name: _reporter(name) for name in TIMESERIES_COLUMNS})
+        self._row: dict[str, float] = {}
+        self._totals: dict[str, float] = {}
+        self._cumulative_profit = 0.0
+        self.collect()
+
+    # --- construction ---------------------------------------------------------------------
+    def _skills(self, mean: float, sd: float, n: int) -> list[float]:
+        return np.clip(self.streams.staffing.normal(mean, sd, n), 0.0, 1.0).tolist()
+
+    def _hire_staff(self) -> None:
+        p = self.params
+        sellers = [Salesperson(self, s) for s in
+                   self._skills(p.sales.listening_skill_mean, p.sales.listening_skill_sd,
+                                p.sales.salespeople)]
+        teams = [DeliveryTeam(self) for _ in range(p.delivery.teams)]
+        skills = self._skills(p.frontline.skill_mean, p.frontline.skill_sd, p.frontline.agents)
+        empathy = self._skills(p.frontline.empathy_mean, EMPATHY_SD, p.frontline.agents)
+        agents = [ServiceAgent(self, s, e) for s, e in zip(skills, empathy, strict=True)]
+        # Supervisors came up from the frontline: their empathy is drawn the same way.
+        bosses = [Supervisor(self, p.supervisors.competency, e) for e in
+                  self._skills(p.frontline.empathy_mean, EMPATHY_SD, p.supervisors.count)]
+        self.sales = self._pool(sellers)
+        self.delivery = self._pool(teams)
+        self.contact_centre = ContactCentre(self._pool(agents),
+                                            p.frontline.service_level_seconds / 86_400)
+        self.supervisors = self._pool(bosses)
+
+    @staticmethod
+    def _pool(staff: list) -> ServerPool:
+        pool = ServerPool(staff)
+        for member in staff:
+            member.pool = pool
+        return pool
+
+    def _new_customer(self, rng: np.random.Generator, satisfaction: float, status: str,
+                      joined_day: float | None = None) -> Customer:
+        c = self.params.customers
+        need = rng.random(c.need_dimensions)
+        clarity = float(np.clip(rng.normal(c.clarity_mean, c.clarity_sd), 0.0, 1.0))
+        return Customer(self, need, clarity, satisfaction, status, joined_day)
+
+    def _populate(self) -> None:
+        c, rng = self.params.customers, self.streams.population
+        mean = c.initial_satisfaction
+        for _ in range(c.initial):
+            # Beta with mean ``mean`` and concentration 20: most customers near it, some unhappy.
+            satisfaction = float(rng.beta(20 * mean, 20 * (1 - mean))) if 0 < mean < 1 else mean
+            # Day-0 customers renew on spread-out days of the renewal period.
+            self._new_customer(rng, satisfaction, ACTIVE,
+                               joined_day=float(rng.integers(c.renewal_period_days)))
+
+    def _start_processes(self) -> None:
+        c = self.params.customers
+        self._every(c.arrival_rate_per_day, self.prospect_arrives, per_customer=False,
+                    rng=self.streams.arrivals)
+        self._every(c.orders_per_year / 365.0, self.repeat_order)
+        self._every(c.routine_contacts_per_year / 365.0, self.routine_request)
+        self._every(c.incidents_per_year / 365.0, self.incident)
+
+    def _every(self, rate_per_day: float, action: Callable[[], None], per_customer: bool = True,
+               rng: np.random.Generator | None = None) -> None:
+        """Run ``action`` as a Poisson process (its rate scaled by active customers if asked)."""
+        if rate_per_day <= 0:
+            return
+        rng = rng or self.streams.demand
+
+        def gap(model: ServiceOrganisation) -> float:
+            total = rate_per_day * (len(model.roster) if per_customer else 1)
+            return rng.exponential(1.0 / total) if total > 0 else 1.0
+
+        self.schedule_recurring(action, Schedule(interval=gap, start=gap(self)))
+
+    # --- processes ----------------------------------------------------------------------
+    def prospect_arrives(self) -> None:
+        """A new prospect contacts sales (traits drawn from the arrivals stream: CRN)."""
+        rng = self.streams.arrivals
+        self.ledger.spend("acquisition", self.params.sales.cost_per_prospect, self.time)
+        self.counters["prospects"] += 1
+        self._new_customer(rng, self.params.customers.initial_satisfaction,
+                           "prospect").place_order()
+
+    def repeat_order(self) -> None:
+        """An active customer orders again."""
+        if len(self.roster):
+            self.roster.pick(self.streams.demand).place_order()
+
+    def routine_request(self) -> None:
+        """An active customer needs help with something routine."""
+        if len(self.roster):
+            customer = self.roster.pick(self.streams.demand)
+            if customer.case is None:
+                customer.open_case("routine", 0.0)
+
+    def incident(self) -> None:
+        """Something goes wrong for an active customer (lognormal money at stake)."""
+        if len(self.roster):
+            p = self.params.problems
+            severity = float(self.streams.problems.lognormal(np.log(p.severity_median),
+                                                             p.severity_sigma))
+            self.roster.pick(self.streams.demand).notice_problem("incident", severity)
+
+    def dispatch(self, case: Case, route: Route) -> None:
+        """Send a handled case where its route says: close, rework, supervisor, or back."""
+        customer = case.customer
+        if route is Route.RESOLVED:
+            customer.close_case(resolved=True)
+        elif route is Route.NOT_SOLVED:
+            customer.not_helped()
+        elif route is Route.REWORK:
+            case.handoffs += 1
+            self.delivery.submit(case)
+        elif self.supervisors.size:
+            case.handoffs += 1
+            case.escalated = True
+            self.supervisors.submit(case)
+        else:
+            customer.not_helped()
+
+    def next_order_id(self) -> int:
+        """Sequential order number."""
+        self._ids["order"] += 1
+        return self._ids["order"]
+
+    def next_case_id(self) -> int:
+        """Sequential case number."""
+        self._ids["case"] += 1
+        return self._ids["case"]
+
+    # --- the daily calendar ---------------------------------------------------------------
+    def step(self) -> None:
+        """Daily: fees and salaries, the renewal cohort due today, a weekly time-series row."""
+        day = int(round(self.time))
+        p = self.params
+        self.ledger.earn(len(self.roster) * p.customers.value_per_month * 12 / 365, self.time)
+        for category, headcount, salary in (
+                ("salaries_sales", p.sales.salespeople, p.sales.salary_per_year),
+                ("salaries_delivery", p.delivery.teams, p.delivery.salary_per_year),
+                ("salaries_frontline", p.frontline.agents, p.frontline.salary_per_year),
+                ("salaries_supervisors", p.supervisors.count, p.supervisors.salary_per_year)):
+            self.ledger.spend(category, headcount * salary / 365, self.time)
+        if self.policy.shared_record:
+            self.ledger.spend("systems", p.shared_record.cost_per_year / 365, self.time)
+        for customer in self.roster.due(day):
+            customer.renew()
+        if day % 7 == 0:
+            self.collect()
+
+    def collect(self) -> None:
+        """Append one time-series row covering the period since the last one."""
+        revenue, costs = self.ledger.close_period()
+        self._cumulative_profit += revenue - costs
+        stats = self.contact_centre.stats
+        totals = {"new_customers": self.counters["new_customers"],
+                  "churned_customers": self.counters["churned"],
+                  "contacts_offered": stats.offered, "contacts_abandoned": stats.abandoned,
+                  "answered": stats.answered, "answered_wait_days": stats.answered_wait_days}
+        delta = {key: value - self._totals.get(key, 0) for key, value in totals.items()}
+        self._totals = totals
+        members = self.roster.members
+        self._row = {
+            "day": float(self.time), "active_customers": len(members),
+            "new_customers": delta["new_customers"],
+            "churned_customers": delta["churned_customers"],
+            "revenue": revenue, "costs": costs, "profit": revenue - costs,
+            "cumulative_profit": self._cumulative_profit,
+            "contacts_offered": delta["contacts_offered"],
+            "contacts_abandoned": delta["contacts_abandoned"],
+            "asa_minutes": (delta["answered_wait_days"] / delta["answered"] * 1440
+                            if delta["answered"] else 0.0),
+            "queue_length": self.contact_centre.pool.queue_length,
+            "supervisor_queue": self.supervisors.queue_length,
+            "delivery_backlog": self.delivery.queue_length,
+            "mean_satisfaction": (sum(c.satisfaction for c in members) / len(members)
+                                  if members else 0.0),
+        }
+        self.datacollector.collect(self)
+
+    def run(self, days: float, on_week: Callable[[float], None] | None = None) -> None:
+        """Run for ``days``, in weekly chunks so that a caller can show progress."""
+        end = self.time + days
+        while self.time < end:
+            self.run_until(min(end, self.time + 7.0))
+            if on_week is not None:
+                on_week(self.time)
+
+
+def _reporter(name: str) -> Callable[[ServiceOrganisation], float]:
+    """DataCollector reporter reading one column of the row the model just built."""
+    return lambda model: model._row[name]

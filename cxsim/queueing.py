@@ -1,0 +1,72 @@
+"""A first-come-first-served pool of server agents, shared by every station in the model.
+
+Sales, delivery, the contact centre and the supervisors are each a pool of agents that serve
+jobs one at a time (an M/G/c station in Kendall's notation). Jobs that give up while waiting
+(contact-centre abandonment) are removed lazily: they are flagged and skipped when they reach the
+head of the queue, which keeps abandonment O(1) (the same device Ciw uses for reneging).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+__all__ = ["Server", "ServerPool"]
+
+
+class Server(Protocol):
+    """An agent that can start serving one job."""
+
+    def start(self, job: Any) -> None:
+        """Begin serving ``job``; the server calls ``pool.release(self)`` when done."""
+
+
+class ServerPool:
+    """Idle servers plus a FIFO queue of waiting jobs."""
+
+    def __init__(self, servers: Iterable[Server]) -> None:
+        self.servers: list[Server] = list(servers)
+        self.idle: list[Server] = list(reversed(self.servers))
+        self.waiting: deque[Any] = deque()
+        self._withdrawn: Counter[int] = Counter()
+
+    @property
+    def size(self) -> int:
+        """Number of servers."""
+        return len(self.servers)
+
+    @property
+    def busy(self) -> int:
+        """Servers currently serving a job."""
+        return len(self.servers) - len(self.idle)
+
+    @property
+    def queue_length(self) -> int:
+        """Jobs waiting, not counting those that gave up."""
+        return len(self.waiting) - self._withdrawn.total()
+
+    def submit(self, job: Any) -> bool:
+        """Start ``job`` on an idle server, or queue it; return True if it started at once."""
+        if self.idle:
+            self.idle.pop().start(job)
+            return True
+        self.waiting.append(job)
+        return False
+
+    def withdraw(self, job: Any) -> None:
+        """Remove a waiting job (it gave up); O(1), skipped later when it reaches the head."""
+        self._withdrawn[id(job)] += 1
+
+    def release(self, server: Server) -> None:
+        """``server`` finished its job: give it the next waiting job or mark it idle."""
+        while self.waiting:
+            job = self.waiting.popleft()
+            if self._withdrawn[id(job)]:
+                self._withdrawn[id(job)] -= 1
+                if not self._withdrawn[id(job)]:
+                    del self._withdrawn[id(job)]
+                continue
+            server.start(job)
+            return
+        self.idle.append(server)

@@ -1,0 +1,114 @@
+"""Work items in flight (orders, cases) and the immutable rows they leave behind.
+
+Orders and cases are mutable while agents work on them; when they finish, each leaves one
+frozen record row (one schema per kind, as Ciw's data records). Tables are built once, at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cxsim.mechanisms.requirements import StageLosses
+
+__all__ = ["Order", "Case", "OrderRecord", "CaseRecord", "CASE_KINDS"]
+
+CASE_KINDS = ("routine", "incident", "requirement_gap")
+
+
+@dataclass(slots=True, eq=False)
+class Order:
+    """One order on its way from elicitation to delivery."""
+
+    order_id: int
+    customer: object
+    created_day: float
+    is_new_customer: bool
+    trace: list[np.ndarray] = field(default_factory=list)
+    verified: bool = False
+    salesperson_id: int = 0
+
+
+@dataclass(slots=True, eq=False)
+class Case:
+    """One reason for contacting the organisation, from the first contact to its close."""
+
+    case_id: int
+    customer: object
+    kind: str
+    opened_day: float
+    severity: float
+    remedy_cost: float
+    complexity: float
+    needs_rework: bool
+    contacts: int = 0
+    abandoned: int = 0
+    handoffs: int = 0
+    escalated: bool = False
+    reworked: bool = False
+    wait_minutes: float = 0.0
+    queued_at: float = 0.0
+    resolver_empathy: float = 0.0
+    pending_route: object = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRecord:
+    """A delivered order and where its requirement was lost."""
+
+    order_id: int
+    customer_id: int
+    new_customer: bool
+    created_day: float
+    delivered_day: float
+    salesperson_id: int
+    team_id: int
+    verified: bool
+    haste: float
+    loss_expression: float
+    loss_interpretation: float
+    loss_verification: float
+    loss_handoff: float
+    loss_delivery: float
+    loss_total: float
+    expected_fit: float
+    delivered_fit: float
+    problem: bool
+    severity: float
+
+    @classmethod
+    def build(cls, order: Order, losses: StageLosses, **fields_: object) -> OrderRecord:
+        """Row from an order, its stage losses and the delivery facts."""
+        return cls(
+            order_id=order.order_id, customer_id=order.customer.unique_id,
+            new_customer=order.is_new_customer, created_day=order.created_day,
+            salesperson_id=order.salesperson_id, verified=order.verified,
+            loss_expression=losses.expression, loss_interpretation=losses.interpretation,
+            loss_verification=losses.verification, loss_handoff=losses.handoff,
+            loss_delivery=losses.delivery, loss_total=losses.total, **fields_)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRecord:
+    """A closed case: how it went and how hard it was for the customer."""
+
+    case_id: int
+    customer_id: int
+    kind: str
+    opened_day: float
+    closed_day: float
+    severity: float
+    remedy_cost: float
+    contacts: int
+    abandoned: int
+    handoffs: int
+    escalated: bool
+    reworked: bool
+    resolved: bool
+    first_contact_resolution: bool
+    wait_minutes: float
+    effort_points: float
+    ces: float
+    compensation: float
+    experience: float

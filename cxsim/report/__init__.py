@@ -1,0 +1,1 @@
+"""Turning a finished run into files, plots and a printed table."""

@@ -1,0 +1,447 @@
+"""Scenario files: the typed, validated description of one organisation and its policies.
+
+Data flows one way: a YAML file (read with ``yaml.safe_load``, so it never executes code) is
+merged with the files it ``extends:`` and with ``--set`` overrides, then validated here. Domain
+code only ever sees the frozen :class:`Scenario` object. Every parameter carries a type, a
+range, a unit and a one-line description (``Field(description=..., json_schema_extra={"unit"})``),
+which is also what the parameter tables in the documentation are generated from.
+
+Bad input raises :class:`ScenarioError`, whose message is one line naming the file, the key
+path and what was expected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "parse_overrides",
+    "scenario_from_dict",
+    "parameter_table",
+]
+
+
+class ScenarioError(ValueError):
+    """Invalid scenario input; the message names the file, the key path and what was expected."""
+
+
+def param(default: Any, unit: str, doc: str, *, ge: float | None = None, le: float | None = None,
+          gt: float | None = None) -> Any:
+    """Declare one scenario parameter with its range, unit and one-line description."""
+    return Field(default, ge=ge, le=le, gt=gt, description=doc, json_schema_extra={"unit": unit})
+
+
+class Block(BaseModel):
+    """Base for every scenario block: unknown keys are errors and values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+SHARE = {"ge": 0.0, "le": 1.0}
+
+
+class Horizon(Block):
+    """How long the organisation is simulated."""
+
+    days: float = param(730.0, "days", "Length of the simulated period.", gt=0, le=36500)
+
+
+class Customers(Block):
+    """The customer base: size, inflow, traits and how often they need the organisation."""
+
+    initial: int = param(1000, "customers", "Active customers at day 0.", ge=0, le=10_000_000)
+    arrival_rate_per_day: float = param(
+        1.6, "prospects/day", "Poisson rate at which new prospects contact sales.", ge=0, le=1e6)
+    need_dimensions: int = param(
+        5, "dimensions", "Length of the requirement vector that describes what a customer needs.",
+        ge=1, le=50)
+    clarity_mean: float = param(
+        0.65, "share", "Mean clarity with which customers express their need (1 = perfectly).",
+        **SHARE)
+    clarity_sd: float = param(0.15, "share", "Spread of clarity between customers.", ge=0, le=0.5)
+    expression_noise: float = param(
+        0.30, "fit units", "Error in what a customer of clarity 0 says about each need.", ge=0, le=2)
+    tolerance: float = param(
+        0.05, "fit units", "Shortfall below the expected fit that a customer accepts unnoticed.",
+        **SHARE)
+    expected_fit: float = param(
+        0.8, "fit units", "Fit a customer expects from an order before any promise is made.",
+        **SHARE)
+    value_per_month: float = param(
+        600.0, "money/month", "Recurring fee an active customer pays per month.", ge=0)
+    orders_per_year: float = param(
+        1.0, "orders/customer/year", "Rate at which an active customer places a new order.",
+        ge=0, le=365)
+    routine_contacts_per_year: float = param(
+        6.0, "contacts/customer/year",
+        "Rate of routine requests (questions, changes) an active customer brings to the frontline.",
+        ge=0, le=1000)
+    incidents_per_year: float = param(
+        1.5, "incidents/customer/year", "Rate of service incidents an active customer meets.",
+        ge=0, le=365)
+    initial_satisfaction: float = param(
+        0.78, "satisfaction", "Mean satisfaction of the customers active at day 0.", **SHARE)
+    patience_minutes: float = param(
+        10.0, "minutes", "Mean time a customer waits in the contact queue before hanging up.",
+        gt=0)
+    retry_probability: float = param(
+        0.6, "share", "Chance that a customer who hung up or was not helped contacts again.",
+        **SHARE)
+    retry_delay_hours: float = param(
+        6.0, "hours", "Mean delay before such a repeat contact.", gt=0)
+    max_contacts_per_case: int = param(
+        5, "contacts", "Contacts after which a customer gives up on a case.", ge=1, le=100)
+    renewal_period_days: int = param(
+        30, "days", "Interval between a customer's stay-or-leave decisions (renewals).", gt=0)
+
+
+class Sales(Block):
+    """Salespeople: how they listen, verify, promise and close."""
+
+    salespeople: int = param(3, "people", "Salespeople eliciting needs for new and repeat orders.",
+                             ge=0, le=100_000)
+    elicitation_hours: float = param(
+        3.0, "hours", "Mean salesperson time to elicit the need of one order.", gt=0)
+    listening_skill_mean: float = param(
+        0.6, "skill", "Mean active-listening skill of salespeople (1 = hears exactly).", **SHARE)
+    listening_skill_sd: float = param(0.1, "skill", "Spread of listening skill.", ge=0, le=0.5)
+    interpretation_noise: float = param(
+        0.30, "fit units", "Error a salesperson of listening skill 0 adds to each need.", ge=0, le=2)
+    anchoring: float = param(
+        0.35, "share",
+        "Pull of a poor listener's interpretation toward the standard catalogue (seed 003).",
+        **SHARE)
+    verification: bool = param(
+        False, "on/off", "Paraphrase and confirm the need with the customer before the handoff.")
+    verification_minutes: float = param(
+        30.0, "minutes", "Extra salesperson time a verification takes.", ge=0)
+    verification_catch_rate: float = param(
+        0.6, "share", "Share of the misunderstanding that paraphrase-and-confirm corrects.",
+        **SHARE)
+    close_rate: float = param(
+        0.35, "share", "Chance that an elicited prospect buys, before any overpromise.", **SHARE)
+    overpromise: float = param(
+        0.05, "fit units", "Fit promised beyond what is normally delivered; raises expectations.",
+        ge=0, le=1)
+    overpromise_close_gain: float = param(
+        1.0, "close-rate/fit unit", "Gain in close rate per unit of overpromise.", ge=0, le=10)
+    commission_per_sale: float = param(400.0, "money/sale", "Commission paid per new customer.",
+                                       ge=0)
+    cost_per_prospect: float = param(
+        120.0, "money/prospect", "Marketing cost to bring one prospect in.", ge=0)
+    salary_per_year: float = param(62_000.0, "money/year", "Loaded salary of one salesperson.",
+                                   ge=0)
+
+
+class Delivery(Block):
+    """Delivery teams: handoff, rigidity, execution and rework."""
+
+    teams: int = param(6, "teams", "Delivery teams; each builds one order at a time.",
+                       ge=0, le=100_000)
+    build_days: float = param(1.0, "days", "Mean time a team takes to build one order.", gt=0)
+    documentation_quality: float = param(
+        0.6, "share", "Quality of the written handoff from sales to delivery (1 = lossless).",
+        **SHARE)
+    handoff_noise: float = param(
+        0.25, "fit units", "Error a handoff of documentation quality 0 adds to each need.",
+        ge=0, le=2)
+    shared_record_handoff_gain: float = param(
+        0.5, "share", "Share of the handoff error removed when the customer record is shared.",
+        **SHARE)
+    rigidity: float = param(
+        0.3, "share", "Pull of what is built toward the standard product (seed 000).", **SHARE)
+    haste_backlog_per_team: float = param(
+        3.0, "orders/team",
+        "Queued orders per team at which haste doubles rigidity and execution error.", gt=0)
+    execution_skill: float = param(
+        0.75, "skill", "Skill with which teams build what the specification says.", **SHARE)
+    execution_noise: float = param(
+        0.2, "fit units", "Error a team of execution skill 0 adds to each need.", ge=0, le=2)
+    order_value: float = param(1500.0, "money/order", "One-off revenue of an order.", ge=0)
+    rework_days: float = param(2.0, "days", "Mean team time to rework a delivered order.", gt=0)
+    rework_cost: float = param(
+        350.0, "money/rework",
+        "Material and overtime cost of reworking an order (late-fix escalation, Stecklein 2004).",
+        ge=0)
+    salary_per_year: float = param(
+        150_000.0, "money/team/year", "Loaded salaries of one delivery team.", ge=0)
+
+
+class Frontline(Block):
+    """The contact centre's frontline service agents and their authority."""
+
+    agents: int = param(2, "agents", "Frontline service agents on duty (24/7 staffing).",
+                        ge=0, le=100_000)
+    aht_minutes: float = param(
+        12.0, "minutes", "Mean handling time of one contact (exponential).", gt=0)
+    skill_mean: float = param(
+        0.65, "skill", "Mean problem-solving skill of frontline agents.", **SHARE)
+    skill_sd: float = param(0.1, "skill", "Spread of frontline skill.", ge=0, le=0.5)
+    empathy_mean: float = param(
+        0.6, "share", "Mean listening and empathy of frontline agents during a recovery.", **SHARE)
+    empowerment_limit: float = param(
+        50.0, "money/case",
+        "Largest remedy (refund, credit, rework order) an agent may grant without a supervisor.",
+        ge=0)
+    service_level_seconds: float = param(
+        20.0, "seconds", "Answer-time target for the service-level measure.", ge=0)
+    salary_per_year: float = param(40_000.0, "money/year", "Loaded salary of one agent.", ge=0)
+    cost_per_contact: float = param(
+        6.0, "money/contact", "Non-salary cost of one handled contact (telephony, systems).", ge=0)
+
+
+class Supervisors(Block):
+    """Supervisors who handle escalated cases."""
+
+    count: int = param(1, "people", "Supervisors taking escalations.", ge=0, le=100_000)
+    competency: float = param(
+        0.85, "share", "Chance that a supervisor resolves an escalated case.", **SHARE)
+    handling_minutes: float = param(
+        45.0, "minutes", "Mean supervisor time per escalated case.", gt=0)
+    callback_delay_hours: float = param(
+        4.0, "hours", "Mean delay before the supervisor calls the customer back.", ge=0)
+    salary_per_year: float = param(68_000.0, "money/year", "Loaded salary of one supervisor.",
+                                   ge=0)
+    cost_per_case: float = param(
+        20.0, "money/case", "Non-salary cost of one escalated case (tier-2 overhead).", ge=0)
+
+
+class Problems(Block):
+    """How large problems are and how likely customers are to complain about them."""
+
+    severity_median: float = param(
+        60.0, "money", "Median money at stake in a service incident (lognormal).", gt=0)
+    severity_sigma: float = param(1.0, "log-money", "Log-scale spread of incident severity.",
+                                  ge=0, le=3)
+    gap_severity_per_fit: float = param(
+        2000.0, "money/fit unit", "Money at stake per unit of requirement shortfall.", ge=0)
+    complaint_floor: float = param(
+        0.05, "share", "Chance of complaining about a trivial problem (TARP: a few percent).",
+        **SHARE)
+    complaint_ceiling: float = param(
+        0.7, "share", "Chance of complaining about a very large problem.", **SHARE)
+    complaint_scale: float = param(
+        150.0, "money", "Severity at which the complaint chance is 63% of the way up.", gt=0)
+    routine_complexity_mean: float = param(
+        0.5, "skill", "Mean skill a routine request needs.", **SHARE)
+    incident_complexity_mean: float = param(
+        0.6, "skill", "Mean skill an incident needs.", **SHARE)
+    impact_per_money: float = param(
+        0.002, "satisfaction/money", "Satisfaction a customer loses per money unit at stake.",
+        ge=0, le=1)
+
+
+class Recovery(Block):
+    """What a resolution offers and how customers judge it."""
+
+    apology: bool = param(True, "on/off", "Agents apologise sincerely when resolving a problem.")
+    compensation_share: float = param(
+        0.2, "share of severity", "Goodwill compensation offered on top of the remedy.",
+        ge=0, le=5)
+    speed_halflife_days: float = param(
+        3.0, "days", "Delay from noticing a problem at which a recovery's effect halves.", gt=0)
+    empathy_weight: float = param(
+        0.2, "share", "Weight of the handler's listening and empathy in a recovery.", **SHARE)
+    apology_weight: float = param(0.1, "share", "Weight of a sincere apology in a recovery.",
+                                  **SHARE)
+    compensation_weight: float = param(
+        0.15, "share", "Weight of compensation (saturating at 30% of the stake) in a recovery.",
+        **SHARE)
+
+
+class Loyalty(Block):
+    """How customers remember episodes and decide to stay."""
+
+    met_expectation: float = param(
+        0.8, "satisfaction", "Experience of an order that exactly meets the expectation.",
+        **SHARE)
+    disconfirmation_gain: float = param(
+        2.0, "satisfaction/fit unit", "Change in experience per unit of fit above expectation.",
+        ge=0, le=20)
+    memory_weight: float = param(
+        0.35, "share", "Weight of a new episode in a customer's satisfaction.", **SHARE)
+    base_churn_per_year: float = param(
+        0.10, "1/year", "Churn hazard of a customer at the reference satisfaction.", ge=0, le=50)
+    reference_satisfaction: float = param(
+        0.78, "satisfaction", "Satisfaction at which the churn hazard equals its base.", **SHARE)
+    satisfaction_sensitivity: float = param(
+        6.0, "1/satisfaction", "Log-change of the churn hazard per unit of satisfaction lost.",
+        ge=0, le=50)
+    effort_weight: float = param(
+        0.04, "satisfaction/effort point", "Satisfaction lost per point of customer effort.",
+        ge=0, le=1)
+
+
+class SharedRecord(Block):
+    """A 360-degree customer record shared by sales, delivery and service (seed 000, silos)."""
+
+    enabled: bool = param(False, "on/off", "Sales, delivery and service share one record.")
+    cost_per_year: float = param(
+        40_000.0, "money/year", "Licence and upkeep of the shared record when enabled.", ge=0)
+
+
+class Economics(Block):
+    """Money: costs of goods and the discount rate."""
+
+    cogs_share: float = param(0.6, "share", "Cost of goods and delivery as a share of revenue.",
+                              **SHARE)
+    discount_rate_per_year: float = param(
+        0.10, "1/year", "Annual discount rate for the net present value.", ge=0, le=1)
+
+
+class Scenario(Block):
+    """One organisation, its policies and its customers, as read from a scenario file."""
+
+    name: str = Field("baseline", description="Short name used in reports.", min_length=1)
+    description: str = Field("", description="What this scenario changes and why.")
+    seed: int = param(42, "integer", "Seed of all random streams (same seed, same customers).",
+                      ge=0)
+    horizon: Horizon = Horizon()
+    customers: Customers = Customers()
+    sales: Sales = Sales()
+    delivery: Delivery = Delivery()
+    frontline: Frontline = Frontline()
+    supervisors: Supervisors = Supervisors()
+    problems: Problems = Problems()
+    recovery: Recovery = Recovery()
+    shared_record: SharedRecord = SharedRecord()
+    loyalty: Loyalty = Loyalty()
+    economics: Economics = Economics()
+
+    def parameter_hash(self) -> str:
+        """Short hash of the resolved parameters, excluding name and description."""
+        payload = self.model_dump(exclude={"name", "description"})
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _describe(error: dict[str, Any]) -> str:
+    """Turn one pydantic error into 'key.path: expected ..., got ...'."""
+    path = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        return f"{path}: unknown key"
+    message = error["msg"][0].lower() + error["msg"][1:]
+    return f"{path}: expected {message.removeprefix('input should be ')}, got {error['input']!r}"
+
+
+def scenario_from_dict(data: Mapping[str, Any], source: str = "<scenario>") -> Scenario:
+    """Validate a plain mapping; raise ScenarioError naming ``source`` and the first bad key."""
+    try:
+        return Scenario.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ScenarioError(f"{source}: {_describe(exc.errors()[0])}") from None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise ScenarioError(f"{path}: not valid YAML{where}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}: expected a mapping of keys at the top level")
+    return data
+
+
+def _deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Read ``path`` and the files it extends, relative to each file; reject cycles."""
+    path = path.resolve()
+    if path in chain:
+        cycle = " -> ".join(p.name for p in (*chain, path))
+        raise ScenarioError(f"{chain[-1]}: extends: cycle {cycle}")
+    data = _read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ScenarioError(f"{path}: extends: expected a file path, got {parent!r}")
+    return _deep_merge(_resolve_extends(path.parent / parent, (*chain, path)), data)
+
+
+def parse_overrides(assignments: Iterable[str]) -> dict[str, Any]:
+    """Turn ``key.path=value`` strings into a nested mapping; values are read as YAML scalars."""
+    nested: dict[str, Any] = {}
+    for text in assignments:
+        key, sep, raw = text.partition("=")
+        if not sep or not key.strip():
+            raise ScenarioError(f"--set {text}: expected key.path=value")
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else None
+        except yaml.YAMLError:
+            raise ScenarioError(f"--set {text}: value is not a valid YAML scalar") from None
+        node = nested
+        *parents, leaf = key.strip().split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return nested
+
+
+def load_scenario(path: str | Path, overrides: Iterable[str] = (), **direct: Any) -> Scenario:
+    """Load a scenario file with its ``extends:`` chain, apply ``--set`` overrides, validate.
+
+    ``direct`` sets top-level shortcuts such as ``seed`` or ``horizon_days`` from CLI options.
+    """
+    path = Path(path)
+    data = _resolve_extends(path)
+    override_map = parse_overrides(overrides)
+    for key, value in direct.items():
+        if value is not None:
+            *parents, leaf = key.split("__")
+            node = override_map
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = value
+    data = _deep_merge(data, override_map)
+    source = f"{path} (with --set)" if override_map else str(path)
+    return scenario_from_dict(data, source)
+
+
+_BOUND_SYMBOLS = {"Ge": ">=", "Gt": ">", "Le": "<=", "Lt": "<"}
+
+
+def parameter_table(model: type[BaseModel] = Scenario, prefix: str = "") -> list[dict[str, Any]]:
+    """Rows of (key, default, unit, range, description) for every parameter, for documentation."""
+    rows: list[dict[str, Any]] = []
+    for name, field in model.model_fields.items():
+        key = f"{prefix}{name}"
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            rows.extend(parameter_table(annotation, f"{key}."))
+            continue
+        bounds = [f"{_BOUND_SYMBOLS[type(m).__name__]} {getattr(m, type(m).__name__.lower())}"
+                  for m in field.metadata if type(m).__name__ in _BOUND_SYMBOLS]
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        rows.append({
+            "key": key,
+            "default": field.default,
+            "unit": extra.get("unit", ""),
+            "range": ", ".join(bounds),
+            "description": field.description or "",
+        })
+    return rows
