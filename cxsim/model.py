@@ -303,12 +303,14 @@ class ServiceOrganisation(mesa.Model):
         self.datacollector.collect(self)
 
     def run(self, days: float, on_week: Callable[[float], None] | None = None) -> None:
-        """Run for ``days``, in weekly chunks so that a caller can show progress."""
+        """Run for ``days`` in weekly chunks (so a caller can show progress); end with a row."""
         end = self.time + days
         while self.time < end:
             self.run_until(min(end, self.time + 7.0))
             if on_week is not None:
                 on_week(self.time)
+        if self._row["day"] != self.time:  # close the last, partial week
+            self.collect()
 
 
 def _reporter(name: str) -> Callable[[ServiceOrganisation], float]:

@@ -27,6 +27,7 @@ __all__ = [
     "load_scenario",
     "parse_overrides",
     "scenario_from_dict",
+    "with_overrides",
     "parameter_table",
 ]
 
@@ -405,24 +406,24 @@ def parse_overrides(assignments: Iterable[str]) -> dict[str, Any]:
 def load_scenario(path: str | Path, overrides: Iterable[str] = (), **direct: Any) -> Scenario:
     """Load a scenario file with its ``extends:`` chain, apply ``--set`` overrides, validate.
 
-    ``direct`` sets top-level shortcuts such as ``seed`` or ``horizon_days`` from CLI options.
+    ``direct`` holds CLI shortcuts such as ``seed=`` or ``horizon__days=`` (``__`` for a dot).
     """
     path = Path(path)
-    data = _resolve_extends(path)
-    override_map = parse_overrides(overrides)
-    for key, value in direct.items():
-        if value is not None:
-            *parents, leaf = key.split("__")
-            node = override_map
-            for part in parents:
-                node = node.setdefault(part, {})
-            node[leaf] = value
-    data = _deep_merge(data, override_map)
-    source = f"{path} (with --set)" if override_map else str(path)
-    return scenario_from_dict(data, source)
+    scenario = scenario_from_dict(_resolve_extends(path), str(path))
+    assignments = list(overrides)
+    assignments += [f"{key.replace('__', '.')}={value}" for key, value in direct.items()
+                    if value is not None]
+    return with_overrides(scenario, assignments, f"{path} (--set)") if assignments else scenario
 
 
 _BOUND_SYMBOLS = {"Ge": ">=", "Gt": ">", "Le": "<=", "Lt": "<"}
+
+
+def with_overrides(base: Scenario, assignments: Iterable[str],
+                   source: str = "--set") -> Scenario:
+    """``base`` with ``key.path=value`` assignments applied and validated."""
+    merged = _deep_merge(base.model_dump(), parse_overrides(assignments))
+    return scenario_from_dict(merged, source)
 
 
 def parameter_table(model: type[BaseModel] = Scenario, prefix: str = "") -> list[dict[str, Any]]:

@@ -1,0 +1,41 @@
+"""The shipped baseline: plausible KPIs, and the empowerment lever working at full size."""
+
+import pytest
+
+from cxsim.kpis import summarise
+from cxsim.model import ServiceOrganisation
+from cxsim.scenario import load_scenario
+
+
+@pytest.fixture(scope="module")
+def baseline(baseline_path):
+    model = ServiceOrganisation(load_scenario(baseline_path))
+    model.run(model.params.horizon.days)
+    return summarise(model)
+
+
+@pytest.fixture(scope="module")
+def empowered(baseline_path):
+    model = ServiceOrganisation(load_scenario(baseline_path,
+                                              ["frontline.empowerment_limit=5000"]))
+    model.run(model.params.horizon.days)
+    return summarise(model)
+
+
+def test_baseline_kpis_are_plausible(baseline):
+    # README "What the KPIs mean" gives these ranges and their sources.
+    assert baseline["days"] == 730 and baseline["customers_active_end"] > 800
+    assert 0.70 <= baseline["retention_rate"] <= 0.90
+    assert 0.55 <= baseline["fcr"] <= 0.80  # SQM: 70-79% good, 80%+ world class
+    assert 0.0 < baseline["escalation_rate"] < 0.25
+    assert 0.0 < baseline["complaint_rate"] < 0.5  # TARP: most unhappy customers never complain
+    assert 0.3 < baseline["silent_churn_share"] < 0.9
+    assert 0.05 < baseline["translation_loss"] < 0.4
+    assert 0.0 < baseline["profit"] < baseline["revenue"] * 0.4
+    assert 1.0 <= baseline["ces"] <= 7.0 and -100 <= baseline["nps"] <= 100
+    assert baseline["contact_centre"]["abandonment_rate"] < 0.05
+
+
+def test_high_empowerment_limit_beats_baseline_on_fcr_and_escalations(baseline, empowered):
+    assert empowered["fcr"] > baseline["fcr"]
+    assert empowered["escalation_rate"] < baseline["escalation_rate"]

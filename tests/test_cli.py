@@ -1,0 +1,106 @@
+"""The command line: outputs of a run, and bad input refused with exit code 2."""
+
+import json
+import math
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from cxsim.cli import app
+
+runner = CliRunner()
+
+REQUIRED = ["retention_rate", "customers_active_end", "revenue", "costs", "profit", "npv",
+            "csat", "nps", "ces", "fcr", "escalation_rate", "handoffs_per_case",
+            "complaint_rate", "silent_churn_share", "translation_loss",
+            "translation_loss_by_stage", "rework_rate", "contact_centre", "scenario", "seed",
+            "parameter_hash"]
+CONTACT_CENTRE = ["asa_minutes", "wait_probability", "service_level", "abandonment_rate",
+                  "occupancy"]
+
+
+def _numbers(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _numbers(v)
+    elif isinstance(value, (int, float)):
+        yield value
+
+
+@pytest.fixture(scope="module")
+def run_output(tmp_path_factory, ):
+    from conftest import BASELINE
+
+    out = tmp_path_factory.mktemp("run") / "baseline"
+    result = runner.invoke(app, ["run", str(BASELINE), "--days", "120", "--out", str(out),
+                                 "--set", "customers.initial=300"])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_run_writes_every_output(run_output):
+    out, _ = run_output
+    expected = {"summary.json", "timeseries.csv", "orders.parquet", "cases.parquet",
+                "scenario.yaml", "active_customers.png", "cumulative_profit.png",
+                "translation_loss.png", "contact_centre_waiting.png"}
+    assert expected <= {p.name for p in out.iterdir()}
+    assert all((out / name).stat().st_size > 0 for name in expected)
+
+
+def test_summary_has_every_kpi_and_no_nan(run_output):
+    summary = json.loads((run_output[0] / "summary.json").read_text())
+    assert set(REQUIRED) <= set(summary)
+    assert set(CONTACT_CENTRE) <= set(summary["contact_centre"])
+    assert all(math.isfinite(x) for x in _numbers(summary))
+    assert summary["profit"] == pytest.approx(summary["revenue"] - sum(summary["costs"].values()))
+    assert set(summary["translation_loss_by_stage"]) == {
+        "expression", "interpretation", "verification", "handoff", "delivery"}
+
+
+def test_timeseries_has_a_row_per_week_and_records_tally(run_output):
+    out, _ = run_output
+    series = pd.read_csv(out / "timeseries.csv")
+    assert list(series["day"][:3]) == [0.0, 7.0, 14.0]
+    assert len(series) == 120 // 7 + 2 and series["day"].iloc[-1] == 120.0  # + partial week
+    summary = json.loads((out / "summary.json").read_text())
+    assert series["revenue"].sum() == pytest.approx(summary["revenue"])
+    orders = pd.read_parquet(out / "orders.parquet")
+    stages = orders[[c for c in orders if c.startswith("loss_") and c != "loss_total"]]
+    assert (stages.sum(axis=1) - orders["loss_total"]).abs().max() < 1e-9
+    cases = pd.read_parquet(out / "cases.parquet")
+    assert cases["first_contact_resolution"].mean() == pytest.approx(summary["fcr"])
+
+
+def test_run_prints_headline_kpis(run_output):
+    _, output = run_output
+    for label in ("Annual retention", "First-contact resolution", "Profit"):
+        assert label in output
+
+
+@pytest.mark.parametrize("args", [
+    ["--set", "frontline.agents=-1"],
+    ["--set", "frontline.nonsense=1"],
+    ["--set", "frontline.agents"],
+])
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, args):
+    from conftest import BASELINE
+
+    out = tmp_path / "never"
+    proc = subprocess.run([sys.executable, "-m", "cxsim", "run", str(BASELINE), "--out",
+                           str(out), *args], capture_output=True, text=True)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "Traceback" not in proc.stderr
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_bad_file_names_the_file_and_key(tmp_path):
+    bad = tmp_path / "client.yaml"
+    bad.write_text("extends: missing_parent.yaml\n")
+    result = runner.invoke(app, ["run", str(bad), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "missing_parent.yaml: file not found" in result.output

@@ -1,0 +1,66 @@
+"""Empowerment, escalation and the contact centre's extremes."""
+
+import pytest
+
+from cxsim.mechanisms.escalation import Route, frontline_route, solve_probability, supervisor_route
+from conftest import run_small
+
+
+def test_frontline_routes_by_authority_then_skill_then_rework():
+    assert frontline_route(100, 50, False, True) is Route.ESCALATE
+    assert frontline_route(100, 50, True, False) is Route.ESCALATE
+    assert frontline_route(40, 50, False, False) is Route.NOT_SOLVED
+    assert frontline_route(40, 50, True, True) is Route.REWORK
+    assert frontline_route(40, 50, False, True) is Route.RESOLVED
+    assert supervisor_route(True, True) is Route.REWORK
+    assert supervisor_route(False, False) is Route.NOT_SOLVED
+
+
+def test_solve_probability_rises_with_skill_and_falls_with_complexity():
+    assert solve_probability(0.8, 0.5) > solve_probability(0.6, 0.5) > solve_probability(0.4, 0.5)
+    assert solve_probability(0.6, 0.3) > solve_probability(0.6, 0.7)
+    assert solve_probability(0.5, 0.5) == pytest.approx(0.5)
+
+
+def test_higher_empowerment_limit_raises_fcr_and_lowers_escalation():
+    _, low = run_small("frontline.empowerment_limit=0")
+    _, mid = run_small()
+    _, high = run_small("frontline.empowerment_limit=5000")
+    assert low["fcr"] < mid["fcr"] < high["fcr"]
+    assert low["escalation_rate"] > mid["escalation_rate"] > high["escalation_rate"]
+    assert high["escalation_rate"] == 0.0
+    assert high["handoffs_per_case"] < low["handoffs_per_case"]
+
+
+def test_zero_frontline_agents_means_every_contact_abandons():
+    model, kpi = run_small("frontline.agents=0")
+    cc = kpi["contact_centre"]
+    assert model.contact_centre.stats.offered > 100
+    assert model.contact_centre.stats.answered == 0
+    assert cc["abandonment_rate"] == 1.0
+    assert kpi["fcr"] == 0.0
+    assert cc["occupancy"] == 0.0
+
+
+def test_without_supervisors_escalated_cases_are_never_resolved_above_the_limit():
+    model, _ = run_small("supervisors.count=0")
+    above = [c for c in model.recorder.cases
+             if c.remedy_cost > model.policy.empowerment_limit]
+    assert above and not any(c.resolved for c in above)
+
+
+def test_fewer_supervisors_keep_escalated_customers_waiting_longer():
+    def mean_escalated_delay(kpi_model):
+        cases = [c for c in kpi_model.recorder.cases if c.escalated and c.resolved]
+        return sum(c.closed_day - c.opened_day for c in cases) / len(cases)
+
+    slow, _ = run_small("supervisors.count=1", "supervisors.handling_minutes=600")
+    fast, _ = run_small("supervisors.count=4", "supervisors.handling_minutes=600")
+    assert mean_escalated_delay(fast) < mean_escalated_delay(slow)
+
+
+def test_more_frontline_agents_shorten_the_wait():
+    _, one = run_small("frontline.agents=1", "frontline.aht_minutes=60")
+    _, three = run_small("frontline.agents=3", "frontline.aht_minutes=60")
+    assert three["contact_centre"]["asa_minutes"] < one["contact_centre"]["asa_minutes"]
+    assert three["contact_centre"]["abandonment_rate"] < one["contact_centre"]["abandonment_rate"]

@@ -1,0 +1,84 @@
+"""Formulas of the loyalty, recovery, problems and economics mechanisms, and the server pool."""
+
+import math
+
+import pytest
+
+from cxsim.mechanisms import expectation, loyalty, problems
+from cxsim.mechanisms.acquisition import close_probability
+from cxsim.mechanisms.economics import Ledger, discount_factor
+from cxsim.mechanisms.recovery import UNRESOLVED_EXPERIENCE, recovery_experience
+from cxsim.queueing import ServerPool
+
+WEIGHTS = (0.2, 0.1, 0.15)
+
+
+def test_churn_probability_rises_as_satisfaction_falls():
+    p = [loyalty.churn_probability(s, 0.78, 6.0, 0.1, 30) for s in (0.9, 0.78, 0.5, 0.2)]
+    assert p == sorted(p)
+    assert p[1] == pytest.approx(1 - math.exp(-0.1 * 30 / 365))
+
+
+def test_effort_counts_extra_contacts_transfers_hang_ups_and_waiting():
+    assert loyalty.effort_points(1, 0, 0.0, 0) == 0.0
+    assert loyalty.effort_points(3, 2, 25.0, 1) == pytest.approx(2 + 2 + 1 + 2.5)
+    assert loyalty.customer_effort_score(0) == 1.0
+    assert loyalty.customer_effort_score(50) == 7.0
+
+
+def test_recovery_is_worse_when_slow_and_better_with_apology_and_compensation():
+    fast = recovery_experience(0.1, 3.0, 0.6, True, 0.2, WEIGHTS)
+    slow = recovery_experience(10.0, 3.0, 0.6, True, 0.2, WEIGHTS)
+    rude = recovery_experience(0.1, 3.0, 0.6, False, 0.0, WEIGHTS)
+    assert UNRESOLVED_EXPERIENCE < slow < fast
+    assert rude < fast
+    assert recovery_experience(1e6, 3.0, 1.0, True, 1.0, WEIGHTS) == pytest.approx(
+        UNRESOLVED_EXPERIENCE)
+
+
+def test_complaining_rises_with_severity_from_a_small_floor():
+    p = [problems.complaint_probability(s, 0.05, 0.7, 150) for s in (0, 5, 100, 1000)]
+    assert p == sorted(p)
+    assert p[0] == 0.05 and p[1] < 0.1 and p[3] > 0.69
+
+
+def test_overpromising_raises_expectation_and_close_rate():
+    assert expectation.expected_fit(0.8, 0.1) > expectation.expected_fit(0.8, 0.0)
+    assert close_probability(0.35, 0.1, 1.0) > close_probability(0.35, 0.0, 1.0)
+    assert close_probability(0.9, 1.0, 10.0) == 1.0
+    assert expectation.order_experience(0.9, 0.8, 0.8, 2.0) > 0.8 > \
+        expectation.order_experience(0.7, 0.8, 0.8, 2.0)
+
+
+def test_ledger_books_profit_and_discounts_later_cash():
+    ledger = Ledger(cogs_share=0.5, discount_rate_per_year=0.1)
+    ledger.earn(1000.0, day=0.0)
+    ledger.spend("salaries_frontline", 100.0, day=365.0)
+    assert ledger.costs["cost_of_goods"] == 500.0
+    assert ledger.profit == pytest.approx(400.0)
+    assert ledger.npv == pytest.approx(500.0 - 100.0 / 1.1)
+    assert discount_factor(730, 0.1) == pytest.approx(1 / 1.21)
+
+
+class Clerk:
+    def __init__(self):
+        self.jobs = []
+
+    def start(self, job):
+        self.jobs.append(job)
+
+
+def test_server_pool_serves_first_come_first_served_and_skips_withdrawn_jobs():
+    clerk = Clerk()
+    pool = ServerPool([clerk])
+    a, b, c, d = (object() for _ in range(4))  # jobs are identified by identity
+    assert pool.submit(a) is True
+    for job in (b, c, d):
+        assert pool.submit(job) is False
+    pool.withdraw(c)
+    assert pool.queue_length == 2
+    pool.release(clerk)
+    pool.release(clerk)
+    assert clerk.jobs == [a, b, d]
+    pool.release(clerk)
+    assert pool.idle == [clerk] and pool.queue_length == 0

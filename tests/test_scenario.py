@@ -1,0 +1,128 @@
+"""Scenario files: the baseline is complete, and bad input is refused with a located message."""
+
+import textwrap
+
+import pytest
+import yaml
+
+from cxsim.scenario import (
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    parameter_table,
+    parse_overrides,
+)
+
+
+def _flatten(data, prefix=""):
+    for key, value in data.items():
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def test_baseline_sets_every_parameter_to_its_schema_default(baseline_path):
+    in_file = dict(_flatten(yaml.safe_load(baseline_path.read_text())))
+    defaults = dict(_flatten(Scenario().model_dump()))
+    assert set(in_file) == set(defaults)
+    differing = {k for k in defaults if in_file[k] != defaults[k]}
+    assert differing == {"description"}
+
+
+def test_baseline_comments_every_parameter(baseline_path):
+    lines = [ln for ln in baseline_path.read_text().splitlines()
+             if ln.strip() and not ln.lstrip().startswith("#")]
+    assert all("  # " in ln for ln in lines)
+
+
+def test_every_parameter_has_a_unit_a_description_and_numbers_have_a_range():
+    for row in parameter_table():
+        assert row["description"], row["key"]
+        if row["key"] in ("name", "description"):
+            continue
+        assert row["unit"], row["key"]
+        if isinstance(row["default"], (int, float)) and not isinstance(row["default"], bool):
+            assert row["range"], row["key"]
+
+
+def test_required_key_paths_exist(baseline_path):
+    s = load_scenario(baseline_path)
+    assert s.seed >= 0 and s.horizon.days > 0 and s.customers.initial >= 1000
+    assert s.customers.arrival_rate_per_day > 0 and s.frontline.agents > 0
+    assert s.frontline.empowerment_limit >= 0 and s.supervisors.count >= 1
+    assert s.sales.verification is False
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("frontline:\n  agentz: 3\n", "frontline.agentz: unknown key"),
+    ("frontline:\n  agents: three\n", "frontline.agents: expected a valid integer"),
+    ("frontline:\n  agents: -2\n", "frontline.agents: expected greater than or equal to 0"),
+    ("sales:\n  verification: maybe\n", "sales.verification: expected a valid boolean"),
+    ("horizon:\n  days: 0\n", "horizon.days: expected greater than 0"),
+    ("- a\n- b\n", "expected a mapping of keys at the top level"),
+    ("frontline: [1\n", "not valid YAML (line"),
+])
+def test_bad_files_are_refused_with_file_key_and_expectation(tmp_path, body, expected):
+    path = _write(tmp_path, "client.yaml", body)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    message = str(err.value)
+    assert message.startswith(str(path))
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_extends_resolves_relative_to_the_file_and_overrides_a_few_keys(tmp_path, baseline_path):
+    (tmp_path / "clients").mkdir()
+    _write(tmp_path, "base.yaml", baseline_path.read_text())
+    child = _write(tmp_path / "clients", "acme.yaml", """\
+        extends: ../base.yaml
+        name: acme
+        frontline:
+          empowerment_limit: 500
+        """)
+    s = load_scenario(child)
+    assert s.name == "acme" and s.frontline.empowerment_limit == 500
+    assert s.frontline.agents == Scenario().frontline.agents
+
+
+def test_extends_cycles_are_refused(tmp_path):
+    _write(tmp_path, "a.yaml", "extends: b.yaml\n")
+    _write(tmp_path, "b.yaml", "extends: a.yaml\n")
+    with pytest.raises(ScenarioError, match="cycle a.yaml -> b.yaml -> a.yaml"):
+        load_scenario(tmp_path / "a.yaml")
+
+
+def test_missing_file_is_refused(tmp_path):
+    with pytest.raises(ScenarioError, match="file not found"):
+        load_scenario(tmp_path / "nope.yaml")
+
+
+def test_set_overrides_are_typed_and_validated_like_the_file(baseline_path):
+    s = load_scenario(baseline_path, ["frontline.empowerment_limit=250",
+                                      "sales.verification=true"], seed=9)
+    assert s.frontline.empowerment_limit == 250.0 and s.sales.verification is True
+    assert s.seed == 9
+    with pytest.raises(ScenarioError, match=r"\(--set\): frontline.agents: expected"):
+        load_scenario(baseline_path, ["frontline.agents=-1"])
+    with pytest.raises(ScenarioError, match="expected key.path=value"):
+        parse_overrides(["frontline.agents"])
+
+
+def test_parameter_hash_ignores_the_name_but_not_the_values():
+    a = Scenario()
+    assert a.parameter_hash() == Scenario(name="other").parameter_hash()
+    assert a.parameter_hash() != Scenario(seed=1).parameter_hash()
+
+
+def test_scenario_files_never_execute_code(tmp_path):
+    path = _write(tmp_path, "evil.yaml", "name: !!python/object/apply:os.system ['echo hi']\n")
+    with pytest.raises(ScenarioError, match="not valid YAML"):
+        load_scenario(path)
