@@ -6,10 +6,13 @@ OUT    ?= results/baseline
 
 .PHONY: run test clean
 
-# A Python >= 3.12: the first of python3.13, python3.12, python3 that qualifies, else pyenv's newest 3.12+.
-PYTHON_312 := $(shell for p in python3.13 python3.12 python3; do \
-	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; exit 0; }; done; \
-	  ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V | tail -n 1)
+# A Python >= 3.12, preferring 3.12 (what CI tests): python3.12 on PATH, pyenv's 3.12, then any
+# newer python3.1x on PATH or in pyenv.
+PYENV_VERSIONS := $${PYENV_ROOT:-$$HOME/.pyenv}/versions
+PYTHON_312 := $(shell for p in python3.12 $(PYENV_VERSIONS)/3.12*/bin/python3 python3.13 python3 \
+	  $(PYENV_VERSIONS)/3.1[3-9]*/bin/python3; do \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; exit 0; }; \
+	  done)
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON_312)" || { echo "error: no Python >= 3.12 found (install one, e.g. 'pyenv install 3.12')" >&2; exit 2; }

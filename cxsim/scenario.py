@@ -71,7 +71,8 @@ class Customers(Block):
         **SHARE)
     clarity_sd: float = param(0.15, "share", "Spread of clarity between customers.", ge=0, le=0.5)
     expression_noise: float = param(
-        0.30, "fit units", "Error in what a customer of clarity 0 says about each need.", ge=0, le=2)
+        0.30, "fit units", "Error in what a customer of clarity 0 says about each need.",
+        ge=0, le=2)
     tolerance: float = param(
         0.05, "fit units", "Shortfall below the expected fit that a customer accepts unnoticed.",
         **SHARE)
@@ -117,7 +118,8 @@ class Sales(Block):
         0.6, "skill", "Mean active-listening skill of salespeople (1 = hears exactly).", **SHARE)
     listening_skill_sd: float = param(0.1, "skill", "Spread of listening skill.", ge=0, le=0.5)
     interpretation_noise: float = param(
-        0.30, "fit units", "Error a salesperson of listening skill 0 adds to each need.", ge=0, le=2)
+        0.30, "fit units", "Error a salesperson of listening skill 0 adds to each need.",
+        ge=0, le=2)
     anchoring: float = param(
         0.35, "share",
         "Pull of a poor listener's interpretation toward the standard catalogue (seed 003).",

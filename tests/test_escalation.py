@@ -1,9 +1,9 @@
 """Empowerment, escalation and the contact centre's extremes."""
 
 import pytest
+from conftest import run_small
 
 from cxsim.mechanisms.escalation import Route, frontline_route, solve_probability, supervisor_route
-from conftest import run_small
 
 
 def test_frontline_routes_by_authority_then_skill_then_rework():

@@ -3,11 +3,11 @@
 import json
 
 import numpy as np
+from conftest import make_scenario
 
 from cxsim.kpis import summarise
 from cxsim.model import ServiceOrganisation
 from cxsim.streams import named_stream
-from conftest import make_scenario
 
 SMALL = ("customers.initial=300", "horizon.days=200")
 

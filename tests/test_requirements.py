@@ -1,11 +1,11 @@
 """Requirement translation loss: each stage's direction, and where loss is recorded."""
 
 import numpy as np
+from conftest import run_small
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxsim.mechanisms import requirements as rq
-from conftest import run_small
 
 
 def _mean_interpretation_loss(skill: float, n: int = 4000) -> float:

@@ -1,4 +1,4 @@
-"""Customers: they need something, judge what they get, complain or stay silent, and stay or leave."""
+"""Customers: they need something, judge what they get, complain or keep quiet, stay or leave."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import numpy as np
 
 from cxsim.mechanisms import expectation, loyalty, problems
 from cxsim.mechanisms.contact_centre import MINUTES_PER_DAY
-from cxsim.mechanisms.escalation import Route
 from cxsim.mechanisms.recovery import (
     UNRESOLVED_EXPERIENCE,
     recovery_experience,

@@ -27,8 +27,11 @@ def churn_probability(satisfaction: float, reference: float, sensitivity: float,
 
 
 def effort_points(contacts: int, handoffs: int, wait_minutes: float, abandoned: int) -> float:
-    """Effort of one case: each extra contact, transfer and hang-up is a point; 10 minutes of
-    waiting is a point (CEB 2010 drivers: repeat contacts, transfers, re-explaining, waiting)."""
+    """Effort of one case, in points.
+
+    Each extra contact, transfer and hang-up is a point, and so is every 10 minutes of waiting
+    (CEB 2010's effort drivers: repeat contacts, transfers, re-explaining, waiting).
+    """
     return max(0, contacts - 1) + handoffs + abandoned + wait_minutes / 10.0
 
 

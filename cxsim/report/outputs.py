@@ -40,7 +40,8 @@ def write_results(model: ServiceOrganisation, summary: dict[str, Any], out: Path
         series = model.datacollector.get_model_vars_dataframe()[list(TIMESERIES_COLUMNS)]
         (staging / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         series.to_csv(staging / "timeseries.csv", index=False)
-        pq.write_table(records_table(model.recorder.orders, OrderRecord), staging / "orders.parquet")
+        pq.write_table(records_table(model.recorder.orders, OrderRecord),
+                       staging / "orders.parquet")
         pq.write_table(records_table(model.recorder.cases, CaseRecord), staging / "cases.parquet")
         (staging / "scenario.yaml").write_text(_resolved_yaml(model))
         write_plots(series, summary["translation_loss_by_stage"], staging)
