@@ -65,6 +65,38 @@ def _headline_table(summary: dict) -> Table:
 
 
 @app.command()
+def validate(
+    out: Annotated[Path, typer.Option(help="Folder for validation.md and its plots.")] = Path(
+        "docs"),
+    reps: Annotated[int, typer.Option(min=2, help="Replications per queueing scenario.")] = 10,
+    fact_reps: Annotated[int, typer.Option(min=1, help="Replications per fact variant.")] = 4,
+    jobs: Annotated[int | None, typer.Option(min=1, help="Processes (default: all cores).")
+                    ] = None,
+) -> None:
+    """Check the model: queues against Erlang C/A, Little's law, and stylised facts."""
+    from cxsim.report.validation_doc import write_validation_doc
+    from cxsim.validation import run_stylised_facts, shipped_validation_scenarios, validate_queue
+
+    queue = {}
+    for params in shipped_validation_scenarios():
+        console.print(f"validating {params.name} ({reps} replications)")
+        queue[params.name] = (params.description, validate_queue(params, reps, jobs))
+    console.print(f"checking stylised facts ({fact_reps} replications per variant)")
+    baseline = load_scenario(Path(__file__).resolve().parents[1] / "scenarios/baseline.yaml")
+    facts = run_stylised_facts(baseline, fact_reps, jobs)
+    path = write_validation_doc(queue, reps, facts, fact_reps, out)
+    failed = [c for _, cs in queue.values() for c in cs if not c.passed]
+    failed_facts = [f.name for f, r in facts if r.status == "fail"]
+    for c in failed:
+        console.print(f"[red]outside interval[/red]: {c.scenario} {c.quantity}")
+    for name in failed_facts:
+        console.print(f"[red]fact not reproduced[/red]: {name}")
+    console.print(f"written {path}")
+    if failed or failed_facts:
+        raise typer.Exit(code=1)
+
+
+@app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     seed: Annotated[int | None, typer.Option(help="Override the scenario's seed.")] = None,

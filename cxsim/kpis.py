@@ -64,14 +64,22 @@ def _nps(satisfaction: np.ndarray) -> float:
 
 
 def _contact_centre(model: ServiceOrganisation) -> dict[str, float]:
-    stats, agents = model.contact_centre.stats, model.contact_centre.pool.size
+    """Queue measures since the warm-up, over contacts that were answered or abandoned."""
+    centre = model.contact_centre
+    stats, agents = centre.stats, centre.pool.size
+    elapsed = model.time - stats.since
+    finished = stats.answered + stats.abandoned
     return {
         "offered": stats.offered,
+        "arrival_rate_per_hour": _ratio(stats.offered, elapsed * 24),
         "asa_minutes": _ratio(stats.answered_wait_days * 1440, stats.answered),
-        "wait_probability": _ratio(stats.waited, stats.answered + stats.abandoned),
-        "service_level": _ratio(stats.answered_within_target, stats.answered + stats.abandoned),
-        "abandonment_rate": _ratio(stats.abandoned, stats.answered + stats.abandoned),
-        "occupancy": min(1.0, _ratio(stats.busy_days, agents * model.time)),
+        "mean_wait_minutes": _ratio((stats.answered_wait_days + stats.abandoned_wait_days) * 1440,
+                                    finished),
+        "wait_probability": _ratio(stats.waited, finished),
+        "service_level": _ratio(stats.answered_within_target, finished),
+        "abandonment_rate": _ratio(stats.abandoned, finished),
+        "occupancy": min(1.0, _ratio(stats.busy_days, agents * elapsed)),
+        "mean_queue_length": centre.pool.mean_queue_length(),
     }
 
 

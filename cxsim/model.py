@@ -131,6 +131,9 @@ class ServiceOrganisation(mesa.Model):
         self.collect()
 
     # --- construction ---------------------------------------------------------------------
+    def _clock(self) -> float:
+        return self.time
+
     def _skills(self, mean: float, sd: float, n: int) -> list[float]:
         return np.clip(self.streams.staffing.normal(mean, sd, n), 0.0, 1.0).tolist()
 
@@ -140,21 +143,20 @@ class ServiceOrganisation(mesa.Model):
                    self._skills(p.sales.listening_skill_mean, p.sales.listening_skill_sd,
                                 p.sales.salespeople)]
         teams = [DeliveryTeam(self) for _ in range(p.delivery.teams)]
-        skills = self._skills(p.frontline.skill_mean, p.frontline.skill_sd, p.frontline.agents)
-        empathy = self._skills(p.frontline.empathy_mean, EMPATHY_SD, p.frontline.agents)
-        agents = [ServiceAgent(self, s, e) for s, e in zip(skills, empathy, strict=True)]
+        agents = p.contact_centre.agents
+        skills = self._skills(p.frontline.skill_mean, p.frontline.skill_sd, agents)
+        empathy = self._skills(p.frontline.empathy_mean, EMPATHY_SD, agents)
+        frontline = [ServiceAgent(self, s, e) for s, e in zip(skills, empathy, strict=True)]
         # Supervisors came up from the frontline: their empathy is drawn the same way.
         bosses = [Supervisor(self, p.supervisors.competency, e) for e in
                   self._skills(p.frontline.empathy_mean, EMPATHY_SD, p.supervisors.count)]
         self.sales = self._pool(sellers)
         self.delivery = self._pool(teams)
-        self.contact_centre = ContactCentre(self._pool(agents),
-                                            p.frontline.service_level_seconds / 86_400)
+        self.contact_centre = ContactCentre(self, self._pool(frontline))
         self.supervisors = self._pool(bosses)
 
-    @staticmethod
-    def _pool(staff: list) -> ServerPool:
-        pool = ServerPool(staff)
+    def _pool(self, staff: list) -> ServerPool:
+        pool = ServerPool(staff, clock=self._clock)
         for member in staff:
             member.pool = pool
         return pool
@@ -183,6 +185,10 @@ class ServiceOrganisation(mesa.Model):
         self._every(c.orders_per_year / 365.0, self.repeat_order)
         self._every(c.routine_contacts_per_year / 365.0, self.routine_request)
         self._every(c.incidents_per_year / 365.0, self.incident)
+        self._every(self.params.contact_centre.arrival_rate_per_hour * 24.0, self.enquiry,
+                    per_customer=False, rng=self.streams.enquiries)
+        if self.params.warmup.days > 0:
+            self.schedule_event(self.contact_centre.end_warmup, at=self.params.warmup.days)
 
     def _every(self, rate_per_day: float, action: Callable[[], None], per_customer: bool = True,
                rng: np.random.Generator | None = None) -> None:
@@ -226,6 +232,10 @@ class ServiceOrganisation(mesa.Model):
                                                              p.severity_sigma))
             self.roster.pick(self.streams.demand).notice_problem("incident", severity)
 
+    def enquiry(self) -> None:
+        """Someone outside the customer base calls with a question."""
+        self.contact_centre.offer(None)
+
     def dispatch(self, case: Case, route: Route) -> None:
         """Send a handled case where its route says: close, rework, supervisor, or back."""
         customer = case.customer
@@ -262,7 +272,7 @@ class ServiceOrganisation(mesa.Model):
         for category, headcount, salary in (
                 ("salaries_sales", p.sales.salespeople, p.sales.salary_per_year),
                 ("salaries_delivery", p.delivery.teams, p.delivery.salary_per_year),
-                ("salaries_frontline", p.frontline.agents, p.frontline.salary_per_year),
+                ("salaries_frontline", p.contact_centre.agents, p.frontline.salary_per_year),
                 ("salaries_supervisors", p.supervisors.count, p.supervisors.salary_per_year)):
             self.ledger.spend(category, headcount * salary / 365, self.time)
         if self.policy.shared_record:

@@ -2,14 +2,16 @@
 
 Sales, delivery, the contact centre and the supervisors are each a pool of agents that serve
 jobs one at a time (an M/G/c station in Kendall's notation). Jobs that give up while waiting
-(contact-centre abandonment) are removed lazily: they are flagged and skipped when they reach the
-head of the queue, which keeps abandonment O(1) (the same device Ciw uses for reneging).
+(contact-centre abandonment) are removed lazily: they are counted as withdrawn and skipped when
+they reach the head of the queue, which keeps abandonment O(1) (Ciw handles reneging likewise).
+The pool also integrates its queue length over time, for time-average queue lengths (Little's
+law: L = lambda W).
 """
 
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 __all__ = ["Server", "ServerPool"]
@@ -23,13 +25,17 @@ class Server(Protocol):
 
 
 class ServerPool:
-    """Idle servers plus a FIFO queue of waiting jobs."""
+    """Idle servers plus a FIFO queue of waiting jobs, on the clock ``clock``."""
 
-    def __init__(self, servers: Iterable[Server]) -> None:
+    def __init__(self, servers: Iterable[Server], clock: Callable[[], float]) -> None:
         self.servers: list[Server] = list(servers)
         self.idle: list[Server] = list(reversed(self.servers))
         self.waiting: deque[Any] = deque()
         self._withdrawn: Counter[int] = Counter()
+        self._clock = clock
+        self.queue_area = 0.0  # integral of the queue length over time
+        self.area_since = clock()
+        self._last_change = self.area_since
 
     @property
     def size(self) -> int:
@@ -46,20 +52,39 @@ class ServerPool:
         """Jobs waiting, not counting those that gave up."""
         return len(self.waiting) - self._withdrawn.total()
 
+    def mean_queue_length(self) -> float:
+        """Time-average number of jobs waiting since ``area_since``."""
+        self._touch()
+        elapsed = self._last_change - self.area_since
+        return self.queue_area / elapsed if elapsed > 0 else 0.0
+
+    def restart_average(self) -> None:
+        """Start the time-average queue length afresh (end of a warm-up)."""
+        self._touch()
+        self.queue_area, self.area_since = 0.0, self._last_change
+
+    def _touch(self) -> None:
+        now = self._clock()
+        self.queue_area += self.queue_length * (now - self._last_change)
+        self._last_change = now
+
     def submit(self, job: Any) -> bool:
         """Start ``job`` on an idle server, or queue it; return True if it started at once."""
         if self.idle:
             self.idle.pop().start(job)
             return True
+        self._touch()
         self.waiting.append(job)
         return False
 
     def withdraw(self, job: Any) -> None:
         """Remove a waiting job (it gave up); O(1), skipped later when it reaches the head."""
+        self._touch()
         self._withdrawn[id(job)] += 1
 
     def release(self, server: Server) -> None:
         """``server`` finished its job: give it the next waiting job or mark it idle."""
+        self._touch()
         while self.waiting:
             job = self.waiting.popleft()
             if self._withdrawn[id(job)]:

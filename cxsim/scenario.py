@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "Scenario",
@@ -93,9 +94,6 @@ class Customers(Block):
         ge=0, le=365)
     initial_satisfaction: float = param(
         0.78, "satisfaction", "Mean satisfaction of the customers active at day 0.", **SHARE)
-    patience_minutes: float = param(
-        10.0, "minutes", "Mean time a customer waits in the contact queue before hanging up.",
-        gt=0)
     retry_probability: float = param(
         0.6, "share", "Chance that a customer who hung up or was not helped contacts again.",
         **SHARE)
@@ -180,13 +178,35 @@ class Delivery(Block):
         150_000.0, "money/team/year", "Loaded salaries of one delivery team.", ge=0)
 
 
-class Frontline(Block):
-    """The contact centre's frontline service agents and their authority."""
+class ContactCentre(Block):
+    """The contact centre's queue: agents on duty, handling, patience, target (Erlang A)."""
 
     agents: int = param(2, "agents", "Frontline service agents on duty (24/7 staffing).",
                         ge=0, le=100_000)
     aht_minutes: float = param(
         12.0, "minutes", "Mean handling time of one contact (exponential).", gt=0)
+    patience_minutes: float | None = param(
+        10.0, "minutes",
+        "Mean time a caller waits before hanging up (exponential); null for infinite patience.",
+        gt=0)
+    service_level_seconds: float = param(
+        20.0, "seconds", "Answer-time target for the service-level measure.", ge=0)
+    arrival_rate_per_hour: float = param(
+        0.0, "contacts/hour",
+        "Poisson enquiries from outside the customer base: answered once, never escalated.",
+        ge=0, le=1e6)
+
+
+class Warmup(Block):
+    """Start-up period left out of the contact-centre statistics."""
+
+    days: float = param(0.0, "days", "Days from the start before statistics are counted.",
+                        ge=0, le=36500)
+
+
+class Frontline(Block):
+    """The frontline service agents' skills and authority."""
+
     skill_mean: float = param(
         0.65, "skill", "Mean problem-solving skill of frontline agents.", **SHARE)
     skill_sd: float = param(0.1, "skill", "Spread of frontline skill.", ge=0, le=0.5)
@@ -196,8 +216,6 @@ class Frontline(Block):
         50.0, "money/case",
         "Largest remedy (refund, credit, rework order) an agent may grant without a supervisor.",
         ge=0)
-    service_level_seconds: float = param(
-        20.0, "seconds", "Answer-time target for the service-level measure.", ge=0)
     salary_per_year: float = param(40_000.0, "money/year", "Loaded salary of one agent.", ge=0)
     cost_per_contact: float = param(
         6.0, "money/contact", "Non-salary cost of one handled contact (telephony, systems).", ge=0)
@@ -310,9 +328,11 @@ class Scenario(Block):
     seed: int = param(42, "integer", "Seed of all random streams (same seed, same customers).",
                       ge=0)
     horizon: Horizon = Horizon()
+    warmup: Warmup = Warmup()
     customers: Customers = Customers()
     sales: Sales = Sales()
     delivery: Delivery = Delivery()
+    contact_centre: ContactCentre = ContactCentre()
     frontline: Frontline = Frontline()
     supervisors: Supervisors = Supervisors()
     problems: Problems = Problems()
@@ -320,6 +340,15 @@ class Scenario(Block):
     shared_record: SharedRecord = SharedRecord()
     loyalty: Loyalty = Loyalty()
     economics: Economics = Economics()
+
+    @model_validator(mode="after")
+    def _warmup_inside_horizon(self) -> Scenario:
+        if self.warmup.days >= self.horizon.days:
+            error = PydanticCustomError("warmup", "less than horizon.days ({days})",
+                                        {"days": self.horizon.days})
+            raise ValidationError.from_exception_data("Scenario", [
+                {"type": error, "loc": ("warmup", "days"), "input": self.warmup.days}])
+        return self
 
     def parameter_hash(self) -> str:
         """Short hash of the resolved parameters, excluding name and description."""

@@ -35,6 +35,7 @@ class Streams:
     handling: np.random.Generator  # service, build and rework durations
     problems: np.random.Generator  # severity and complexity of problems
     decisions: np.random.Generator  # customers' choices: buy, complain, retry, churn, patience
+    enquiries: np.random.Generator  # arrival times of enquiries from outside the customer base
     resolution: np.random.Generator  # whether an agent or supervisor solves a case
     mesa: np.random.Generator  # the Mesa model's own generator (agent-set shuffles)
 

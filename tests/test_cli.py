@@ -81,9 +81,9 @@ def test_run_prints_headline_kpis(run_output):
 
 
 @pytest.mark.parametrize("args", [
-    ["--set", "frontline.agents=-1"],
+    ["--set", "contact_centre.agents=-1"],
     ["--set", "frontline.nonsense=1"],
-    ["--set", "frontline.agents"],
+    ["--set", "contact_centre.agents"],
 ])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, args):
     from conftest import BASELINE

@@ -33,7 +33,7 @@ def test_higher_empowerment_limit_raises_fcr_and_lowers_escalation():
 
 
 def test_zero_frontline_agents_means_every_contact_abandons():
-    model, kpi = run_small("frontline.agents=0")
+    model, kpi = run_small("contact_centre.agents=0")
     cc = kpi["contact_centre"]
     assert model.contact_centre.stats.offered > 100
     assert model.contact_centre.stats.answered == 0
@@ -60,7 +60,7 @@ def test_fewer_supervisors_keep_escalated_customers_waiting_longer():
 
 
 def test_more_frontline_agents_shorten_the_wait():
-    _, one = run_small("frontline.agents=1", "frontline.aht_minutes=60")
-    _, three = run_small("frontline.agents=3", "frontline.aht_minutes=60")
+    _, one = run_small("contact_centre.agents=1", "contact_centre.aht_minutes=60")
+    _, three = run_small("contact_centre.agents=3", "contact_centre.aht_minutes=60")
     assert three["contact_centre"]["asa_minutes"] < one["contact_centre"]["asa_minutes"]
     assert three["contact_centre"]["abandonment_rate"] < one["contact_centre"]["abandonment_rate"]

@@ -69,16 +69,22 @@ class Clerk:
 
 
 def test_server_pool_serves_first_come_first_served_and_skips_withdrawn_jobs():
+    now = [0.0]
     clerk = Clerk()
-    pool = ServerPool([clerk])
+    pool = ServerPool([clerk], clock=lambda: now[0])
     a, b, c, d = (object() for _ in range(4))  # jobs are identified by identity
     assert pool.submit(a) is True
     for job in (b, c, d):
         assert pool.submit(job) is False
+    now[0] = 1.0
     pool.withdraw(c)
     assert pool.queue_length == 2
+    now[0] = 2.0
     pool.release(clerk)
+    now[0] = 4.0
     pool.release(clerk)
     assert clerk.jobs == [a, b, d]
+    # queue of 3 for 1 day, 2 for 1 day, 1 for 2 days: area 7 over 4 days
+    assert pool.mean_queue_length() == pytest.approx(7 / 4)
     pool.release(clerk)
     assert pool.idle == [clerk] and pool.queue_length == 0

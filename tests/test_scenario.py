@@ -49,7 +49,7 @@ def test_every_parameter_has_a_unit_a_description_and_numbers_have_a_range():
 def test_required_key_paths_exist(baseline_path):
     s = load_scenario(baseline_path)
     assert s.seed >= 0 and s.horizon.days > 0 and s.customers.initial >= 1000
-    assert s.customers.arrival_rate_per_day > 0 and s.frontline.agents > 0
+    assert s.customers.arrival_rate_per_day > 0 and s.contact_centre.agents > 0
     assert s.frontline.empowerment_limit >= 0 and s.supervisors.count >= 1
     assert s.sales.verification is False
 
@@ -62,8 +62,8 @@ def _write(tmp_path, name, text):
 
 @pytest.mark.parametrize(("body", "expected"), [
     ("frontline:\n  agentz: 3\n", "frontline.agentz: unknown key"),
-    ("frontline:\n  agents: three\n", "frontline.agents: expected a valid integer"),
-    ("frontline:\n  agents: -2\n", "frontline.agents: expected greater than or equal to 0"),
+    ("contact_centre:\n  agents: three\n", "contact_centre.agents: expected a valid integer"),
+    ("contact_centre:\n  agents: -2\n", "contact_centre.agents: expected greater than or equal to 0"),
     ("sales:\n  verification: maybe\n", "sales.verification: expected a valid boolean"),
     ("horizon:\n  days: 0\n", "horizon.days: expected greater than 0"),
     ("- a\n- b\n", "expected a mapping of keys at the top level"),
@@ -90,7 +90,7 @@ def test_extends_resolves_relative_to_the_file_and_overrides_a_few_keys(tmp_path
         """)
     s = load_scenario(child)
     assert s.name == "acme" and s.frontline.empowerment_limit == 500
-    assert s.frontline.agents == Scenario().frontline.agents
+    assert s.contact_centre.agents == Scenario().contact_centre.agents
 
 
 def test_extends_cycles_are_refused(tmp_path):
@@ -110,10 +110,10 @@ def test_set_overrides_are_typed_and_validated_like_the_file(baseline_path):
                                       "sales.verification=true"], seed=9)
     assert s.frontline.empowerment_limit == 250.0 and s.sales.verification is True
     assert s.seed == 9
-    with pytest.raises(ScenarioError, match=r"\(--set\): frontline.agents: expected"):
-        load_scenario(baseline_path, ["frontline.agents=-1"])
+    with pytest.raises(ScenarioError, match=r"\(--set\): contact_centre.agents: expected"):
+        load_scenario(baseline_path, ["contact_centre.agents=-1"])
     with pytest.raises(ScenarioError, match="expected key.path=value"):
-        parse_overrides(["frontline.agents"])
+        parse_overrides(["contact_centre.agents"])
 
 
 def test_parameter_hash_ignores_the_name_but_not_the_values():

@@ -8,7 +8,6 @@ import mesa
 import numpy as np
 
 from cxsim.mechanisms import expectation, loyalty, problems
-from cxsim.mechanisms.contact_centre import MINUTES_PER_DAY
 from cxsim.mechanisms.recovery import (
     UNRESOLVED_EXPERIENCE,
     recovery_experience,
@@ -48,7 +47,6 @@ class Customer(mesa.Agent):
         self.joined_day = model.time if joined_day is None else joined_day
         self.ever_complained = False
         self.case: Case | None = None
-        self._patience_event = None
         if status == ACTIVE:
             model.roster.add(self)
 
@@ -123,29 +121,9 @@ class Customer(mesa.Agent):
         self.contact()
 
     def contact(self) -> None:
-        """Contact the centre about the open case; wait with finite patience if all are busy."""
-        model, case = self.model, self.case
-        case.contacts += 1
-        case.queued_at = model.time
-        if not model.contact_centre.offer(case):
-            patience = model.streams.decisions.exponential(
-                model.params.customers.patience_minutes / MINUTES_PER_DAY)
-            self._patience_event = model.schedule_event(self.lose_patience, after=patience)
-
-    def stop_waiting(self) -> None:
-        """An agent picked up: the patience clock stops."""
-        if self._patience_event is not None:
-            self._patience_event.cancel()
-            self._patience_event = None
-
-    def lose_patience(self) -> None:
-        """Hang up after waiting too long."""
-        model, case = self.model, self.case
-        self._patience_event = None
-        case.abandoned += 1
-        case.wait_minutes += (model.time - case.queued_at) * MINUTES_PER_DAY
-        model.contact_centre.record_abandon(case)
-        self.not_helped()
+        """Call the contact centre about the open case."""
+        self.case.contacts += 1
+        self.model.contact_centre.offer(self.case)
 
     def not_helped(self) -> None:
         """The contact did not solve the case: try again later, or give up."""

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from cxsim.agents.staff import StaffAgent
-from cxsim.mechanisms.contact_centre import MINUTES_PER_DAY
+from cxsim.mechanisms.contact_centre import Contact
 from cxsim.mechanisms.escalation import frontline_route, solve_probability
-from cxsim.records import Case
 
 __all__ = ["ServiceAgent"]
 
@@ -18,22 +17,17 @@ class ServiceAgent(StaffAgent):
         self.skill = skill
         self.empathy = empathy
 
-    def duration(self, case: Case) -> float:
-        """Exponential handling time; the wait so far is booked when the agent picks up."""
-        model = self.model
-        handling = model.streams.handling.exponential(
-            model.params.frontline.aht_minutes / MINUTES_PER_DAY)
-        wait = model.time - case.queued_at
-        case.wait_minutes += wait * MINUTES_PER_DAY
-        case.customer.stop_waiting()
-        model.contact_centre.record_answer(wait, handling)
-        return handling
+    def duration(self, contact: Contact) -> float:
+        """Handling time of the contact just picked up (its wait is booked by the centre)."""
+        return self.model.contact_centre.answer(contact)
 
-    def complete(self, case: Case) -> None:
-        """Solve the case here, send it to rework, escalate it, or fail to solve it."""
-        model = self.model
+    def complete(self, contact: Contact) -> None:
+        """Answer an enquiry; for a case: solve it, send it to rework, escalate it, or fail."""
+        model, case = self.model, contact.case
         model.ledger.spend("frontline_contacts", model.params.frontline.cost_per_contact,
                            model.time)
+        if case is None:
+            return
         solved = model.streams.resolution.random() < solve_probability(self.skill,
                                                                          case.complexity)
         case.resolver_empathy = self.empathy

@@ -1,63 +1,118 @@
-"""The contact centre: a multi-server FIFO queue of contacts with impatient customers.
+"""The contact centre: a multi-server FIFO queue of contacts with impatient callers.
 
-Contacts arrive when customers call; ``frontline.agents`` agents serve them one at a time with
-exponential handling times (mean ``frontline.aht_minutes``); a waiting customer hangs up after an
-exponential patience (mean ``customers.patience_minutes``). This is the Erlang-A (M/M/c+M)
-queue of Palm (1957) and Garnett, Mandelbaum and Reiman (2002); with infinite patience it is
-Erlang C. The statistics here are the standard contact-centre measures (ASA, waiting
-probability, service level, abandonment, occupancy), accumulated contact by contact.
+Contacts arrive when customers call about a case, and, at ``contact_centre.arrival_rate_per_hour``,
+as enquiries from outside the customer base. ``contact_centre.agents`` agents serve them one at
+a time with exponential handling times (mean ``aht_minutes``); a waiting caller hangs up after an
+exponential patience (mean ``patience_minutes``; none when it is null). This is the Erlang-A
+(M/M/c+M) queue of Palm (1957) and Garnett, Mandelbaum and Reiman (2002); with infinite
+patience it is Erlang C, and ``cxsim.theory`` gives the exact values the simulation must match.
+
+The statistics are the standard contact-centre measures, accumulated contact by contact after
+the warm-up. Definitions follow the analytical references: waiting probability, service level
+(answered within the target, over all contacts that were answered or abandoned), abandonment,
+occupancy, the mean wait of answered contacts (ASA) and of all contacts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mesa.time import Event
 
 from cxsim.queueing import ServerPool
+from cxsim.records import Case
 
-__all__ = ["ContactCentre", "QueueStats", "MINUTES_PER_DAY"]
+if TYPE_CHECKING:
+    from cxsim.model import ServiceOrganisation
+
+__all__ = ["Contact", "ContactCentre", "QueueStats", "MINUTES_PER_DAY"]
 
 MINUTES_PER_DAY = 24 * 60.0
 
 
 @dataclass(slots=True)
 class QueueStats:
-    """Running totals of one contact queue (times in days)."""
+    """Running totals of the contact queue since ``since`` (times in days)."""
 
+    since: float = 0.0
     offered: int = 0
     answered: int = 0
     abandoned: int = 0
-    waited: int = 0  # answered or abandoned after a positive wait
+    waited: int = 0  # answered after a positive wait, or abandoned
     answered_within_target: int = 0
     answered_wait_days: float = 0.0
+    abandoned_wait_days: float = 0.0
     busy_days: float = 0.0
 
 
-class ContactCentre:
-    """Frontline pool plus the statistics of every contact offered to it."""
+@dataclass(slots=True, eq=False, weakref_slot=True)  # Mesa holds event callbacks weakly
+class Contact:
+    """One call: about a customer's ``case``, or an enquiry from outside when ``case`` is None."""
 
-    def __init__(self, pool: ServerPool, service_level_days: float) -> None:
+    centre: ContactCentre
+    case: Case | None
+    queued_at: float
+    patience_event: Event | None = None
+
+    def lose_patience(self) -> None:
+        """The caller hangs up (a Mesa event, so a bound method of a live object)."""
+        self.centre.abandon(self)
+
+
+class ContactCentre:
+    """Frontline pool, callers' patience, and the statistics of every contact offered."""
+
+    def __init__(self, model: ServiceOrganisation, pool: ServerPool) -> None:
+        self.model = model
         self.pool = pool
-        self.service_level_days = service_level_days
+        self.params = model.params.contact_centre
         self.stats = QueueStats()
 
-    def offer(self, case: object) -> bool:
-        """A contact arrives; True if an agent takes it at once."""
-        self.stats.offered += 1
-        return self.pool.submit(case)
+    def offer(self, case: Case | None) -> None:
+        """A call arrives; it is answered at once or waits with finite patience."""
+        model = self.model
+        contact = Contact(self, case, model.time)
+        if model.time >= self.stats.since:
+            self.stats.offered += 1
+        if self.pool.submit(contact) or self.params.patience_minutes is None:
+            return
+        patience = model.streams.decisions.exponential(
+            self.params.patience_minutes / MINUTES_PER_DAY)
+        contact.patience_event = model.schedule_event(contact.lose_patience, after=patience)
 
-    def record_answer(self, wait_days: float, handling_days: float) -> None:
-        """A waiting or new contact reaches an agent after ``wait_days``."""
-        stats = self.stats
-        stats.answered += 1
-        stats.answered_wait_days += wait_days
-        stats.busy_days += handling_days
-        if wait_days > 0.0:
+    def answer(self, contact: Contact) -> float:
+        """An agent picks up ``contact``: book its wait; return its handling time in days."""
+        model, stats = self.model, self.stats
+        wait = model.time - contact.queued_at
+        if contact.patience_event is not None:
+            contact.patience_event.cancel()
+        handling = model.streams.handling.exponential(self.params.aht_minutes / MINUTES_PER_DAY)
+        if contact.case is not None:
+            contact.case.wait_minutes += wait * MINUTES_PER_DAY
+        if contact.queued_at >= stats.since:
+            stats.answered += 1
+            stats.answered_wait_days += wait
+            stats.waited += wait > 0.0
+            stats.answered_within_target += wait * 86_400 <= self.params.service_level_seconds
+        stats.busy_days += handling
+        return handling
+
+    def abandon(self, contact: Contact) -> None:
+        """The caller hung up while waiting; a customer may try again later."""
+        model, stats = self.model, self.stats
+        wait = model.time - contact.queued_at
+        self.pool.withdraw(contact)
+        if contact.queued_at >= stats.since:
+            stats.abandoned += 1
             stats.waited += 1
-        if wait_days <= self.service_level_days:
-            stats.answered_within_target += 1
+            stats.abandoned_wait_days += wait
+        if contact.case is not None:
+            contact.case.abandoned += 1
+            contact.case.wait_minutes += wait * MINUTES_PER_DAY
+            contact.case.customer.not_helped()
 
-    def record_abandon(self, case: object) -> None:
-        """A waiting customer hangs up."""
-        self.pool.withdraw(case)
-        self.stats.abandoned += 1
-        self.stats.waited += 1
+    def end_warmup(self) -> None:
+        """Forget everything before now: statistics count from here on."""
+        self.stats = QueueStats(since=self.model.time)
+        self.pool.restart_average()

@@ -1,0 +1,230 @@
+"""Evidence that the model is right: queueing against exact formulas, and stylised facts.
+
+*Queueing validation* runs the validation scenarios (pure M/M/c and M/M/c+M contact centres)
+with replications and compares each measured quantity, as a mean with its 95% confidence
+interval, with the exact value from :mod:`cxsim.theory`; it also checks Little's law
+(mean queue length = arrival rate x mean wait) on the simulated runs themselves.
+
+*Stylised facts* are patterns that published research finds in real service businesses; each
+is a registered check (:data:`STYLISED_FACTS`) that runs the model and says whether the pattern
+appears, or, for figures that should be reported rather than forced (the elasticity of profit
+to retention), what the model gives beside the published range.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+from cxsim import theory
+from cxsim.runner import map_runs, replication_seed, run_replications, simulate
+from cxsim.scenario import Scenario, load_scenario, with_overrides
+
+__all__ = [
+    "Estimate",
+    "Comparison",
+    "FactResult",
+    "StylisedFact",
+    "STYLISED_FACTS",
+    "VALIDATION_SCENARIOS",
+    "estimate",
+    "analytical_values",
+    "validate_queue",
+    "run_stylised_facts",
+]
+
+VALIDATION_DIR = Path(__file__).resolve().parents[1] / "scenarios" / "validation"
+VALIDATION_SCENARIOS = ("erlang_c.yaml", "erlang_a.yaml")
+QUANTITIES = {  # summary key in the contact_centre block -> label
+    "wait_probability": "waiting probability",
+    "mean_wait_minutes": "mean wait of all contacts (ASA in Erlang A), min",
+    "service_level": "service level",
+    "abandonment_rate": "abandonment",
+    "occupancy": "occupancy",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """Mean of replicated measurements with its two-sided 95% Student-t interval."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` lies in the interval (with a float tolerance)."""
+        tolerance = 1e-12 * max(1.0, abs(value))
+        return self.low - tolerance <= value <= self.high + tolerance
+
+
+def estimate(values: Sequence[float], level: float = 0.95) -> Estimate:
+    """Mean and ``level`` confidence interval: ``mean +- t(n-1) * sd / sqrt(n)``."""
+    data = np.asarray(values, dtype=float)
+    mean = float(data.mean())
+    if len(data) < 2:
+        return Estimate(mean, mean, mean, len(data))
+    half = float(stats.t.ppf(0.5 + level / 2, len(data) - 1) * data.std(ddof=1)
+                 / math.sqrt(len(data)))
+    return Estimate(mean, mean - half, mean + half, len(data))
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """One measured quantity beside its exact value."""
+
+    scenario: str
+    quantity: str
+    simulated: Estimate
+    analytical: float
+
+    @property
+    def relative_error(self) -> float:
+        """``(simulated mean - exact) / exact``; 0 when both are 0."""
+        if self.analytical == 0:
+            return 0.0 if self.simulated.mean == 0 else math.inf
+        return (self.simulated.mean - self.analytical) / self.analytical
+
+    @property
+    def passed(self) -> bool:
+        """The exact value lies inside the simulated 95% interval."""
+        return self.simulated.contains(self.analytical)
+
+
+def analytical_values(params: Scenario) -> dict[str, float]:
+    """Exact Erlang C (patience null) or Erlang A values of a validation scenario's centre."""
+    cc = params.contact_centre
+    rate_per_minute = cc.arrival_rate_per_hour / 60.0
+    threshold = cc.service_level_seconds / 60.0
+    patience = cc.patience_minutes if cc.patience_minutes is not None else math.inf
+    exact = theory.erlang_a(cc.agents, rate_per_minute, cc.aht_minutes, patience, threshold)
+    return {"wait_probability": exact.wait_probability, "mean_wait_minutes": exact.asa,
+            "service_level": exact.service_level,
+            "abandonment_rate": exact.abandonment_probability, "occupancy": exact.occupancy}
+
+
+def validate_queue(params: Scenario, replications: int, jobs: int | None = None
+                   ) -> list[Comparison]:
+    """Replicate a validation scenario; compare every queue quantity and Little's law."""
+    blocks = [s["contact_centre"] for s in run_replications(params, replications, jobs)]
+    exact = analytical_values(params)
+    comparisons = [Comparison(params.name, label, estimate([b[key] for b in blocks]),
+                              exact[key]) for key, label in QUANTITIES.items()]
+    little = [b["arrival_rate_per_hour"] / 60.0 * b["mean_wait_minutes"] for b in blocks]
+    comparisons.append(Comparison(
+        params.name, "Little's law: mean queue length (vs arrival rate x mean wait)",
+        estimate([b["mean_queue_length"] for b in blocks]), float(np.mean(little))))
+    return comparisons
+
+
+def shipped_validation_scenarios() -> list[Scenario]:
+    """The validation scenarios shipped in ``scenarios/validation/``."""
+    return [load_scenario(VALIDATION_DIR / name) for name in VALIDATION_SCENARIOS]
+
+
+# --- stylised facts -------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class FactResult:
+    """Outcome of one stylised-fact check: ``status`` is "pass", "fail" or "reported"."""
+
+    status: str
+    finding: str
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class StylisedFact:
+    """A published pattern and the check that looks for it in the model."""
+
+    name: str
+    source: str
+    check: Callable[[Scenario, int, int | None], FactResult]
+
+
+STYLISED_FACTS: list[StylisedFact] = []
+
+
+def stylised_fact(name: str, source: str) -> Callable:
+    """Register ``check(base, replications, jobs) -> FactResult`` under ``name``."""
+    def register(check: Callable[[Scenario, int, int | None], FactResult]) -> Callable:
+        STYLISED_FACTS.append(StylisedFact(name, source, check))
+        return check
+    return register
+
+
+def _variants(base: Scenario, key: str, values: Sequence[float], replications: int,
+              jobs: int | None) -> list[list[dict]]:
+    """Summaries per value of ``key``; replication i of every value shares its seed (CRN)."""
+    runs = [with_overrides(base, [f"{key}={v}", f"seed={replication_seed(base.seed, i)}"])
+            for v in values for i in range(replications)]
+    flat = map_runs(runs, jobs)
+    return [flat[j * replications:(j + 1) * replications] for j in range(len(values))]
+
+
+@stylised_fact("Higher first-contact resolution goes with higher satisfaction",
+               "SQM Group: FCR and customer satisfaction move about 1:1")
+def fcr_and_satisfaction(base: Scenario, replications: int, jobs: int | None) -> FactResult:
+    """Vary frontline skill; FCR and CSAT should rise together (Spearman rho > 0.8)."""
+    skills = (0.4, 0.55, 0.7, 0.85)
+    groups = _variants(base, "frontline.skill_mean", skills, replications, jobs)
+    fcr = [float(np.mean([s["fcr"] for s in g])) for g in groups]
+    csat = [float(np.mean([s["csat"] for s in g])) for g in groups]
+    rho = float(stats.spearmanr(fcr, csat).statistic)
+    rows = [(f"{k:.2f}", f"{f:.1%}", f"{c:.1%}") for k, f, c in zip(skills, fcr, csat,
+                                                                        strict=True)]
+    return FactResult("pass" if rho > 0.8 else "fail",
+                      f"rank correlation of FCR and CSAT across frontline skill: {rho:+.2f}",
+                      [("frontline skill", "FCR", "CSAT"), *rows])
+
+
+@stylised_fact("More escalation handoffs raise customer effort",
+               "CEB 2010: transfers and repeat contacts drive effort and disloyalty")
+def handoffs_and_effort(base: Scenario, replications: int, jobs: int | None) -> FactResult:
+    """Cases with more handoffs carry a higher Customer Effort Score."""
+    model = simulate(base)
+    by_handoffs: dict[int, list[float]] = {}
+    for case in model.recorder.cases:
+        by_handoffs.setdefault(min(case.handoffs, 2), []).append(case.ces)
+    means = [float(np.mean(by_handoffs[h])) for h in sorted(by_handoffs)]
+    rows = [(("0", "1", "2 or more")[h], str(len(by_handoffs[h])), f"{m:.2f}")
+            for h, m in zip(sorted(by_handoffs), means, strict=True)]
+    rising = len(means) >= 2 and all(a < b for a, b in zip(means, means[1:], strict=False))
+    return FactResult("pass" if rising else "fail",
+                      "mean CES by number of handoffs: " + " < ".join(f"{m:.2f}" for m in means),
+                      [("handoffs", "cases", "mean CES"), *rows])
+
+
+@stylised_fact("Elasticity of profit to retention (reported, not forced)",
+               "Reichheld & Sasser 1990: +5 points of retention gave +25% to +85% profit")
+def profit_retention_elasticity(base: Scenario, replications: int,
+                                jobs: int | None) -> FactResult:
+    """Lower the base churn hazard until retention rises about 5 points; report the profit."""
+    churn = base.loyalty.base_churn_per_year
+    lower = max(0.0, churn - 0.035)
+    ref, better = _variants(base, "loyalty.base_churn_per_year", (churn, lower), replications,
+                            jobs)
+    retention = [float(np.mean([s["retention_rate"] for s in g])) for g in (ref, better)]
+    profit = [float(np.mean([s["profit"] for s in g])) for g in (ref, better)]
+    gain_points = 100 * (retention[1] - retention[0])
+    profit_change = profit[1] / profit[0] - 1 if profit[0] else 0.0
+    per_five = profit_change * 5 / gain_points if gain_points else 0.0
+    return FactResult(
+        "reported",
+        f"+{gain_points:.1f} points of retention raise profit {profit_change:+.1%} over "
+        f"{base.horizon.days:.0f} days ({per_five:+.1%} per 5 points); the published cases "
+        "range from +25% to +85% over a customer lifetime",
+        [("base churn per year", "retention", "profit"),
+         (f"{churn:.3f}", f"{retention[0]:.1%}", f"{profit[0]:,.0f}"),
+         (f"{lower:.3f}", f"{retention[1]:.1%}", f"{profit[1]:,.0f}")])
+
+
+def run_stylised_facts(base: Scenario, replications: int, jobs: int | None = None
+                       ) -> list[tuple[StylisedFact, FactResult]]:
+    """Every registered stylised fact, checked on ``base``."""
+    return [(fact, fact.check(base, replications, jobs)) for fact in STYLISED_FACTS]
