@@ -7,6 +7,7 @@ scenarios with the same base seed shares its random streams (common random numbe
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -56,5 +57,7 @@ def map_runs(runs: Sequence[Scenario], jobs: int | None = None) -> list[dict[str
     jobs = min(len(runs), jobs or os.cpu_count() or 1)
     if jobs <= 1:
         return [run_summary(r) for r in runs]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # forkserver: workers start from a clean process, not a fork of a threaded one
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         return list(pool.map(run_summary, runs))

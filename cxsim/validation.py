@@ -109,17 +109,20 @@ def analytical_values(params: Scenario) -> dict[str, float]:
             "abandonment_rate": exact.abandonment_probability, "occupancy": exact.occupancy}
 
 
-def validate_queue(params: Scenario, replications: int, jobs: int | None = None
-                   ) -> list[Comparison]:
-    """Replicate a validation scenario; compare every queue quantity and Little's law."""
+def validate_queue(params: Scenario, replications: int, jobs: int | None = None,
+                   level: float = 0.95) -> list[Comparison]:
+    """Replicate a validation scenario; compare every queue quantity and Little's law.
+
+    Each comparison carries the simulated mean's ``level`` confidence interval.
+    """
     blocks = [s["contact_centre"] for s in run_replications(params, replications, jobs)]
     exact = analytical_values(params)
-    comparisons = [Comparison(params.name, label, estimate([b[key] for b in blocks]),
+    comparisons = [Comparison(params.name, label, estimate([b[key] for b in blocks], level),
                               exact[key]) for key, label in QUANTITIES.items()]
     little = [b["arrival_rate_per_hour"] / 60.0 * b["mean_wait_minutes"] for b in blocks]
     comparisons.append(Comparison(
         params.name, "Little's law: mean queue length (vs arrival rate x mean wait)",
-        estimate([b["mean_queue_length"] for b in blocks]), float(np.mean(little))))
+        estimate([b["mean_queue_length"] for b in blocks], level), float(np.mean(little))))
     return comparisons
 
 

@@ -63,7 +63,8 @@ def _write(tmp_path, name, text):
 @pytest.mark.parametrize(("body", "expected"), [
     ("frontline:\n  agentz: 3\n", "frontline.agentz: unknown key"),
     ("contact_centre:\n  agents: three\n", "contact_centre.agents: expected a valid integer"),
-    ("contact_centre:\n  agents: -2\n", "contact_centre.agents: expected greater than or equal to 0"),
+    ("contact_centre:\n  agents: -2\n", "contact_centre.agents: expected greater than or equal"),
+    ("warmup:\n  days: 800\n", "warmup.days: expected less than horizon.days (730.0), got 800"),
     ("sales:\n  verification: maybe\n", "sales.verification: expected a valid boolean"),
     ("horizon:\n  days: 0\n", "horizon.days: expected greater than 0"),
     ("- a\n- b\n", "expected a mapping of keys at the top level"),
