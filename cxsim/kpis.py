@@ -12,14 +12,17 @@ import numpy as np
 
 from cxsim import __version__
 from cxsim.agents.customer import ACTIVE
+from cxsim.mechanisms.loyalty import willingness_to_buy_again
 from cxsim.mechanisms.requirements import STAGES
 from cxsim.model import ServiceOrganisation
 
 __all__ = ["summarise", "HEADLINE", "CSAT_SATISFIED", "NPS_PROMOTER", "NPS_DETRACTOR"]
 
 CSAT_SATISFIED = 0.7  # experience counted as "satisfied" (top-two-box of a 5-point survey)
-NPS_PROMOTER = 0.85  # satisfaction that answers 9-10 on "how likely to recommend" (0-10 x 10)
-NPS_DETRACTOR = 0.65  # satisfaction that answers 0-6
+# NPS from each active customer's loyalty state: their willingness to buy again, read as a
+# 0-10 answer (10 x willingness); promoters answer 9-10, detractors 0-6.
+NPS_PROMOTER = 0.9
+NPS_DETRACTOR = 0.7
 
 HEADLINE = (
     ("retention_rate", "Annual retention", "{:.1%}"),
@@ -54,13 +57,17 @@ def _retention(model: ServiceOrganisation) -> float:
     return share ** (365.0 / model.time)
 
 
-def _nps(satisfaction: np.ndarray) -> float:
+def _nps(model: ServiceOrganisation) -> float:
     """Promoters minus detractors among active customers, in points (-100..100)."""
-    if not len(satisfaction):
+    lp = model.params.loyalty
+    willingness = np.array([
+        willingness_to_buy_again(c.satisfaction, lp.reference_satisfaction,
+                                 lp.satisfaction_sensitivity, lp.base_churn_per_year)
+        for c in model.roster.members])
+    if not len(willingness):
         return 0.0
-    promoters = np.mean(satisfaction >= NPS_PROMOTER)
-    detractors = np.mean(satisfaction < NPS_DETRACTOR)
-    return float(100.0 * (promoters - detractors))
+    return float(100.0 * (np.mean(willingness >= NPS_PROMOTER)
+                          - np.mean(willingness < NPS_DETRACTOR)))
 
 
 def _contact_centre(model: ServiceOrganisation) -> dict[str, float]:
@@ -86,7 +93,6 @@ def _contact_centre(model: ServiceOrganisation) -> dict[str, float]:
 def summarise(model: ServiceOrganisation) -> dict[str, Any]:
     """All headline KPIs of a finished run, as plain JSON-ready values."""
     orders, cases, counters = model.recorder.orders, model.recorder.cases, model.counters
-    satisfaction = np.array([c.satisfaction for c in model.roster.members])
     by_stage = {stage: _mean([getattr(o, f"loss_{stage}") for o in orders]) for stage in STAGES}
     return {
         "scenario": model.params.name,
@@ -103,7 +109,7 @@ def summarise(model: ServiceOrganisation) -> dict[str, Any]:
         "profit": model.ledger.profit,
         "npv": model.ledger.npv,
         "csat": _ratio(sum(c.experience >= CSAT_SATISFIED for c in cases), len(cases)),
-        "nps": _nps(satisfaction),
+        "nps": _nps(model),
         "ces": _mean([c.ces for c in cases]),
         "fcr": _ratio(sum(c.first_contact_resolution for c in cases), len(cases)),
         "escalation_rate": _ratio(sum(c.escalated for c in cases), len(cases)),

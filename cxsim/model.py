@@ -27,7 +27,7 @@ from cxsim.mechanisms.contact_centre import ContactCentre
 from cxsim.mechanisms.economics import Ledger
 from cxsim.mechanisms.escalation import Route
 from cxsim.queueing import ServerPool
-from cxsim.records import Case, CaseRecord, OrderRecord
+from cxsim.records import Case, CaseRecord, OrderRecord, ProblemRecord
 from cxsim.scenario import Scenario
 from cxsim.streams import Streams
 
@@ -64,10 +64,11 @@ class Policy:
 
 @dataclass(slots=True)
 class Recorder:
-    """Rows left behind by finished orders and cases."""
+    """Rows left behind by finished orders, cases and noticed problems."""
 
     orders: list[OrderRecord] = field(default_factory=list)
     cases: list[CaseRecord] = field(default_factory=list)
+    problems: list[ProblemRecord] = field(default_factory=list)
 
 
 class CustomerRoster:

@@ -12,9 +12,12 @@ import numpy as np
 
 from cxsim.mechanisms.requirements import StageLosses
 
-__all__ = ["Order", "Case", "OrderRecord", "CaseRecord", "CASE_KINDS"]
+__all__ = ["Order", "Case", "OrderRecord", "CaseRecord", "ProblemRecord", "CASE_KINDS",
+           "PROBLEM_OUTCOMES", "QUICK_RESOLUTION_DAYS"]
 
 CASE_KINDS = ("routine", "incident", "requirement_gap")
+PROBLEM_OUTCOMES = ("silent", "unresolved", "resolved", "resolved_quickly")
+QUICK_RESOLUTION_DAYS = 0.5  # "resolved quickly" (TARP): fixed within half a day of complaining
 
 
 @dataclass(slots=True, eq=False)
@@ -51,6 +54,9 @@ class Case:
     queued_at: float = 0.0
     resolver_empathy: float = 0.0
     pending_route: object = None
+    worst: float = 1.0  # the worst moment so far: the experience of noticing the problem
+    satisfaction_before: float = 0.0
+    first_failure: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,3 +118,20 @@ class CaseRecord:
     ces: float
     compensation: float
     experience: float
+    satisfaction_before: float
+    satisfaction_after: float
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemRecord:
+    """A problem a customer noticed, what they did about it, and where it left them."""
+
+    customer_id: int
+    noticed_day: float
+    kind: str
+    severity: float
+    outcome: str  # one of PROBLEM_OUTCOMES
+    days_to_close: float
+    satisfaction_before: float
+    satisfaction_after: float
+    willingness_to_buy_again: float

@@ -93,7 +93,7 @@ class Customers(Block):
         1.5, "incidents/customer/year", "Rate of service incidents an active customer meets.",
         ge=0, le=365)
     initial_satisfaction: float = param(
-        0.78, "satisfaction", "Mean satisfaction of the customers active at day 0.", **SHARE)
+        0.72, "satisfaction", "Mean satisfaction of the customers active at day 0.", **SHARE)
     retry_probability: float = param(
         0.6, "share", "Chance that a customer who hung up or was not helped contacts again.",
         **SHARE)
@@ -257,9 +257,12 @@ class Problems(Block):
         0.5, "skill", "Mean skill a routine request needs.", **SHARE)
     incident_complexity_mean: float = param(
         0.6, "skill", "Mean skill an incident needs.", **SHARE)
-    impact_per_money: float = param(
-        0.002, "satisfaction/money", "Satisfaction a customer loses per money unit at stake.",
-        ge=0, le=1)
+    problem_drop: float = param(
+        0.7, "share", "Share of a met expectation that any noticed problem takes away.",
+        **SHARE)
+    impact_scale: float = param(
+        150.0, "money", "Money at stake at which a problem's extra impact is 63% of its maximum.",
+        gt=0)
 
 
 class Recovery(Block):
@@ -270,7 +273,7 @@ class Recovery(Block):
         0.2, "share of severity", "Goodwill compensation offered on top of the remedy.",
         ge=0, le=5)
     speed_halflife_days: float = param(
-        3.0, "days", "Delay from noticing a problem at which a recovery's effect halves.", gt=0)
+        1.5, "days", "Delay from noticing a problem at which a recovery's effect halves.", gt=0)
     empathy_weight: float = param(
         0.2, "share", "Weight of the handler's listening and empathy in a recovery.", **SHARE)
     apology_weight: float = param(0.1, "share", "Weight of a sincere apology in a recovery.",
@@ -290,16 +293,40 @@ class Loyalty(Block):
         2.0, "satisfaction/fit unit", "Change in experience per unit of fit above expectation.",
         ge=0, le=20)
     memory_weight: float = param(
-        0.35, "share", "Weight of a new episode in a customer's satisfaction.", **SHARE)
+        0.3, "share", "Weight of a better-than-remembered episode in satisfaction (delight).",
+        **SHARE)
+    negativity_weight: float = param(
+        0.6, "share",
+        "Weight of a worse-than-remembered or intense episode (bad is stronger than good).",
+        **SHARE)
+    peak_weight: float = param(
+        0.35, "share",
+        "Largest weight of a case's worst moment against its end (peak-end rule).",
+        **SHARE)
+    complaint_relief: float = param(
+        0.12, "satisfaction",
+        "Lift from being heard when a complaint ends unresolved (TARP: beats silence).",
+        ge=0, le=1)
+    failure_memory_days: float = param(
+        30.0, "days", "A failure within this many days of an earlier one counts as repeated.",
+        ge=0)
+    severe_problem: float = param(
+        100.0, "money",
+        "Money at stake above which no recovery lifts satisfaction above its earlier level.",
+        ge=0)
     base_churn_per_year: float = param(
-        0.10, "1/year", "Churn hazard of a customer at the reference satisfaction.", ge=0, le=50)
+        0.08, "1/year", "Intention-to-leave hazard at the reference satisfaction.", ge=0, le=50)
+    follow_through: float = param(
+        0.5, "share",
+        "Share of the intention to leave that turns into leaving (Mittal & Kamakura 2001).",
+        **SHARE)
     reference_satisfaction: float = param(
-        0.78, "satisfaction", "Satisfaction at which the churn hazard equals its base.", **SHARE)
+        0.70, "satisfaction", "Satisfaction at which the churn hazard equals its base.", **SHARE)
     satisfaction_sensitivity: float = param(
-        6.0, "1/satisfaction", "Log-change of the churn hazard per unit of satisfaction lost.",
+        8.0, "1/satisfaction", "Log-change of the churn hazard per unit of satisfaction lost.",
         ge=0, le=50)
     effort_weight: float = param(
-        0.04, "satisfaction/effort point", "Satisfaction lost per point of customer effort.",
+        0.03, "satisfaction/effort point", "Experience lost per point of customer effort.",
         ge=0, le=1)
 
 

@@ -24,7 +24,7 @@ def test_solve_probability_rises_with_skill_and_falls_with_complexity():
 
 def test_higher_empowerment_limit_raises_fcr_and_lowers_escalation():
     _, low = run_small("frontline.empowerment_limit=0")
-    _, mid = run_small()
+    _, mid = run_small("frontline.empowerment_limit=200")
     _, high = run_small("frontline.empowerment_limit=5000")
     assert low["fcr"] < mid["fcr"] < high["fcr"]
     assert low["escalation_rate"] > mid["escalation_rate"] > high["escalation_rate"]
@@ -54,8 +54,9 @@ def test_fewer_supervisors_keep_escalated_customers_waiting_longer():
         cases = [c for c in kpi_model.recorder.cases if c.escalated and c.resolved]
         return sum(c.closed_day - c.opened_day for c in cases) / len(cases)
 
-    slow, _ = run_small("supervisors.count=1", "supervisors.handling_minutes=600")
-    fast, _ = run_small("supervisors.count=4", "supervisors.handling_minutes=600")
+    # a day per escalated case: one supervisor is busy most of the time, four are not
+    slow, _ = run_small("supervisors.count=1", "supervisors.handling_minutes=1440")
+    fast, _ = run_small("supervisors.count=4", "supervisors.handling_minutes=1440")
     assert mean_escalated_delay(fast) < mean_escalated_delay(slow)
 
 

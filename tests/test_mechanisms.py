@@ -7,16 +7,38 @@ import pytest
 from cxsim.mechanisms import expectation, loyalty, problems
 from cxsim.mechanisms.acquisition import close_probability
 from cxsim.mechanisms.economics import Ledger, discount_factor
-from cxsim.mechanisms.recovery import UNRESOLVED_EXPERIENCE, recovery_experience
+from cxsim.mechanisms.recovery import (
+    bounded_recovery,
+    recovery_experience,
+    unresolved_experience,
+)
 from cxsim.queueing import ServerPool
 
 WEIGHTS = (0.2, 0.1, 0.15)
 
 
-def test_churn_probability_rises_as_satisfaction_falls():
-    p = [loyalty.churn_probability(s, 0.78, 6.0, 0.1, 30) for s in (0.9, 0.78, 0.5, 0.2)]
+def test_churn_probability_rises_as_satisfaction_falls_and_only_part_is_acted_on():
+    p = [loyalty.churn_probability(s, 0.7, 8.0, 0.1, 0.5, 30) for s in (0.9, 0.7, 0.5, 0.2)]
     assert p == sorted(p)
-    assert p[1] == pytest.approx(1 - math.exp(-0.1 * 30 / 365))
+    assert p[1] == pytest.approx(1 - math.exp(-0.5 * 0.1 * 30 / 365))
+    assert loyalty.willingness_to_buy_again(0.7, 0.7, 8.0, 0.1) == pytest.approx(math.exp(-0.1))
+
+
+def test_bad_and_intense_episodes_weigh_more_than_delight():
+    assert loyalty.episode_weight(0.7, 0.9, False, 0.3, 0.6) == 0.3
+    assert loyalty.episode_weight(0.7, 0.5, False, 0.3, 0.6) == 0.6
+    assert loyalty.episode_weight(0.7, 0.9, True, 0.3, 0.6) == 0.6
+    up = loyalty.remember(0.7, 0.8, 0.3) - 0.7
+    down = 0.7 - loyalty.remember(0.7, 0.6, 0.6)
+    assert down == pytest.approx(2 * up)
+
+
+def test_a_case_is_remembered_by_its_worst_moment_and_its_end():
+    assert loyalty.case_episode(0.2, 0.9, 0.3, 0.0) == pytest.approx(0.3 * 0.2 + 0.7 * 0.9)
+    assert loyalty.case_episode(0.2, 0.9, 0.3, 0.1) < loyalty.case_episode(0.2, 0.9, 0.3, 0.0)
+    # the worst moment weighs more the longer the problem lasted
+    assert (loyalty.peak_weight_after(0.01, 1.5, 0.35) < loyalty.peak_weight_after(3, 1.5, 0.35)
+            < 0.35)
 
 
 def test_effort_counts_extra_contacts_transfers_hang_ups_and_waiting():
@@ -27,13 +49,21 @@ def test_effort_counts_extra_contacts_transfers_hang_ups_and_waiting():
 
 
 def test_recovery_is_worse_when_slow_and_better_with_apology_and_compensation():
-    fast = recovery_experience(0.1, 3.0, 0.6, True, 0.2, WEIGHTS)
-    slow = recovery_experience(10.0, 3.0, 0.6, True, 0.2, WEIGHTS)
-    rude = recovery_experience(0.1, 3.0, 0.6, False, 0.0, WEIGHTS)
-    assert UNRESOLVED_EXPERIENCE < slow < fast
+    floor = unresolved_experience(0.2, 0.1)
+    fast = recovery_experience(0.1, 3.0, 0.6, True, 0.2, WEIGHTS, floor)
+    slow = recovery_experience(10.0, 3.0, 0.6, True, 0.2, WEIGHTS, floor)
+    rude = recovery_experience(0.1, 3.0, 0.6, False, 0.0, WEIGHTS, floor)
+    assert floor == pytest.approx(0.3)
+    assert floor < slow < fast
     assert rude < fast
-    assert recovery_experience(1e6, 3.0, 1.0, True, 1.0, WEIGHTS) == pytest.approx(
-        UNRESOLVED_EXPERIENCE)
+    assert recovery_experience(1e6, 3.0, 1.0, True, 1.0, WEIGHTS, floor) == pytest.approx(floor)
+
+
+def test_recovery_paradox_only_after_a_first_non_severe_failure():
+    assert bounded_recovery(0.9, 0.7, first_failure=True, severe=False) == 0.9
+    assert bounded_recovery(0.9, 0.7, first_failure=False, severe=False) == 0.7
+    assert bounded_recovery(0.9, 0.7, first_failure=True, severe=True) == 0.7
+    assert bounded_recovery(0.5, 0.7, first_failure=False, severe=True) == 0.5
 
 
 def test_complaining_rises_with_severity_from_a_small_floor():

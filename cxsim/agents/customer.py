@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import mesa
@@ -9,12 +10,20 @@ import numpy as np
 
 from cxsim.mechanisms import expectation, loyalty, problems
 from cxsim.mechanisms.recovery import (
-    UNRESOLVED_EXPERIENCE,
+    bounded_recovery,
     recovery_experience,
     routine_experience,
+    unresolved_experience,
 )
 from cxsim.mechanisms.requirements import StageLosses
-from cxsim.records import Case, CaseRecord, Order, OrderRecord
+from cxsim.records import (
+    QUICK_RESOLUTION_DAYS,
+    Case,
+    CaseRecord,
+    Order,
+    OrderRecord,
+    ProblemRecord,
+)
 
 if TYPE_CHECKING:
     from cxsim.agents.delivery_team import DeliveryTeam
@@ -46,6 +55,8 @@ class Customer(mesa.Agent):
         self.initial = status == ACTIVE
         self.joined_day = model.time if joined_day is None else joined_day
         self.ever_complained = False
+        self.last_problem_day = -math.inf
+        self.first_failure = True
         self.case: Case | None = None
         if status == ACTIVE:
             model.roster.add(self)
@@ -82,27 +93,36 @@ class Customer(mesa.Agent):
         model.recorder.orders.append(OrderRecord.build(
             order, losses, delivered_day=model.time, team_id=team.unique_id, haste=team.haste,
             expected_fit=expected, delivered_fit=fit, problem=severity > 0, severity=severity))
-        experience = expectation.order_experience(fit, expected, params.loyalty.met_expectation,
-                                                  params.loyalty.disconfirmation_gain)
-        self.remember(experience)
         if severity > 0 and self.status == ACTIVE:
             self.notice_problem("requirement_gap", severity)
+        else:
+            self.remember(expectation.order_experience(
+                fit, expected, params.loyalty.met_expectation,
+                params.loyalty.disconfirmation_gain))
 
     # --- problems and cases ---------------------------------------------------------------
     def notice_problem(self, kind: str, severity: float) -> None:
-        """A problem hurts satisfaction; the customer complains or stays silent."""
+        """A problem hurts; the customer complains (opens a case) or stays silent."""
         model, params = self.model, self.model.params
         model.counters["problems"] += 1
-        self.remember(problems.problem_experience(severity, params.loyalty.met_expectation,
-                                                  params.problems.impact_per_money))
+        memory = params.loyalty.failure_memory_days
+        self.first_failure = model.time - self.last_problem_day > memory
+        self.last_problem_day = model.time
+        worst = problems.problem_experience(severity, params.loyalty.met_expectation,
+                                            params.problems.problem_drop,
+                                            params.problems.impact_scale)
         p = problems.complaint_probability(severity, params.problems.complaint_floor,
                                            params.problems.complaint_ceiling,
                                            params.problems.complaint_scale)
         if self.case is not None or model.streams.decisions.random() >= p:
+            before = self.satisfaction
+            self.remember(worst)
+            self.record_problem(kind, severity, "silent", 0.0, before)
             return
         model.counters["complaints"] += 1
         self.ever_complained = True
         self.open_case(kind, severity)
+        self.case.worst = worst
 
     def open_case(self, kind: str, severity: float) -> None:
         """Start pursuing a case and make the first contact."""
@@ -117,7 +137,8 @@ class Customer(mesa.Agent):
             severity=severity, remedy_cost=remedy + goodwill,
             complexity=model.streams.problems.beta(4.0 * complexity_mean,
                                                    4.0 * (1.0 - complexity_mean)),
-            needs_rework=needs_rework)
+            needs_rework=needs_rework, satisfaction_before=self.satisfaction,
+            first_failure=self.first_failure)
         self.contact()
 
     def contact(self) -> None:
@@ -144,27 +165,25 @@ class Customer(mesa.Agent):
         self.model.dispatch(self.case, self.case.pending_route)
 
     def close_case(self, resolved: bool) -> None:
-        """End the case: judge the recovery and the effort, and remember both."""
-        model, params, case = self.model, self.model.params, self.case
+        """End the case: remember its worst moment, its end and its effort."""
+        model, case = self.model, self.case
         self.case = None
+        effort = loyalty.effort_points(case.contacts, case.handoffs, case.wait_minutes,
+                                       case.abandoned)
         compensation = 0.0
-        if case.kind == "routine":
-            experience = routine_experience(resolved, params.loyalty.met_expectation)
-        elif not resolved:
-            experience = UNRESOLVED_EXPERIENCE
-        else:
+        if resolved and case.kind != "routine":
             compensation = case.severity * model.policy.compensation_share
             remedy = 0.0 if case.needs_rework else case.severity
             model.ledger.spend("compensation", compensation + remedy, model.time)
-            experience = recovery_experience(
-                model.time - case.opened_day, params.recovery.speed_halflife_days,
-                case.resolver_empathy, model.policy.apology, model.policy.compensation_share,
-                (params.recovery.empathy_weight, params.recovery.apology_weight,
-                 params.recovery.compensation_weight))
-        effort = loyalty.effort_points(case.contacts, case.handoffs, case.wait_minutes,
-                                       case.abandoned)
-        self.remember(experience)
-        self.satisfaction = max(0.0, self.satisfaction - params.loyalty.effort_weight * effort)
+        episode = self.case_episode(case, resolved, effort)
+        before = self.satisfaction
+        self.remember(episode, intense=case.kind != "routine")
+        if case.kind != "routine":
+            days = model.time - case.opened_day
+            outcome = ("unresolved" if not resolved else
+                       "resolved_quickly" if days <= QUICK_RESOLUTION_DAYS else "resolved")
+            self.record_problem(case.kind, case.severity, outcome, days,
+                                case.satisfaction_before)
         model.recorder.cases.append(CaseRecord(
             case_id=case.case_id, customer_id=self.unique_id, kind=case.kind,
             opened_day=case.opened_day, closed_day=model.time, severity=case.severity,
@@ -174,20 +193,56 @@ class Customer(mesa.Agent):
             first_contact_resolution=resolved and case.contacts == 1 and case.handoffs == 0,
             wait_minutes=case.wait_minutes, effort_points=effort,
             ces=loyalty.customer_effort_score(effort), compensation=compensation,
-            experience=experience))
+            experience=episode, satisfaction_before=before, satisfaction_after=self.satisfaction))
+
+    def case_episode(self, case: Case, resolved: bool, effort: float) -> float:
+        """How the case is remembered: peak and end, less effort; paradox only if deserved."""
+        params, policy = self.model.params, self.model.policy
+        penalty = params.loyalty.effort_weight * effort
+        if case.kind == "routine":
+            end = routine_experience(resolved, params.loyalty.met_expectation)
+            return loyalty.case_episode(end, end, 0.0, penalty)
+        floor = unresolved_experience(case.worst, params.loyalty.complaint_relief)
+        if not resolved:
+            return loyalty.case_episode(case.worst, floor, params.loyalty.peak_weight, penalty)
+        rec, delay = params.recovery, self.model.time - case.opened_day
+        end = recovery_experience(
+            delay, rec.speed_halflife_days, case.resolver_empathy, policy.apology,
+            policy.compensation_share,
+            (rec.empathy_weight, rec.apology_weight, rec.compensation_weight), floor)
+        peak = loyalty.peak_weight_after(delay, rec.speed_halflife_days,
+                                         params.loyalty.peak_weight)
+        episode = loyalty.case_episode(case.worst, end, peak, penalty)
+        return bounded_recovery(episode, case.satisfaction_before, case.first_failure,
+                                case.severity > params.loyalty.severe_problem)
+
+    def record_problem(self, kind: str, severity: float, outcome: str, days: float,
+                       before: float) -> None:
+        """Leave a problem record with the customer's willingness to buy again."""
+        lp = self.model.params.loyalty
+        self.model.recorder.problems.append(ProblemRecord(
+            customer_id=self.unique_id, noticed_day=self.model.time - days, kind=kind,
+            severity=severity, outcome=outcome, days_to_close=days,
+            satisfaction_before=before, satisfaction_after=self.satisfaction,
+            willingness_to_buy_again=loyalty.willingness_to_buy_again(
+                self.satisfaction, lp.reference_satisfaction, lp.satisfaction_sensitivity,
+                lp.base_churn_per_year)))
 
     # --- loyalty --------------------------------------------------------------------------
-    def remember(self, experience: float) -> None:
-        """Blend an episode into satisfaction (recent episodes weigh most)."""
-        self.satisfaction = loyalty.remember(self.satisfaction, experience,
-                                             self.model.params.loyalty.memory_weight)
+    def remember(self, experience: float, intense: bool = False) -> None:
+        """Blend an episode into satisfaction (recent, bad and intense episodes weigh most)."""
+        lp = self.model.params.loyalty
+        weight = loyalty.episode_weight(self.satisfaction, experience, intense, lp.memory_weight,
+                                        lp.negativity_weight)
+        self.satisfaction = loyalty.remember(self.satisfaction, experience, weight)
 
     def renew(self) -> None:
         """Renewal: pay for the next period, or leave."""
         model, params = self.model, self.model.params.loyalty
         p_leave = loyalty.churn_probability(
             self.satisfaction, params.reference_satisfaction, params.satisfaction_sensitivity,
-            params.base_churn_per_year, model.params.customers.renewal_period_days)
+            params.base_churn_per_year, params.follow_through,
+            model.params.customers.renewal_period_days)
         if model.streams.decisions.random() < p_leave:
             self.leave()
 

@@ -1,29 +1,82 @@
 """Loyalty: memory of episodes, customer effort and the decision to stay.
 
-Satisfaction is an exponentially weighted memory of episodes (``s += w * (x - s)``), so recent
-episodes weigh most. Every case costs effort (contacts, waits, transfers); effort lowers
-satisfaction directly (CEB 2010: high-effort service made 96% of customers more disloyal). The
-churn hazard is proportional-hazards in satisfaction: ``base * exp(k * (s_ref - s))``, assessed at
-each monthly renewal.
+Satisfaction is a memory of episodes, ``s += w * (x - s)``, so recent episodes weigh most; an
+episode worse than what is remembered, or an intense one (a problem and its handling), weighs
+more than ordinary delight (negativity bias: "bad is stronger than good", Baumeister et al.
+2001; CEB 2010: delight adds little loyalty, effort drives disloyalty). A case is remembered by
+its worst moment and its end (the peak-end rule, Kahneman et al. 1993), less the effort it cost.
+
+The intention to leave is a proportional hazard in satisfaction, ``base * exp(k * (s_ref - s))``.
+Over a year it gives a customer's stated willingness to buy again, the quantity TARP's studies
+report; at each renewal only a share of the intention is acted on.
 """
 
 from __future__ import annotations
 
 import math
 
-__all__ = ["remember", "churn_probability", "effort_points", "customer_effort_score"]
+__all__ = [
+    "remember",
+    "episode_weight",
+    "peak_weight_after",
+    "case_episode",
+    "churn_hazard",
+    "churn_probability",
+    "willingness_to_buy_again",
+    "effort_points",
+    "customer_effort_score",
+]
 
 
 def remember(satisfaction: float, experience: float, weight: float) -> float:
-    """Blend a new episode into satisfaction with memory weight ``weight``."""
+    """Blend an episode into satisfaction with memory weight ``weight``."""
     return satisfaction + weight * (experience - satisfaction)
 
 
+def episode_weight(satisfaction: float, experience: float, intense: bool,
+                   delight_weight: float, intense_weight: float) -> float:
+    """Memory weight of an episode: intense ones (problems) and bad ones weigh more."""
+    return intense_weight if intense or experience < satisfaction else delight_weight
+
+
+def peak_weight_after(delay_days: float, halflife_days: float, peak_weight: float) -> float:
+    """Weight of the worst moment, growing with how long the problem lasted.
+
+    ``peak_weight * (1 - 0.5 ** (delay / halflife))``: frustration builds while a problem stays
+    unfixed, so a problem fixed within minutes barely leaves a peak; an unresolved one leaves
+    the full ``peak_weight``. (A deliberate departure from the duration neglect of the pure
+    peak-end rule, so that how fast a case ends matters, as in TARP's data.)
+    """
+    return peak_weight * (1.0 - 0.5 ** (delay_days / halflife_days))
+
+
+def case_episode(worst: float, end: float, peak_weight: float, effort_penalty: float) -> float:
+    """Peak-end value of a case: ``peak * min(worst, end) + (1 - peak) * end - effort``."""
+    value = peak_weight * min(worst, end) + (1.0 - peak_weight) * end - effort_penalty
+    return min(1.0, max(0.0, value))
+
+
+def churn_hazard(satisfaction: float, reference: float, sensitivity: float,
+                 base_per_year: float) -> float:
+    """Churn hazard per year: ``base * exp(sensitivity * (reference - satisfaction))``."""
+    return base_per_year * math.exp(sensitivity * (reference - satisfaction))
+
+
 def churn_probability(satisfaction: float, reference: float, sensitivity: float,
-                      base_per_year: float, period_days: float) -> float:
-    """Chance of leaving within one renewal period: ``1 - exp(-h * period)``."""
-    hazard = base_per_year * math.exp(sensitivity * (reference - satisfaction))
+                      base_per_year: float, follow_through: float, period_days: float) -> float:
+    """Chance of leaving within one renewal period: ``1 - exp(-follow_through * h * period)``.
+
+    Stated intentions overstate behaviour (switching costs, contracts, inertia: Mittal and
+    Kamakura 2001), so only ``follow_through`` of the intention hazard is acted on.
+    """
+    hazard = follow_through * churn_hazard(satisfaction, reference, sensitivity, base_per_year)
     return 1.0 - math.exp(-hazard * period_days / 365.0)
+
+
+def willingness_to_buy_again(satisfaction: float, reference: float, sensitivity: float,
+                             base_per_year: float) -> float:
+    """Stated willingness to buy again (TARP's measure): ``exp(-h * 1 year)``."""
+    return math.exp(-churn_hazard(satisfaction, reference, sensitivity, base_per_year))
 
 
 def effort_points(contacts: int, handoffs: int, wait_minutes: float, abandoned: int) -> float:

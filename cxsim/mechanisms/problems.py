@@ -23,6 +23,11 @@ def gap_severity(shortfall: float, tolerance: float, money_per_fit: float) -> fl
     return max(0.0, shortfall - tolerance) * money_per_fit
 
 
-def problem_experience(severity: float, met_level: float, impact_per_money: float) -> float:
-    """Experience of noticing a problem: ``met_level * exp(-impact_per_money * severity)``."""
-    return met_level * math.exp(-impact_per_money * severity)
+def problem_experience(severity: float, met_level: float, drop: float, scale: float) -> float:
+    """Experience of noticing a problem: ``met_level * (1 - drop - (1 - drop) * impact)``.
+
+    ``impact = 1 - exp(-severity / scale)``: any problem disappoints (``drop``), a costly one
+    more so. Calibrated with the loyalty submodel to TARP's willingness to buy again.
+    """
+    impact = 1.0 - math.exp(-severity / scale)
+    return met_level * (1.0 - drop) * (1.0 - impact)

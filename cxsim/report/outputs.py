@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from cxsim.model import TIMESERIES_COLUMNS, ServiceOrganisation
-from cxsim.records import CaseRecord, OrderRecord
+from cxsim.records import CaseRecord, OrderRecord, ProblemRecord
 from cxsim.report.plots import write_plots
 
 __all__ = ["write_results", "records_table"]
@@ -43,6 +43,8 @@ def write_results(model: ServiceOrganisation, summary: dict[str, Any], out: Path
         pq.write_table(records_table(model.recorder.orders, OrderRecord),
                        staging / "orders.parquet")
         pq.write_table(records_table(model.recorder.cases, CaseRecord), staging / "cases.parquet")
+        pq.write_table(records_table(model.recorder.problems, ProblemRecord),
+                       staging / "problems.parquet")
         (staging / "scenario.yaml").write_text(_resolved_yaml(model))
         write_plots(series, summary["translation_loss_by_stage"], staging)
         if out.exists():
