@@ -74,7 +74,13 @@ def validate(
                     ] = None,
 ) -> None:
     """Check the model: queues against Erlang C/A, Little's law, and stylised facts."""
-    from cxsim.report.validation_doc import write_validation_doc
+    from cxsim.calibration import (
+        CALIBRATION_SCENARIO,
+        all_targets,
+        calibration_records,
+        complaint_rates,
+    )
+    from cxsim.report.validation_doc import write_calibration_doc, write_validation_doc
     from cxsim.validation import run_stylised_facts, shipped_validation_scenarios, validate_queue
 
     queue = {}
@@ -85,6 +91,8 @@ def validate(
     baseline = load_scenario(Path(__file__).resolve().parents[1] / "scenarios/baseline.yaml")
     facts = run_stylised_facts(baseline, fact_reps, jobs)
     path = write_validation_doc(queue, reps, facts, fact_reps, out)
+    problems, _ = calibration_records(load_scenario(CALIBRATION_SCENARIO))
+    write_calibration_doc(all_targets(), complaint_rates(problems), out)
     failed = [c for _, cs in queue.values() for c in cs if not c.passed]
     failed_facts = [f.name for f, r in facts if r.status == "fail"]
     for c in failed:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from cxsim import theory
+from cxsim import calibration, theory
 from cxsim.runner import map_runs, replication_seed, run_replications, simulate
 from cxsim.scenario import Scenario, load_scenario, with_overrides
 
@@ -231,3 +231,47 @@ def run_stylised_facts(base: Scenario, replications: int, jobs: int | None = Non
                        ) -> list[tuple[StylisedFact, FactResult]]:
     """Every registered stylised fact, checked on ``base``."""
     return [(fact, fact.check(base, replications, jobs)) for fact in STYLISED_FACTS]
+
+
+# --- calibration targets, as facts -------------------------------------------------------
+def _targets_fact(group_prefix: str, ordered: bool = False) -> Callable[..., FactResult]:
+    """A fact that passes when every calibration target of ``group_prefix`` is met."""
+    def check(base: Scenario, replications: int, jobs: int | None) -> FactResult:
+        targets = [t for t in calibration.all_targets() if t.group.startswith(group_prefix)]
+        in_order = not ordered or all(
+            a.model < b.model for a, b in zip(targets, targets[1:], strict=False)
+            if a.name.split(",")[0] == b.name.split(",")[0])
+        met = sum(t.passed for t in targets)
+        rows = [(t.name, f"{t.published:.0%}", f"{t.model:.0%}",
+                 f"±{100 * t.tolerance:g} points", str(t.count)) for t in targets]
+        return FactResult(
+            "pass" if met == len(targets) and in_order else "fail",
+            f"{met} of {len(targets)} figures within tolerance"
+            + ("; ordering holds" if ordered and in_order else ""),
+            [("figure", "published", "model", "tolerance", "cases"), *rows])
+    return check
+
+
+stylised_fact("Willingness to buy again after a problem follows TARP",
+              "TARP / US Office of Consumer Affairs complaint-handling studies")(
+    _targets_fact("TARP", ordered=True))
+stylised_fact("High-effort service leaves customers more disloyal",
+              "CEB 2010 (Dixon, Freeman & Toman, HBR), 75,000 customers")(
+    _targets_fact("CEB"))
+stylised_fact("Each additional contact costs about 15 points of top-box satisfaction",
+              "SQM Group first-contact-resolution research")(_targets_fact("SQM"))
+
+
+@stylised_fact("Complaining rises with the money at stake; few complain about small problems",
+               "TARP complaint-handling studies")
+def complaints_by_severity(base: Scenario, replications: int, jobs: int | None) -> FactResult:
+    """Complaint rate by severity band in the calibration scenario."""
+    problems, _ = calibration.calibration_records(load_scenario(calibration.CALIBRATION_SCENARIO))
+    rows = calibration.complaint_rates(problems)
+    rates = [rate for _, rate, _ in rows]
+    rising = all(a < b for a, b in zip(rates, rates[1:], strict=False))
+    return FactResult("pass" if rising and rates[0] < 0.10 else "fail",
+                      "complaint rate by money at stake: "
+                      + " < ".join(f"{r:.0%}" for r in rates),
+                      [("money at stake", "complained", "problems"),
+                       *((band, f"{rate:.1%}", str(n)) for band, rate, n in rows)])

@@ -1,0 +1,49 @@
+"""Default parameters reproduce published figures in the calibration scenario."""
+
+import pytest
+
+from cxsim.calibration import (
+    CALIBRATION_SCENARIO,
+    calibration_records,
+    complaint_rates,
+    contact_target,
+    effort_targets,
+    tarp_targets,
+)
+from cxsim.records import PROBLEM_OUTCOMES
+from cxsim.scenario import load_scenario
+
+
+@pytest.fixture(scope="module")
+def records():
+    return calibration_records(load_scenario(CALIBRATION_SCENARIO))
+
+
+def test_tarp_willingness_to_buy_again_within_ten_points_and_in_order(records):
+    problems, _ = records
+    targets = tarp_targets(problems)
+    assert len(targets) == 8
+    for t in targets:
+        assert t.count >= 10, t
+        assert t.passed, t  # within 10 points of TARP's figure
+    for size in ("large", "small"):
+        values = [t.model for t in targets if t.name.startswith(size)]
+        assert values == sorted(values), (size, values)  # silent < unresolved < ... < quickly
+    assert [t.name.split(", ")[1] for t in targets[:4]] == list(PROBLEM_OUTCOMES)
+
+
+def test_high_effort_leaves_far_more_customers_disloyal(records):
+    low, high = effort_targets(records[1])
+    assert high.model - low.model > 0.6  # CEB: 96% vs 9%
+    assert low.passed and high.passed, (low, high)  # each within 15 points
+
+
+def test_each_extra_contact_costs_about_fifteen_points_of_top_box(records):
+    target = contact_target(records[1])
+    assert target.passed, target  # 7.5 to 22.5 points per contact
+
+
+def test_complaining_rises_with_severity_and_is_rare_for_small_problems(records):
+    rates = [rate for _, rate, _ in complaint_rates(records[0])]
+    assert rates == sorted(rates)
+    assert rates[0] < 0.10
