@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from cxsim import __version__
-from cxsim.agents.customer import ACTIVE
+from cxsim.agents.customer import ACTIVE, Customer
 from cxsim.mechanisms.loyalty import willingness_to_buy_again
 from cxsim.mechanisms.requirements import STAGES
 from cxsim.model import ServiceOrganisation
@@ -70,6 +70,21 @@ def _nps(model: ServiceOrganisation) -> float:
                           - np.mean(willingness < NPS_DETRACTOR)))
 
 
+def _segments(model: ServiceOrganisation) -> dict[str, dict[str, float]]:
+    """Per segment: active customers at the end and annualised retention of day-0 customers."""
+    result = {}
+    for segment in model.params.customers.segments:
+        members = [a for a in model.agents
+                   if isinstance(a, Customer) and a.traits.segment == segment.name]
+        initial = [c for c in members if c.initial]
+        share = _ratio(sum(c.status == ACTIVE for c in initial), len(initial))
+        result[segment.name] = {
+            "customers_active_end": sum(c.status == ACTIVE for c in members),
+            "retention_rate": share ** (365.0 / model.time) if model.time > 0 else 0.0,
+        }
+    return result
+
+
 def _contact_centre(model: ServiceOrganisation) -> dict[str, float]:
     """Queue measures since the warm-up, over contacts that were answered or abandoned."""
     centre = model.contact_centre
@@ -122,4 +137,5 @@ def summarise(model: ServiceOrganisation) -> dict[str, Any]:
         "orders_delivered": len(orders),
         "cases_closed": len(cases),
         "contact_centre": _contact_centre(model),
+        "segments": _segments(model),
     }

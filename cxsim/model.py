@@ -22,7 +22,7 @@ import numpy as np
 from mesa.time import Schedule
 
 from cxsim.agents import Customer, DeliveryTeam, Salesperson, ServiceAgent, Supervisor
-from cxsim.agents.customer import ACTIVE
+from cxsim.agents.customer import ACTIVE, Traits
 from cxsim.mechanisms.contact_centre import ContactCentre
 from cxsim.mechanisms.economics import Ledger
 from cxsim.mechanisms.escalation import Route
@@ -77,6 +77,7 @@ class CustomerRoster:
     def __init__(self, renewal_period_days: int) -> None:
         self.period = renewal_period_days
         self.members: list[Customer] = []
+        self.monthly_value = 0.0  # fees of all active customers, per month
         self._index: dict[Customer, int] = {}
         # dicts, not sets: iteration in insertion order keeps runs reproducible
         self.cohorts: list[dict[Customer, None]] = [{} for _ in range(renewal_period_days)]
@@ -88,11 +89,13 @@ class CustomerRoster:
         """Activate ``customer``; their renewals fall on their join day modulo the period."""
         self._index[customer] = len(self.members)
         self.members.append(customer)
+        self.monthly_value += customer.traits.value_per_month
         self.cohorts[int(customer.joined_day) % self.period][customer] = None
 
     def discard(self, customer: Customer) -> None:
         """Deactivate ``customer`` (swap-remove)."""
         i = self._index.pop(customer)
+        self.monthly_value -= customer.traits.value_per_month
         last = self.members.pop()
         if last is not customer:
             self.members[i] = last
@@ -120,6 +123,8 @@ class ServiceOrganisation(mesa.Model):
         self.recorder = Recorder()
         self.counters: Counter[str] = Counter()
         self.roster = CustomerRoster(params.customers.renewal_period_days)
+        shares = np.array([s.share for s in params.customers.segments])
+        self._segment_shares = shares / shares.sum()
         self._ids = Counter()
         self._hire_staff()
         self._populate()
@@ -164,10 +169,17 @@ class ServiceOrganisation(mesa.Model):
 
     def _new_customer(self, rng: np.random.Generator, satisfaction: float, status: str,
                       joined_day: float | None = None) -> Customer:
+        """A customer of a segment drawn by share, with traits of their own around its means."""
         c = self.params.customers
+        segment = c.segments[int(rng.choice(len(c.segments), p=self._segment_shares))]
+        traits = rng.lognormal(0.0, c.trait_spread, 3)
         need = rng.random(c.need_dimensions)
-        clarity = float(np.clip(rng.normal(c.clarity_mean, c.clarity_sd), 0.0, 1.0))
-        return Customer(self, need, clarity, satisfaction, status, joined_day)
+        clarity = float(np.clip(rng.normal(segment.clarity_mean, c.clarity_sd), 0.0, 1.0))
+        return Customer(self, need, clarity, satisfaction, status, joined_day, Traits(
+            segment=segment.name, value_per_month=segment.value_per_month,
+            patience_factor=segment.patience_factor * float(traits[0]),
+            tolerance=min(1.0, segment.tolerance * float(traits[1])),
+            complaint_propensity=segment.complaint_propensity * float(traits[2])))
 
     def _populate(self) -> None:
         c, rng = self.params.customers, self.streams.population
@@ -269,7 +281,7 @@ class ServiceOrganisation(mesa.Model):
         """Daily: fees and salaries, the renewal cohort due today, a weekly time-series row."""
         day = int(round(self.time))
         p = self.params
-        self.ledger.earn(len(self.roster) * p.customers.value_per_month * 12 / 365, self.time)
+        self.ledger.earn(self.roster.monthly_value * 12 / 365, self.time)
         for category, headcount, salary in (
                 ("salaries_sales", p.sales.salespeople, p.sales.salary_per_year),
                 ("salaries_delivery", p.delivery.teams, p.delivery.salary_per_year),

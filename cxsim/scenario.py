@@ -16,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -43,6 +43,13 @@ def param(default: Any, unit: str, doc: str, *, ge: float | None = None, le: flo
     return Field(default, ge=ge, le=le, gt=gt, description=doc, json_schema_extra={"unit": unit})
 
 
+def _located_error(loc: tuple[str, ...], expected: str, value: Any) -> None:
+    """Raise a validation error at ``loc`` (relative to the validating block)."""
+    error = PydanticCustomError("constraint", expected.replace("{", "{{").replace("}", "}}"))
+    raise ValidationError.from_exception_data("Scenario", [
+        {"type": error, "loc": loc, "input": value}])
+
+
 class Block(BaseModel):
     """Base for every scenario block: unknown keys are errors and values are immutable."""
 
@@ -58,6 +65,41 @@ class Horizon(Block):
     days: float = param(730.0, "days", "Length of the simulated period.", gt=0, le=36500)
 
 
+class Segment(Block):
+    """A group of customers with their own value, patience, clarity, tolerance and voice."""
+
+    name: str = Field("customers", description="Name of the segment in reports.", min_length=1)
+    share: float = param(1.0, "share", "Share of customers and prospects in this segment.",
+                         gt=0, le=1)
+    value_per_month: float = param(
+        600.0, "money/month", "Recurring fee an active customer pays per month.", ge=0)
+    patience_factor: float = param(
+        1.0, "multiplier", "Patience in the contact queue relative to contact_centre's mean.",
+        gt=0, le=10)
+    clarity_mean: float = param(
+        0.65, "share", "Mean clarity with which customers express their need (1 = perfectly).",
+        **SHARE)
+    tolerance: float = param(
+        0.05, "fit units", "Shortfall below the expected fit that a customer accepts unnoticed.",
+        **SHARE)
+    complaint_propensity: float = param(
+        1.0, "multiplier", "Propensity to complain relative to the problems block's curve.",
+        ge=0, le=10)
+
+
+# A mid-size B2B book of accounts: few large, demanding key accounts; many small businesses
+# that pay less, wait longer and complain less (TARP: the propensity to complain differs by
+# customer type).
+DEFAULT_SEGMENTS = (
+    Segment(name="key_accounts", share=0.15, value_per_month=1800.0, patience_factor=0.6,
+            clarity_mean=0.75, tolerance=0.03, complaint_propensity=1.5),
+    Segment(name="mid_market", share=0.35, value_per_month=700.0, patience_factor=1.0,
+            clarity_mean=0.65, tolerance=0.05, complaint_propensity=1.0),
+    Segment(name="small_business", share=0.5, value_per_month=300.0, patience_factor=1.3,
+            clarity_mean=0.6, tolerance=0.06, complaint_propensity=0.8),
+)
+
+
 class Customers(Block):
     """The customer base: size, inflow, traits and how often they need the organisation."""
 
@@ -67,21 +109,18 @@ class Customers(Block):
     need_dimensions: int = param(
         5, "dimensions", "Length of the requirement vector that describes what a customer needs.",
         ge=1, le=50)
-    clarity_mean: float = param(
-        0.65, "share", "Mean clarity with which customers express their need (1 = perfectly).",
-        **SHARE)
-    clarity_sd: float = param(0.15, "share", "Spread of clarity between customers.", ge=0, le=0.5)
+    clarity_sd: float = param(
+        0.15, "share", "Spread of clarity between customers of one segment.", ge=0, le=0.5)
+    trait_spread: float = param(
+        0.3, "log-scale",
+        "Spread between customers of a segment in patience, tolerance and propensity to complain.",
+        ge=0, le=2)
     expression_noise: float = param(
         0.30, "fit units", "Error in what a customer of clarity 0 says about each need.",
         ge=0, le=2)
-    tolerance: float = param(
-        0.05, "fit units", "Shortfall below the expected fit that a customer accepts unnoticed.",
-        **SHARE)
     expected_fit: float = param(
         0.8, "fit units", "Fit a customer expects from an order before any promise is made.",
         **SHARE)
-    value_per_month: float = param(
-        600.0, "money/month", "Recurring fee an active customer pays per month.", ge=0)
     orders_per_year: float = param(
         1.0, "orders/customer/year", "Rate at which an active customer places a new order.",
         ge=0, le=365)
@@ -103,6 +142,18 @@ class Customers(Block):
         5, "contacts", "Contacts after which a customer gives up on a case.", ge=1, le=100)
     renewal_period_days: int = param(
         30, "days", "Interval between a customer's stay-or-leave decisions (renewals).", gt=0)
+    segments: tuple[Segment, ...] = Field(
+        DEFAULT_SEGMENTS, min_length=1, description="Customer segments; shares add up to 1.")
+
+    @model_validator(mode="after")
+    def _segments_add_up(self) -> Customers:
+        total = sum(s.share for s in self.segments)
+        names = [s.name for s in self.segments]
+        if abs(total - 1.0) > 1e-6:
+            _located_error(("segments",), "shares adding up to 1", total)
+        if len(set(names)) != len(names):
+            _located_error(("segments",), "unique segment names", names)
+        return self
 
 
 class Sales(Block):
@@ -371,10 +422,8 @@ class Scenario(Block):
     @model_validator(mode="after")
     def _warmup_inside_horizon(self) -> Scenario:
         if self.warmup.days >= self.horizon.days:
-            error = PydanticCustomError("warmup", "less than horizon.days ({days})",
-                                        {"days": self.horizon.days})
-            raise ValidationError.from_exception_data("Scenario", [
-                {"type": error, "loc": ("warmup", "days"), "input": self.warmup.days}])
+            _located_error(("warmup", "days"), f"less than horizon.days ({self.horizon.days})",
+                           self.warmup.days)
         return self
 
     def parameter_hash(self) -> str:
@@ -417,11 +466,22 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+def _deep_merge(base: dict[str, Any], override: Mapping[str, Any],
+                path: str = "") -> dict[str, Any]:
+    """``base`` with ``override`` merged in; numeric keys address list items (``segments.0``)."""
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
-            merged[key] = _deep_merge(merged[key], value)
+        current, here = merged.get(key), f"{path}{key}"
+        if isinstance(value, Mapping) and isinstance(current, dict):
+            merged[key] = _deep_merge(current, value, f"{here}.")
+        elif isinstance(value, Mapping) and isinstance(current, list | tuple) and all(
+                str(k).isdigit() for k in value):
+            items = {str(i): item for i, item in enumerate(current)}
+            for index in value:
+                if str(index) not in items:
+                    raise ScenarioError(f"{here}.{index}: expected an index below "
+                                        f"{len(items)} (the items defined)")
+            merged[key] = list(_deep_merge(items, value, f"{here}.").values())
         else:
             merged[key] = value
     return merged
@@ -480,27 +540,39 @@ _BOUND_SYMBOLS = {"Ge": ">=", "Gt": ">", "Le": "<=", "Lt": "<"}
 def with_overrides(base: Scenario, assignments: Iterable[str],
                    source: str = "--set") -> Scenario:
     """``base`` with ``key.path=value`` assignments applied and validated."""
-    merged = _deep_merge(base.model_dump(), parse_overrides(assignments))
+    try:
+        merged = _deep_merge(base.model_dump(), parse_overrides(assignments))
+    except ScenarioError as exc:
+        raise ScenarioError(f"{source}: {exc}") from None
     return scenario_from_dict(merged, source)
 
 
-def parameter_table(model: type[BaseModel] = Scenario, prefix: str = "") -> list[dict[str, Any]]:
-    """Rows of (key, default, unit, range, description) for every parameter, for documentation."""
+def parameter_table(model: type[BaseModel] = Scenario, prefix: str = "",
+                    defaults: Any = None) -> list[dict[str, Any]]:
+    """Rows of (key, default, unit, range, description) for every parameter, for documentation.
+
+    A list of blocks (the customer segments) gives one row per field, keyed ``key[].field``,
+    whose default lists the value of every item.
+    """
     rows: list[dict[str, Any]] = []
     for name, field in model.model_fields.items():
-        key = f"{prefix}{name}"
-        annotation = field.annotation
+        key, annotation = f"{prefix}{name}", field.annotation
+        default = field.default if defaults is None else [getattr(d, name) for d in defaults]
+        item = next(iter(get_args(annotation)), None)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             rows.extend(parameter_table(annotation, f"{key}."))
-            continue
-        bounds = [f"{_BOUND_SYMBOLS[type(m).__name__]} {getattr(m, type(m).__name__.lower())}"
-                  for m in field.metadata if type(m).__name__ in _BOUND_SYMBOLS]
-        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-        rows.append({
-            "key": key,
-            "default": field.default,
-            "unit": extra.get("unit", ""),
-            "range": ", ".join(bounds),
-            "description": field.description or "",
-        })
+        elif isinstance(item, type) and issubclass(item, BaseModel):
+            rows.extend(parameter_table(item, f"{key}[].", field.default))
+        else:
+            rows.append(_parameter_row(key, field, default))
     return rows
+
+
+def _parameter_row(key: str, field: Any, default: Any) -> dict[str, Any]:
+    bounds = [f"{_BOUND_SYMBOLS[type(m).__name__]} {getattr(m, type(m).__name__.lower())}"
+              for m in field.metadata if type(m).__name__ in _BOUND_SYMBOLS]
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    if isinstance(default, list):
+        default = " / ".join(str(v) for v in default)
+    return {"key": key, "default": default, "unit": extra.get("unit", ""),
+            "range": ", ".join(bounds), "description": field.description or ""}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import mesa
@@ -29,9 +30,20 @@ if TYPE_CHECKING:
     from cxsim.agents.delivery_team import DeliveryTeam
     from cxsim.model import ServiceOrganisation
 
-__all__ = ["Customer", "PROSPECT", "ACTIVE", "CHURNED"]
+__all__ = ["Customer", "Traits", "PROSPECT", "ACTIVE", "CHURNED"]
 
 PROSPECT, ACTIVE, CHURNED = "prospect", "active", "churned"
+
+
+@dataclass(frozen=True, slots=True)
+class Traits:
+    """What a customer brings from their segment, drawn around its means."""
+
+    segment: str
+    value_per_month: float
+    patience_factor: float
+    tolerance: float
+    complaint_propensity: float
 
 
 class Customer(mesa.Agent):
@@ -45,9 +57,10 @@ class Customer(mesa.Agent):
     model: ServiceOrganisation
 
     def __init__(self, model: ServiceOrganisation, need: np.ndarray, clarity: float,
-                 satisfaction: float, status: str = PROSPECT,
-                 joined_day: float | None = None) -> None:
+                 satisfaction: float, status: str, joined_day: float | None,
+                 traits: Traits) -> None:
         super().__init__(model)
+        self.traits = traits
         self.need = need
         self.clarity = clarity
         self.satisfaction = satisfaction
@@ -88,7 +101,7 @@ class Customer(mesa.Agent):
         expected = expectation.expected_fit(params.customers.expected_fit,
                                             model.policy.overpromise)
         gap = expectation.shortfall(fit, expected)
-        severity = problems.gap_severity(gap, params.customers.tolerance,
+        severity = problems.gap_severity(gap, self.traits.tolerance,
                                          params.problems.gap_severity_per_fit)
         model.recorder.orders.append(OrderRecord.build(
             order, losses, delivered_day=model.time, team_id=team.unique_id, haste=team.haste,
@@ -111,9 +124,9 @@ class Customer(mesa.Agent):
         worst = problems.problem_experience(severity, params.loyalty.met_expectation,
                                             params.problems.problem_drop,
                                             params.problems.impact_scale)
-        p = problems.complaint_probability(severity, params.problems.complaint_floor,
-                                           params.problems.complaint_ceiling,
-                                           params.problems.complaint_scale)
+        p = self.traits.complaint_propensity * problems.complaint_probability(
+            severity, params.problems.complaint_floor, params.problems.complaint_ceiling,
+            params.problems.complaint_scale)
         if self.case is not None or model.streams.decisions.random() >= p:
             before = self.satisfaction
             self.remember(worst)
@@ -144,7 +157,7 @@ class Customer(mesa.Agent):
     def contact(self) -> None:
         """Call the contact centre about the open case."""
         self.case.contacts += 1
-        self.model.contact_centre.offer(self.case)
+        self.model.contact_centre.offer(self.case, self.traits.patience_factor)
 
     def not_helped(self) -> None:
         """The contact did not solve the case: try again later, or give up."""

@@ -69,8 +69,8 @@ class ContactCentre:
         self.params = model.params.contact_centre
         self.stats = QueueStats()
 
-    def offer(self, case: Case | None) -> None:
-        """A call arrives; it is answered at once or waits with finite patience."""
+    def offer(self, case: Case | None, patience_factor: float = 1.0) -> None:
+        """A call arrives; it is answered at once or waits with the caller's patience."""
         model = self.model
         contact = Contact(self, case, model.time)
         if model.time >= self.stats.since:
@@ -78,7 +78,7 @@ class ContactCentre:
         if self.pool.submit(contact) or self.params.patience_minutes is None:
             return
         patience = model.streams.decisions.exponential(
-            self.params.patience_minutes / MINUTES_PER_DAY)
+            self.params.patience_minutes * patience_factor / MINUTES_PER_DAY)
         contact.patience_event = model.schedule_event(contact.lose_patience, after=patience)
 
     def answer(self, contact: Contact) -> float:
