@@ -26,6 +26,7 @@ from cxsim.agents.customer import ACTIVE, Traits
 from cxsim.mechanisms.contact_centre import ContactCentre
 from cxsim.mechanisms.economics import Ledger
 from cxsim.mechanisms.escalation import Route
+from cxsim.mechanisms.word_of_mouth import decay, small_world
 from cxsim.queueing import ServerPool
 from cxsim.records import Case, CaseRecord, OrderRecord, ProblemRecord
 from cxsim.scenario import Scenario
@@ -38,7 +39,7 @@ EMPATHY_SD = 0.1  # spread of empathy between staff members (share)
 TIMESERIES_COLUMNS = (
     "day", "active_customers", "new_customers", "churned_customers", "revenue", "costs",
     "profit", "cumulative_profit", "contacts_offered", "contacts_abandoned", "asa_minutes",
-    "queue_length", "supervisor_queue", "delivery_backlog", "mean_satisfaction",
+    "queue_length", "supervisor_queue", "delivery_backlog", "mean_satisfaction", "reputation",
 )
 
 
@@ -126,8 +127,11 @@ class ServiceOrganisation(mesa.Model):
         shares = np.array([s.share for s in params.customers.segments])
         self._segment_shares = shares / shares.sum()
         self._ids = Counter()
+        self.reputation = 1.0  # multiplies a prospect's chance of buying; 1 is neutral
+        self.deterrence = 0.0  # share of prospects kept away by recent public complaints
         self._hire_staff()
         self._populate()
+        self._connect(list(self.roster.members))
         self._start_processes()
         self.datacollector = mesa.DataCollector(model_reporters={
             name: _reporter(name) for name in TIMESERIES_COLUMNS})
@@ -191,6 +195,28 @@ class ServiceOrganisation(mesa.Model):
             self._new_customer(rng, satisfaction, ACTIVE,
                                joined_day=float(rng.integers(c.renewal_period_days)))
 
+    def _connect(self, customers: list[Customer]) -> None:
+        """Link the day-0 customers in a small-world network (who talks to whom)."""
+        wom = self.params.word_of_mouth
+        seed = int(self.streams.word_of_mouth.integers(2**31))
+        for customer, neighbours in zip(
+                customers, small_world(len(customers), wom.network_degree, wom.rewiring, seed),
+                strict=True):
+            customer.contacts = [customers[i] for i in neighbours]
+
+    def link_newcomer(self, customer: Customer) -> None:
+        """A new customer joins the network: next to their referrer and a few others."""
+        rng, wanted = self.streams.word_of_mouth, self.params.word_of_mouth.network_degree // 2
+        peers = [] if customer.referrer is None else [customer.referrer]
+        if len(self.roster) > 1 and wanted:
+            picks = rng.choice(len(self.roster), size=min(wanted, len(self.roster)),
+                               replace=False)
+            peers += [self.roster.members[int(i)] for i in picks]
+        for peer in dict.fromkeys(peers):
+            if peer is not customer:
+                customer.contacts.append(peer)
+                peer.contacts.append(customer)
+
     def _start_processes(self) -> None:
         c = self.params.customers
         self._every(c.arrival_rate_per_day, self.prospect_arrives, per_customer=False,
@@ -218,12 +244,42 @@ class ServiceOrganisation(mesa.Model):
 
     # --- processes ----------------------------------------------------------------------
     def prospect_arrives(self) -> None:
-        """A new prospect contacts sales (traits drawn from the arrivals stream: CRN)."""
-        rng = self.streams.arrivals
+        """A new prospect would contact sales, unless a public complaint kept them away.
+
+        Traits come from the arrivals stream and the deterrence draw from word of mouth, so
+        that scenarios with the same seed meet the same prospects (common random numbers).
+        """
+        prospect = self._new_customer(self.streams.arrivals,
+                                      self.params.customers.initial_satisfaction, "prospect")
+        if self.streams.word_of_mouth.random() < self.deterrence:
+            self.counters["acquisitions_lost_to_reputation"] += 1
+            prospect.remove()
+            return
         self.ledger.spend("acquisition", self.params.sales.cost_per_prospect, self.time)
         self.counters["prospects"] += 1
-        self._new_customer(rng, self.params.customers.initial_satisfaction,
-                           "prospect").place_order()
+        prospect.place_order()
+
+    def referred_prospect(self, referrer: Customer) -> None:
+        """A promoter brings a prospect to sales."""
+        prospect = self._new_customer(self.streams.word_of_mouth,
+                                      self.params.customers.initial_satisfaction, "prospect")
+        prospect.referrer = referrer
+        self.counters["referrals"] += 1
+        prospect.place_order()
+
+    def hear(self, stories: int) -> None:
+        """Word of mouth moves the organisation's reputation (negative ``stories``: bad news)."""
+        wom = self.params.word_of_mouth
+        self.reputation = min(1.5, max(0.0, self.reputation
+                                       + stories * wom.reputation_per_telling))
+        key = "negative_word_of_mouth" if stories < 0 else "positive_word_of_mouth"
+        self.counters[key] += abs(stories)
+
+    def go_public(self) -> None:
+        """A badly handled complaint is posted publicly: prospects stay away for a while."""
+        self.counters["public_complaints"] += 1
+        self.deterrence = 1.0 - (1.0 - self.deterrence) * (
+            1.0 - self.params.word_of_mouth.public_reach)
 
     def repeat_order(self) -> None:
         """An active customer orders again."""
@@ -290,6 +346,9 @@ class ServiceOrganisation(mesa.Model):
             self.ledger.spend(category, headcount * salary / 365, self.time)
         if self.policy.shared_record:
             self.ledger.spend("systems", p.shared_record.cost_per_year / 365, self.time)
+        wom = p.word_of_mouth
+        self.reputation = decay(self.reputation, 1.0, 1.0, wom.reputation_halflife_days)
+        self.deterrence = decay(self.deterrence, 0.0, 1.0, wom.public_halflife_days)
         for customer in self.roster.due(day):
             customer.renew()
         if day % 7 == 0:
@@ -322,6 +381,7 @@ class ServiceOrganisation(mesa.Model):
             "delivery_backlog": self.delivery.queue_length,
             "mean_satisfaction": (sum(c.satisfaction for c in members) / len(members)
                                   if members else 0.0),
+            "reputation": self.reputation,
         }
         self.datacollector.collect(self)
 

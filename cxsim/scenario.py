@@ -381,6 +381,45 @@ class Loyalty(Block):
         ge=0, le=1)
 
 
+class WordOfMouth(Block):
+    """Who tells whom: the customer network, referrals, reputation and public complaints."""
+
+    network_degree: int = param(
+        6, "contacts", "Mean number of other customers each customer talks to.", ge=0, le=200)
+    rewiring: float = param(
+        0.1, "share", "Share of network links that reach outside one's circle (small world).",
+        **SHARE)
+    negative_below: float = param(
+        0.35, "experience", "Episodes worse than this are told to others as bad news.", **SHARE)
+    positive_above: float = param(
+        0.9, "experience", "Episodes better than this are told to others as good news.",
+        **SHARE)
+    negative_tell: int = param(
+        3, "contacts", "Contacts a customer tells after a bad episode or a bitter exit.",
+        ge=0, le=200)
+    positive_tell: int = param(1, "contacts", "Contacts a customer tells after a delight.",
+                               ge=0, le=200)
+    telling_impact: float = param(
+        0.02, "satisfaction", "Satisfaction a listener gains or loses per story heard.", **SHARE)
+    reputation_per_telling: float = param(
+        0.0001, "reputation", "Change in reputation (prospects' readiness to buy) per story.",
+        ge=0, le=1)
+    reputation_halflife_days: float = param(
+        90.0, "days", "Time for reputation to recover half-way to neutral.", gt=0)
+    referrals_per_promoter_per_year: float = param(
+        0.3, "prospects/year", "Prospects a promoter refers per year.", ge=0, le=100)
+    referral_close_boost: float = param(
+        1.5, "multiplier", "Close rate of a referred prospect relative to a cold one.",
+        ge=0, le=10)
+    public_complaint_probability: float = param(
+        0.05, "share",
+        "Chance that an unresolved complaint above loyalty.severe_problem goes public.", **SHARE)
+    public_reach: float = param(
+        0.3, "share", "Share of prospects a fresh public complaint keeps away.", **SHARE)
+    public_halflife_days: float = param(
+        30.0, "days", "Time for a public complaint's deterrence to halve.", gt=0)
+
+
 class SharedRecord(Block):
     """A 360-degree customer record shared by sales, delivery and service (seed 000, silos)."""
 
@@ -415,6 +454,7 @@ class Scenario(Block):
     supervisors: Supervisors = Supervisors()
     problems: Problems = Problems()
     recovery: Recovery = Recovery()
+    word_of_mouth: WordOfMouth = WordOfMouth()
     shared_record: SharedRecord = SharedRecord()
     loyalty: Loyalty = Loyalty()
     economics: Economics = Economics()

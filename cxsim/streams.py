@@ -36,6 +36,7 @@ class Streams:
     problems: np.random.Generator  # severity and complexity of problems
     decisions: np.random.Generator  # customers' choices: buy, complain, retry, churn, patience
     enquiries: np.random.Generator  # arrival times of enquiries from outside the customer base
+    word_of_mouth: np.random.Generator  # network, who is told, referrals, public complaints
     resolution: np.random.Generator  # whether an agent or supervisor solves a case
     mesa: np.random.Generator  # the Mesa model's own generator (agent-set shuffles)
 

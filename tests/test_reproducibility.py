@@ -37,10 +37,11 @@ def test_named_streams_do_not_depend_on_each_other():
 class ArrivalLog(ServiceOrganisation):
     """Remembers when each prospect arrived and what they needed."""
 
-    def prospect_arrives(self) -> None:
-        super().prospect_arrives()
-        newest = max(self.agents, key=lambda a: a.unique_id)
-        self.log.append((self.time, tuple(newest.need)))
+    def _new_customer(self, rng, *args, **kwargs):
+        customer = super()._new_customer(rng, *args, **kwargs)
+        if rng is self.streams.arrivals:
+            self.log.append((self.time, tuple(customer.need), customer.traits))
+        return customer
 
 
 def _arrivals(*assignments):

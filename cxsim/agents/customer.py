@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from cxsim.mechanisms import expectation, loyalty, problems
+from cxsim.mechanisms import expectation, loyalty, problems, word_of_mouth
 from cxsim.mechanisms.recovery import (
     bounded_recovery,
     recovery_experience,
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["Customer", "Traits", "PROSPECT", "ACTIVE", "CHURNED"]
 
 PROSPECT, ACTIVE, CHURNED = "prospect", "active", "churned"
+PROMOTER_WILLINGNESS = 0.9  # willingness to buy again of a promoter (answers 9-10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,8 @@ class Customer(mesa.Agent):
         self.last_problem_day = -math.inf
         self.first_failure = True
         self.case: Case | None = None
+        self.contacts: list[Customer] = []  # the customers this one talks to
+        self.referrer: Customer | None = None
         if status == ACTIVE:
             model.roster.add(self)
 
@@ -87,6 +90,7 @@ class Customer(mesa.Agent):
         self.status, self.joined_day = ACTIVE, model.time
         model.ledger.spend("acquisition", model.params.sales.commission_per_sale, model.time)
         model.roster.add(self)
+        model.link_newcomer(self)
         model.counters["new_customers"] += 1
 
     def walk_away(self) -> None:
@@ -109,9 +113,10 @@ class Customer(mesa.Agent):
         if severity > 0 and self.status == ACTIVE:
             self.notice_problem("requirement_gap", severity)
         else:
-            self.remember(expectation.order_experience(
-                fit, expected, params.loyalty.met_expectation,
-                params.loyalty.disconfirmation_gain))
+            experience = expectation.order_experience(
+                fit, expected, params.loyalty.met_expectation, params.loyalty.disconfirmation_gain)
+            self.remember(experience)
+            self.tell(experience)
 
     # --- problems and cases ---------------------------------------------------------------
     def notice_problem(self, kind: str, severity: float) -> None:
@@ -129,7 +134,8 @@ class Customer(mesa.Agent):
             params.problems.complaint_scale)
         if self.case is not None or model.streams.decisions.random() >= p:
             before = self.satisfaction
-            self.remember(worst)
+            self.remember(worst, intense=True)
+            self.tell(worst)
             self.record_problem(kind, severity, "silent", 0.0, before)
             return
         model.counters["complaints"] += 1
@@ -191,6 +197,11 @@ class Customer(mesa.Agent):
         episode = self.case_episode(case, resolved, effort)
         before = self.satisfaction
         self.remember(episode, intense=case.kind != "routine")
+        self.tell(episode)
+        severe = case.severity > model.params.loyalty.severe_problem
+        if (not resolved and severe and model.streams.word_of_mouth.random()
+                < model.params.word_of_mouth.public_complaint_probability):
+            model.go_public()
         if case.kind != "routine":
             days = model.time - case.opened_day
             outcome = ("unresolved" if not resolved else
@@ -241,6 +252,27 @@ class Customer(mesa.Agent):
                 self.satisfaction, lp.reference_satisfaction, lp.satisfaction_sensitivity,
                 lp.base_churn_per_year)))
 
+    # --- word of mouth ----------------------------------------------------------------------
+    def tell(self, experience: float) -> None:
+        """Tell a few contacts about an episode: more of them when it was bad."""
+        wom = self.model.params.word_of_mouth
+        stories = word_of_mouth.telling_count(experience, wom.negative_below, wom.positive_above,
+                                              wom.negative_tell, wom.positive_tell)
+        if not stories or not self.contacts:
+            return
+        rng = self.model.streams.word_of_mouth
+        listeners = rng.choice(len(self.contacts), size=min(abs(stories), len(self.contacts)),
+                               replace=False)
+        for i in listeners:
+            self.contacts[int(i)].hear(stories > 0)
+        self.model.hear(len(listeners) if stories > 0 else -len(listeners))
+
+    def hear(self, good_news: bool) -> None:
+        """A contact's story moves this customer's satisfaction a little (no retelling)."""
+        impact = self.model.params.word_of_mouth.telling_impact
+        self.satisfaction = min(1.0, max(0.0, self.satisfaction
+                                         + (impact if good_news else -impact)))
+
     # --- loyalty --------------------------------------------------------------------------
     def remember(self, experience: float, intense: bool = False) -> None:
         """Blend an episode into satisfaction (recent, bad and intense episodes weigh most)."""
@@ -258,6 +290,15 @@ class Customer(mesa.Agent):
             model.params.customers.renewal_period_days)
         if model.streams.decisions.random() < p_leave:
             self.leave()
+            return
+        willingness = loyalty.willingness_to_buy_again(
+            self.satisfaction, params.reference_satisfaction, params.satisfaction_sensitivity,
+            params.base_churn_per_year)
+        wom = model.params.word_of_mouth
+        if willingness >= PROMOTER_WILLINGNESS and model.streams.word_of_mouth.random() < (
+                word_of_mouth.referral_probability(wom.referrals_per_promoter_per_year,
+                                                   model.params.customers.renewal_period_days)):
+            model.referred_prospect(self)
 
     def leave(self) -> None:
         """Stop being a customer: no more fees, orders, contacts or incidents."""
@@ -267,3 +308,4 @@ class Customer(mesa.Agent):
         model.counters["churned"] += 1
         if not self.ever_complained:
             model.counters["silent_churned"] += 1
+        self.tell(self.satisfaction)  # a bitter exit is told; a neutral one is not

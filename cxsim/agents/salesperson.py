@@ -42,7 +42,12 @@ class Salesperson(StaffAgent):
         if order.is_new_customer:
             p_close = close_probability(sales.close_rate, model.policy.overpromise,
                                         sales.overpromise_close_gain)
-            if model.streams.decisions.random() >= p_close:
+            if customer.referrer is not None:
+                p_close *= model.params.word_of_mouth.referral_close_boost
+            draw = model.streams.decisions.random()
+            if draw >= p_close * model.reputation:
+                if draw < p_close:  # would have bought but for what they heard
+                    model.counters["acquisitions_lost_to_reputation"] += 1
                 customer.walk_away()
                 return
             customer.join()

@@ -1,0 +1,90 @@
+"""Customers as people: segments, word of mouth, referrals, reputation, public complaints."""
+
+import numpy as np
+import pytest
+from conftest import ROOT, run_small
+
+from cxsim.mechanisms import word_of_mouth as wom
+from cxsim.runner import simulate
+from cxsim.scenario import load_scenario
+
+
+@pytest.fixture(scope="module")
+def side_by_side(baseline_path):
+    baseline = simulate(load_scenario(baseline_path))
+    poor = simulate(load_scenario(ROOT / "scenarios" / "poor_complaint_handling.yaml"))
+    from cxsim.kpis import summarise
+    return summarise(baseline), summarise(poor)
+
+
+def test_poor_complaint_handling_costs_referrals_word_of_mouth_and_retention(side_by_side):
+    baseline, poor = side_by_side
+    assert poor["referrals"] < baseline["referrals"]
+    assert poor["negative_word_of_mouth"] > baseline["negative_word_of_mouth"]
+    assert poor["retention_rate"] < baseline["retention_rate"]
+    assert poor["escalation_rate"] > baseline["escalation_rate"]
+    for summary in side_by_side:
+        assert 0.0 < summary["silent_churn_share"] < 1.0  # named separately in every summary
+
+
+def test_dissatisfied_customers_tell_more_people_than_satisfied_ones():
+    assert wom.telling_count(0.1, 0.35, 0.9, 3, 1) == -3
+    assert wom.telling_count(0.95, 0.35, 0.9, 3, 1) == 1
+    assert wom.telling_count(0.6, 0.35, 0.9, 3, 1) == 0
+    _, kpi = run_small()
+    assert kpi["negative_word_of_mouth"] > kpi["positive_word_of_mouth"] > 0
+
+
+def test_the_network_is_a_small_world_and_newcomers_join_it():
+    neighbours = wom.small_world(500, 6, 0.1, seed=1)
+    assert np.mean([len(n) for n in neighbours]) == pytest.approx(6, abs=0.01)
+    assert all(i in neighbours[j] for i, ns in enumerate(neighbours) for j in ns)
+    model, _ = run_small()
+    referred = [a for a in model.agents if getattr(a, "referrer", None) is not None
+                and a.status != "prospect"]
+    assert referred and all(c.referrer in c.contacts and c in c.referrer.contacts
+                            for c in referred)
+
+
+def test_referrals_bring_customers_and_silence_them_brings_none():
+    _, with_referrals = run_small()
+    _, without = run_small("word_of_mouth.referrals_per_promoter_per_year=0")
+    assert with_referrals["referrals"] > 10 and without["referrals"] == 0
+    assert with_referrals["customers_active_end"] > without["customers_active_end"]
+
+
+def test_public_complaints_keep_prospects_away_for_a_while():
+    _, quiet = run_small("word_of_mouth.public_complaint_probability=0")
+    _, loud = run_small("word_of_mouth.public_complaint_probability=1",
+                        "loyalty.severe_problem=0")
+    assert quiet["public_complaints"] == 0 and loud["public_complaints"] > 5
+    assert loud["acquisitions_lost_to_reputation"] > quiet["acquisitions_lost_to_reputation"]
+    assert wom.decay(0.3, 0.0, 30, 30) == pytest.approx(0.15)
+
+
+def test_bad_news_lowers_reputation_and_with_it_new_sales():
+    _, calm = run_small("word_of_mouth.reputation_per_telling=0")
+    _, harsh = run_small("word_of_mouth.reputation_per_telling=0.002")
+    assert harsh["acquisitions_lost_to_reputation"] > calm["acquisitions_lost_to_reputation"]
+    assert harsh["new_customers"] < calm["new_customers"]
+
+
+def test_segments_have_their_shares_and_their_own_traits():
+    model, kpi = run_small()
+    customers = [a for a in model.agents if hasattr(a, "traits") and a.initial]
+    shares = {s.name: s.share for s in model.params.customers.segments}
+    for name, share in shares.items():
+        members = [c for c in customers if c.traits.segment == name]
+        assert len(members) / len(customers) == pytest.approx(share, abs=0.05)
+    key = [c.traits for c in customers if c.traits.segment == "key_accounts"]
+    small = [c.traits for c in customers if c.traits.segment == "small_business"]
+    assert np.mean([t.complaint_propensity for t in key]) > np.mean(
+        [t.complaint_propensity for t in small])
+    assert len({t.patience_factor for t in key}) == len(key)  # each draws their own
+    assert set(kpi["segments"]) == set(shares)
+
+
+def test_repeat_contacts_are_counted_as_failure_demand():
+    _, skilled = run_small("frontline.skill_mean=0.9")
+    _, unskilled = run_small("frontline.skill_mean=0.4")
+    assert unskilled["repeat_contact_rate"] > skilled["repeat_contact_rate"] > 0
