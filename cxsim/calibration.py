@@ -116,7 +116,10 @@ def effort_targets(cases: Sequence[CaseRecord]) -> list[Target]:
 
 
 def contact_target(cases: Sequence[CaseRecord]) -> Target:
-    """Drop in top-box satisfaction per additional contact, 1 to 3 contacts (SQM Group)."""
+    """Drop in top-box satisfaction per additional contact (SQM Group).
+
+    Cases that took one, two and three contacts: half the drop from one to three.
+    """
     top_box = [np.mean([c.experience >= CSAT_SATISFIED for c in cases if c.contacts == k])
                for k in (1, 2, 3)]
     drop = float((top_box[0] - top_box[2]) / 2)

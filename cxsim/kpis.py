@@ -12,6 +12,7 @@ import numpy as np
 
 from cxsim import __version__
 from cxsim.agents.customer import ACTIVE, Customer
+from cxsim.mechanisms.contact_centre import CHANNELS, ContactCentre
 from cxsim.mechanisms.loyalty import willingness_to_buy_again
 from cxsim.mechanisms.requirements import STAGES
 from cxsim.model import ServiceOrganisation
@@ -85,9 +86,8 @@ def _segments(model: ServiceOrganisation) -> dict[str, dict[str, float]]:
     return result
 
 
-def _contact_centre(model: ServiceOrganisation) -> dict[str, float]:
-    """Queue measures since the warm-up, over contacts that were answered or abandoned."""
-    centre = model.contact_centre
+def _queue(model: ServiceOrganisation, centre: ContactCentre) -> dict[str, float]:
+    """Queue measures of one channel since the warm-up, over contacts answered or abandoned."""
     stats, agents = centre.stats, centre.pool.size
     elapsed = model.time - stats.since
     finished = stats.answered + stats.abandoned
@@ -143,6 +143,11 @@ def summarise(model: ServiceOrganisation) -> dict[str, Any]:
         "rework_rate": _ratio(sum(c.reworked for c in cases), len(orders)),
         "orders_delivered": len(orders),
         "cases_closed": len(cases),
-        "contact_centre": _contact_centre(model),
+        "contact_centre": _queue(model, model.contact_centre),
+        "channels": {name: _queue(model, centre) for name, centre in model.channels.items()},
+        "channel_switch_rate": _ratio(sum(c.switches > 0 for c in cases), len(cases)),
+        "first_channel_share": {
+            channel: _ratio(sum(c.channel == channel for c in cases), len(cases))
+            for channel in CHANNELS},
         "segments": _segments(model),
     }

@@ -23,7 +23,7 @@ from mesa.time import Schedule
 
 from cxsim.agents import Customer, DeliveryTeam, Salesperson, ServiceAgent, Supervisor
 from cxsim.agents.customer import ACTIVE, Traits
-from cxsim.mechanisms.contact_centre import ContactCentre
+from cxsim.mechanisms.contact_centre import CHANNELS, ChannelSpec, ContactCentre
 from cxsim.mechanisms.economics import Ledger
 from cxsim.mechanisms.escalation import Route
 from cxsim.mechanisms.word_of_mouth import decay, small_world
@@ -126,6 +126,8 @@ class ServiceOrganisation(mesa.Model):
         self.roster = CustomerRoster(params.customers.renewal_period_days)
         shares = np.array([s.share for s in params.customers.segments])
         self._segment_shares = shares / shares.sum()
+        self._channel_mix = {s.name: np.array([getattr(s.channel_mix, c) for c in CHANNELS])
+                             for s in params.customers.segments}
         self._ids = Counter()
         self.reputation = 1.0  # multiplies a prospect's chance of buying; 1 is neutral
         self.deterrence = 0.0  # share of prospects kept away by recent public complaints
@@ -153,17 +155,28 @@ class ServiceOrganisation(mesa.Model):
                    self._skills(p.sales.listening_skill_mean, p.sales.listening_skill_sd,
                                 p.sales.salespeople)]
         teams = [DeliveryTeam(self) for _ in range(p.delivery.teams)]
-        agents = p.contact_centre.agents
-        skills = self._skills(p.frontline.skill_mean, p.frontline.skill_sd, agents)
-        empathy = self._skills(p.frontline.empathy_mean, EMPATHY_SD, agents)
-        frontline = [ServiceAgent(self, s, e) for s, e in zip(skills, empathy, strict=True)]
+        cc, ch = p.contact_centre, p.channels
+        staffed = {"phone": (cc.agents, cc.aht_minutes, cc.patience_minutes),
+                   "chat": (ch.chat.agents, ch.chat.aht_minutes, ch.chat.patience_minutes),
+                   "email": (ch.email.agents, ch.email.aht_minutes, ch.email.patience_minutes)}
+        self.channels = {
+            name: ContactCentre(self, self._pool(self._frontline(agents)),
+                                ChannelSpec(name, aht, patience, cc.service_level_seconds))
+            for name, (agents, aht, patience) in staffed.items()}
+        self.contact_centre = self.channels["phone"]  # the validated Erlang queue
         # Supervisors came up from the frontline: their empathy is drawn the same way.
         bosses = [Supervisor(self, p.supervisors.competency, e) for e in
                   self._skills(p.frontline.empathy_mean, EMPATHY_SD, p.supervisors.count)]
         self.sales = self._pool(sellers)
         self.delivery = self._pool(teams)
-        self.contact_centre = ContactCentre(self, self._pool(frontline))
         self.supervisors = self._pool(bosses)
+
+    def _frontline(self, count: int) -> list[ServiceAgent]:
+        """``count`` frontline agents with drawn skill and empathy."""
+        f = self.params.frontline
+        skills = self._skills(f.skill_mean, f.skill_sd, count)
+        empathy = self._skills(f.empathy_mean, EMPATHY_SD, count)
+        return [ServiceAgent(self, k, e) for k, e in zip(skills, empathy, strict=True)]
 
     def _pool(self, staff: list) -> ServerPool:
         pool = ServerPool(staff, clock=self._clock)
@@ -183,7 +196,8 @@ class ServiceOrganisation(mesa.Model):
             segment=segment.name, value_per_month=segment.value_per_month,
             patience_factor=segment.patience_factor * float(traits[0]),
             tolerance=min(1.0, segment.tolerance * float(traits[1])),
-            complaint_propensity=segment.complaint_propensity * float(traits[2])))
+            complaint_propensity=segment.complaint_propensity * float(traits[2]),
+            channel=CHANNELS[int(rng.choice(len(CHANNELS), p=self._channel_mix[segment.name]))]))
 
     def _populate(self) -> None:
         c, rng = self.params.customers, self.streams.population
@@ -227,7 +241,7 @@ class ServiceOrganisation(mesa.Model):
         self._every(self.params.contact_centre.arrival_rate_per_hour * 24.0, self.enquiry,
                     per_customer=False, rng=self.streams.enquiries)
         if self.params.warmup.days > 0:
-            self.schedule_event(self.contact_centre.end_warmup, at=self.params.warmup.days)
+            self.schedule_event(self.end_warmup, at=self.params.warmup.days)
 
     def _every(self, rate_per_day: float, action: Callable[[], None], per_customer: bool = True,
                rng: np.random.Generator | None = None) -> None:
@@ -301,6 +315,11 @@ class ServiceOrganisation(mesa.Model):
                                                              p.severity_sigma))
             self.roster.pick(self.streams.demand).notice_problem("incident", severity)
 
+    def end_warmup(self) -> None:
+        """Contact-centre statistics count from now on."""
+        for channel in self.channels.values():
+            channel.end_warmup()
+
     def enquiry(self) -> None:
         """Someone outside the customer base calls with a question."""
         self.contact_centre.offer(None)
@@ -318,6 +337,8 @@ class ServiceOrganisation(mesa.Model):
         elif self.supervisors.size:
             case.handoffs += 1
             case.escalated = True
+            if not self.policy.shared_record:  # the supervisor hears the story again
+                case.reexplanations += 1
             self.supervisors.submit(case)
         else:
             customer.not_helped()
@@ -341,7 +362,8 @@ class ServiceOrganisation(mesa.Model):
         for category, headcount, salary in (
                 ("salaries_sales", p.sales.salespeople, p.sales.salary_per_year),
                 ("salaries_delivery", p.delivery.teams, p.delivery.salary_per_year),
-                ("salaries_frontline", p.contact_centre.agents, p.frontline.salary_per_year),
+                ("salaries_frontline", sum(c.pool.size for c in self.channels.values()),
+                 p.frontline.salary_per_year),
                 ("salaries_supervisors", p.supervisors.count, p.supervisors.salary_per_year)):
             self.ledger.spend(category, headcount * salary / 365, self.time)
         if self.policy.shared_record:

@@ -54,6 +54,10 @@ class Case:
     queued_at: float = 0.0
     resolver_empathy: float = 0.0
     pending_route: object = None
+    channel: str = "phone"  # where the customer is trying now
+    first_channel: str = "phone"
+    switches: int = 0  # channel switches
+    reexplanations: int = 0  # times the customer had to tell the story again
     worst: float = 1.0  # the worst moment so far: the experience of noticing the problem
     satisfaction_before: float = 0.0
     first_failure: bool = True
@@ -106,9 +110,12 @@ class CaseRecord:
     closed_day: float
     severity: float
     remedy_cost: float
+    channel: str  # the channel the customer tried first
     contacts: int
     abandoned: int
     handoffs: int
+    switches: int
+    reexplanations: int
     escalated: bool
     reworked: bool
     resolved: bool

@@ -65,6 +65,57 @@ class Horizon(Block):
     days: float = param(730.0, "days", "Length of the simulated period.", gt=0, le=36500)
 
 
+class Channel(Block):
+    """A staffed written channel (chat, email): its own agents, handling time and patience."""
+
+    agents: int = param(1, "agents", "Agents on duty in this channel.", ge=0, le=100_000)
+    aht_minutes: float = param(15.0, "minutes", "Mean handling time of one contact.", gt=0)
+    patience_minutes: float | None = param(
+        20.0, "minutes", "Mean time a customer waits before giving up; null: never gives up.",
+        gt=0)
+
+
+class SelfService(Block):
+    """Self-service (portal, bot): no agents, solves a share of routine requests."""
+
+    containment: float = param(
+        0.5, "share", "Share of routine requests that self-service solves.", **SHARE)
+    cost_per_contact: float = param(0.5, "money/contact", "Cost of one self-service session.",
+                                    ge=0)
+
+
+class Channels(Block):
+    """Phone is the contact_centre block; these are the other channels and how customers move."""
+
+    chat: Channel = Channel(agents=1, aht_minutes=15.0, patience_minutes=20.0)
+    email: Channel = Channel(agents=1, aht_minutes=10.0, patience_minutes=None)
+    self_service: SelfService = SelfService()
+    switch_probability: float = param(
+        0.5, "share",
+        "Chance that a customer trying again after a failed contact switches channel (CEB: 57%).",
+        **SHARE)
+    reexplain_effort: float = param(
+        0.3, "effort points",
+        "Effort of telling the story again when the record is not shared (CEB: 56% re-explain).",
+        ge=0, le=10)
+
+
+class ChannelMix(Block):
+    """Shares of a segment's customers who first try each channel; they add up to 1."""
+
+    phone: float = param(0.6, "share", "Share who first call.", **SHARE)
+    chat: float = param(0.2, "share", "Share who first chat.", **SHARE)
+    email: float = param(0.2, "share", "Share who first write an email.", **SHARE)
+    self_service: float = param(0.0, "share", "Share who first try self-service.", **SHARE)
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> ChannelMix:
+        total = self.phone + self.chat + self.email + self.self_service
+        if abs(total - 1.0) > 1e-6:
+            _located_error(("phone",), "channel shares adding up to 1", total)
+        return self
+
+
 class Segment(Block):
     """A group of customers with their own value, patience, clarity, tolerance and voice."""
 
@@ -85,6 +136,7 @@ class Segment(Block):
     complaint_propensity: float = param(
         1.0, "multiplier", "Propensity to complain relative to the problems block's curve.",
         ge=0, le=10)
+    channel_mix: ChannelMix = ChannelMix()
 
 
 # A mid-size B2B book of accounts: few large, demanding key accounts; many small businesses
@@ -92,11 +144,14 @@ class Segment(Block):
 # customer type).
 DEFAULT_SEGMENTS = (
     Segment(name="key_accounts", share=0.15, value_per_month=1800.0, patience_factor=0.6,
-            clarity_mean=0.75, tolerance=0.03, complaint_propensity=1.5),
+            clarity_mean=0.75, tolerance=0.03, complaint_propensity=1.5,
+            channel_mix=ChannelMix(phone=0.8, chat=0.0, email=0.2, self_service=0.0)),
     Segment(name="mid_market", share=0.35, value_per_month=700.0, patience_factor=1.0,
-            clarity_mean=0.65, tolerance=0.05, complaint_propensity=1.0),
+            clarity_mean=0.65, tolerance=0.05, complaint_propensity=1.0,
+            channel_mix=ChannelMix(phone=0.6, chat=0.2, email=0.2, self_service=0.0)),
     Segment(name="small_business", share=0.5, value_per_month=300.0, patience_factor=1.3,
-            clarity_mean=0.6, tolerance=0.06, complaint_propensity=0.8),
+            clarity_mean=0.6, tolerance=0.06, complaint_propensity=0.8,
+            channel_mix=ChannelMix(phone=0.4, chat=0.2, email=0.2, self_service=0.2)),
 )
 
 
@@ -230,7 +285,7 @@ class Delivery(Block):
 
 
 class ContactCentre(Block):
-    """The contact centre's queue: agents on duty, handling, patience, target (Erlang A)."""
+    """The phone queue of the contact centre: agents, handling, patience, target (Erlang A)."""
 
     agents: int = param(2, "agents", "Frontline service agents on duty (24/7 staffing).",
                         ge=0, le=100_000)
@@ -355,11 +410,15 @@ class Loyalty(Block):
         "Largest weight of a case's worst moment against its end (peak-end rule).",
         **SHARE)
     complaint_relief: float = param(
-        0.12, "satisfaction",
+        0.17, "satisfaction",
         "Lift from being heard when a complaint ends unresolved (TARP: beats silence).",
         ge=0, le=1)
     failure_memory_days: float = param(
         30.0, "days", "A failure within this many days of an earlier one counts as repeated.",
+        ge=0)
+    high_effort_points: float = param(
+        4.0, "effort points",
+        "Effort (CES >= 5 at 4 points) after which no case can leave a customer happier (CEB).",
         ge=0)
     severe_problem: float = param(
         100.0, "money",
@@ -377,7 +436,7 @@ class Loyalty(Block):
         8.0, "1/satisfaction", "Log-change of the churn hazard per unit of satisfaction lost.",
         ge=0, le=50)
     effort_weight: float = param(
-        0.03, "satisfaction/effort point", "Experience lost per point of customer effort.",
+        0.02, "satisfaction/effort point", "Experience lost per point of customer effort.",
         ge=0, le=1)
 
 
@@ -450,6 +509,7 @@ class Scenario(Block):
     sales: Sales = Sales()
     delivery: Delivery = Delivery()
     contact_centre: ContactCentre = ContactCentre()
+    channels: Channels = Channels()
     frontline: Frontline = Frontline()
     supervisors: Supervisors = Supervisors()
     problems: Problems = Problems()
@@ -600,7 +660,8 @@ def parameter_table(model: type[BaseModel] = Scenario, prefix: str = "",
         default = field.default if defaults is None else [getattr(d, name) for d in defaults]
         item = next(iter(get_args(annotation)), None)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            rows.extend(parameter_table(annotation, f"{key}."))
+            rows.extend(parameter_table(annotation, f"{key}.",
+                                        None if defaults is None else default))
         elif isinstance(item, type) and issubclass(item, BaseModel):
             rows.extend(parameter_table(item, f"{key}[].", field.default))
         else:

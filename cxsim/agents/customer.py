@@ -45,6 +45,7 @@ class Traits:
     patience_factor: float
     tolerance: float
     complaint_propensity: float
+    channel: str  # the channel this customer tries first
 
 
 class Customer(mesa.Agent):
@@ -119,6 +120,22 @@ class Customer(mesa.Agent):
             self.tell(experience)
 
     # --- problems and cases ---------------------------------------------------------------
+    def reached_proactively(self, kind: str, severity: float) -> None:
+        """Hook for proactive service: the organisation finds the problem first and calls.
+
+        The customer hears of it from the organisation, so the worst moment is milder (half
+        the money at stake feels at risk) and no complaint decision is needed; the case then
+        runs as any other. A customer already pursuing a case is not called twice.
+        """
+        if self.case is not None:
+            return
+        params = self.model.params
+        worst = problems.problem_experience(severity / 2.0, params.loyalty.met_expectation,
+                                            params.problems.problem_drop,
+                                            params.problems.impact_scale)
+        self.model.counters["proactive_contacts"] += 1
+        self.open_case(kind, severity, worst)
+
     def notice_problem(self, kind: str, severity: float) -> None:
         """A problem hurts; the customer complains (opens a case) or stays silent."""
         model, params = self.model, self.model.params
@@ -140,15 +157,15 @@ class Customer(mesa.Agent):
             return
         model.counters["complaints"] += 1
         self.ever_complained = True
-        self.open_case(kind, severity)
-        self.case.worst = worst
+        self.open_case(kind, severity, worst)
 
-    def open_case(self, kind: str, severity: float) -> None:
+    def open_case(self, kind: str, severity: float, worst: float = 1.0) -> None:
         """Start pursuing a case and make the first contact."""
         model = self.model
         needs_rework = kind == "requirement_gap"
         remedy = model.params.delivery.rework_cost if needs_rework else severity
         goodwill = severity * model.policy.compensation_share
+        channel = self.first_channel()
         complexity_mean = (model.params.problems.routine_complexity_mean if kind == "routine"
                            else model.params.problems.incident_complexity_mean)
         self.case = Case(
@@ -157,19 +174,56 @@ class Customer(mesa.Agent):
             complexity=model.streams.problems.beta(4.0 * complexity_mean,
                                                    4.0 * (1.0 - complexity_mean)),
             needs_rework=needs_rework, satisfaction_before=self.satisfaction,
-            first_failure=self.first_failure)
+            first_failure=self.first_failure, channel=channel, first_channel=channel,
+            worst=worst)
         self.contact()
 
+    def first_channel(self) -> str:
+        """The preferred channel, unless the organisation does not staff it."""
+        channel = self.traits.channel
+        staffed = channel == "self_service" or self.model.channels[channel].pool.size > 0
+        return channel if staffed else "phone"
+
     def contact(self) -> None:
-        """Call the contact centre about the open case."""
-        self.case.contacts += 1
-        self.model.contact_centre.offer(self.case, self.traits.patience_factor)
+        """Contact the organisation about the open case on the current channel."""
+        model, case = self.model, self.case
+        case.contacts += 1
+        if case.contacts > 1 and not model.policy.shared_record:
+            case.reexplanations += 1  # nobody can see what was said before (silos, seed 000)
+        if case.channel == "self_service":
+            self.try_self_service()
+        else:
+            model.channels[case.channel].offer(case, self.traits.patience_factor)
+
+    def try_self_service(self) -> None:
+        """Self-service solves a share of routine requests; otherwise a human is needed."""
+        model, case = self.model, self.case
+        service = model.params.channels.self_service
+        model.ledger.spend("self_service", service.cost_per_contact, model.time)
+        if case.kind == "routine" and model.streams.resolution.random() < service.containment:
+            self.close_case(resolved=True)
+        elif self.switch_channel():
+            self.contact()
+        else:  # no staffed channel to turn to
+            self.not_helped()
+
+    def switch_channel(self) -> bool:
+        """Move to another staffed channel (phone first, else chat, else email), if any."""
+        case = self.case
+        for channel in ("phone", "chat", "email"):
+            if channel != case.channel and self.model.channels[channel].pool.size > 0:
+                case.channel = channel
+                case.switches += 1
+                return True
+        return False
 
     def not_helped(self) -> None:
         """The contact did not solve the case: try again later, or give up."""
         model, customers = self.model, self.model.params.customers
         if (self.case.contacts < customers.max_contacts_per_case
                 and model.streams.decisions.random() < customers.retry_probability):
+            if model.streams.decisions.random() < model.params.channels.switch_probability:
+                self.switch_channel()
             delay = model.streams.decisions.exponential(customers.retry_delay_hours / 24.0)
             model.schedule_event(self.contact, after=delay)
         else:
@@ -188,7 +242,8 @@ class Customer(mesa.Agent):
         model, case = self.model, self.case
         self.case = None
         effort = loyalty.effort_points(case.contacts, case.handoffs, case.wait_minutes,
-                                       case.abandoned)
+                                       case.abandoned, case.reexplanations, case.switches,
+                                       model.params.channels.reexplain_effort)
         compensation = 0.0
         if resolved and case.kind != "routine":
             compensation = case.severity * model.policy.compensation_share
@@ -211,8 +266,9 @@ class Customer(mesa.Agent):
         model.recorder.cases.append(CaseRecord(
             case_id=case.case_id, customer_id=self.unique_id, kind=case.kind,
             opened_day=case.opened_day, closed_day=model.time, severity=case.severity,
-            remedy_cost=case.remedy_cost, contacts=case.contacts, abandoned=case.abandoned,
-            handoffs=case.handoffs, escalated=case.escalated, reworked=case.reworked,
+            remedy_cost=case.remedy_cost, channel=case.first_channel, contacts=case.contacts,
+            abandoned=case.abandoned, handoffs=case.handoffs, switches=case.switches,
+            reexplanations=case.reexplanations, escalated=case.escalated, reworked=case.reworked,
             resolved=resolved,
             first_contact_resolution=resolved and case.contacts == 1 and case.handoffs == 0,
             wait_minutes=case.wait_minutes, effort_points=effort,
@@ -227,18 +283,22 @@ class Customer(mesa.Agent):
             end = routine_experience(resolved, params.loyalty.met_expectation)
             return loyalty.case_episode(end, end, 0.0, penalty)
         floor = unresolved_experience(case.worst, params.loyalty.complaint_relief)
-        if not resolved:
-            return loyalty.case_episode(case.worst, floor, params.loyalty.peak_weight, penalty)
-        rec, delay = params.recovery, self.model.time - case.opened_day
-        end = recovery_experience(
-            delay, rec.speed_halflife_days, case.resolver_empathy, policy.apology,
-            policy.compensation_share,
-            (rec.empathy_weight, rec.apology_weight, rec.compensation_weight), floor)
-        peak = loyalty.peak_weight_after(delay, rec.speed_halflife_days,
-                                         params.loyalty.peak_weight)
-        episode = loyalty.case_episode(case.worst, end, peak, penalty)
-        return bounded_recovery(episode, case.satisfaction_before, case.first_failure,
-                                case.severity > params.loyalty.severe_problem)
+        if resolved:
+            rec, delay = params.recovery, self.model.time - case.opened_day
+            end = recovery_experience(
+                delay, rec.speed_halflife_days, case.resolver_empathy, policy.apology,
+                policy.compensation_share,
+                (rec.empathy_weight, rec.apology_weight, rec.compensation_weight), floor)
+            peak = loyalty.peak_weight_after(delay, rec.speed_halflife_days,
+                                             params.loyalty.peak_weight)
+            episode = bounded_recovery(loyalty.case_episode(case.worst, end, peak, penalty),
+                                       case.satisfaction_before, case.first_failure,
+                                       case.severity > params.loyalty.severe_problem)
+        else:
+            episode = loyalty.case_episode(case.worst, floor, params.loyalty.peak_weight, penalty)
+        if effort >= params.loyalty.high_effort_points:
+            return loyalty.effort_cap(episode, case.satisfaction_before, penalty)
+        return episode
 
     def record_problem(self, kind: str, severity: float, outcome: str, days: float,
                        before: float) -> None:

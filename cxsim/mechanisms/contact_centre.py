@@ -1,11 +1,14 @@
-"""The contact centre: a multi-server FIFO queue of contacts with impatient callers.
+"""The contact centre: multi-server FIFO queues of contacts with impatient customers.
 
-Contacts arrive when customers call about a case, and, at ``contact_centre.arrival_rate_per_hour``,
-as enquiries from outside the customer base. ``contact_centre.agents`` agents serve them one at
-a time with exponential handling times (mean ``aht_minutes``); a waiting caller hangs up after an
-exponential patience (mean ``patience_minutes``; none when it is null). This is the Erlang-A
-(M/M/c+M) queue of Palm (1957) and Garnett, Mandelbaum and Reiman (2002); with infinite
-patience it is Erlang C, and ``cxsim.theory`` gives the exact values the simulation must match.
+Contacts arrive when customers call, chat or write about a case, and, on the phone at
+``contact_centre.arrival_rate_per_hour``, as enquiries from outside the customer base. Each
+staffed channel (phone: the ``contact_centre`` block; chat and email: ``channels``) is one
+queue: its agents serve contacts one at a time with exponential handling times (mean
+``aht_minutes``); a waiting customer gives up after an exponential patience (mean
+``patience_minutes`` times their own patience factor; never when it is null, as for email).
+This is the Erlang-A (M/M/c+M) queue of Palm (1957) and Garnett, Mandelbaum and Reiman (2002);
+with infinite patience it is Erlang C, and ``cxsim.theory`` gives the exact values the phone
+queue must match.
 
 The statistics are the standard contact-centre measures, accumulated contact by contact after
 the warm-up. Definitions follow the analytical references: waiting probability, service level
@@ -26,9 +29,11 @@ from cxsim.records import Case
 if TYPE_CHECKING:
     from cxsim.model import ServiceOrganisation
 
-__all__ = ["Contact", "ContactCentre", "QueueStats", "MINUTES_PER_DAY"]
+__all__ = ["ChannelSpec", "Contact", "ContactCentre", "QueueStats", "MINUTES_PER_DAY",
+           "CHANNELS"]
 
 MINUTES_PER_DAY = 24 * 60.0
+CHANNELS = ("phone", "chat", "email", "self_service")  # self-service needs no agents
 
 
 @dataclass(slots=True)
@@ -60,13 +65,23 @@ class Contact:
         self.centre.abandon(self)
 
 
-class ContactCentre:
-    """Frontline pool, callers' patience, and the statistics of every contact offered."""
+@dataclass(frozen=True, slots=True)
+class ChannelSpec:
+    """What a staffed channel needs to know: handling, patience and the answer-time target."""
 
-    def __init__(self, model: ServiceOrganisation, pool: ServerPool) -> None:
+    name: str
+    aht_minutes: float
+    patience_minutes: float | None
+    service_level_seconds: float
+
+
+class ContactCentre:
+    """One staffed channel: its agents' pool, callers' patience, and its statistics."""
+
+    def __init__(self, model: ServiceOrganisation, pool: ServerPool, spec: ChannelSpec) -> None:
         self.model = model
         self.pool = pool
-        self.params = model.params.contact_centre
+        self.params = spec
         self.stats = QueueStats()
 
     def offer(self, case: Case | None, patience_factor: float = 1.0) -> None:

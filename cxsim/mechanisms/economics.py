@@ -19,6 +19,7 @@ COST_CATEGORIES = (
     "salaries_frontline",
     "salaries_supervisors",
     "frontline_contacts",
+    "self_service",
     "supervisor_cases",
     "rework",
     "compensation",

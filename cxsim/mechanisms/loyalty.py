@@ -18,6 +18,7 @@ import math
 __all__ = [
     "remember",
     "episode_weight",
+    "effort_cap",
     "peak_weight_after",
     "case_episode",
     "churn_hazard",
@@ -56,6 +57,15 @@ def case_episode(worst: float, end: float, peak_weight: float, effort_penalty: f
     return min(1.0, max(0.0, value))
 
 
+def effort_cap(episode: float, satisfaction_before: float, effort_penalty: float) -> float:
+    """A high-effort case leaves the customer below where they were, by its effort penalty.
+
+    CEB (2010): 96% of customers became more disloyal after high-effort service, whatever the
+    outcome; so no recovery can make such a case a gain.
+    """
+    return min(episode, satisfaction_before - effort_penalty)
+
+
 def churn_hazard(satisfaction: float, reference: float, sensitivity: float,
                  base_per_year: float) -> float:
     """Churn hazard per year: ``base * exp(sensitivity * (reference - satisfaction))``."""
@@ -79,13 +89,17 @@ def willingness_to_buy_again(satisfaction: float, reference: float, sensitivity:
     return math.exp(-churn_hazard(satisfaction, reference, sensitivity, base_per_year))
 
 
-def effort_points(contacts: int, handoffs: int, wait_minutes: float, abandoned: int) -> float:
+def effort_points(contacts: int, handoffs: int, wait_minutes: float, abandoned: int,
+                  reexplanations: int = 0, switches: int = 0,
+                  reexplain_effort: float = 0.5) -> float:
     """Effort of one case, in points.
 
-    Each extra contact, transfer and hang-up is a point, and so is every 10 minutes of waiting
-    (CEB 2010's effort drivers: repeat contacts, transfers, re-explaining, waiting).
+    Each extra contact, transfer, hang-up and channel switch is a point, every 10 minutes of
+    waiting is a point, and each re-explanation ``reexplain_effort`` points (CEB 2010's effort
+    drivers: repeat contacts, transfers, re-explaining, switching channels, waiting).
     """
-    return max(0, contacts - 1) + handoffs + abandoned + wait_minutes / 10.0
+    return (max(0, contacts - 1) + handoffs + abandoned + switches
+            + reexplain_effort * reexplanations + wait_minutes / 10.0)
 
 
 def customer_effort_score(points: float) -> float:
