@@ -37,6 +37,9 @@ HEADLINE = (
     ("escalation_rate", "Escalation rate", "{:.1%}"),
     ("complaint_rate", "Complaint rate", "{:.1%}"),
     ("silent_churn_share", "Silent churn share", "{:.1%}"),
+    ("referrals", "Referred prospects", "{:,.0f}"),
+    ("negative_word_of_mouth", "Bad-news stories told", "{:,.0f}"),
+    ("public_complaints", "Public complaints", "{:,.0f}"),
     ("translation_loss", "Translation loss (fit)", "{:.3f}"),
 )
 

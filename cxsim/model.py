@@ -40,7 +40,12 @@ TIMESERIES_COLUMNS = (
     "day", "active_customers", "new_customers", "churned_customers", "revenue", "costs",
     "profit", "cumulative_profit", "contacts_offered", "contacts_abandoned", "asa_minutes",
     "queue_length", "supervisor_queue", "delivery_backlog", "mean_satisfaction", "reputation",
+    "referrals", "negative_word_of_mouth", "public_complaints",
+    "acquisitions_lost_to_reputation", "repeat_contacts", "channel_switches",
 )
+WEEKLY_COUNTS = ("new_customers", "churned", "referrals", "negative_word_of_mouth",
+                 "public_complaints", "acquisitions_lost_to_reputation", "repeat_contacts",
+                 "channel_switches")  # counters reported per period
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,17 +386,21 @@ class ServiceOrganisation(mesa.Model):
         revenue, costs = self.ledger.close_period()
         self._cumulative_profit += revenue - costs
         stats = self.contact_centre.stats
-        totals = {"new_customers": self.counters["new_customers"],
-                  "churned_customers": self.counters["churned"],
-                  "contacts_offered": stats.offered, "contacts_abandoned": stats.abandoned,
-                  "answered": stats.answered, "answered_wait_days": stats.answered_wait_days}
+        totals = {key: self.counters[key] for key in WEEKLY_COUNTS}
+        totals |= {"contacts_offered": stats.offered, "contacts_abandoned": stats.abandoned,
+                   "answered": stats.answered, "answered_wait_days": stats.answered_wait_days}
         delta = {key: value - self._totals.get(key, 0) for key, value in totals.items()}
         self._totals = totals
         members = self.roster.members
         self._row = {
             "day": float(self.time), "active_customers": len(members),
-            "new_customers": delta["new_customers"],
-            "churned_customers": delta["churned_customers"],
+            "new_customers": delta["new_customers"], "churned_customers": delta["churned"],
+            "referrals": delta["referrals"],
+            "negative_word_of_mouth": delta["negative_word_of_mouth"],
+            "public_complaints": delta["public_complaints"],
+            "acquisitions_lost_to_reputation": delta["acquisitions_lost_to_reputation"],
+            "repeat_contacts": delta["repeat_contacts"],
+            "channel_switches": delta["channel_switches"],
             "revenue": revenue, "costs": costs, "profit": revenue - costs,
             "cumulative_profit": self._cumulative_profit,
             "contacts_offered": delta["contacts_offered"],

@@ -174,7 +174,11 @@ class Customers(Block):
         0.30, "fit units", "Error in what a customer of clarity 0 says about each need.",
         ge=0, le=2)
     expected_fit: float = param(
-        0.8, "fit units", "Fit a customer expects from an order before any promise is made.",
+        0.8, "fit units", "Fit a new customer expects from an order before any promise.",
+        **SHARE)
+    expectation_learning: float = param(
+        0.3, "share",
+        "How far each delivery moves a customer's expectation toward the fit they got.",
         **SHARE)
     orders_per_year: float = param(
         1.0, "orders/customer/year", "Rate at which an active customer places a new order.",
@@ -436,7 +440,7 @@ class Loyalty(Block):
         8.0, "1/satisfaction", "Log-change of the churn hazard per unit of satisfaction lost.",
         ge=0, le=50)
     effort_weight: float = param(
-        0.02, "satisfaction/effort point", "Experience lost per point of customer effort.",
+        0.015, "satisfaction/effort point", "Experience lost per point of customer effort.",
         ge=0, le=1)
 
 

@@ -67,6 +67,8 @@ def test_timeseries_has_a_row_per_week_and_records_tally(run_output):
     assert len(series) == 120 // 7 + 2 and series["day"].iloc[-1] == 120.0  # + partial week
     summary = json.loads((out / "summary.json").read_text())
     assert series["revenue"].sum() == pytest.approx(summary["revenue"])
+    assert series["referrals"].sum() == summary["referrals"]
+    assert series["negative_word_of_mouth"].sum() == summary["negative_word_of_mouth"]
     orders = pd.read_parquet(out / "orders.parquet")
     stages = orders[[c for c in orders if c.startswith("loss_") and c != "loss_total"]]
     assert (stages.sum(axis=1) - orders["loss_total"]).abs().max() < 1e-9

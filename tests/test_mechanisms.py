@@ -80,6 +80,11 @@ def test_overpromising_raises_expectation_and_close_rate():
         expectation.order_experience(0.7, 0.8, 0.8, 2.0)
 
 
+def test_expectations_follow_what_was_delivered():
+    assert expectation.learn_expectation(0.8, 0.6, 0.3) == pytest.approx(0.74)
+    assert expectation.learn_expectation(0.8, 0.9, 0.0) == 0.8
+
+
 def test_ledger_books_profit_and_discounts_later_cash():
     ledger = Ledger(cogs_share=0.5, discount_rate_per_year=0.1)
     ledger.earn(1000.0, day=0.0)

@@ -74,6 +74,7 @@ class Customer(mesa.Agent):
         self.first_failure = True
         self.case: Case | None = None
         self.contacts: list[Customer] = []  # the customers this one talks to
+        self.expectation = model.params.customers.expected_fit  # fit expected before promises
         self.referrer: Customer | None = None
         if status == ACTIVE:
             model.roster.add(self)
@@ -103,8 +104,9 @@ class Customer(mesa.Agent):
         model, params = self.model, self.model.params
         losses = StageLosses.from_trace(self.need, *order.trace)
         fit = 1.0 - losses.total
-        expected = expectation.expected_fit(params.customers.expected_fit,
-                                            model.policy.overpromise)
+        expected = expectation.expected_fit(self.expectation, model.policy.overpromise)
+        self.expectation = expectation.learn_expectation(
+            self.expectation, fit, params.customers.expectation_learning)
         gap = expectation.shortfall(fit, expected)
         severity = problems.gap_severity(gap, self.traits.tolerance,
                                          params.problems.gap_severity_per_fit)
@@ -188,8 +190,10 @@ class Customer(mesa.Agent):
         """Contact the organisation about the open case on the current channel."""
         model, case = self.model, self.case
         case.contacts += 1
-        if case.contacts > 1 and not model.policy.shared_record:
-            case.reexplanations += 1  # nobody can see what was said before (silos, seed 000)
+        if case.contacts > 1:
+            model.counters["repeat_contacts"] += 1  # failure demand
+            if not model.policy.shared_record:
+                case.reexplanations += 1  # nobody can see what was said before (silos)
         if case.channel == "self_service":
             self.try_self_service()
         else:
@@ -214,6 +218,7 @@ class Customer(mesa.Agent):
             if channel != case.channel and self.model.channels[channel].pool.size > 0:
                 case.channel = channel
                 case.switches += 1
+                self.model.counters["channel_switches"] += 1
                 return True
         return False
 

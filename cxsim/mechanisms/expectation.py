@@ -1,18 +1,28 @@
 """Expectation and disconfirmation: how a delivered order is judged.
 
 Satisfaction follows the gap between what was delivered and what was expected (Oliver's
-expectation-disconfirmation model, 1980). Promises set the expectation: overpromising raises it
-(seed 004: "managed expectations, ensuring they never exceed your ability to deliver").
+expectation-disconfirmation model, 1980). Promises raise the expectation: overpromising raises
+it (seed 004: "managed expectations, ensuring they never exceed your ability to deliver"); past
+deliveries shape it too.
 """
 
 from __future__ import annotations
 
-__all__ = ["expected_fit", "order_experience", "shortfall"]
+__all__ = ["expected_fit", "learn_expectation", "order_experience", "shortfall"]
 
 
 def expected_fit(baseline_expectation: float, overpromise: float) -> float:
     """Fit the customer expects: their own baseline plus whatever was promised beyond it."""
     return min(1.0, baseline_expectation + overpromise)
+
+
+def learn_expectation(expectation: float, delivered_fit: float, learning: float) -> float:
+    """Expectations follow experience: ``E += learning * (fit - E)`` (adaptive expectations).
+
+    Customers expect next time roughly what they got before (Oliver 1980: expectations are
+    formed by past experience as well as by promises).
+    """
+    return expectation + learning * (delivered_fit - expectation)
 
 
 def shortfall(delivered_fit: float, expected: float) -> float:
