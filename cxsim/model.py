@@ -58,14 +58,17 @@ class Policy:
     apology: bool
     compensation_share: float
     overpromise: float
+    anchoring: float
 
     @classmethod
     def from_scenario(cls, s: Scenario) -> Policy:
-        """Collect the policy levers from their scenario blocks."""
+        """Collect the policy levers; volume rewards push overpromising and the catalogue."""
+        volume = s.sales.volume_reward_weight
         return cls(empowerment_limit=s.frontline.empowerment_limit,
                    verification=s.sales.verification, shared_record=s.shared_record.enabled,
                    apology=s.recovery.apology, compensation_share=s.recovery.compensation_share,
-                   overpromise=s.sales.overpromise)
+                   overpromise=min(1.0, s.sales.overpromise + volume * s.sales.volume_overpromise),
+                   anchoring=min(1.0, s.sales.anchoring + volume * s.sales.volume_anchoring))
 
 
 @dataclass(slots=True)
@@ -239,24 +242,31 @@ class ServiceOrganisation(mesa.Model):
     def _start_processes(self) -> None:
         c = self.params.customers
         self._every(c.arrival_rate_per_day, self.prospect_arrives, per_customer=False,
-                    rng=self.streams.arrivals)
+                    rng=self.streams.arrivals, shock="demand_pulse")
         self._every(c.orders_per_year / 365.0, self.repeat_order)
-        self._every(c.routine_contacts_per_year / 365.0, self.routine_request)
-        self._every(c.incidents_per_year / 365.0, self.incident)
+        self._every(c.routine_contacts_per_year / 365.0, self.routine_request,
+                    shock="demand_pulse")
+        self._every(c.incidents_per_year / 365.0, self.incident, shock="logistics_disruption")
         self._every(self.params.contact_centre.arrival_rate_per_hour * 24.0, self.enquiry,
                     per_customer=False, rng=self.streams.enquiries)
         if self.params.warmup.days > 0:
             self.schedule_event(self.end_warmup, at=self.params.warmup.days)
 
     def _every(self, rate_per_day: float, action: Callable[[], None], per_customer: bool = True,
-               rng: np.random.Generator | None = None) -> None:
-        """Run ``action`` as a Poisson process (its rate scaled by active customers if asked)."""
+               rng: np.random.Generator | None = None, shock: str | None = None) -> None:
+        """Run ``action`` as a Poisson process with a rate re-evaluated at each arrival.
+
+        The rate is scaled by the active customers if ``per_customer``, and by the shocks of
+        kind ``shock``.
+        """
         if rate_per_day <= 0:
             return
         rng = rng or self.streams.demand
 
         def gap(model: ServiceOrganisation) -> float:
             total = rate_per_day * (len(model.roster) if per_customer else 1)
+            if shock:
+                total *= model.shock_factor(shock)
             return rng.exponential(1.0 / total) if total > 0 else 1.0
 
         self.schedule_recurring(action, Schedule(interval=gap, start=gap(self)))
@@ -313,12 +323,30 @@ class ServiceOrganisation(mesa.Model):
                 customer.open_case("routine", 0.0)
 
     def incident(self) -> None:
-        """Something goes wrong for an active customer (lognormal money at stake)."""
-        if len(self.roster):
-            p = self.params.problems
-            severity = float(self.streams.problems.lognormal(np.log(p.severity_median),
-                                                             p.severity_sigma))
-            self.roster.pick(self.streams.demand).notice_problem("incident", severity)
+        """Something goes wrong for an active customer (lognormal money at stake).
+
+        With proactive service, a share is caught early: less damage, and the organisation
+        raises it before the customer notices.
+        """
+        if not len(self.roster):
+            return
+        p, proactive = self.params.problems, self.params.proactive
+        severity = float(self.streams.problems.lognormal(np.log(p.severity_median),
+                                                         p.severity_sigma))
+        customer = self.roster.pick(self.streams.demand)
+        if self.streams.problems.random() < proactive.detection_share:
+            self.ledger.spend("proactive_service", proactive.cost_per_outreach, self.time)
+            customer.reached_proactively("incident", severity * proactive.damage_share)
+        else:
+            customer.notice_problem("incident", severity)
+
+    def shock_factor(self, kind: str) -> float:
+        """Product of the magnitudes of the shocks of ``kind`` active now."""
+        factor = 1.0
+        for shock in self.params.shocks:
+            if shock.kind == kind:
+                factor *= shock.factor_at(self.time)
+        return factor
 
     def end_warmup(self) -> None:
         """Contact-centre statistics count from now on."""
@@ -363,7 +391,8 @@ class ServiceOrganisation(mesa.Model):
         """Daily: fees and salaries, the renewal cohort due today, a weekly time-series row."""
         day = int(round(self.time))
         p = self.params
-        self.ledger.earn(self.roster.monthly_value * 12 / 365, self.time)
+        self.ledger.earn(self.roster.monthly_value * 12 / 365 * self.shock_factor("price_change"),
+                         self.time)
         for category, headcount, salary in (
                 ("salaries_sales", p.sales.salespeople, p.sales.salary_per_year),
                 ("salaries_delivery", p.delivery.teams, p.delivery.salary_per_year),

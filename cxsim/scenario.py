@@ -16,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -82,6 +82,9 @@ class SelfService(Block):
         0.5, "share", "Share of routine requests that self-service solves.", **SHARE)
     cost_per_contact: float = param(0.5, "money/contact", "Cost of one self-service session.",
                                     ge=0)
+    failure_complexity: float = param(
+        0.1, "skill", "Extra complexity of a request that self-service failed to solve.",
+        **SHARE)
 
 
 class Channels(Block):
@@ -246,6 +249,16 @@ class Sales(Block):
         ge=0, le=1)
     overpromise_close_gain: float = param(
         1.0, "close-rate/fit unit", "Gain in close rate per unit of overpromise.", ge=0, le=10)
+    volume_reward_weight: float = param(
+        0.0, "share",
+        "Weight of sales volume (vs customer retention) in salespeople's rewards (seed 004).",
+        **SHARE)
+    volume_overpromise: float = param(
+        0.1, "fit units", "Extra overpromise of a salesperson rewarded only on volume.",
+        ge=0, le=1)
+    volume_anchoring: float = param(
+        0.3, "share", "Extra pull toward the standard catalogue when rewarded only on volume.",
+        **SHARE)
     commission_per_sale: float = param(400.0, "money/sale", "Commission paid per new customer.",
                                        ge=0)
     cost_per_prospect: float = param(
@@ -483,10 +496,51 @@ class WordOfMouth(Block):
         30.0, "days", "Time for a public complaint's deterrence to halve.", gt=0)
 
 
+class Proactive(Block):
+    """Proactive service: problems found and raised by the organisation first (seed 000)."""
+
+    detection_share: float = param(
+        0.0, "share", "Share of incidents the organisation detects before the customer does.",
+        **SHARE)
+    damage_share: float = param(
+        0.5, "share", "Share of the money at stake still lost when a problem is caught early.",
+        **SHARE)
+    cost_per_outreach: float = param(15.0, "money/outreach", "Cost of one proactive call.",
+                                     ge=0)
+
+
+class Shock(Block):
+    """An event on the timeline that scales one process by ``magnitude`` while it lasts."""
+
+    kind: Literal["logistics_disruption", "demand_pulse", "price_change"] = Field(
+        description="logistics_disruption: build time and incidents; demand_pulse: prospects "
+                    "and routine requests; price_change: monthly fees.",
+        json_schema_extra={"unit": "one of three"})
+    start_day: float = param(0.0, "day", "Day the shock begins.", ge=0)
+    end_day: float | None = param(None, "day", "Day it ends; null: it never does.", ge=0)
+    magnitude: float = param(1.0, "multiplier", "Factor applied while the shock lasts.",
+                             ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Shock:
+        if self.end_day is not None and self.end_day <= self.start_day:
+            _located_error(("end_day",), f"greater than start_day ({self.start_day})",
+                           self.end_day)
+        return self
+
+    def factor_at(self, day: float) -> float:
+        """``magnitude`` while the shock lasts, 1 otherwise."""
+        active = self.start_day <= day and (self.end_day is None or day < self.end_day)
+        return self.magnitude if active else 1.0
+
+
 class SharedRecord(Block):
     """A 360-degree customer record shared by sales, delivery and service (seed 000, silos)."""
 
     enabled: bool = param(False, "on/off", "Sales, delivery and service share one record.")
+    skill_gain: float = param(
+        0.1, "skill", "Frontline skill gained by seeing the customer's history (when enabled).",
+        **SHARE)
     cost_per_year: float = param(
         40_000.0, "money/year", "Licence and upkeep of the shared record when enabled.", ge=0)
 
@@ -520,6 +574,8 @@ class Scenario(Block):
     recovery: Recovery = Recovery()
     word_of_mouth: WordOfMouth = WordOfMouth()
     shared_record: SharedRecord = SharedRecord()
+    proactive: Proactive = Proactive()
+    shocks: tuple[Shock, ...] = Field((), description="Timeline of shocks (may be empty).")
     loyalty: Loyalty = Loyalty()
     economics: Economics = Economics()
 

@@ -125,14 +125,14 @@ class Customer(mesa.Agent):
     def reached_proactively(self, kind: str, severity: float) -> None:
         """Hook for proactive service: the organisation finds the problem first and calls.
 
-        The customer hears of it from the organisation, so the worst moment is milder (half
-        the money at stake feels at risk) and no complaint decision is needed; the case then
-        runs as any other. A customer already pursuing a case is not called twice.
+        ``severity`` is what is still at stake once caught early. The customer hears of it from
+        the organisation, so no complaint decision is needed; the case then runs as any other.
+        A customer already pursuing a case is told but folds it into that case.
         """
         if self.case is not None:
             return
         params = self.model.params
-        worst = problems.problem_experience(severity / 2.0, params.loyalty.met_expectation,
+        worst = problems.problem_experience(severity, params.loyalty.met_expectation,
                                             params.problems.problem_drop,
                                             params.problems.impact_scale)
         self.model.counters["proactive_contacts"] += 1
@@ -206,7 +206,9 @@ class Customer(mesa.Agent):
         model.ledger.spend("self_service", service.cost_per_contact, model.time)
         if case.kind == "routine" and model.streams.resolution.random() < service.containment:
             self.close_case(resolved=True)
-        elif self.switch_channel():
+            return
+        case.complexity = min(1.0, case.complexity + service.failure_complexity)
+        if self.switch_channel():
             self.contact()
         else:  # no staffed channel to turn to
             self.not_helped()

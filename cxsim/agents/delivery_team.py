@@ -22,7 +22,8 @@ class DeliveryTeam(StaffAgent):
         delivery = self.model.params.delivery
         self.haste = requirements.haste(self.pool.queue_length, self.pool.size,
                                         delivery.haste_backlog_per_team)
-        mean = delivery.build_days if isinstance(job, Order) else delivery.rework_days
+        mean = (delivery.build_days * self.model.shock_factor("logistics_disruption")
+                if isinstance(job, Order) else delivery.rework_days)
         return self.model.streams.handling.exponential(mean)
 
     def complete(self, job: Order | Case) -> None:

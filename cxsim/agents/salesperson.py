@@ -33,7 +33,7 @@ class Salesperson(StaffAgent):
         expressed = requirements.express(customer.need, customer.clarity,
                                          model.params.customers.expression_noise, rng)
         heard = requirements.interpret(expressed, self.listening_skill,
-                                       sales.interpretation_noise, sales.anchoring, rng)
+                                       sales.interpretation_noise, model.policy.anchoring, rng)
         order.verified = model.policy.verification
         checked = (requirements.verify(heard, customer.need, sales.verification_catch_rate)
                    if order.verified else heard)

@@ -28,8 +28,10 @@ class ServiceAgent(StaffAgent):
                            model.time)
         if case is None:
             return
-        solved = model.streams.resolution.random() < solve_probability(self.skill,
-                                                                         case.complexity)
+        # a shared record shows the customer's history, which helps solve the case
+        skill = self.skill + (model.params.shared_record.skill_gain
+                              if model.policy.shared_record else 0.0)
+        solved = model.streams.resolution.random() < solve_probability(skill, case.complexity)
         case.resolver_empathy = self.empathy
         route = frontline_route(case.remedy_cost, model.policy.empowerment_limit,
                                 case.needs_rework, solved)

@@ -20,6 +20,7 @@ COST_CATEGORIES = (
     "salaries_supervisors",
     "frontline_contacts",
     "self_service",
+    "proactive_service",
     "supervisor_cases",
     "rework",
     "compensation",

@@ -1,0 +1,71 @@
+"""Organisation levers: each moves the model in the direction its source says."""
+
+import pytest
+from conftest import make_scenario, run_small
+
+from cxsim.scenario import ScenarioError
+
+
+def test_volume_rewards_raise_expectations_and_lose_requirements_to_the_catalogue():
+    plain, balanced = run_small()
+    pushed, volume = run_small("sales.volume_reward_weight=1")
+    assert pushed.policy.overpromise > plain.policy.overpromise
+    assert pushed.policy.anchoring > plain.policy.anchoring
+    assert volume["translation_loss_by_stage"]["interpretation"] > \
+        balanced["translation_loss_by_stage"]["interpretation"]
+    assert volume["rework_rate"] > balanced["rework_rate"]
+
+
+def test_a_shared_record_raises_first_contact_resolution():
+    _, silo = run_small()
+    _, shared = run_small("shared_record.enabled=true")
+    assert shared["fcr"] > silo["fcr"]
+    assert shared["costs"]["systems"] > 0 == silo["costs"]["systems"]
+
+
+def test_proactive_service_catches_incidents_before_customers_complain():
+    plain, reactive = run_small()
+    model, proactive = run_small("proactive.detection_share=0.8")
+    assert model.counters["proactive_contacts"] > 100
+    assert proactive["costs"]["proactive_service"] > 0
+    assert model.counters["complaints"] < 0.7 * plain.counters["complaints"]
+    silent = [p for p in model.recorder.problems if p.kind == "incident" and p.outcome == "silent"]
+    silent_plain = [p for p in plain.recorder.problems
+                    if p.kind == "incident" and p.outcome == "silent"]
+    assert len(silent) < 0.5 * len(silent_plain)  # caught before customers suffer in silence
+
+
+def test_failed_self_service_makes_the_next_contact_harder():
+    _, gentle = run_small("channels.self_service.failure_complexity=0")
+    _, harsh = run_small("channels.self_service.failure_complexity=0.5")
+    assert harsh["repeat_contact_rate"] > gentle["repeat_contact_rate"]
+
+
+def test_a_logistics_disruption_slows_delivery_and_adds_incidents_only_while_it_lasts():
+    disruption = "shocks=[{kind: logistics_disruption, start_day: 100, end_day: 200, magnitude: 3}]"
+    calm, _ = run_small()
+    hit, _ = run_small(disruption)
+    during = [o for o in hit.recorder.orders if 110 <= o.created_day < 190]
+    during_calm = [o for o in calm.recorder.orders if 110 <= o.created_day < 190]
+    lead = sum(o.delivered_day - o.created_day for o in during) / len(during)
+    lead_calm = sum(o.delivered_day - o.created_day for o in during_calm) / len(during_calm)
+    assert lead > 1.5 * lead_calm
+    incidents = [p for p in hit.recorder.problems if p.kind == "incident"]
+    inside = sum(100 <= p.noticed_day < 200 for p in incidents)
+    before = sum(0 <= p.noticed_day < 100 for p in incidents)
+    assert inside > 2 * before
+
+
+def test_a_demand_pulse_and_a_price_change_act_on_their_processes():
+    _, base = run_small()
+    _, pulse = run_small("shocks=[{kind: demand_pulse, start_day: 0, magnitude: 2}]")
+    _, cheaper = run_small("shocks=[{kind: price_change, start_day: 0, magnitude: 0.5}]")
+    assert pulse["contact_centre"]["offered"] > 1.3 * base["contact_centre"]["offered"]
+    assert cheaper["revenue"] < 0.8 * base["revenue"]
+
+
+def test_a_shock_must_end_after_it_starts():
+    with pytest.raises(ScenarioError, match=r"shocks.0.end_day: expected greater than start_day"):
+        make_scenario("shocks=[{kind: demand_pulse, start_day: 50, end_day: 10}]")
+    with pytest.raises(ScenarioError, match=r"shocks.0.kind"):
+        make_scenario("shocks=[{kind: meteor, start_day: 5}]")
