@@ -13,17 +13,17 @@ import numpy as np
 from cxsim import __version__
 from cxsim.agents.customer import ACTIVE, Customer
 from cxsim.mechanisms.contact_centre import CHANNELS, ContactCentre
-from cxsim.mechanisms.loyalty import willingness_to_buy_again
+from cxsim.mechanisms.loyalty import (
+    DETRACTOR_WILLINGNESS,
+    PROMOTER_WILLINGNESS,
+    willingness_to_buy_again,
+)
 from cxsim.mechanisms.requirements import STAGES
 from cxsim.model import ServiceOrganisation
 
-__all__ = ["summarise", "HEADLINE", "CSAT_SATISFIED", "NPS_PROMOTER", "NPS_DETRACTOR"]
+__all__ = ["summarise", "HEADLINE", "CSAT_SATISFIED"]
 
 CSAT_SATISFIED = 0.7  # experience counted as "satisfied" (top-two-box of a 5-point survey)
-# NPS from each active customer's loyalty state: their willingness to buy again, read as a
-# 0-10 answer (10 x willingness); promoters answer 9-10, detractors 0-6.
-NPS_PROMOTER = 0.9
-NPS_DETRACTOR = 0.7
 
 HEADLINE = (
     ("retention_rate", "Annual retention", "{:.1%}"),
@@ -70,8 +70,8 @@ def _nps(model: ServiceOrganisation) -> float:
         for c in model.roster.members])
     if not len(willingness):
         return 0.0
-    return float(100.0 * (np.mean(willingness >= NPS_PROMOTER)
-                          - np.mean(willingness < NPS_DETRACTOR)))
+    return float(100.0 * (np.mean(willingness >= PROMOTER_WILLINGNESS)
+                          - np.mean(willingness < DETRACTOR_WILLINGNESS)))
 
 
 def _segments(model: ServiceOrganisation) -> dict[str, dict[str, float]]:

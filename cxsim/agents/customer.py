@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 __all__ = ["Customer", "Traits", "PROSPECT", "ACTIVE", "CHURNED"]
 
 PROSPECT, ACTIVE, CHURNED = "prospect", "active", "churned"
-PROMOTER_WILLINGNESS = 0.9  # willingness to buy again of a promoter (answers 9-10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,15 +126,16 @@ class Customer(mesa.Agent):
 
         ``severity`` is what is still at stake once caught early. The customer hears of it from
         the organisation, so no complaint decision is needed; the case then runs as any other.
-        A customer already pursuing a case is told but folds it into that case.
+        A customer already pursuing a case takes the news as one more bad moment.
         """
-        if self.case is not None:
-            return
         params = self.model.params
         worst = problems.problem_experience(severity, params.loyalty.met_expectation,
                                             params.problems.problem_drop,
                                             params.problems.impact_scale)
         self.model.counters["proactive_contacts"] += 1
+        if self.case is not None:
+            self.remember(worst, intense=True)
+            return
         self.open_case(kind, severity, worst)
 
     def notice_problem(self, kind: str, severity: float) -> None:
@@ -362,7 +362,7 @@ class Customer(mesa.Agent):
             self.satisfaction, params.reference_satisfaction, params.satisfaction_sensitivity,
             params.base_churn_per_year)
         wom = model.params.word_of_mouth
-        if willingness >= PROMOTER_WILLINGNESS and model.streams.word_of_mouth.random() < (
+        if willingness >= loyalty.PROMOTER_WILLINGNESS and model.streams.word_of_mouth.random() < (
                 word_of_mouth.referral_probability(wom.referrals_per_promoter_per_year,
                                                    model.params.customers.renewal_period_days)):
             model.referred_prospect(self)

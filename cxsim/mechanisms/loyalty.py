@@ -15,7 +15,14 @@ from __future__ import annotations
 
 import math
 
+# Willingness to buy again read as a 0-10 answer (10 x willingness): promoters answer 9-10,
+# detractors 0-6 (Reichheld's Net Promoter categories).
+PROMOTER_WILLINGNESS = 0.9
+DETRACTOR_WILLINGNESS = 0.7
+
 __all__ = [
+    "PROMOTER_WILLINGNESS",
+    "DETRACTOR_WILLINGNESS",
     "remember",
     "episode_weight",
     "effort_cap",
