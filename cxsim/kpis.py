@@ -89,6 +89,19 @@ def _segments(model: ServiceOrganisation) -> dict[str, dict[str, float]]:
     return result
 
 
+def _staff(model: ServiceOrganisation) -> dict[str, dict[str, float]]:
+    """Per role: headcount and open vacancies at the end, leavers, hires, turnover per year."""
+    result = {}
+    for role in ("sales", "delivery", "frontline", "supervisors"):
+        headcount, leavers = model.headcount(role), model.counters[f"leavers_{role}"]
+        result[role] = {
+            "headcount_end": headcount, "vacancies_end": model.vacancies_of(role),
+            "leavers": leavers, "hires": model.counters[f"hires_{role}"],
+            "turnover_per_year": _ratio(leavers * 365.0, max(1, headcount) * model.time),
+        }
+    return result
+
+
 def _queue(model: ServiceOrganisation, centre: ContactCentre) -> dict[str, float]:
     """Queue measures of one channel since the warm-up, over contacts answered or abandoned."""
     stats, agents = centre.stats, centre.pool.size
@@ -153,4 +166,5 @@ def summarise(model: ServiceOrganisation) -> dict[str, Any]:
             channel: _ratio(sum(c.channel == channel for c in cases), len(cases))
             for channel in CHANNELS},
         "segments": _segments(model),
+        "staff": _staff(model),
     }

@@ -23,10 +23,12 @@ from mesa.time import Schedule
 
 from cxsim.agents import Customer, DeliveryTeam, Salesperson, ServiceAgent, Supervisor
 from cxsim.agents.customer import ACTIVE, Traits
+from cxsim.agents.staff import StaffAgent
 from cxsim.mechanisms.contact_centre import CHANNELS, ChannelSpec, ContactCentre
 from cxsim.mechanisms.economics import Ledger
 from cxsim.mechanisms.escalation import Route
 from cxsim.mechanisms.word_of_mouth import decay, small_world
+from cxsim.mechanisms.workforce import Vacancy, leaving_probability
 from cxsim.queueing import ServerPool
 from cxsim.records import Case, CaseRecord, OrderRecord, ProblemRecord
 from cxsim.scenario import Scenario
@@ -42,6 +44,7 @@ TIMESERIES_COLUMNS = (
     "queue_length", "supervisor_queue", "delivery_backlog", "mean_satisfaction", "reputation",
     "referrals", "negative_word_of_mouth", "public_complaints",
     "acquisitions_lost_to_reputation", "repeat_contacts", "channel_switches",
+    "frontline_headcount", "vacancies",
 )
 WEEKLY_COUNTS = ("new_customers", "churned", "referrals", "negative_word_of_mouth",
                  "public_complaints", "acquisitions_lost_to_reputation", "repeat_contacts",
@@ -178,6 +181,37 @@ class ServiceOrganisation(mesa.Model):
         self.sales = self._pool(sellers)
         self.delivery = self._pool(teams)
         self.supervisors = self._pool(bosses)
+        # role, pool, how to hire one more, yearly salary
+        self.staff_pools: list[tuple[str, ServerPool, Callable[[], StaffAgent], float]] = [
+            ("sales", self.sales, self._hire_salesperson, p.sales.salary_per_year),
+            ("delivery", self.delivery, self._hire_team, p.delivery.salary_per_year),
+            *(("frontline", channel.pool, self._hire_agent, p.frontline.salary_per_year)
+              for channel in self.channels.values()),
+            ("supervisors", self.supervisors, self._hire_supervisor,
+             p.supervisors.salary_per_year)]
+        self.onboarding: Counter[str] = Counter()
+        self.vacancies: set[Vacancy] = set()
+        for _, pool, _, _ in self.staff_pools:
+            for member in pool.servers:
+                member.recognised = self._recognised()
+
+    def _recognised(self) -> bool:
+        return bool(self.streams.workforce.random() < self.params.workforce.recognition)
+
+    def _hire_salesperson(self) -> Salesperson:
+        sales = self.params.sales
+        return Salesperson(self, self._skills(sales.listening_skill_mean,
+                                              sales.listening_skill_sd, 1)[0])
+
+    def _hire_team(self) -> DeliveryTeam:
+        return DeliveryTeam(self)
+
+    def _hire_agent(self) -> ServiceAgent:
+        return self._frontline(1)[0]
+
+    def _hire_supervisor(self) -> Supervisor:
+        empathy = self._skills(self.params.frontline.empathy_mean, EMPATHY_SD, 1)[0]
+        return Supervisor(self, self.params.supervisors.competency, empathy)
 
     def _frontline(self, count: int) -> list[ServiceAgent]:
         """``count`` frontline agents with drawn skill and empathy."""
@@ -386,20 +420,65 @@ class ServiceOrganisation(mesa.Model):
         self._ids["case"] += 1
         return self._ids["case"]
 
+    # --- workforce ------------------------------------------------------------------------
+    def staff_turnover(self) -> None:
+        """Each member of staff may leave today; pressure raises and recognition cuts the odds."""
+        wf, rng = self.params.workforce, self.streams.workforce
+        for role, pool, hire, _ in self.staff_pools:
+            pressure = pool.queue_length / max(1, pool.size)
+            for member in list(pool.servers):
+                p_leave = leaving_probability(wf.turnover_per_year, pressure,
+                                              wf.pressure_turnover, member.recognised,
+                                              wf.recognition_effect, 1.0)
+                if rng.random() < p_leave:
+                    member.resign()
+                    self.counters[f"leavers_{role}"] += 1
+                    vacancy = Vacancy(self, role, pool, hire)
+                    self.vacancies.add(vacancy)
+                    self.schedule_event(vacancy.fill,
+                                        after=rng.exponential(wf.hiring_delay_days))
+
+    def fill_vacancy(self, vacancy: Vacancy) -> None:
+        """A hire is made: paid from today, serving after onboarding."""
+        member = vacancy.member = vacancy.hire()
+        member.pool, member.recognised = vacancy.pool, self._recognised()
+        self.ledger.spend("hiring", self.params.workforce.cost_per_hire, self.time)
+        self.counters[f"hires_{vacancy.role}"] += 1
+        self.onboarding[vacancy.role] += 1
+        self.schedule_event(vacancy.start, after=self.params.workforce.onboarding_days)
+
+    def start_hire(self, vacancy: Vacancy) -> None:
+        """The new hire finished onboarding and starts serving."""
+        self.vacancies.discard(vacancy)
+        self.onboarding[vacancy.role] -= 1
+        vacancy.pool.add_server(vacancy.member)
+
+    def headcount(self, role: str) -> int:
+        """Staff of ``role`` on the payroll: serving, or onboarding."""
+        serving = sum(pool.size for r, pool, _, _ in self.staff_pools if r == role)
+        return serving + self.onboarding[role]
+
+    def vacancies_of(self, role: str) -> int:
+        """Open posts of ``role`` (not yet filled by a hire)."""
+        return sum(v.role == role and v.member is None for v in self.vacancies)
+
     # --- the daily calendar ---------------------------------------------------------------
     def step(self) -> None:
-        """Daily: fees and salaries, the renewal cohort due today, a weekly time-series row."""
+        """Daily: fees, salaries and turnover, the renewal cohort due today, a weekly row."""
         day = int(round(self.time))
         p = self.params
         self.ledger.earn(self.roster.monthly_value * 12 / 365 * self.shock_factor("price_change"),
                          self.time)
-        for category, headcount, salary in (
-                ("salaries_sales", p.sales.salespeople, p.sales.salary_per_year),
-                ("salaries_delivery", p.delivery.teams, p.delivery.salary_per_year),
-                ("salaries_frontline", sum(c.pool.size for c in self.channels.values()),
-                 p.frontline.salary_per_year),
-                ("salaries_supervisors", p.supervisors.count, p.supervisors.salary_per_year)):
-            self.ledger.spend(category, headcount * salary / 365, self.time)
+        for role, salary in (("sales", p.sales.salary_per_year),
+                             ("delivery", p.delivery.salary_per_year),
+                             ("frontline", p.frontline.salary_per_year),
+                             ("supervisors", p.supervisors.salary_per_year)):
+            self.ledger.spend(f"salaries_{role}", self.headcount(role) * salary / 365, self.time)
+        recognised = sum(m.recognised for _, pool, _, _ in self.staff_pools for m in pool.servers)
+        if recognised:
+            self.ledger.spend("recognition", recognised
+                              * p.workforce.recognition_cost_per_person / 365, self.time)
+        self.staff_turnover()
         if self.policy.shared_record:
             self.ledger.spend("systems", p.shared_record.cost_per_year / 365, self.time)
         wom = p.word_of_mouth
@@ -430,6 +509,8 @@ class ServiceOrganisation(mesa.Model):
             "acquisitions_lost_to_reputation": delta["acquisitions_lost_to_reputation"],
             "repeat_contacts": delta["repeat_contacts"],
             "channel_switches": delta["channel_switches"],
+            "frontline_headcount": self.headcount("frontline"),
+            "vacancies": sum(v.member is None for v in self.vacancies),
             "revenue": revenue, "costs": costs, "profit": revenue - costs,
             "cumulative_profit": self._cumulative_profit,
             "contacts_offered": delta["contacts_offered"],

@@ -68,6 +68,17 @@ class ServerPool:
         self.queue_area += self.queue_length * (now - self._last_change)
         self._last_change = now
 
+    def add_server(self, server: Server) -> None:
+        """A new member of staff starts: they take the next waiting job or wait for one."""
+        self.servers.append(server)
+        self.release(server)
+
+    def retire(self, server: Server) -> None:
+        """A member of staff leaves: idle ones at once, busy ones once their job is done."""
+        self.servers.remove(server)
+        if server in self.idle:
+            self.idle.remove(server)
+
     def submit(self, job: Any) -> bool:
         """Start ``job`` on an idle server, or queue it; return True if it started at once."""
         if self.idle:

@@ -496,6 +496,31 @@ class WordOfMouth(Block):
         30.0, "days", "Time for a public complaint's deterrence to halve.", gt=0)
 
 
+class Workforce(Block):
+    """Staff come and go: turnover, vacancies, hiring delay and onboarding, for every role."""
+
+    turnover_per_year: float = param(
+        0.0, "1/year",
+        "Leaving hazard without work pressure (0: constant staff; contact centres 0.3-0.45).",
+        ge=0, le=20)
+    pressure_turnover: float = param(
+        0.1, "1/(jobs waiting per person)",
+        "Log-increase of the leaving hazard per job waiting per person in their queue.",
+        ge=0, le=10)
+    recognition: float = param(
+        0.0, "share", "Share of staff given personal recognition (seed 002, seed 004).", **SHARE)
+    recognition_effect: float = param(
+        0.4, "share", "Cut in the leaving hazard of a recognised member of staff.", **SHARE)
+    recognition_cost_per_person: float = param(
+        1500.0, "money/person/year", "Cost of recognising one member of staff for a year.",
+        ge=0)
+    hiring_delay_days: float = param(
+        30.0, "days", "Mean time to fill a vacancy (exponential).", gt=0)
+    onboarding_days: float = param(
+        10.0, "days", "Time a new hire spends in onboarding, paid but not yet serving.", ge=0)
+    cost_per_hire: float = param(5000.0, "money/hire", "Recruiting cost of one hire.", ge=0)
+
+
 class Proactive(Block):
     """Proactive service: problems found and raised by the organisation first (seed 000)."""
 
@@ -575,6 +600,7 @@ class Scenario(Block):
     word_of_mouth: WordOfMouth = WordOfMouth()
     shared_record: SharedRecord = SharedRecord()
     proactive: Proactive = Proactive()
+    workforce: Workforce = Workforce()
     shocks: tuple[Shock, ...] = Field((), description="Timeline of shocks (may be empty).")
     loyalty: Loyalty = Loyalty()
     economics: Economics = Economics()

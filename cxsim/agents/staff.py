@@ -28,6 +28,8 @@ class StaffAgent(mesa.Agent):
         self.pool: ServerPool | None = None
         self.job: Any = None
         self.busy_days = 0.0
+        self.recognised = False
+        self.leaving = False
 
     def start(self, job: Any) -> None:
         """Take ``job`` and schedule its completion."""
@@ -37,10 +39,21 @@ class StaffAgent(mesa.Agent):
         self.model.schedule_event(self.finish, after=duration)
 
     def finish(self) -> None:
-        """Hand the finished job on and take the next one from the pool."""
+        """Hand the finished job on and take the next one, or leave if they resigned."""
         job, self.job = self.job, None
+        if self.leaving:
+            self.complete(job)
+            self.remove()
+            return
         self.pool.release(self)
         self.complete(job)
+
+    def resign(self) -> None:
+        """Leave the organisation: at once if idle, after the current job if busy."""
+        self.leaving = True
+        self.pool.retire(self)
+        if self.job is None:
+            self.remove()
 
     def duration(self, job: Any) -> float:
         """Time in days this job takes."""

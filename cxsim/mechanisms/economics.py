@@ -18,6 +18,8 @@ COST_CATEGORIES = (
     "salaries_delivery",
     "salaries_frontline",
     "salaries_supervisors",
+    "hiring",
+    "recognition",
     "frontline_contacts",
     "self_service",
     "proactive_service",

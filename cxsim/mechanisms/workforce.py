@@ -1,0 +1,55 @@
+"""Workforce: staff leave, vacancies stay open while a replacement is found and onboarded.
+
+Turnover rises with work pressure (jobs waiting per person in one's own queue: Oliva and
+Sterman 2001 describe how pressure wears service staff down) and falls with personal
+recognition (seed 002: the people "who get the least monetarily and in praise"; seed 004:
+"worthwhile rewards"). Contact-centre attrition is commonly 30-45% a year. A leaver's post
+stays empty for a hiring delay, then the new hire spends ``onboarding_days`` paid but not yet
+serving: vacancies reduce capacity.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cxsim.queueing import ServerPool
+
+if TYPE_CHECKING:
+    from cxsim.model import ServiceOrganisation
+
+__all__ = ["leaving_probability", "Vacancy"]
+
+
+def leaving_probability(base_per_year: float, pressure: float, pressure_gain: float,
+                        recognised: bool, recognition_effect: float, days: float) -> float:
+    """Chance of leaving within ``days``.
+
+    The hazard is ``base * exp(gain * pressure)`` with pressure capped at 5, cut by
+    ``recognition_effect`` for a recognised member of staff.
+    """
+    hazard = base_per_year * math.exp(pressure_gain * min(pressure, 5.0))
+    if recognised:
+        hazard *= 1.0 - recognition_effect
+    return 1.0 - math.exp(-hazard * days / 365.0)
+
+
+@dataclass(eq=False, weakref_slot=True, slots=True)  # Mesa holds event callbacks weakly
+class Vacancy:
+    """An open post in ``pool``: filled by ``hire()`` after the hiring delay, then onboarded."""
+
+    model: ServiceOrganisation
+    role: str
+    pool: ServerPool
+    hire: Callable[[], Any]
+    member: Any = None  # the new hire, once found
+
+    def fill(self) -> None:
+        """A new member of staff is hired and starts onboarding."""
+        self.model.fill_vacancy(self)
+
+    def start(self) -> None:
+        """Onboarding is over: the new hire joins the pool and takes work."""
+        self.model.start_hire(self)
