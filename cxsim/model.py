@@ -28,7 +28,7 @@ from cxsim.mechanisms.contact_centre import CHANNELS, ChannelSpec, ContactCentre
 from cxsim.mechanisms.economics import Ledger
 from cxsim.mechanisms.escalation import Route
 from cxsim.mechanisms.word_of_mouth import decay, small_world
-from cxsim.mechanisms.workforce import Vacancy, leaving_probability
+from cxsim.mechanisms.workforce import Vacancy, decay_skill, leaving_probability
 from cxsim.queueing import ServerPool
 from cxsim.records import Case, CaseRecord, OrderRecord, ProblemRecord
 from cxsim.scenario import Scenario
@@ -140,6 +140,7 @@ class ServiceOrganisation(mesa.Model):
         self._channel_mix = {s.name: np.array([getattr(s.channel_mix, c) for c in CHANNELS])
                              for s in params.customers.segments}
         self._ids = Counter()
+        self.hiring = getattr(params.workforce.profiles, params.workforce.hiring_policy)
         self.reputation = 1.0  # multiplies a prospect's chance of buying; 1 is neutral
         self.deterrence = 0.0  # share of prospects kept away by recent public complaints
         self._hire_staff()
@@ -157,27 +158,23 @@ class ServiceOrganisation(mesa.Model):
     def _clock(self) -> float:
         return self.time
 
-    def _skills(self, mean: float, sd: float, n: int) -> list[float]:
-        return np.clip(self.streams.staffing.normal(mean, sd, n), 0.0, 1.0).tolist()
+    def _skills(self, mean: float, sd: float) -> float:
+        return float(np.clip(self.streams.staffing.normal(mean, sd), 0.0, 1.0))
 
     def _hire_staff(self) -> None:
         p = self.params
-        sellers = [Salesperson(self, s) for s in
-                   self._skills(p.sales.listening_skill_mean, p.sales.listening_skill_sd,
-                                p.sales.salespeople)]
-        teams = [DeliveryTeam(self) for _ in range(p.delivery.teams)]
+        sellers = [self._hire_salesperson() for _ in range(p.sales.salespeople)]
+        teams = [self._hire_team() for _ in range(p.delivery.teams)]
         cc, ch = p.contact_centre, p.channels
         staffed = {"phone": (cc.agents, cc.aht_minutes, cc.patience_minutes),
                    "chat": (ch.chat.agents, ch.chat.aht_minutes, ch.chat.patience_minutes),
                    "email": (ch.email.agents, ch.email.aht_minutes, ch.email.patience_minutes)}
         self.channels = {
-            name: ContactCentre(self, self._pool(self._frontline(agents)),
+            name: ContactCentre(self, self._pool([self._hire_agent() for _ in range(agents)]),
                                 ChannelSpec(name, aht, patience, cc.service_level_seconds))
             for name, (agents, aht, patience) in staffed.items()}
         self.contact_centre = self.channels["phone"]  # the validated Erlang queue
-        # Supervisors came up from the frontline: their empathy is drawn the same way.
-        bosses = [Supervisor(self, p.supervisors.competency, e) for e in
-                  self._skills(p.frontline.empathy_mean, EMPATHY_SD, p.supervisors.count)]
+        bosses = [self._hire_supervisor() for _ in range(p.supervisors.count)]
         self.sales = self._pool(sellers)
         self.delivery = self._pool(teams)
         self.supervisors = self._pool(bosses)
@@ -198,27 +195,29 @@ class ServiceOrganisation(mesa.Model):
     def _recognised(self) -> bool:
         return bool(self.streams.workforce.random() < self.params.workforce.recognition)
 
+    # Hires follow the hiring policy's profile: offsets on skill and empathy.
     def _hire_salesperson(self) -> Salesperson:
         sales = self.params.sales
-        return Salesperson(self, self._skills(sales.listening_skill_mean,
-                                              sales.listening_skill_sd, 1)[0])
+        return Salesperson(self, self._skills(
+            sales.listening_skill_mean + self.hiring.skill_offset, sales.listening_skill_sd))
 
     def _hire_team(self) -> DeliveryTeam:
-        return DeliveryTeam(self)
+        skill = self.params.delivery.execution_skill + self.hiring.skill_offset
+        return DeliveryTeam(self, float(np.clip(skill, 0.0, 1.0)))
 
     def _hire_agent(self) -> ServiceAgent:
-        return self._frontline(1)[0]
+        f = self.params.frontline
+        return ServiceAgent(self, self._skills(f.skill_mean + self.hiring.skill_offset, f.skill_sd),
+                            self._empathy())
 
     def _hire_supervisor(self) -> Supervisor:
-        empathy = self._skills(self.params.frontline.empathy_mean, EMPATHY_SD, 1)[0]
-        return Supervisor(self, self.params.supervisors.competency, empathy)
+        # Supervisors came up from the frontline: their empathy is drawn the same way.
+        competency = self.params.supervisors.competency + self.hiring.skill_offset
+        return Supervisor(self, float(np.clip(competency, 0.0, 1.0)), self._empathy())
 
-    def _frontline(self, count: int) -> list[ServiceAgent]:
-        """``count`` frontline agents with drawn skill and empathy."""
-        f = self.params.frontline
-        skills = self._skills(f.skill_mean, f.skill_sd, count)
-        empathy = self._skills(f.empathy_mean, EMPATHY_SD, count)
-        return [ServiceAgent(self, k, e) for k, e in zip(skills, empathy, strict=True)]
+    def _empathy(self) -> float:
+        return self._skills(self.params.frontline.empathy_mean + self.hiring.empathy_offset,
+                            EMPATHY_SD)
 
     def _pool(self, staff: list) -> ServerPool:
         pool = ServerPool(staff, clock=self._clock)
@@ -427,7 +426,8 @@ class ServiceOrganisation(mesa.Model):
         for role, pool, hire, _ in self.staff_pools:
             pressure = pool.queue_length / max(1, pool.size)
             for member in list(pool.servers):
-                p_leave = leaving_probability(wf.turnover_per_year, pressure,
+                p_leave = leaving_probability(wf.turnover_per_year
+                                              * self.hiring.turnover_multiplier, pressure,
                                               wf.pressure_turnover, member.recognised,
                                               wf.recognition_effect, 1.0)
                 if rng.random() < p_leave:
@@ -438,11 +438,22 @@ class ServiceOrganisation(mesa.Model):
                     self.schedule_event(vacancy.fill,
                                         after=rng.exponential(wf.hiring_delay_days))
 
+    def fade_skills(self) -> None:
+        """A day without refreshment: every member of staff's skill fades a little."""
+        wf = self.params.workforce
+        if wf.skill_decay_per_year <= 0:
+            return
+        for _, pool, _, _ in self.staff_pools:
+            for member in pool.servers:
+                member.skill = decay_skill(member.skill, wf.skill_floor,
+                                           wf.skill_decay_per_year, 1.0)
+
     def fill_vacancy(self, vacancy: Vacancy) -> None:
         """A hire is made: paid from today, serving after onboarding."""
         member = vacancy.member = vacancy.hire()
         member.pool, member.recognised = vacancy.pool, self._recognised()
-        self.ledger.spend("hiring", self.params.workforce.cost_per_hire, self.time)
+        self.ledger.spend("hiring", self.params.workforce.cost_per_hire
+                          * self.hiring.hire_cost_multiplier, self.time)
         self.counters[f"hires_{vacancy.role}"] += 1
         self.onboarding[vacancy.role] += 1
         self.schedule_event(vacancy.start, after=self.params.workforce.onboarding_days)
@@ -473,12 +484,14 @@ class ServiceOrganisation(mesa.Model):
                              ("delivery", p.delivery.salary_per_year),
                              ("frontline", p.frontline.salary_per_year),
                              ("supervisors", p.supervisors.salary_per_year)):
-            self.ledger.spend(f"salaries_{role}", self.headcount(role) * salary / 365, self.time)
+            self.ledger.spend(f"salaries_{role}", self.headcount(role) * salary
+                              * self.hiring.salary_multiplier / 365, self.time)
         recognised = sum(m.recognised for _, pool, _, _ in self.staff_pools for m in pool.servers)
         if recognised:
             self.ledger.spend("recognition", recognised
                               * p.workforce.recognition_cost_per_person / 365, self.time)
         self.staff_turnover()
+        self.fade_skills()
         if self.policy.shared_record:
             self.ledger.spend("systems", p.shared_record.cost_per_year / 365, self.time)
         wom = p.word_of_mouth

@@ -496,6 +496,35 @@ class WordOfMouth(Block):
         30.0, "days", "Time for a public complaint's deterrence to halve.", gt=0)
 
 
+class HiringProfile(Block):
+    """Who a hiring policy brings in, relative to the role's usual hire (seeds 001, 004)."""
+
+    skill_offset: float = param(0.0, "skill", "Starting skill relative to the role's mean.",
+                                ge=-1, le=1)
+    empathy_offset: float = param(0.0, "share", "Empathy relative to the frontline mean.",
+                                  ge=-1, le=1)
+    learning_multiplier: float = param(1.0, "multiplier", "Speed of learning from experience.",
+                                       ge=0, le=10)
+    turnover_multiplier: float = param(1.0, "multiplier", "Leaving hazard relative to base.",
+                                       ge=0, le=10)
+    salary_multiplier: float = param(1.0, "multiplier", "Salary relative to the role's salary.",
+                                     gt=0, le=10)
+    hire_cost_multiplier: float = param(1.0, "multiplier", "Recruiting cost relative to base.",
+                                        ge=0, le=10)
+
+
+class HiringProfiles(Block):
+    """The three hiring policies a scenario can choose between."""
+
+    skill: HiringProfile = HiringProfile()
+    attitude: HiringProfile = HiringProfile(
+        skill_offset=-0.1, empathy_offset=0.15, learning_multiplier=2.0,
+        turnover_multiplier=0.6, salary_multiplier=1.0, hire_cost_multiplier=1.2)
+    cheapest: HiringProfile = HiringProfile(
+        skill_offset=-0.15, empathy_offset=-0.05, learning_multiplier=1.0,
+        turnover_multiplier=1.5, salary_multiplier=0.8, hire_cost_multiplier=0.6)
+
+
 class Workforce(Block):
     """Staff come and go: turnover, vacancies, hiring delay and onboarding, for every role."""
 
@@ -519,6 +548,17 @@ class Workforce(Block):
     onboarding_days: float = param(
         10.0, "days", "Time a new hire spends in onboarding, paid but not yet serving.", ge=0)
     cost_per_hire: float = param(5000.0, "money/hire", "Recruiting cost of one hire.", ge=0)
+    learning_per_job: float = param(
+        0.0, "share", "Share of the gap to the skill ceiling closed by each job done.", **SHARE)
+    skill_ceiling: float = param(0.95, "skill", "Skill that experience tends to.", **SHARE)
+    skill_decay_per_year: float = param(
+        0.0, "1/year", "Rate at which skill fades toward the floor without refreshment.",
+        ge=0, le=20)
+    skill_floor: float = param(0.3, "skill", "Skill that fading tends to.", **SHARE)
+    hiring_policy: Literal["skill", "attitude", "cheapest"] = Field(
+        "skill", description="Hire for skill, for attitude and learning, or the cheapest.",
+        json_schema_extra={"unit": "policy"})
+    profiles: HiringProfiles = HiringProfiles()
 
 
 class Proactive(Block):

@@ -47,3 +47,42 @@ def test_recognition_keeps_people_and_costs_money():
     kept = sum(s["leavers"] for s in valued["staff"].values())
     assert kept < leavers
     assert valued["costs"]["recognition"] > 0 == plain["costs"]["recognition"]
+
+
+def test_experience_raises_skill_and_idleness_lets_it_fade():
+    from cxsim.mechanisms.workforce import decay_skill, learn
+
+    assert learn(0.5, 0.1, 0.9) == pytest.approx(0.54)
+    assert learn(0.95, 0.1, 0.9) == 0.95
+    assert decay_skill(0.7, 0.3, 0.5, 365) == pytest.approx(0.3 + 0.4 * 2.718281828 ** -0.5)
+    learning, _ = run_small("workforce.learning_per_job=0.002")
+    static, _ = run_small()
+    def mean(model):
+        return sum(a.skill for a in model.contact_centre.pool.servers) / 2
+
+    assert mean(learning) > mean(static) + 0.05
+    fading, _ = run_small("workforce.skill_decay_per_year=1")
+    assert mean(fading) < mean(static) - 0.05
+
+
+def test_hire_for_attitude_keeps_people_longer_and_learns_faster():
+    # after six months of the same turnover pressures, attitude hires have left less often
+    keys = ("workforce.turnover_per_year=2", "horizon.days=183")
+    _, skill = run_small(*keys)
+    _, attitude = run_small(*keys, "workforce.hiring_policy=attitude")
+    assert (sum(s["leavers"] for s in attitude["staff"].values())
+            < sum(s["leavers"] for s in skill["staff"].values()))
+    model_skill, _ = run_small("workforce.hiring_policy=skill")
+    model_att, _ = run_small("workforce.hiring_policy=attitude")
+    def empathy(model):
+        return sum(a.empathy for a in model.contact_centre.pool.servers) / 2
+
+    assert empathy(model_att) > empathy(model_skill)
+    assert model_att.hiring.learning_multiplier > model_skill.hiring.learning_multiplier
+
+
+def test_hiring_the_cheapest_saves_salaries_and_costs_skill():
+    cheap, cheap_kpi = run_small("workforce.hiring_policy=cheapest")
+    _, base_kpi = run_small()
+    assert cheap_kpi["costs"]["salaries_frontline"] < base_kpi["costs"]["salaries_frontline"]
+    assert cheap_kpi["fcr"] < base_kpi["fcr"]

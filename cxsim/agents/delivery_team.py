@@ -13,8 +13,8 @@ __all__ = ["DeliveryTeam"]
 class DeliveryTeam(StaffAgent):
     """Builds orders one at a time; rigid teams default to the standard product."""
 
-    def __init__(self, model) -> None:
-        super().__init__(model)
+    def __init__(self, model, skill: float) -> None:
+        super().__init__(model, skill)
         self.haste = 0.0
 
     def duration(self, job: Order | Case) -> float:
@@ -43,7 +43,7 @@ class DeliveryTeam(StaffAgent):
         spec = requirements.hand_off(order.trace[-1], delivery.documentation_quality,
                                      delivery.handoff_noise, model.policy.shared_record,
                                      delivery.shared_record_handoff_gain, rng)
-        built = requirements.build(spec, delivery.rigidity, delivery.execution_skill,
+        built = requirements.build(spec, delivery.rigidity, self.skill,
                                    delivery.execution_noise, self.haste, rng)
         order.trace.extend((spec, built))
         model.ledger.earn(delivery.order_value, model.time)

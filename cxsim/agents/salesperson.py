@@ -11,11 +11,7 @@ __all__ = ["Salesperson"]
 
 
 class Salesperson(StaffAgent):
-    """Hears what customers say, through their own listening skill and anchoring."""
-
-    def __init__(self, model, listening_skill: float) -> None:
-        super().__init__(model)
-        self.listening_skill = listening_skill
+    """Hears what customers say, through their listening skill (``skill``) and anchoring."""
 
     def duration(self, order: Order) -> float:
         """Elicitation time, plus paraphrase-and-confirm when the policy asks for it."""
@@ -32,7 +28,7 @@ class Salesperson(StaffAgent):
         customer = order.customer
         expressed = requirements.express(customer.need, customer.clarity,
                                          model.params.customers.expression_noise, rng)
-        heard = requirements.interpret(expressed, self.listening_skill,
+        heard = requirements.interpret(expressed, self.skill,
                                        sales.interpretation_noise, model.policy.anchoring, rng)
         order.verified = model.policy.verification
         checked = (requirements.verify(heard, customer.need, sales.verification_catch_rate)

@@ -13,8 +13,7 @@ class ServiceAgent(StaffAgent):
     """A frontline agent with problem-solving skill and empathy."""
 
     def __init__(self, model, skill: float, empathy: float) -> None:
-        super().__init__(model)
-        self.skill = skill
+        super().__init__(model, skill)
         self.empathy = empathy
 
     def duration(self, contact: Contact) -> float:

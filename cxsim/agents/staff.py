@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 
+from cxsim.mechanisms.workforce import learn
 from cxsim.queueing import ServerPool
 
 if TYPE_CHECKING:
@@ -23,8 +24,9 @@ class StaffAgent(mesa.Agent):
 
     model: ServiceOrganisation
 
-    def __init__(self, model: ServiceOrganisation) -> None:
+    def __init__(self, model: ServiceOrganisation, skill: float) -> None:
         super().__init__(model)
+        self.skill = skill  # the role's skill: listening, execution, problem solving, judgement
         self.pool: ServerPool | None = None
         self.job: Any = None
         self.busy_days = 0.0
@@ -41,12 +43,19 @@ class StaffAgent(mesa.Agent):
     def finish(self) -> None:
         """Hand the finished job on and take the next one, or leave if they resigned."""
         job, self.job = self.job, None
+        self.learn()
         if self.leaving:
             self.complete(job)
             self.remove()
             return
         self.pool.release(self)
         self.complete(job)
+
+    def learn(self) -> None:
+        """Experience: each job moves skill toward the ceiling (a learning curve)."""
+        wf = self.model.params.workforce
+        self.skill = learn(self.skill, wf.learning_per_job * self.model.hiring.learning_multiplier,
+                           wf.skill_ceiling)
 
     def resign(self) -> None:
         """Leave the organisation: at once if idle, after the current job if busy."""

@@ -11,11 +11,10 @@ __all__ = ["Supervisor"]
 
 
 class Supervisor(StaffAgent):
-    """Resolves an escalated case with probability equal to their competency (seed 001)."""
+    """Resolves an escalated case with probability equal to their competency, ``skill``."""
 
     def __init__(self, model, competency: float, empathy: float) -> None:
-        super().__init__(model)
-        self.competency = competency
+        super().__init__(model, competency)
         self.empathy = empathy
 
     def duration(self, case: Case) -> float:
@@ -27,7 +26,7 @@ class Supervisor(StaffAgent):
         """Decide the case and schedule the call-back that tells the customer."""
         model = self.model
         model.ledger.spend("supervisor_cases", model.params.supervisors.cost_per_case, model.time)
-        solved = model.streams.resolution.random() < self.competency
+        solved = model.streams.resolution.random() < self.skill  # competency (seed 001)
         case.resolver_empathy = self.empathy
         case.pending_route = supervisor_route(case.needs_rework, solved)
         delay = model.streams.handling.exponential(

@@ -20,7 +20,7 @@ from cxsim.queueing import ServerPool
 if TYPE_CHECKING:
     from cxsim.model import ServiceOrganisation
 
-__all__ = ["leaving_probability", "Vacancy"]
+__all__ = ["leaving_probability", "learn", "decay_skill", "Vacancy"]
 
 
 def leaving_probability(base_per_year: float, pressure: float, pressure_gain: float,
@@ -34,6 +34,22 @@ def leaving_probability(base_per_year: float, pressure: float, pressure_gain: fl
     if recognised:
         hazard *= 1.0 - recognition_effect
     return 1.0 - math.exp(-hazard * days / 365.0)
+
+
+def learn(skill: float, rate: float, ceiling: float) -> float:
+    """One more job done: ``skill += rate * (ceiling - skill)``.
+
+    An exponential learning curve from experience, as in the workforce models of service
+    operations (Oliva and Sterman 2001).
+    """
+    return skill + rate * max(0.0, ceiling - skill)
+
+
+def decay_skill(skill: float, floor: float, rate_per_year: float, days: float) -> float:
+    """Skill fades toward ``floor`` without refreshment: ``(skill - floor) * exp(-r t)``."""
+    if skill <= floor:
+        return skill
+    return floor + (skill - floor) * math.exp(-rate_per_year * days / 365.0)
 
 
 @dataclass(eq=False, weakref_slot=True, slots=True)  # Mesa holds event callbacks weakly
