@@ -13,6 +13,7 @@ rate ``rate x active customers``, re-evaluated at every arrival; the customer is
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -187,10 +188,11 @@ class ServiceOrganisation(mesa.Model):
             ("supervisors", self.supervisors, self._hire_supervisor,
              p.supervisors.salary_per_year)]
         self.onboarding: Counter[str] = Counter()
+        self.away: Counter[str] = Counter()  # in training
         self.vacancies: set[Vacancy] = set()
-        for _, pool, _, _ in self.staff_pools:
+        for role, pool, _, _ in self.staff_pools:
             for member in pool.servers:
-                member.recognised = self._recognised()
+                member.recognised, member.role = self._recognised(), role
 
     def _recognised(self) -> bool:
         return bool(self.streams.workforce.random() < self.params.workforce.recognition)
@@ -284,6 +286,7 @@ class ServiceOrganisation(mesa.Model):
                     per_customer=False, rng=self.streams.enquiries)
         if self.params.warmup.days > 0:
             self.schedule_event(self.end_warmup, at=self.params.warmup.days)
+        self._schedule_training()
 
     def _every(self, rate_per_day: float, action: Callable[[], None], per_customer: bool = True,
                rng: np.random.Generator | None = None, shock: str | None = None) -> None:
@@ -450,8 +453,14 @@ class ServiceOrganisation(mesa.Model):
 
     def fill_vacancy(self, vacancy: Vacancy) -> None:
         """A hire is made: paid from today, serving after onboarding."""
+        freeze_end = self.hiring_freeze_end()
+        if freeze_end is not None:
+            if freeze_end < float("inf"):
+                self.schedule_event(vacancy.fill, at=freeze_end)
+            return
         member = vacancy.member = vacancy.hire()
-        member.pool, member.recognised = vacancy.pool, self._recognised()
+        member.pool, member.recognised, member.role = (vacancy.pool, self._recognised(),
+                                                       vacancy.role)
         self.ledger.spend("hiring", self.params.workforce.cost_per_hire
                           * self.hiring.hire_cost_multiplier, self.time)
         self.counters[f"hires_{vacancy.role}"] += 1
@@ -464,10 +473,38 @@ class ServiceOrganisation(mesa.Model):
         self.onboarding[vacancy.role] -= 1
         vacancy.pool.add_server(vacancy.member)
 
+    def hiring_freeze_end(self) -> float | None:
+        """End of the hiring freeze in force now (inf if open-ended), or None if none is."""
+        ends = [s.end_day if s.end_day is not None else float("inf")
+                for s in self.params.shocks
+                if s.kind == "hiring_freeze" and s.active_at(self.time)]
+        return max(ends) if ends else None
+
+    def handoff_factor(self) -> float:
+        """Handoff error left after unified trainings, their effect fading like skills."""
+        factor, wf = 1.0, self.params.workforce
+        for programme in self.params.training:
+            if programme.unified and programme.start_day <= self.time:
+                fade = math.exp(-wf.skill_decay_per_year * (self.time - programme.start_day)
+                                / 365.0)
+                factor *= 1.0 - programme.handoff_gain * fade
+        return factor
+
+    def _schedule_training(self) -> None:
+        """Enrol each programme's trainees, one after another so the floor is never empty."""
+        for programme in self.params.training:
+            members = [m for role, pool, _, _ in self.staff_pools if role == programme.role
+                       for m in pool.servers]
+            for i, member in enumerate(members):
+                member.enrol(programme.days_off_floor, programme.skill_gain,
+                             programme.cost_per_person)
+                self.schedule_event(member.start_training,
+                                    at=programme.start_day + i * programme.days_off_floor)
+
     def headcount(self, role: str) -> int:
-        """Staff of ``role`` on the payroll: serving, or onboarding."""
+        """Staff of ``role`` on the payroll: serving, onboarding or in training."""
         serving = sum(pool.size for r, pool, _, _ in self.staff_pools if r == role)
-        return serving + self.onboarding[role]
+        return serving + self.onboarding[role] + self.away[role]
 
     def vacancies_of(self, role: str) -> int:
         """Open posts of ``role`` (not yet filled by a hire)."""

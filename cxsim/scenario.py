@@ -561,6 +561,26 @@ class Workforce(Block):
     profiles: HiringProfiles = HiringProfiles()
 
 
+class Training(Block):
+    """A training programme for one role: staff go off the floor in turn and come back better."""
+
+    name: str = Field("training", description="Name of the programme in reports.",
+                      min_length=1)
+    role: Literal["sales", "delivery", "frontline", "supervisors"] = Field(
+        "frontline", description="Who is trained.", json_schema_extra={"unit": "role"})
+    start_day: float = param(0.0, "day", "Day the first trainee goes off the floor.", ge=0)
+    days_off_floor: float = param(2.0, "days", "Time each trainee spends away from work.", ge=0)
+    cost_per_person: float = param(1500.0, "money/person", "Cost of training one person.",
+                                   ge=0)
+    skill_gain: float = param(
+        0.3, "share", "Share of the gap to the skill ceiling the training closes.", **SHARE)
+    unified: bool = param(
+        False, "on/off",
+        "Trained together with sales, delivery and service: handoffs lose less (seed 000).")
+    handoff_gain: float = param(
+        0.3, "share", "Share of the handoff error a unified training removes.", **SHARE)
+
+
 class Proactive(Block):
     """Proactive service: problems found and raised by the organisation first (seed 000)."""
 
@@ -577,9 +597,10 @@ class Proactive(Block):
 class Shock(Block):
     """An event on the timeline that scales one process by ``magnitude`` while it lasts."""
 
-    kind: Literal["logistics_disruption", "demand_pulse", "price_change"] = Field(
+    kind: Literal["logistics_disruption", "demand_pulse", "price_change", "hiring_freeze"] = Field(
         description="logistics_disruption: build time and incidents; demand_pulse: prospects "
-                    "and routine requests; price_change: monthly fees.",
+                    "and routine requests; price_change: monthly fees; hiring_freeze: no "
+                    "vacancy is filled (magnitude unused).",
         json_schema_extra={"unit": "one of three"})
     start_day: float = param(0.0, "day", "Day the shock begins.", ge=0)
     end_day: float | None = param(None, "day", "Day it ends; null: it never does.", ge=0)
@@ -593,10 +614,13 @@ class Shock(Block):
                            self.end_day)
         return self
 
+    def active_at(self, day: float) -> bool:
+        """Whether the shock lasts on ``day``."""
+        return self.start_day <= day and (self.end_day is None or day < self.end_day)
+
     def factor_at(self, day: float) -> float:
         """``magnitude`` while the shock lasts, 1 otherwise."""
-        active = self.start_day <= day and (self.end_day is None or day < self.end_day)
-        return self.magnitude if active else 1.0
+        return self.magnitude if self.active_at(day) else 1.0
 
 
 class SharedRecord(Block):
@@ -642,6 +666,9 @@ class Scenario(Block):
     proactive: Proactive = Proactive()
     workforce: Workforce = Workforce()
     shocks: tuple[Shock, ...] = Field((), description="Timeline of shocks (may be empty).")
+    training: tuple[Training, ...] = Field(
+        (), description="Training programmes (may be empty); skills then fade at "
+                        "workforce.skill_decay_per_year.")
     loyalty: Loyalty = Loyalty()
     economics: Economics = Economics()
 

@@ -86,3 +86,43 @@ def test_hiring_the_cheapest_saves_salaries_and_costs_skill():
     _, base_kpi = run_small()
     assert cheap_kpi["costs"]["salaries_frontline"] < base_kpi["costs"]["salaries_frontline"]
     assert cheap_kpi["fcr"] < base_kpi["fcr"]
+
+
+TRAINING = ("training=[{name: listening, role: frontline, start_day: 100, days_off_floor: 3, "
+            "skill_gain: 0.5, cost_per_person: 2000}]")
+
+
+def test_training_costs_money_first_and_pays_back_later():
+    trained, trained_kpi = run_small(TRAINING)
+    plain, _ = run_small()
+    assert trained_kpi["costs"]["training"] == pytest.approx(2000 * 4)  # 4 frontline agents
+    weekly = trained.datacollector.get_model_vars_dataframe().set_index("day")
+    weekly_plain = plain.datacollector.get_model_vars_dataframe().set_index("day")
+    assert weekly.loc[105.0, "costs"] > weekly_plain.loc[105.0, "costs"]  # the bill comes first
+
+    def fcr_after(model, day):
+        cases = [c for c in model.recorder.cases if c.opened_day >= day]
+        return sum(c.first_contact_resolution for c in cases) / len(cases)
+
+    assert fcr_after(trained, 120) > fcr_after(plain, 120) + 0.02  # the payback comes later
+    before = [c for c in trained.recorder.cases if c.opened_day < 100]
+    before_plain = [c for c in plain.recorder.cases if c.opened_day < 100]
+    assert len(before) == len(before_plain)  # nothing changed before the programme
+
+
+def test_unified_training_lowers_handoff_loss():
+    _, plain = run_small()
+    _, unified = run_small("training=[{name: joint, role: sales, start_day: 0, unified: true}]")
+    assert (unified["translation_loss_by_stage"]["handoff"]
+            < 0.85 * plain["translation_loss_by_stage"]["handoff"])
+
+
+def test_a_hiring_freeze_leaves_posts_empty_until_it_ends():
+    keys = (*TURNOVER, "shocks=[{kind: hiring_freeze, start_day: 0, end_day: 200}]")
+    model, _ = run_small(*keys)
+    series = model.datacollector.get_model_vars_dataframe().set_index("day")
+    assert series.loc[196.0, "vacancies"] > 0
+    during = series.loc[:196.0, "frontline_headcount"]
+    assert (during.diff().dropna() <= 0).all()  # nobody joins during the freeze
+    after = series.loc[203.0:, "frontline_headcount"]
+    assert (after.diff().dropna() > 0).any()  # and posts are filled once it ends

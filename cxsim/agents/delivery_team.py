@@ -41,7 +41,8 @@ class DeliveryTeam(StaffAgent):
         model, delivery = self.model, self.model.params.delivery
         rng = model.streams.requirements
         spec = requirements.hand_off(order.trace[-1], delivery.documentation_quality,
-                                     delivery.handoff_noise, model.policy.shared_record,
+                                     delivery.handoff_noise * model.handoff_factor(),
+                                     model.policy.shared_record,
                                      delivery.shared_record_handoff_gain, rng)
         built = requirements.build(spec, delivery.rigidity, self.skill,
                                    delivery.execution_noise, self.haste, rng)

@@ -32,6 +32,10 @@ class StaffAgent(mesa.Agent):
         self.busy_days = 0.0
         self.recognised = False
         self.leaving = False
+        self.away = False  # off the floor, in training
+        self.role = ""
+        self.returning = False  # back from training while a job was still in hand
+        self._training: tuple[float, float, float] = (0.0, 0.0, 0.0)  # days off, gain, cost
 
     def start(self, job: Any) -> None:
         """Take ``job`` and schedule its completion."""
@@ -44,11 +48,16 @@ class StaffAgent(mesa.Agent):
         """Hand the finished job on and take the next one, or leave if they resigned."""
         job, self.job = self.job, None
         self.learn()
-        if self.leaving:
+        if self.leaving or self.away:
             self.complete(job)
-            self.remove()
+            if self.leaving:
+                self.remove()
             return
-        self.pool.release(self)
+        if self.returning:
+            self.returning = False
+            self.pool.add_server(self)
+        else:
+            self.pool.release(self)
         self.complete(job)
 
     def learn(self) -> None:
@@ -56,6 +65,32 @@ class StaffAgent(mesa.Agent):
         wf = self.model.params.workforce
         self.skill = learn(self.skill, wf.learning_per_job * self.model.hiring.learning_multiplier,
                            wf.skill_ceiling)
+
+    def enrol(self, days_off: float, gain: float, cost: float) -> None:
+        """Book a place on a training programme (starts when ``start_training`` fires)."""
+        self._training = (days_off, gain, cost)
+
+    def start_training(self) -> None:
+        """Go off the floor (finishing the job in hand) for the programme's days."""
+        if self.leaving or self.away or self not in self.pool.servers:
+            return
+        days_off, _, cost = self._training
+        self.away = True
+        self.pool.retire(self)
+        self.model.away[self.role] += 1
+        self.model.ledger.spend("training", cost, self.model.time)
+        self.model.schedule_event(self.end_training, after=days_off)
+
+    def end_training(self) -> None:
+        """Back on the floor with more skill."""
+        self.away = False
+        self.model.away[self.role] -= 1
+        self.skill = learn(self.skill, self._training[1],
+                           self.model.params.workforce.skill_ceiling)
+        if self.job is None:
+            self.pool.add_server(self)
+        else:
+            self.returning = True
 
     def resign(self) -> None:
         """Leave the organisation: at once if idle, after the current job if busy."""

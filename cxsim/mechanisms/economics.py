@@ -19,6 +19,7 @@ COST_CATEGORIES = (
     "salaries_frontline",
     "salaries_supervisors",
     "hiring",
+    "training",
     "recognition",
     "frontline_contacts",
     "self_service",
