@@ -45,7 +45,7 @@ TIMESERIES_COLUMNS = (
     "queue_length", "supervisor_queue", "delivery_backlog", "mean_satisfaction", "reputation",
     "referrals", "negative_word_of_mouth", "public_complaints",
     "acquisitions_lost_to_reputation", "repeat_contacts", "channel_switches",
-    "frontline_headcount", "vacancies",
+    "frontline_headcount", "vacancies", "handling_standard",
 )
 WEEKLY_COUNTS = ("new_customers", "churned", "referrals", "negative_word_of_mouth",
                  "public_complaints", "acquisitions_lost_to_reputation", "repeat_contacts",
@@ -529,6 +529,8 @@ class ServiceOrganisation(mesa.Model):
                               * p.workforce.recognition_cost_per_person / 365, self.time)
         self.staff_turnover()
         self.fade_skills()
+        for channel in self.channels.values():
+            channel.adjust_to_pressure()
         if self.policy.shared_record:
             self.ledger.spend("systems", p.shared_record.cost_per_year / 365, self.time)
         wom = p.word_of_mouth
@@ -561,6 +563,7 @@ class ServiceOrganisation(mesa.Model):
             "channel_switches": delta["channel_switches"],
             "frontline_headcount": self.headcount("frontline"),
             "vacancies": sum(v.member is None for v in self.vacancies),
+            "handling_standard": self.contact_centre.standard,
             "revenue": revenue, "costs": costs, "profit": revenue - costs,
             "cumulative_profit": self._cumulative_profit,
             "contacts_offered": delta["contacts_offered"],

@@ -581,6 +581,23 @@ class Training(Block):
         0.3, "share", "Share of the handoff error a unified training removes.", **SHARE)
 
 
+class WorkPressure(Block):
+    """Service-quality erosion under pressure (Oliva and Sterman 2001), for every channel."""
+
+    corner_cutting: float = param(
+        0.0, "share",
+        "Largest share of handling time agents cut under pressure (0: they never cut corners).",
+        **SHARE)
+    pressure_scale: float = param(
+        2.0, "contacts/agent", "Contacts waiting per agent at which half the cut is made.", gt=0)
+    error_per_cut: float = param(
+        0.5, "skill", "Skill lost to errors per share of handling time cut.", ge=0, le=2)
+    standard_erosion_days: float = param(
+        60.0, "days", "Time for the handling standard to drift down to what is achieved.", gt=0)
+    standard_recovery_days: float = param(
+        365.0, "days", "Time for the standard to climb back when pressure is gone.", gt=0)
+
+
 class Proactive(Block):
     """Proactive service: problems found and raised by the organisation first (seed 000)."""
 
@@ -665,6 +682,7 @@ class Scenario(Block):
     shared_record: SharedRecord = SharedRecord()
     proactive: Proactive = Proactive()
     workforce: Workforce = Workforce()
+    work_pressure: WorkPressure = WorkPressure()
     shocks: tuple[Shock, ...] = Field((), description="Timeline of shocks (may be empty).")
     training: tuple[Training, ...] = Field(
         (), description="Training programmes (may be empty); skills then fade at "

@@ -69,3 +69,22 @@ def test_a_shock_must_end_after_it_starts():
         make_scenario("shocks=[{kind: demand_pulse, start_day: 50, end_day: 10}]")
     with pytest.raises(ScenarioError, match=r"shocks.0.kind"):
         make_scenario("shocks=[{kind: meteor, start_day: 5}]")
+
+
+def test_a_demand_pulse_under_pressure_leaves_quality_lower_after_it_ends():
+    tight = ("contact_centre.agents=1", "channels.chat.agents=0", "channels.email.agents=0",
+             "contact_centre.aht_minutes=45", "contact_centre.patience_minutes=null",
+             "shocks=[{kind: demand_pulse, start_day: 120, end_day: 180, magnitude: 4}]")
+
+    def fcr_between(model, start, end):
+        cases = [c for c in model.recorder.cases if start <= c.opened_day < end]
+        return sum(c.first_contact_resolution for c in cases) / len(cases)
+
+    eroding, _ = run_small(*tight, "work_pressure.corner_cutting=0.5")
+    steady, _ = run_small(*tight)
+    series = eroding.datacollector.get_model_vars_dataframe().set_index("day")
+    assert series.loc[:119.0, "handling_standard"].min() > 0.95
+    assert series.loc[250.0:, "handling_standard"].max() < 0.95  # still eroded after the pulse
+    drop = fcr_between(eroding, 40, 120) - fcr_between(eroding, 250, 365)
+    steady_drop = fcr_between(steady, 40, 120) - fcr_between(steady, 250, 365)
+    assert drop > steady_drop + 0.02

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from mesa.time import Event
 
+from cxsim.mechanisms.workforce import erode
 from cxsim.queueing import ServerPool
 from cxsim.records import Case
 
@@ -83,6 +84,8 @@ class ContactCentre:
         self.pool = pool
         self.params = spec
         self.stats = QueueStats()
+        self.standard = 1.0  # handling time the organisation now treats as normal (share)
+        self.time_share = 1.0  # handling time actually given (share of the nominal AHT)
 
     def offer(self, case: Case | None, patience_factor: float = 1.0) -> None:
         """A call arrives; it is answered at once or waits with the caller's patience."""
@@ -102,7 +105,8 @@ class ContactCentre:
         wait = model.time - contact.queued_at
         if contact.patience_event is not None:
             contact.patience_event.cancel()
-        handling = model.streams.handling.exponential(self.params.aht_minutes / MINUTES_PER_DAY)
+        handling = model.streams.handling.exponential(
+            self.params.aht_minutes * self.time_share / MINUTES_PER_DAY)
         if contact.case is not None:
             contact.case.wait_minutes += wait * MINUTES_PER_DAY
         if contact.queued_at >= stats.since:
@@ -126,6 +130,14 @@ class ContactCentre:
             contact.case.abandoned += 1
             contact.case.wait_minutes += wait * MINUTES_PER_DAY
             contact.case.customer.not_helped()
+
+    def adjust_to_pressure(self) -> None:
+        """A day's work under pressure: cut corners, and let the standard drift (daily)."""
+        wp = self.model.params.work_pressure
+        pressure = self.pool.queue_length / max(1, self.pool.size)
+        self.time_share, self.standard = erode(self.standard, pressure, wp.corner_cutting,
+                                               wp.pressure_scale, wp.standard_erosion_days,
+                                               wp.standard_recovery_days)
 
     def end_warmup(self) -> None:
         """Forget everything before now: statistics count from here on."""

@@ -20,7 +20,7 @@ from cxsim.queueing import ServerPool
 if TYPE_CHECKING:
     from cxsim.model import ServiceOrganisation
 
-__all__ = ["leaving_probability", "learn", "decay_skill", "Vacancy"]
+__all__ = ["leaving_probability", "learn", "decay_skill", "erode", "Vacancy"]
 
 
 def leaving_probability(base_per_year: float, pressure: float, pressure_gain: float,
@@ -50,6 +50,23 @@ def decay_skill(skill: float, floor: float, rate_per_year: float, days: float) -
     if skill <= floor:
         return skill
     return floor + (skill - floor) * math.exp(-rate_per_year * days / 365.0)
+
+
+def erode(standard: float, pressure: float, corner_cutting: float, pressure_scale: float,
+          erosion_days: float, recovery_days: float) -> tuple[float, float]:
+    """One day of Oliva and Sterman's (2001) service-quality erosion.
+
+    Under ``pressure`` staff give ``standard * (1 - cut)`` of the nominal time, with
+    ``cut = corner_cutting * p / (p + scale)``; the standard then drifts toward what was
+    given, down within ``erosion_days`` and back up only within ``recovery_days``, so that a
+    temporary pressure can leave quality lower after it has passed. Returns
+    ``(time_share, new_standard)``.
+    """
+    cut = corner_cutting * pressure / (pressure + pressure_scale)
+    time_share = standard * (1.0 - cut)
+    days = erosion_days if time_share < standard else recovery_days
+    target = time_share if cut else 1.0
+    return time_share, standard + (target - standard) / days
 
 
 @dataclass(eq=False, weakref_slot=True, slots=True)  # Mesa holds event callbacks weakly
