@@ -94,7 +94,11 @@ def _staff(model: ServiceOrganisation) -> dict[str, dict[str, float]]:
     result = {}
     for role in ("sales", "delivery", "frontline", "supervisors"):
         headcount, leavers = model.headcount(role), model.counters[f"leavers_{role}"]
+        members = [m for r, pool, _, _ in model.staff_pools if r == role for m in pool.servers]
+        busy = sum(m.busy_days for m in members)
         result[role] = {
+            "average_skill": _mean([m.skill for m in members]),
+            "utilisation": min(1.0, _ratio(busy, len(members) * model.time)),
             "headcount_end": headcount, "vacancies_end": model.vacancies_of(role),
             "leavers": leavers, "hires": model.counters[f"hires_{role}"],
             "turnover_per_year": _ratio(leavers * 365.0, max(1, headcount) * model.time),

@@ -22,6 +22,7 @@ import numpy as np
 from scipy import stats
 
 from cxsim import calibration, theory
+from cxsim.model import ServiceOrganisation
 from cxsim.runner import map_runs, replication_seed, run_replications, simulate
 from cxsim.scenario import Scenario, load_scenario, with_overrides
 
@@ -275,3 +276,60 @@ def complaints_by_severity(base: Scenario, replications: int, jobs: int | None) 
                       + " < ".join(f"{r:.0%}" for r in rates),
                       [("money at stake", "complained", "problems"),
                        *((band, f"{rate:.1%}", str(n)) for band, rate, n in rows)])
+
+
+# --- organisation levers, as facts --------------------------------------------------------
+SMALL_ORGANISATION = ("customers.initial=400", "horizon.days=365")
+
+
+def _small(base: Scenario, *assignments: str) -> ServiceOrganisation:
+    return simulate(with_overrides(base, [*SMALL_ORGANISATION, *assignments]))
+
+
+@stylised_fact("Training costs money first and pays back later",
+               "Oliva & Sterman 2001 (training delays); seed 000 (unified training)")
+def training_payback(base: Scenario, replications: int, jobs: int | None) -> FactResult:
+    """Frontline training at day 100: its cost falls in that week, higher FCR afterwards."""
+    programme = ("training=[{name: t, role: frontline, start_day: 100, days_off_floor: 3, "
+                 "skill_gain: 0.5, cost_per_person: 2000}]")
+    trained, plain = _small(base, programme), _small(base)
+
+    def fcr_after(model: ServiceOrganisation) -> float:
+        cases = [c for c in model.recorder.cases if c.opened_day >= 120]
+        return float(np.mean([c.first_contact_resolution for c in cases]))
+
+    cost = trained.ledger.costs["training"]
+    gain = fcr_after(trained) - fcr_after(plain)
+    return FactResult("pass" if cost > 0 and gain > 0 else "fail",
+                      f"training cost {cost:,.0f} from day 100; FCR after day 120 "
+                      f"{gain:+.1%} against no training")
+
+
+@stylised_fact("Hiring for attitude lowers turnover within six months",
+               "Seeds 001 and 004: hire for flair and fast learning")
+def attitude_turnover(base: Scenario, replications: int, jobs: int | None) -> FactResult:
+    """Same turnover pressure for six months; count leavers under two hiring policies."""
+    keys = ("workforce.turnover_per_year=2", "horizon.days=183")
+    leavers = {policy: sum(_small(base, *keys, f"workforce.hiring_policy={policy}")
+                           .counters[f"leavers_{role}"]
+                           for role in ("sales", "delivery", "frontline", "supervisors"))
+               for policy in ("skill", "attitude")}
+    return FactResult("pass" if leavers["attitude"] < leavers["skill"] else "fail",
+                      f"leavers in six months: hire for skill {leavers['skill']}, "
+                      f"hire for attitude {leavers['attitude']}")
+
+
+@stylised_fact("A demand pulse under pressure leaves quality lower after it ends",
+               "Oliva & Sterman 2001, service-quality erosion")
+def erosion_after_pulse(base: Scenario, replications: int, jobs: int | None) -> FactResult:
+    """A tight phone queue, a 4x pulse on days 120-180, corner cutting allowed."""
+    model = _small(base, "contact_centre.agents=1", "channels.chat.agents=0",
+                   "channels.email.agents=0", "contact_centre.aht_minutes=45",
+                   "contact_centre.patience_minutes=null", "work_pressure.corner_cutting=0.5",
+                   "shocks=[{kind: demand_pulse, start_day: 120, end_day: 180, magnitude: 4}]")
+    series = model.datacollector.get_model_vars_dataframe().set_index("day")
+    before = float(series.loc[:119.0, "handling_standard"].min())
+    after = float(series.loc[250.0:, "handling_standard"].max())
+    return FactResult("pass" if after < before - 0.05 else "fail",
+                      f"handling standard before the pulse >= {before:.2f}, "
+                      f"after it ends <= {after:.2f}")
