@@ -92,7 +92,7 @@ def _segments(model: ServiceOrganisation) -> dict[str, dict[str, float]]:
 def _staff(model: ServiceOrganisation) -> dict[str, dict[str, float]]:
     """Per role: headcount and open vacancies at the end, leavers, hires, turnover per year."""
     result = {}
-    for role in ("sales", "delivery", "frontline", "supervisors"):
+    for role in model.roles:
         headcount, leavers = model.headcount(role), model.counters[f"leavers_{role}"]
         members = [m for r, pool, _, _ in model.staff_pools if r == role for m in pool.servers]
         busy = sum(m.busy_days for m in members)

@@ -501,6 +501,11 @@ class ServiceOrganisation(mesa.Model):
                 self.schedule_event(member.start_training,
                                     at=programme.start_day + i * programme.days_off_floor)
 
+    @property
+    def roles(self) -> list[str]:
+        """The staff roles, in the order of ``staff_pools``."""
+        return list(dict.fromkeys(role for role, _, _, _ in self.staff_pools))
+
     def headcount(self, role: str) -> int:
         """Staff of ``role`` on the payroll: serving, onboarding or in training."""
         serving = sum(pool.size for r, pool, _, _ in self.staff_pools if r == role)
@@ -517,10 +522,8 @@ class ServiceOrganisation(mesa.Model):
         p = self.params
         self.ledger.earn(self.roster.monthly_value * 12 / 365 * self.shock_factor("price_change"),
                          self.time)
-        for role, salary in (("sales", p.sales.salary_per_year),
-                             ("delivery", p.delivery.salary_per_year),
-                             ("frontline", p.frontline.salary_per_year),
-                             ("supervisors", p.supervisors.salary_per_year)):
+        salaries = {role: salary for role, _, _, salary in self.staff_pools}
+        for role, salary in salaries.items():
             self.ledger.spend(f"salaries_{role}", self.headcount(role) * salary
                               * self.hiring.salary_multiplier / 365, self.time)
         recognised = sum(m.recognised for _, pool, _, _ in self.staff_pools for m in pool.servers)
