@@ -25,6 +25,7 @@ from mesa.time import Schedule
 from cxsim.agents import Customer, DeliveryTeam, Salesperson, ServiceAgent, Supervisor
 from cxsim.agents.customer import ACTIVE, Traits
 from cxsim.agents.staff import StaffAgent
+from cxsim.agents.supervisor import Coaching
 from cxsim.mechanisms.contact_centre import CHANNELS, ChannelSpec, ContactCentre
 from cxsim.mechanisms.economics import Ledger
 from cxsim.mechanisms.escalation import Route
@@ -284,6 +285,9 @@ class ServiceOrganisation(mesa.Model):
         self._every(c.incidents_per_year / 365.0, self.incident, shock="logistics_disruption")
         self._every(self.params.contact_centre.arrival_rate_per_hour * 24.0, self.enquiry,
                     per_customer=False, rng=self.streams.enquiries)
+        self._every(self.params.supervisors.coaching_sessions_per_day
+                    * self.params.supervisors.count, self.coach, per_customer=False,
+                    rng=self.streams.workforce)
         if self.params.warmup.days > 0:
             self.schedule_event(self.end_warmup, at=self.params.warmup.days)
         self._schedule_training()
@@ -388,6 +392,16 @@ class ServiceOrganisation(mesa.Model):
         """Contact-centre statistics count from now on."""
         for channel in self.channels.values():
             channel.end_warmup()
+
+    def coach(self) -> None:
+        """A supervisor offers a coaching session, unless escalations are waiting."""
+        agents = [a for channel in self.channels.values() for a in channel.pool.servers]
+        if self.supervisors.queue_length or not agents:
+            self.counters["coaching_skipped"] += 1
+            return
+        agent = agents[int(self.streams.workforce.integers(len(agents)))]
+        self.counters["coaching_sessions"] += 1
+        self.supervisors.submit(Coaching(agent))
 
     def enquiry(self) -> None:
         """Someone outside the customer base calls with a question."""

@@ -358,6 +358,14 @@ class Supervisors(Block):
                                    ge=0)
     cost_per_case: float = param(
         20.0, "money/case", "Non-salary cost of one escalated case (tier-2 overhead).", ge=0)
+    coaching_sessions_per_day: float = param(
+        0.0, "sessions/supervisor/day",
+        "Coaching sessions each supervisor offers a day; skipped while escalations wait.",
+        ge=0, le=50)
+    coaching_hours: float = param(1.0, "hours", "Supervisor time per coaching session.", gt=0)
+    coaching_gain: float = param(
+        0.05, "share", "Share of an agent's gap to the skill ceiling one session closes.",
+        **SHARE)
 
 
 class Problems(Block):

@@ -126,3 +126,19 @@ def test_a_hiring_freeze_leaves_posts_empty_until_it_ends():
     assert (during.diff().dropna() <= 0).all()  # nobody joins during the freeze
     after = series.loc[203.0:, "frontline_headcount"]
     assert (after.diff().dropna() > 0).any()  # and posts are filled once it ends
+
+
+def test_coaching_raises_frontline_skill_unless_supervisors_are_swamped():
+    coached, _ = run_small("supervisors.coaching_sessions_per_day=2")
+    plain, _ = run_small()
+
+    def skill(model):
+        agents = [a for c in model.channels.values() for a in c.pool.servers]
+        return sum(a.skill for a in agents) / len(agents)
+
+    assert coached.counters["coaching_sessions"] > 300
+    assert skill(coached) > skill(plain) + 0.1
+    swamped, _ = run_small("supervisors.coaching_sessions_per_day=2",
+                           "supervisors.handling_minutes=2880")
+    assert swamped.counters["coaching_skipped"] > swamped.counters["coaching_sessions"]
+    assert skill(swamped) < skill(coached)

@@ -1,13 +1,23 @@
-"""Supervisors: take escalated cases, decide them, and call the customer back."""
+"""Supervisors: decide escalated cases and call the customer back; coach when they can."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from cxsim.agents.staff import StaffAgent
 from cxsim.mechanisms.contact_centre import MINUTES_PER_DAY
 from cxsim.mechanisms.escalation import supervisor_route
+from cxsim.mechanisms.workforce import learn
 from cxsim.records import Case
 
-__all__ = ["Supervisor"]
+__all__ = ["Supervisor", "Coaching"]
+
+
+@dataclass(frozen=True, slots=True)
+class Coaching:
+    """A coaching session for one frontline agent (seed 001: "with focussed coaching")."""
+
+    agent: StaffAgent
 
 
 class Supervisor(StaffAgent):
@@ -17,13 +27,23 @@ class Supervisor(StaffAgent):
         super().__init__(model, competency)
         self.empathy = empathy
 
-    def duration(self, case: Case) -> float:
-        """Exponential time to investigate and decide an escalated case."""
-        minutes = self.model.params.supervisors.handling_minutes
-        return self.model.streams.handling.exponential(minutes / MINUTES_PER_DAY)
+    def duration(self, job: Case | Coaching) -> float:
+        """Exponential time to decide an escalated case; a coaching session's fixed hours."""
+        params = self.model.params.supervisors
+        if isinstance(job, Coaching):
+            return params.coaching_hours / 24.0
+        return self.model.streams.handling.exponential(params.handling_minutes / MINUTES_PER_DAY)
 
-    def complete(self, case: Case) -> None:
-        """Decide the case and schedule the call-back that tells the customer."""
+    def complete(self, job: Case | Coaching) -> None:
+        """Coach the agent, or decide the case and schedule the call-back."""
+        if isinstance(job, Coaching):
+            job.agent.skill = learn(job.agent.skill, self.model.params.supervisors.coaching_gain,
+                                    self.model.params.workforce.skill_ceiling)
+            return
+        self.decide(job)
+
+    def decide(self, case: Case) -> None:
+        """Decide an escalated case and schedule the call-back that tells the customer."""
         model = self.model
         model.ledger.spend("supervisor_cases", model.params.supervisors.cost_per_case, model.time)
         solved = model.streams.resolution.random() < self.skill  # competency (seed 001)
