@@ -144,6 +144,7 @@ class ServiceOrganisation(mesa.Model):
         self._ids = Counter()
         self.hiring = getattr(params.workforce.profiles, params.workforce.hiring_policy)
         self.reputation = 1.0  # multiplies a prospect's chance of buying; 1 is neutral
+        self.incident_factor = 1.0  # incident rate left after fixes from the feedback loop
         self.deterrence = 0.0  # share of prospects kept away by recent public complaints
         self._hire_staff()
         self._populate()
@@ -282,7 +283,8 @@ class ServiceOrganisation(mesa.Model):
         self._every(c.orders_per_year / 365.0, self.repeat_order)
         self._every(c.routine_contacts_per_year / 365.0, self.routine_request,
                     shock="demand_pulse")
-        self._every(c.incidents_per_year / 365.0, self.incident, shock="logistics_disruption")
+        self._every(c.incidents_per_year / 365.0, self.incident, shock="logistics_disruption",
+                    scale=self._incident_factor)
         self._every(self.params.contact_centre.arrival_rate_per_hour * 24.0, self.enquiry,
                     per_customer=False, rng=self.streams.enquiries)
         self._every(self.params.supervisors.coaching_sessions_per_day
@@ -293,11 +295,12 @@ class ServiceOrganisation(mesa.Model):
         self._schedule_training()
 
     def _every(self, rate_per_day: float, action: Callable[[], None], per_customer: bool = True,
-               rng: np.random.Generator | None = None, shock: str | None = None) -> None:
+               rng: np.random.Generator | None = None, shock: str | None = None,
+               scale: Callable[[], float] | None = None) -> None:
         """Run ``action`` as a Poisson process with a rate re-evaluated at each arrival.
 
-        The rate is scaled by the active customers if ``per_customer``, and by the shocks of
-        kind ``shock``.
+        The rate is scaled by the active customers if ``per_customer``, by the shocks of kind
+        ``shock``, and by ``scale()``.
         """
         if rate_per_day <= 0:
             return
@@ -307,6 +310,8 @@ class ServiceOrganisation(mesa.Model):
             total = rate_per_day * (len(model.roster) if per_customer else 1)
             if shock:
                 total *= model.shock_factor(shock)
+            if scale:
+                total *= scale()
             return rng.exponential(1.0 / total) if total > 0 else 1.0
 
         self.schedule_recurring(action, Schedule(interval=gap, start=gap(self)))
@@ -379,6 +384,23 @@ class ServiceOrganisation(mesa.Model):
             customer.reached_proactively("incident", severity * proactive.damage_share)
         else:
             customer.notice_problem("incident", severity)
+
+    def _incident_factor(self) -> float:
+        return self.incident_factor
+
+    def report_back(self) -> None:
+        """A complaint reaches delivery; the process is fixed after the lag (feedback loop)."""
+        loop = self.params.feedback_loop
+        if self.streams.feedback.random() >= loop.report_share:
+            return
+        self.ledger.spend("feedback_loop", loop.cost_per_report, self.time)
+        self.counters["feedback_reports"] += 1
+        self.schedule_event(self.apply_fix, after=loop.lag_days)
+
+    def apply_fix(self) -> None:
+        """A reported problem's root cause is removed: incidents become a little rarer."""
+        loop = self.params.feedback_loop
+        self.incident_factor = max(loop.floor, self.incident_factor * (1 - loop.fix_per_report))
 
     def shock_factor(self, kind: str) -> float:
         """Product of the magnitudes of the shocks of ``kind`` active now."""

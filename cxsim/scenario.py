@@ -606,6 +606,21 @@ class WorkPressure(Block):
         365.0, "days", "Time for the standard to climb back when pressure is gone.", gt=0)
 
 
+class FeedbackLoop(Block):
+    """Complaints fed back to delivery fix recurring problems, after a lag (seed 000)."""
+
+    report_share: float = param(
+        0.0, "share", "Share of incident complaints reported back to delivery (0: no loop).",
+        **SHARE)
+    lag_days: float = param(60.0, "days", "Time from a report to the process fix.", ge=0)
+    fix_per_report: float = param(
+        0.002, "share", "Cut in the incident rate per report acted on.", **SHARE)
+    floor: float = param(
+        0.5, "share", "Lowest incident rate the loop can reach, relative to the start.",
+        **SHARE)
+    cost_per_report: float = param(50.0, "money/report", "Cost of analysing one report.", ge=0)
+
+
 class Proactive(Block):
     """Proactive service: problems found and raised by the organisation first (seed 000)."""
 
@@ -689,6 +704,7 @@ class Scenario(Block):
     word_of_mouth: WordOfMouth = WordOfMouth()
     shared_record: SharedRecord = SharedRecord()
     proactive: Proactive = Proactive()
+    feedback_loop: FeedbackLoop = FeedbackLoop()
     workforce: Workforce = Workforce()
     work_pressure: WorkPressure = WorkPressure()
     shocks: tuple[Shock, ...] = Field((), description="Timeline of shocks (may be empty).")

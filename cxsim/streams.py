@@ -38,6 +38,7 @@ class Streams:
     enquiries: np.random.Generator  # arrival times of enquiries from outside the customer base
     word_of_mouth: np.random.Generator  # network, who is told, referrals, public complaints
     workforce: np.random.Generator  # who leaves, hiring delays, who is recognised
+    feedback: np.random.Generator  # which complaints are reported back to delivery
     resolution: np.random.Generator  # whether an agent or supervisor solves a case
     mesa: np.random.Generator  # the Mesa model's own generator (agent-set shuffles)
 

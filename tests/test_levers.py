@@ -88,3 +88,29 @@ def test_a_demand_pulse_under_pressure_leaves_quality_lower_after_it_ends():
     drop = fcr_between(eroding, 40, 120) - fcr_between(eroding, 250, 365)
     steady_drop = fcr_between(steady, 40, 120) - fcr_between(steady, 250, 365)
     assert drop > steady_drop + 0.02
+
+
+def test_a_feedback_loop_makes_incidents_rarer_after_a_lag():
+    looped, kpi = run_small("feedback_loop.report_share=1", "feedback_loop.fix_per_report=0.01")
+    plain, _ = run_small()
+    assert looped.counters["feedback_reports"] > 20 and kpi["costs"]["feedback_loop"] > 0
+    assert looped.incident_factor < 0.9
+
+    def incidents(model, start, end):
+        return sum(start <= p.noticed_day < end for p in model.recorder.problems
+                   if p.kind == "incident")
+
+    assert incidents(looped, 0, 60) == incidents(plain, 0, 60)  # nothing changes before the lag
+    assert incidents(looped, 240, 365) < 0.9 * incidents(plain, 240, 365)
+
+
+def test_volume_rewards_widen_the_expectation_gap_and_cost_customers():
+    pushed, volume = run_small("sales.volume_reward_weight=1")
+    plain, balanced = run_small()
+
+    def gap(model):
+        return sum(o.expected_fit - o.delivered_fit for o in model.recorder.orders) / len(
+            model.recorder.orders)
+
+    assert gap(pushed) > gap(plain) + 0.05
+    assert volume["retention_rate"] < balanced["retention_rate"]

@@ -264,6 +264,8 @@ class Customer(mesa.Agent):
         if (not resolved and severe and model.streams.word_of_mouth.random()
                 < model.params.word_of_mouth.public_complaint_probability):
             model.go_public()
+        if case.kind == "incident" and model.params.feedback_loop.report_share > 0:
+            model.report_back()
         if case.kind != "routine":
             days = model.time - case.opened_day
             outcome = ("unresolved" if not resolved else

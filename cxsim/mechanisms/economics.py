@@ -24,6 +24,7 @@ COST_CATEGORIES = (
     "frontline_contacts",
     "self_service",
     "proactive_service",
+    "feedback_loop",
     "supervisor_cases",
     "rework",
     "compensation",
