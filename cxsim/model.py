@@ -46,7 +46,7 @@ TIMESERIES_COLUMNS = (
     "queue_length", "supervisor_queue", "delivery_backlog", "mean_satisfaction", "reputation",
     "referrals", "negative_word_of_mouth", "public_complaints",
     "acquisitions_lost_to_reputation", "repeat_contacts", "channel_switches",
-    "frontline_headcount", "vacancies", "handling_standard",
+    "frontline_headcount", "vacancies", "handling_standard", "work_pressure",
 )
 WEEKLY_COUNTS = ("new_customers", "churned", "referrals", "negative_word_of_mouth",
                  "public_complaints", "acquisitions_lost_to_reputation", "repeat_contacts",
@@ -533,7 +533,7 @@ class ServiceOrganisation(mesa.Model):
                        for m in pool.servers]
             for i, member in enumerate(members):
                 member.enrol(programme.days_off_floor, programme.skill_gain,
-                             programme.cost_per_person)
+                             programme.cost_per_person, programme.target)
                 self.schedule_event(member.start_training,
                                     at=programme.start_day + i * programme.days_off_floor)
 
@@ -603,6 +603,8 @@ class ServiceOrganisation(mesa.Model):
             "frontline_headcount": self.headcount("frontline"),
             "vacancies": sum(v.member is None for v in self.vacancies),
             "handling_standard": self.contact_centre.standard,
+            "work_pressure": (self.contact_centre.pool.queue_length
+                              / max(1, self.contact_centre.pool.size)),
             "revenue": revenue, "costs": costs, "profit": revenue - costs,
             "cumulative_profit": self._cumulative_profit,
             "contacts_offered": delta["contacts_offered"],

@@ -582,11 +582,22 @@ class Training(Block):
                                    ge=0)
     skill_gain: float = param(
         0.3, "share", "Share of the gap to the skill ceiling the training closes.", **SHARE)
+    target: Literal["skill", "empathy"] = Field(
+        "skill", description="What it trains: the role's skill (listening, product knowledge, "
+                             "problem ownership, use of empowerment) or empathy in recovery.",
+        json_schema_extra={"unit": "skill or empathy"})
     unified: bool = param(
         False, "on/off",
         "Trained together with sales, delivery and service: handoffs lose less (seed 000).")
     handoff_gain: float = param(
         0.3, "share", "Share of the handoff error a unified training removes.", **SHARE)
+
+    @model_validator(mode="after")
+    def _empathy_needs_a_listener(self) -> Training:
+        if self.target == "empathy" and self.role not in ("frontline", "supervisors"):
+            _located_error(("target",), "skill for sales and delivery (only frontline agents "
+                           "and supervisors are trained in empathy)", self.target)
+        return self
 
 
 class WorkPressure(Block):

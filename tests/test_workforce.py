@@ -142,3 +142,21 @@ def test_coaching_raises_frontline_skill_unless_supervisors_are_swamped():
                            "supervisors.handling_minutes=2880")
     assert swamped.counters["coaching_skipped"] > swamped.counters["coaching_sessions"]
     assert skill(swamped) < skill(coached)
+
+
+def test_recovery_training_raises_empathy_and_only_where_there_is_a_listener():
+    from conftest import make_scenario
+
+    from cxsim.scenario import ScenarioError
+
+    trained, _ = run_small("training=[{name: r, role: frontline, start_day: 10, "
+                           "target: empathy, skill_gain: 0.5}]")
+    plain, _ = run_small()
+
+    def empathy(model):
+        agents = [a for c in model.channels.values() for a in c.pool.servers]
+        return sum(a.empathy for a in agents) / len(agents)
+
+    assert empathy(trained) > empathy(plain) + 0.1
+    with pytest.raises(ScenarioError, match="training.0.target"):
+        make_scenario("training=[{name: r, role: sales, target: empathy}]")

@@ -36,6 +36,7 @@ class StaffAgent(mesa.Agent):
         self.role = ""
         self.returning = False  # back from training while a job was still in hand
         self._training: tuple[float, float, float] = (0.0, 0.0, 0.0)  # days off, gain, cost
+        self._training_target = "skill"  # or "empathy" (frontline agents and supervisors)
 
     def start(self, job: Any) -> None:
         """Take ``job`` and schedule its completion."""
@@ -66,9 +67,10 @@ class StaffAgent(mesa.Agent):
         self.skill = learn(self.skill, wf.learning_per_job * self.model.hiring.learning_multiplier,
                            wf.skill_ceiling)
 
-    def enrol(self, days_off: float, gain: float, cost: float) -> None:
+    def enrol(self, days_off: float, gain: float, cost: float, target: str = "skill") -> None:
         """Book a place on a training programme (starts when ``start_training`` fires)."""
         self._training = (days_off, gain, cost)
+        self._training_target = target
 
     def start_training(self) -> None:
         """Go off the floor (finishing the job in hand) for the programme's days."""
@@ -85,8 +87,12 @@ class StaffAgent(mesa.Agent):
         """Back on the floor with more skill."""
         self.away = False
         self.model.away[self.role] -= 1
-        self.skill = learn(self.skill, self._training[1],
-                           self.model.params.workforce.skill_ceiling)
+        if self._training_target == "empathy":
+            self.empathy = learn(self.empathy, self._training[1],
+                                 self.model.params.workforce.skill_ceiling)
+        else:
+            self.skill = learn(self.skill, self._training[1],
+                               self.model.params.workforce.skill_ceiling)
         if self.job is None:
             self.pool.add_server(self)
         else:
