@@ -43,11 +43,6 @@ class ServerPool:
         return len(self.servers)
 
     @property
-    def busy(self) -> int:
-        """Servers currently serving a job."""
-        return len(self.servers) - len(self.idle)
-
-    @property
     def queue_length(self) -> int:
         """Jobs waiting, not counting those that gave up."""
         return len(self.waiting) - self._withdrawn.total()

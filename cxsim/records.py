@@ -12,10 +12,9 @@ import numpy as np
 
 from cxsim.mechanisms.requirements import StageLosses
 
-__all__ = ["Order", "Case", "OrderRecord", "CaseRecord", "ProblemRecord", "CASE_KINDS",
-           "PROBLEM_OUTCOMES", "QUICK_RESOLUTION_DAYS"]
+__all__ = ["Order", "Case", "OrderRecord", "CaseRecord", "ProblemRecord", "PROBLEM_OUTCOMES",
+           "QUICK_RESOLUTION_DAYS"]
 
-CASE_KINDS = ("routine", "incident", "requirement_gap")
 PROBLEM_OUTCOMES = ("silent", "unresolved", "resolved", "resolved_quickly")
 QUICK_RESOLUTION_DAYS = 0.5  # "resolved quickly" (TARP): fixed within half a day of complaining
 

@@ -11,12 +11,14 @@ import pytest
 from cxsim.kpis import summarise
 from cxsim.model import ServiceOrganisation
 from cxsim.scenario import Scenario, with_overrides
+from cxsim.validation import SMALL_ORGANISATION
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
-# A smaller organisation than the baseline, so direction tests run in well under a second.
-SMALL = ("customers.initial=400", "horizon.days=365")
+# A smaller organisation than the baseline (the one the lever facts use), so direction tests
+# run in well under a second.
+SMALL = SMALL_ORGANISATION
 
 
 def make_scenario(*assignments: str) -> Scenario:
