@@ -39,10 +39,11 @@ from cxsim.streams import Streams
 __all__ = ["ServiceOrganisation", "Policy", "Recorder", "TIMESERIES_COLUMNS"]
 
 EMPATHY_SD = 0.1  # spread of empathy between staff members (share)
+DAY_ZERO, ARRIVING, REFERRED = range(3)  # where a customer came from (keys their stream)
 
 TIMESERIES_COLUMNS = (
-    "day", "active_customers", "new_customers", "churned_customers", "revenue", "costs",
-    "profit", "cumulative_profit", "contacts_offered", "contacts_abandoned", "asa_minutes",
+    "day", "active_customers", "retained_share", "new_customers", "churned_customers", "revenue",
+    "costs", "profit", "cumulative_profit", "contacts_offered", "contacts_abandoned", "asa_minutes",
     "queue_length", "supervisor_queue", "delivery_backlog", "mean_satisfaction", "reputation",
     "referrals", "negative_word_of_mouth", "public_complaints",
     "acquisitions_lost_to_reputation", "repeat_contacts", "channel_switches",
@@ -130,6 +131,7 @@ class ServiceOrganisation(mesa.Model):
 
     def __init__(self, params: Scenario) -> None:
         self.streams = Streams.from_seed(params.seed)
+        self._origins = [0, 0, 0]  # customers created so far, per origin
         super().__init__(rng=self.streams.mesa)
         self.params = params
         self.policy = Policy.from_scenario(params)
@@ -230,9 +232,15 @@ class ServiceOrganisation(mesa.Model):
         return pool
 
     def _new_customer(self, rng: np.random.Generator, satisfaction: float, status: str,
-                      joined_day: float | None = None) -> Customer:
-        """A customer of a segment drawn by share, with traits of their own around its means."""
+                      origin: int, joined_day: float | None = None) -> Customer:
+        """A customer of a segment drawn by share, with traits of their own around its means.
+
+        ``origin`` (day-0, arriving or referred) and the count of customers from there so far
+        key the customer's own decision stream.
+        """
         c = self.params.customers
+        number = self._origins[origin]
+        self._origins[origin] += 1
         segment = c.segments[int(rng.choice(len(c.segments), p=self._segment_shares))]
         traits = rng.lognormal(0.0, c.trait_spread, 3)
         need = rng.random(c.need_dimensions)
@@ -242,7 +250,8 @@ class ServiceOrganisation(mesa.Model):
             patience_factor=segment.patience_factor * float(traits[0]),
             tolerance=min(1.0, segment.tolerance * float(traits[1])),
             complaint_propensity=segment.complaint_propensity * float(traits[2]),
-            channel=CHANNELS[int(rng.choice(len(CHANNELS), p=self._channel_mix[segment.name]))]))
+            channel=CHANNELS[int(rng.choice(len(CHANNELS), p=self._channel_mix[segment.name]))]),
+            (origin, number))
 
     def _populate(self) -> None:
         c, rng = self.params.customers, self.streams.population
@@ -251,7 +260,7 @@ class ServiceOrganisation(mesa.Model):
             # Beta with mean ``mean`` and concentration 20: most customers near it, some unhappy.
             satisfaction = float(rng.beta(20 * mean, 20 * (1 - mean))) if 0 < mean < 1 else mean
             # Day-0 customers renew on spread-out days of the renewal period.
-            self._new_customer(rng, satisfaction, ACTIVE,
+            self._new_customer(rng, satisfaction, ACTIVE, DAY_ZERO,
                                joined_day=float(rng.integers(c.renewal_period_days)))
 
     def _connect(self, customers: list[Customer]) -> None:
@@ -324,7 +333,8 @@ class ServiceOrganisation(mesa.Model):
         that scenarios with the same seed meet the same prospects (common random numbers).
         """
         prospect = self._new_customer(self.streams.arrivals,
-                                      self.params.customers.initial_satisfaction, "prospect")
+                                      self.params.customers.initial_satisfaction, "prospect",
+                                      ARRIVING)
         if self.streams.word_of_mouth.random() < self.deterrence:
             self.counters["acquisitions_lost_to_reputation"] += 1
             prospect.remove()
@@ -336,7 +346,8 @@ class ServiceOrganisation(mesa.Model):
     def referred_prospect(self, referrer: Customer) -> None:
         """A promoter brings a prospect to sales."""
         prospect = self._new_customer(self.streams.word_of_mouth,
-                                      self.params.customers.initial_satisfaction, "prospect")
+                                      self.params.customers.initial_satisfaction, "prospect",
+                                      REFERRED)
         prospect.referrer = referrer
         self.counters["referrals"] += 1
         prospect.place_order()
@@ -590,9 +601,10 @@ class ServiceOrganisation(mesa.Model):
                    "answered": stats.answered, "answered_wait_days": stats.answered_wait_days}
         delta = {key: value - self._totals.get(key, 0) for key, value in totals.items()}
         self._totals = totals
-        members = self.roster.members
+        members, initial = self.roster.members, self.params.customers.initial
         self._row = {
             "day": float(self.time), "active_customers": len(members),
+            "retained_share": 1.0 - self.counters["initial_churned"] / max(1, initial),
             "new_customers": delta["new_customers"], "churned_customers": delta["churned"],
             "referrals": delta["referrals"],
             "negative_word_of_mouth": delta["negative_word_of_mouth"],

@@ -10,21 +10,27 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
 import numpy as np
 
 from cxsim.kpis import summarise
-from cxsim.model import ServiceOrganisation
+from cxsim.model import TIMESERIES_COLUMNS, ServiceOrganisation
 from cxsim.scenario import Scenario
 
-__all__ = ["simulate", "run_summary", "run_replications", "map_runs", "replication_seed"]
+__all__ = ["simulate", "run_summary", "run_with_series", "run_replications", "map_runs",
+           "replication_seed"]
 
 
-def replication_seed(seed: int, replication: int) -> int:
-    """Seed of replication ``replication``: ``SeedSequence(seed, spawn_key=(i,))`` as an int."""
-    state = np.random.SeedSequence(seed, spawn_key=(replication,)).generate_state(2, np.uint32)
+def replication_seed(seed: int, replication: int, stream: int = 0) -> int:
+    """Seed of replication ``replication``: ``SeedSequence(seed, spawn_key=(i,))`` as an int.
+
+    ``stream`` > 0 gives a further, independent family of seeds (``spawn_key=(i, stream)``),
+    used to switch common random numbers off between scenarios.
+    """
+    key = (replication,) if stream == 0 else (replication, stream)
+    state = np.random.SeedSequence(seed, spawn_key=key).generate_state(2, np.uint32)
     return int(state[0]) << 32 | int(state[1])
 
 
@@ -38,10 +44,17 @@ def simulate(params: Scenario, on_week: Callable[[float], None] | None = None
 
 def run_summary(params: Scenario) -> dict[str, Any]:
     """Summary KPIs of one run (picklable, for worker processes)."""
+    return run_with_series(params)[0]
+
+
+def run_with_series(params: Scenario) -> tuple[dict[str, Any], dict[str, list[float]]]:
+    """Summary KPIs and the weekly time series (column -> values) of one run."""
     model = simulate(params)
     summary = summarise(model)
+    frame = model.datacollector.get_model_vars_dataframe()
+    series = {name: frame[name].tolist() for name in TIMESERIES_COLUMNS}
     model.remove_all_agents()  # lets the model be garbage-collected at once (Mesa's advice)
-    return summary
+    return summary, series
 
 
 def run_replications(params: Scenario, replications: int, jobs: int | None = None
@@ -52,12 +65,29 @@ def run_replications(params: Scenario, replications: int, jobs: int | None = Non
     return map_runs(runs, jobs)
 
 
-def map_runs(runs: Sequence[Scenario], jobs: int | None = None) -> list[dict[str, Any]]:
-    """Summaries of ``runs`` in order, on ``jobs`` processes (default: all cores)."""
+def map_runs[Result](runs: Sequence[Scenario], jobs: int | None = None,
+                     task: Callable[[Scenario], Result] = run_summary,
+                     on_done: Callable[[int, Result], None] | None = None) -> list[Result]:
+    """``task`` of every run, in the order of ``runs``, on ``jobs`` processes (default: all).
+
+    ``on_done(index, result)`` is called as each run finishes (in completion order), so a
+    caller can show progress or write results at once.
+    """
     jobs = min(len(runs), jobs or os.cpu_count() or 1)
+    results: list[Any] = [None] * len(runs)
     if jobs <= 1:
-        return [run_summary(r) for r in runs]
+        for i, run in enumerate(runs):
+            results[i] = task(run)
+            if on_done is not None:
+                on_done(i, results[i])
+        return results
     # forkserver: workers start from a clean process, not a fork of a threaded one
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(run_summary, runs))
+        futures = {pool.submit(task, run): i for i, run in enumerate(runs)}
+        for future in as_completed(futures):
+            i = futures[future]
+            results[i] = future.result()
+            if on_done is not None:
+                on_done(i, results[i])
+    return results

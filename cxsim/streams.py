@@ -17,10 +17,17 @@ import numpy as np
 __all__ = ["Streams", "named_stream"]
 
 
-def named_stream(seed: int, name: str) -> np.random.Generator:
-    """Generator for stream ``name`` of ``seed``: SeedSequence(seed, spawn_key=(hash(name),))."""
-    key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little")
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(key,))))
+def _key(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little")
+
+
+def named_stream(seed: int, name: str, *index: int) -> np.random.Generator:
+    """Generator for stream ``name`` of ``seed``: SeedSequence(seed, spawn_key=(hash(name),)).
+
+    ``index`` names a sub-stream of one entity (``spawn_key=(hash(name), *index)``).
+    """
+    sequence = np.random.SeedSequence(seed, spawn_key=(_key(name), *index))
+    return np.random.Generator(np.random.PCG64(sequence))
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +41,28 @@ class Streams:
     requirements: np.random.Generator  # noise at each translation stage
     handling: np.random.Generator  # service, build and rework durations
     problems: np.random.Generator  # severity and complexity of problems
-    decisions: np.random.Generator  # customers' choices: buy, complain, retry, churn, patience
+    decisions: np.random.Generator  # patience of outside enquirers; customers: see customer()
     enquiries: np.random.Generator  # arrival times of enquiries from outside the customer base
     word_of_mouth: np.random.Generator  # network, who is told, referrals, public complaints
     workforce: np.random.Generator  # who leaves, hiring delays, who is recognised
     feedback: np.random.Generator  # which complaints are reported back to delivery
     resolution: np.random.Generator  # whether an agent or supervisor solves a case
     mesa: np.random.Generator  # the Mesa model's own generator (agent-set shuffles)
+    seed: int
 
     @classmethod
     def from_seed(cls, seed: int) -> Streams:
         """Spawn every named stream from ``seed``."""
-        return cls(**{f.name: named_stream(seed, f.name) for f in fields(cls)})
+        return cls(seed=seed, **{f.name: named_stream(seed, f.name) for f in fields(cls)
+                                 if f.name != "seed"})
+
+    def customer(self, origin: int, number: int) -> np.random.Generator:
+        """Decision stream of one customer: buy, complain, retry, switch, patience, churn.
+
+        Keyed by where the customer came from (``origin``: day-0, arriving or referred
+        prospect) and their number there, so that customer *k* draws the same numbers in
+        every scenario with the same seed, however the other customers' histories differ:
+        the synchronisation that makes common random numbers work (Law, *Simulation Modeling
+        and Analysis*, 5th ed., section 11.2.1).
+        """
+        return named_stream(self.seed, "decisions", origin, number)

@@ -25,6 +25,7 @@ from cxsim import calibration, theory
 from cxsim.model import ServiceOrganisation
 from cxsim.runner import map_runs, replication_seed, run_replications, simulate
 from cxsim.scenario import Scenario, load_scenario, with_overrides
+from cxsim.statistics import Estimate, estimate
 
 __all__ = [
     "Estimate",
@@ -48,32 +49,6 @@ QUANTITIES = {  # summary key in the contact_centre block -> label
     "abandonment_rate": "abandonment",
     "occupancy": "occupancy",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Estimate:
-    """Mean of replicated measurements with its two-sided 95% Student-t interval."""
-
-    mean: float
-    low: float
-    high: float
-    n: int
-
-    def contains(self, value: float) -> bool:
-        """Whether ``value`` lies in the interval (with a float tolerance)."""
-        tolerance = 1e-12 * max(1.0, abs(value))
-        return self.low - tolerance <= value <= self.high + tolerance
-
-
-def estimate(values: Sequence[float], level: float = 0.95) -> Estimate:
-    """Mean and ``level`` confidence interval: ``mean +- t(n-1) * sd / sqrt(n)``."""
-    data = np.asarray(values, dtype=float)
-    mean = float(data.mean())
-    if len(data) < 2:
-        return Estimate(mean, mean, mean, len(data))
-    half = float(stats.t.ppf(0.5 + level / 2, len(data) - 1) * data.std(ddof=1)
-                 / math.sqrt(len(data)))
-    return Estimate(mean, mean - half, mean + half, len(data))
 
 
 @dataclass(frozen=True, slots=True)

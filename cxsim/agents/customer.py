@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import mesa
@@ -59,8 +60,9 @@ class Customer(mesa.Agent):
 
     def __init__(self, model: ServiceOrganisation, need: np.ndarray, clarity: float,
                  satisfaction: float, status: str, joined_day: float | None,
-                 traits: Traits) -> None:
+                 traits: Traits, origin: tuple[int, int]) -> None:
         super().__init__(model)
+        self.origin = origin  # (where from, number there): keys the customer's own stream
         self.traits = traits
         self.need = need
         self.clarity = clarity
@@ -77,6 +79,11 @@ class Customer(mesa.Agent):
         self.referrer: Customer | None = None
         if status == ACTIVE:
             model.roster.add(self)
+
+    @cached_property
+    def rng(self) -> np.random.Generator:
+        """The customer's own decision stream (made when first needed)."""
+        return self.model.streams.customer(*self.origin)
 
     # --- buying -------------------------------------------------------------------------
     def place_order(self) -> None:
@@ -151,7 +158,7 @@ class Customer(mesa.Agent):
         p = self.traits.complaint_propensity * problems.complaint_probability(
             severity, params.problems.complaint_floor, params.problems.complaint_ceiling,
             params.problems.complaint_scale)
-        if self.case is not None or model.streams.decisions.random() >= p:
+        if self.case is not None or self.rng.random() >= p:
             before = self.satisfaction
             self.remember(worst, intense=True)
             self.tell(worst)
@@ -228,10 +235,10 @@ class Customer(mesa.Agent):
         """The contact did not solve the case: try again later, or give up."""
         model, customers = self.model, self.model.params.customers
         if (self.case.contacts < customers.max_contacts_per_case
-                and model.streams.decisions.random() < customers.retry_probability):
-            if model.streams.decisions.random() < model.params.channels.switch_probability:
+                and self.rng.random() < customers.retry_probability):
+            if self.rng.random() < model.params.channels.switch_probability:
                 self.switch_channel()
-            delay = model.streams.decisions.exponential(customers.retry_delay_hours / 24.0)
+            delay = self.rng.exponential(customers.retry_delay_hours / 24.0)
             model.schedule_event(self.contact, after=delay)
         else:
             self.close_case(resolved=False)
@@ -357,7 +364,7 @@ class Customer(mesa.Agent):
             self.satisfaction, params.reference_satisfaction, params.satisfaction_sensitivity,
             params.base_churn_per_year, params.follow_through,
             model.params.customers.renewal_period_days)
-        if model.streams.decisions.random() < p_leave:
+        if self.rng.random() < p_leave:
             self.leave()
             return
         willingness = loyalty.willingness_to_buy_again(
@@ -375,6 +382,7 @@ class Customer(mesa.Agent):
         self.status = CHURNED
         model.roster.discard(self)
         model.counters["churned"] += 1
+        model.counters["initial_churned"] += self.initial
         if not self.ever_complained:
             model.counters["silent_churned"] += 1
         self.tell(self.satisfaction)  # a bitter exit is told; a neutral one is not

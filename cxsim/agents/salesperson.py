@@ -40,7 +40,7 @@ class Salesperson(StaffAgent):
                                         sales.overpromise_close_gain)
             if customer.referrer is not None:
                 p_close *= model.params.word_of_mouth.referral_close_boost
-            draw = model.streams.decisions.random()
+            draw = customer.rng.random()
             if draw >= p_close * model.reputation:
                 if draw < p_close:  # would have bought but for what they heard
                     model.counters["acquisitions_lost_to_reputation"] += 1

@@ -95,7 +95,8 @@ class ContactCentre:
             self.stats.offered += 1
         if self.pool.submit(contact) or self.params.patience_minutes is None:
             return
-        patience = model.streams.decisions.exponential(
+        rng = model.streams.decisions if case is None else case.customer.rng
+        patience = rng.exponential(
             self.params.patience_minutes * patience_factor / MINUTES_PER_DAY)
         contact.patience_event = model.schedule_event(contact.lose_patience, after=patience)
 
