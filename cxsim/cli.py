@@ -6,12 +6,22 @@ naming the file, the key path and what was expected, exits with code 2 and write
 
 from __future__ import annotations
 
+import shlex
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from cxsim.kpis import HEADLINE, summarise
@@ -127,6 +137,55 @@ def run(
     if not quiet:
         console.print(_headline_table(summary))
         console.print(f"results written to {folder}/")
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(
+        help="Scenario YAML files; the first is the reference.")],
+    reps: Annotated[int, typer.Option(min=2, help="Replications per scenario.")] = 20,
+    seed: Annotated[int | None, typer.Option(
+        help="Base seed of every scenario (default: the reference's seed).")] = None,
+    days: Annotated[float | None, typer.Option(help="Override horizon.days.")] = None,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="Override one parameter in every scenario: key.path=value.")] = None,
+    jobs: Annotated[int | None, typer.Option(min=1, help="Processes (default: all cores).")
+                    ] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Output folder (default: results/compare-<reference>).")] = None,
+    independent_seeds: Annotated[bool, typer.Option(
+        help="Switch common random numbers off: each scenario draws its own seeds.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar and no headlines.")] = False,
+) -> None:
+    """Compare scenarios with replications: intervals, paired differences and a report."""
+    from cxsim.comparison import compare as run_comparison
+    from cxsim.report.comparison_report import headline, write_comparison
+
+    try:
+        loaded = [load_scenario(path, set_ or (), horizon__days=days) for path in scenarios]
+    except ScenarioError as exc:
+        raise _fail(str(exc)) from None
+    base_seed = loaded[0].seed if seed is None else seed
+    with _run_progress(len(loaded) * reps, quiet) as on_done:
+        result = run_comparison(loaded, reps, base_seed, jobs, not independent_seeds, on_done)
+    folder = out or Path("results") / f"compare-{loaded[0].name}"
+    report = write_comparison(result, folder, shlex.join(["cxsim", *sys.argv[1:]]))
+    if not quiet:
+        for s in result.alternatives:
+            console.print(headline(result, s))
+        console.print(f"report written to {report}")
+
+
+@contextmanager
+def _run_progress(total: int, quiet: bool) -> Iterator[Callable[[int, object], None] | None]:
+    """A progress bar over finished runs (with time left), or nothing when quiet."""
+    if quiet:
+        yield None
+        return
+    columns = (TextColumn("runs"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("runs", total=total)
+        yield lambda _i, _result: progress.advance(task)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,12 +10,13 @@ matplotlib.use("Agg")  # files only; never needs a display
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-__all__ = ["write_plots"]
+__all__ = ["write_plots", "save_figure"]
 
 COLOURS = {"customers": "#1f77b4", "profit": "#2ca02c", "loss": "#d62728", "wait": "#9467bd"}
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
+def save_figure(fig: plt.Figure, path: Path) -> Path:
+    """Lay out, save at 120 dpi and close ``fig``."""
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -28,7 +29,7 @@ def _line(series: pd.DataFrame, column: str, title: str, ylabel: str, colour: st
     ax.plot(series["day"], series[column], color=colour, lw=2)
     ax.set(title=title, xlabel="day", ylabel=ylabel)
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def _translation_loss(by_stage: dict[str, float], path: Path) -> Path:
@@ -39,7 +40,7 @@ def _translation_loss(by_stage: dict[str, float], path: Path) -> Path:
                                   for v in values])
     ax.axhline(0, color="black", lw=0.8)
     ax.set(title="Requirement lost at each stage (mean per order)", ylabel="fit lost")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def _waiting(series: pd.DataFrame, path: Path) -> Path:
@@ -51,7 +52,7 @@ def _waiting(series: pd.DataFrame, path: Path) -> Path:
     ax.set(title="Contact-centre waiting", xlabel="day", ylabel="minutes / contacts")
     ax.legend()
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def write_plots(series: pd.DataFrame, by_stage: dict[str, float], out: Path) -> list[Path]:
