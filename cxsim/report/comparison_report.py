@@ -104,17 +104,20 @@ def _signed(fmt: str) -> str:
     return fmt if "{:+" in fmt else fmt.replace("{:", "{:+", 1)
 
 
+def _with_interval(value: str, low: str, high: str) -> str:
+    return f'{value}<span class="ci">{low} to {high}</span>'
+
+
 def _format_difference(e: Estimate, fmt: str) -> str:
     if "%" in fmt:
-        return (f"{100 * e.mean:+.1f} pts<span class=\"ci\">{100 * e.low:+.1f} to "
-                f"{100 * e.high:+.1f}</span>")
+        return _with_interval(f"{100 * e.mean:+.1f} pts", f"{100 * e.low:+.1f}",
+                              f"{100 * e.high:+.1f}")
     signed = _signed(fmt)
-    return (f"{signed.format(e.mean)}<span class=\"ci\">{signed.format(e.low)} to "
-            f"{signed.format(e.high)}</span>")
+    return _with_interval(signed.format(e.mean), signed.format(e.low), signed.format(e.high))
 
 
 def _format_mean(e: Estimate, fmt: str) -> str:
-    return f"{fmt.format(e.mean)}<span class=\"ci\">{fmt.format(e.low)} to {fmt.format(e.high)}</span>"
+    return _with_interval(fmt.format(e.mean), fmt.format(e.low), fmt.format(e.high))
 
 
 def _kpi_table(c: ScenarioComparison, kpis: tuple[tuple[str, str, str], ...]) -> str:
