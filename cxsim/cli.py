@@ -7,7 +7,6 @@ naming the file, the key path and what was expected, exits with code 2 and write
 from __future__ import annotations
 
 import shlex
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -169,7 +168,12 @@ def compare(
     with _run_progress(len(loaded) * reps, quiet) as on_done:
         result = run_comparison(loaded, reps, base_seed, jobs, not independent_seeds, on_done)
     folder = out or Path("results") / f"compare-{loaded[0].name}"
-    report = write_comparison(result, folder, shlex.join(["cxsim", *sys.argv[1:]]))
+    command = ["cxsim", "compare", *map(str, scenarios), "--reps", str(reps),
+               "--seed", str(base_seed)]  # every choice that affects the numbers (not --jobs)
+    command += ["--days", f"{days:g}"] if days is not None else []
+    command += [arg for assignment in set_ or () for arg in ("--set", assignment)]
+    command += ["--independent-seeds"] if independent_seeds else []
+    report = write_comparison(result, folder, shlex.join([*command, "--out", str(folder)]))
     if not quiet:
         for s in result.alternatives:
             console.print(headline(result, s))
