@@ -7,7 +7,7 @@ naming the file, the key path and what was expected, exits with code 2 and write
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -165,8 +165,9 @@ def compare(
     except ScenarioError as exc:
         raise _fail(str(exc)) from None
     base_seed = loaded[0].seed if seed is None else seed
-    with _run_progress(len(loaded) * reps, quiet) as on_done:
-        result = run_comparison(loaded, reps, base_seed, jobs, not independent_seeds, on_done)
+    with _run_progress(len(loaded) * reps, quiet) as bar:
+        result = run_comparison(loaded, reps, base_seed, jobs, not independent_seeds,
+                                bar.advance if bar else None)
     folder = out or Path("results") / f"compare-{loaded[0].name}"
     command = ["cxsim", "compare", *map(str, scenarios), "--reps", str(reps),
                "--seed", str(base_seed)]  # every choice that affects the numbers (not --jobs)
@@ -180,16 +181,77 @@ def compare(
         console.print(f"report written to {report}")
 
 
+@app.command()
+def sweep(
+    experiment: Annotated[Path, typer.Argument(help="Experiment YAML file (experiments/).")],
+    jobs: Annotated[int | None, typer.Option(min=1, help="Local processes (default: all cores).")
+                    ] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Address of a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786.")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Output folder (default: results/sweep-<experiment name>).")] = None,
+    resume: Annotated[bool, typer.Option(
+        help="Continue an interrupted sweep in OUT: finished runs are not recomputed.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Run a designed experiment; every finished run is saved at once (Parquet)."""
+    from cxsim.experiment import load_experiment
+    from cxsim.sweep import run_sweep
+
+    try:
+        design, base = load_experiment(experiment)
+        folder = out or Path("results") / f"sweep-{design.name}"
+        with _run_progress(0, quiet) as progress:
+            ran = run_sweep(design, base, folder, jobs, scheduler, resume, str(experiment),
+                            on_start=progress.start if progress else None,
+                            on_done=progress.advance if progress else None)
+    except ScenarioError as exc:
+        raise _fail(str(exc)) from None
+    if not quiet:
+        console.print(f"{ran} runs done; results in {folder}/runs (cxsim analyse {folder})")
+
+
+@app.command()
+def analyse(
+    folder: Annotated[Path, typer.Argument(help="Output folder of cxsim sweep.")],
+) -> None:
+    """Sensitivity indices (Sobol, Morris), main effects and heat maps of a sweep."""
+    from cxsim.analysis import analyse_sweep
+
+    try:
+        report = analyse_sweep(folder)
+    except ScenarioError as exc:
+        raise _fail(str(exc)) from None
+    console.print(f"analysis written to {report}")
+
+
+class _Bar:
+    """A rich progress bar over runs, with the time left."""
+
+    def __init__(self, progress: Progress, total: int) -> None:
+        self.progress = progress
+        self.task = progress.add_task("runs", total=total)
+
+    def start(self, total: int, pending: int) -> None:
+        """Size the bar: ``pending`` of ``total`` runs remain."""
+        self.progress.update(self.task, total=pending)
+        if pending < total:
+            console.print(f"resuming: {total - pending} of {total} runs already done")
+
+    def advance(self, *_finished: object) -> None:
+        """One more run finished."""
+        self.progress.advance(self.task)
+
+
 @contextmanager
-def _run_progress(total: int, quiet: bool) -> Iterator[Callable[[int, object], None] | None]:
+def _run_progress(total: int, quiet: bool) -> Iterator[_Bar | None]:
     """A progress bar over finished runs (with time left), or nothing when quiet."""
     if quiet:
         yield None
         return
     columns = (TextColumn("runs"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("runs", total=total)
-        yield lambda _i, _result: progress.advance(task)
+        yield _Bar(progress, total)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -65,10 +65,13 @@ def run_replications(params: Scenario, replications: int, jobs: int | None = Non
     return map_runs(runs, jobs)
 
 
-def map_runs[Result](runs: Sequence[Scenario], jobs: int | None = None,
-                     task: Callable[[Scenario], Result] = run_summary,
-                     on_done: Callable[[int, Result], None] | None = None) -> list[Result]:
+def map_runs[Item, Result](runs: Sequence[Item], jobs: int | None = None,
+                           task: Callable[[Item], Result] = run_summary,
+                           on_done: Callable[[int, Result], None] | None = None
+                           ) -> list[Result]:
     """``task`` of every run, in the order of ``runs``, on ``jobs`` processes (default: all).
+
+    ``task`` must be picklable (a module-level function or an instance of a module class).
 
     ``on_done(index, result)`` is called as each run finishes (in completion order), so a
     caller can show progress or write results at once.

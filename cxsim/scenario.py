@@ -28,6 +28,8 @@ __all__ = [
     "load_scenario",
     "parse_overrides",
     "scenario_from_dict",
+    "describe_error",
+    "read_yaml",
     "with_overrides",
     "parameter_table",
 ]
@@ -739,7 +741,7 @@ class Scenario(Block):
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _describe(error: dict[str, Any]) -> str:
+def describe_error(error: dict[str, Any]) -> str:
     """Turn one pydantic error into 'key.path: expected ..., got ...'."""
     path = ".".join(str(p) for p in error["loc"]) or "(top level)"
     if error["type"] == "extra_forbidden":
@@ -753,10 +755,11 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<scenario>") -> S
     try:
         return Scenario.model_validate(dict(data))
     except ValidationError as exc:
-        raise ScenarioError(f"{source}: {_describe(exc.errors()[0])}") from None
+        raise ScenarioError(f"{source}: {describe_error(exc.errors()[0])}") from None
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml(path: Path) -> dict[str, Any]:
+    """The mapping in a YAML file (safe loader); a located ScenarioError otherwise."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -799,7 +802,7 @@ def _resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
         raise ScenarioError(f"{chain[-1]}: extends: cycle {cycle}")
-    data = _read_yaml(path)
+    data = read_yaml(path)
     parent = data.pop("extends", None)
     if parent is None:
         return data

@@ -1,0 +1,137 @@
+"""Designed experiments: validation, resumable sweeps, Dask, and the SALib analysis."""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import ROOT
+from SALib.test_functions import Ishigami
+from typer.testing import CliRunner
+
+from cxsim.analysis import analyse_sweep, sensitivity
+from cxsim.cli import app
+from cxsim.experiment import Experiment, design_points, experiment_runs, load_experiment
+from cxsim.scenario import ScenarioError
+from cxsim.sweep import RUNS, read_runs, run_sweep
+
+runner = CliRunner()
+ISHIGAMI_S1 = {"x1": 0.3139, "x2": 0.4424, "x3": 0.0}  # Ishigami & Homma (1990), a=7, b=0.1
+ISHIGAMI_ST = {"x1": 0.5576, "x2": 0.4424, "x3": 0.2437}
+
+
+def _experiment_file(folder: Path, body: str) -> Path:
+    path = folder / "experiment.yaml"
+    path.write_text(f"name: small-grid\nbase: {ROOT / 'scenarios' / 'baseline.yaml'}\n"
+                    "fixed: {customers.initial: 120, horizon.days: 60}\n" + body)
+    return path
+
+
+GRID = """
+factors:
+  frontline.empowerment_limit: {levels: [0, 1000]}
+  supervisors.count: {levels: [1, 2]}
+design: {kind: grid}
+replications: 2
+kpis: [retention_rate, profit, fcr]
+"""
+
+
+def test_sobol_pipeline_reproduces_the_ishigami_indices() -> None:
+    experiment = Experiment(
+        name="ishigami", base="none", design={"kind": "sobol", "samples": 2048}, kpis=["y"],
+        factors={f"x{i}": {"low": -math.pi, "high": math.pi} for i in (1, 2, 3)})
+    x = np.asarray(design_points(experiment))
+    points = pd.DataFrame(x, columns=list(experiment.factors)).assign(y=Ishigami.evaluate(x))
+    table = sensitivity(experiment, points, "y")
+    for factor in experiment.factors:
+        row = table.loc[factor]
+        assert abs(row["S1"] - ISHIGAMI_S1[factor]) <= row["S1_conf"], factor
+        assert abs(row["ST"] - ISHIGAMI_ST[factor]) <= row["ST_conf"], factor
+
+
+def test_grid_has_every_point_and_replication(tmp_path: Path) -> None:
+    experiment, base = load_experiment(_experiment_file(tmp_path, GRID))
+    runs = list(experiment_runs(experiment, base))
+    assert len(runs) == 8 and len({r.key for r in runs}) == 8
+    assert {r.params.supervisors.count for r in runs} == {1, 2}
+    assert runs[0].params.seed == runs[2].params.seed  # replication 0 of two points: CRN
+
+
+def test_bad_experiment_names_the_key(tmp_path: Path) -> None:
+    path = _experiment_file(tmp_path, GRID.replace("kind: grid", "kind: fractal"))
+    with pytest.raises(ScenarioError, match=r"experiment.yaml: design.kind"):
+        load_experiment(path)
+    path = _experiment_file(tmp_path, GRID.replace("[1, 2]", "[1, -2]"))
+    with pytest.raises(ScenarioError, match=r"design point \d+: supervisors.count"):
+        list(experiment_runs(*load_experiment(path), source="x"))
+
+
+def _sweep_in_process(path: Path, out: Path) -> None:
+    experiment, base = load_experiment(path)
+    run_sweep(experiment, base, out, jobs=1)
+
+
+def test_killed_sweep_resumes_without_recomputing_or_losing_runs(tmp_path: Path) -> None:
+    path = _experiment_file(tmp_path, GRID)
+    out = tmp_path / "sweep"
+    context = multiprocessing.get_context("forkserver")
+    worker = context.Process(target=_sweep_in_process, args=(path, out))
+    worker.start()
+    deadline = time.monotonic() + 120
+    while len(list((out / RUNS).glob("*.parquet"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    worker.kill()
+    worker.join()
+    finished = {p.name: p.stat().st_mtime_ns for p in (out / RUNS).glob("*.parquet")}
+    assert 3 <= len(finished) < 8, "the sweep should have been killed part-way"
+    result = runner.invoke(app, ["sweep", str(path), "--out", str(out), "--resume", "--quiet",
+                                 "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    rows = read_runs(out).to_pandas()
+    assert len(rows) == 8 and rows.groupby(["point", "replication"]).size().eq(1).all()
+    for name, mtime in finished.items():  # nothing that finished was recomputed
+        assert (out / RUNS / name).stat().st_mtime_ns == mtime
+    fresh = tmp_path / "fresh"
+    _sweep_in_process(path, fresh)
+    pd.testing.assert_frame_equal(rows, read_runs(fresh).to_pandas())
+
+
+def test_rerun_into_a_used_folder_is_refused(tmp_path: Path) -> None:
+    path = _experiment_file(tmp_path, GRID.replace("replications: 2", "replications: 1"))
+    out = tmp_path / "sweep"
+    assert runner.invoke(app, ["sweep", str(path), "--out", str(out), "--quiet"]).exit_code == 0
+    result = runner.invoke(app, ["sweep", str(path), "--out", str(out), "--quiet"])
+    assert result.exit_code == 2 and "--resume" in result.output
+    changed = _experiment_file(tmp_path, GRID)
+    result = runner.invoke(app, ["sweep", str(changed), "--out", str(out), "--resume"])
+    assert result.exit_code == 2 and "different experiment" in result.output
+
+
+def test_dask_cluster_gives_the_same_rows_as_local_processes(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    path = _experiment_file(tmp_path, GRID.replace("replications: 2", "replications: 1"))
+    experiment, base = load_experiment(path)
+    run_sweep(experiment, base, tmp_path / "local", jobs=2)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        run_sweep(experiment, base, tmp_path / "dask", scheduler=cluster.scheduler_address)
+    pd.testing.assert_frame_equal(read_runs(tmp_path / "local").to_pandas(),
+                                  read_runs(tmp_path / "dask").to_pandas())
+
+
+def test_analysis_of_a_grid_writes_main_effects_and_a_heat_map(tmp_path: Path) -> None:
+    path = _experiment_file(tmp_path, GRID.replace("replications: 2", "replications: 1"))
+    out = tmp_path / "sweep"
+    _sweep_in_process(path, out)
+    summary = analyse_sweep(out)
+    text = summary.read_text()
+    assert "4 runs at 4 design points" in text
+    assert (out / "analysis" / "heatmap_profit.png").stat().st_size > 10_000
+    effects = pd.read_csv(out / "analysis" / "grid_fcr.csv")
+    assert set(effects["factor"]) == {"frontline.empowerment_limit", "supervisors.count"}
