@@ -23,8 +23,9 @@ import yaml  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from cxsim.experiment import Experiment, salib_problem  # noqa: E402
-from cxsim.report.plots import save_figure  # noqa: E402
+from cxsim.report.plots import money, save_figure  # noqa: E402
 from cxsim.scenario import ScenarioError  # noqa: E402
+from cxsim.statistics import estimate  # noqa: E402
 from cxsim.sweep import MANIFEST, read_runs  # noqa: E402
 
 __all__ = ["analyse_sweep", "sensitivity", "point_means"]
@@ -33,11 +34,18 @@ CONFIDENCE = 0.95
 
 
 def point_means(runs: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
-    """One row per design point: factor values and the KPIs averaged over replications."""
+    """One row per design point: factor values and the KPIs averaged over replications.
+
+    With two or more replications, ``<kpi>_ci`` is the half-width of each mean's 95% interval.
+    """
     factors, kpis = list(experiment.factors), experiment.kpis
     grouped = runs.groupby("point", sort=True)
     means = grouped[kpis].mean()
     means.insert(0, "replications", grouped.size())
+    if experiment.replications > 1:
+        half = {f"{k}_ci": grouped[k].agg(lambda v: estimate(v.to_numpy()).half_width)
+                for k in kpis}
+        means = means.join(pd.DataFrame(half))
     return grouped[factors].first().join(means).reset_index()
 
 
@@ -135,7 +143,8 @@ def _heat_map(points: pd.DataFrame, experiment: Experiment, kpi: str, path: Path
     fig, ax = plt.subplots(figsize=(1.3 * grid.shape[1] + 3, 0.7 * grid.shape[0] + 2))
     image = ax.imshow(grid.to_numpy(), cmap="viridis", aspect="auto", origin="lower")
     for (i, j), value in np.ndenumerate(grid.to_numpy()):
-        ax.text(j, i, f"{value:,.3g}", ha="center", va="center", color="white", fontsize=9)
+        label = money(value) if abs(value) >= 1000 else f"{value:.3g}"
+        ax.text(j, i, label, ha="center", va="center", color="white", fontsize=10)
     for j in range(grid.shape[1]):  # where the KPI peaks along the row factor
         best = int(np.nanargmax(grid.iloc[:, j].to_numpy()))
         ax.add_patch(plt.Rectangle((j - 0.5, best - 0.5), 1, 1, fill=False, color="red", lw=2))
@@ -171,7 +180,7 @@ def analyse_sweep(folder: str | Path) -> Path:
         table = sensitivity(experiment, points, kpi)
         table.to_csv(out / f"{kind}_{kpi}.csv", index=kind != "grid")
         tables[kpi] = json.loads(table.to_json(orient="split"))
-        lines += [f"## {kpi}", "", table.to_markdown(floatfmt=".4g"), ""]
+        lines += [f"## {kpi}", "", table.to_markdown(floatfmt=".4g", index=kind != "grid"), ""]
         for plot in _plots(points, experiment, kpi, table, out):
             lines += [f"![{plot.stem}]({plot.name})", ""]
     summary = out / "analysis.md"

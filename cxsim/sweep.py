@@ -96,6 +96,7 @@ def run_sweep(experiment: Experiment, base: Scenario, out: Path, jobs: int | Non
     run is saved.
     """
     runs = list(experiment_runs(experiment, base, source))  # validates every point first
+    client = _connect(scheduler) if scheduler is not None else None  # before writing anything
     out = Path(out)
     _prepare(out, experiment, base, resume)
     todo = pending_runs(out, runs)
@@ -108,24 +109,35 @@ def run_sweep(experiment: Experiment, base: Scenario, out: Path, jobs: int | Non
         if on_done is not None:
             on_done()
 
-    if scheduler is None:
+    if client is None:
         map_runs(todo, jobs, task=task, on_done=save)
     else:
-        _on_dask(scheduler, todo, task, save)
+        with client:
+            _on_dask(client, todo, task, save)
     return len(todo)
 
 
-def _on_dask(address: str, runs: Sequence[Run], task: _Task,
-             save: Callable[[int, dict[str, Any]], None]) -> None:
-    """Submit ``runs`` to the Dask scheduler at ``address``; save each as it finishes."""
-    from distributed import Client, as_completed
+def _connect(address: str) -> Any:
+    """A Dask client of the scheduler at ``address``, or a one-line error."""
+    from distributed import Client
 
-    with Client(address) as client:
-        futures = client.map(task, runs, pure=False)
-        index = {f.key: i for i, f in enumerate(futures)}
-        for future in as_completed(futures):
-            save(index[future.key], future.result())
-            future.release()  # results are on disk; let the cluster forget them
+    try:
+        return Client(address)  # waits distributed.comm.timeouts.connect (dask config)
+    except OSError as exc:  # refused, unknown host, or timed out
+        raise ScenarioError(f"--scheduler {address}: cannot reach a Dask scheduler ({exc})"
+                            ) from None
+
+
+def _on_dask(client: Any, runs: Sequence[Run], task: _Task,
+             save: Callable[[int, dict[str, Any]], None]) -> None:
+    """Submit ``runs`` through ``client``; save each as it finishes."""
+    from distributed import as_completed
+
+    futures = client.map(task, runs, pure=False) if runs else []
+    index = {f.key: i for i, f in enumerate(futures)}
+    for future in as_completed(futures):
+        save(index[future.key], future.result())
+        future.release()  # results are on disk; let the cluster forget them
 
 
 def read_runs(out: Path) -> pa.Table:

@@ -135,3 +135,13 @@ def test_analysis_of_a_grid_writes_main_effects_and_a_heat_map(tmp_path: Path) -
     assert (out / "analysis" / "heatmap_profit.png").stat().st_size > 10_000
     effects = pd.read_csv(out / "analysis" / "grid_fcr.csv")
     assert set(effects["factor"]) == {"frontline.empowerment_limit", "supervisors.count"}
+
+
+def test_unreachable_scheduler_is_a_one_line_error(tmp_path: Path) -> None:
+    dask = pytest.importorskip("dask")
+    path = _experiment_file(tmp_path, GRID)
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        result = runner.invoke(app, ["sweep", str(path), "--out", str(tmp_path / "o"),
+                                     "--quiet", "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2 and "--scheduler tcp://127.0.0.1:9" in result.output
+    assert not (tmp_path / "o").exists()  # nothing written

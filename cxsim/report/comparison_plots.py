@@ -17,10 +17,10 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
 
 from cxsim.comparison import MECHANISM_KPIS, Replicated, ScenarioComparison  # noqa: E402
 from cxsim.mechanisms.requirements import STAGES  # noqa: E402
-from cxsim.report.plots import save_figure  # noqa: E402
+from cxsim.report.plots import money, save_figure  # noqa: E402
 from cxsim.statistics import Estimate, estimate  # noqa: E402
 
-__all__ = ["scenario_colours", "write_comparison_plots", "money"]
+__all__ = ["scenario_colours", "write_comparison_plots", "bridge_steps"]
 
 REFERENCE_COLOUR = "#444444"
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
@@ -34,14 +34,6 @@ def scenario_colours(comparison: ScenarioComparison) -> dict[str, str]:
     for i, s in enumerate(comparison.alternatives):
         colours[s.name] = PALETTE[i % len(PALETTE)]
     return colours
-
-
-def money(value: float, _position: object = None) -> str:
-    """Money in a short, readable form: 1.2M, 350k, 900."""
-    for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"{value / size:.1f}{suffix}"
-    return f"{value:.0f}"
 
 
 def _band(ax: plt.Axes, s: Replicated, column: str, colour: str, scale: float = 1.0) -> None:

@@ -20,8 +20,9 @@ import pyarrow.parquet as pq
 
 from cxsim.comparison import MECHANISM_KPIS, Replicated, ScenarioComparison
 from cxsim.kpis import HEADLINE
-from cxsim.report.comparison_plots import bridge_steps, money, write_comparison_plots
+from cxsim.report.comparison_plots import bridge_steps, write_comparison_plots
 from cxsim.report.outputs import resolved_yaml, staged_folder
+from cxsim.report.plots import money
 from cxsim.statistics import Estimate
 
 __all__ = ["write_comparison", "headline", "software_versions"]

@@ -10,9 +10,17 @@ matplotlib.use("Agg")  # files only; never needs a display
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-__all__ = ["write_plots", "save_figure"]
+__all__ = ["write_plots", "save_figure", "money"]
 
 COLOURS = {"customers": "#1f77b4", "profit": "#2ca02c", "loss": "#d62728", "wait": "#9467bd"}
+
+
+def money(value: float, _position: object = None) -> str:
+    """Money to three significant digits: 5.02M, 350k, 900."""
+    for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.0f}"
 
 
 def save_figure(fig: plt.Figure, path: Path) -> Path:
