@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -113,17 +112,27 @@ class Experiment(_Strict):
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """One simulation of a sweep: design point, replication, its scenario and identity."""
+    """One simulation of a sweep: design point, replication, seed and factor values.
+
+    Small on purpose: a 10,000-run sweep holds 10,000 of these, and each worker builds the
+    scenario itself (:meth:`scenario`).
+    """
 
     point: int
     replication: int
+    seed: int
     values: dict[str, Any]
-    params: Scenario
 
     @property
     def key(self) -> str:
         """Stable identity used to resume: point and replication."""
         return f"p{self.point:06d}-r{self.replication:04d}"
+
+    def scenario(self, base: Scenario, source: str = "<experiment>") -> Scenario:
+        """``base`` with this run's factor values and seed."""
+        params = with_overrides(base, [f"{k}={_yaml_scalar(v)}" for k, v in self.values.items()],
+                                f"{source}: design point {self.point}")
+        return params.model_copy(update={"seed": self.seed})
 
 
 def load_experiment(path: str | Path) -> tuple[Experiment, Scenario]:
@@ -180,20 +189,20 @@ def _value(factor: Factor, raw: Any) -> Any:
 
 
 def experiment_runs(experiment: Experiment, base: Scenario, source: str = "<experiment>"
-                    ) -> Iterator[Run]:
-    """Every run of the sweep, point by point; each point validated against the schema.
+                    ) -> list[Run]:
+    """Every run of the sweep, point by point; each point validated against the schema first.
 
     Replication ``i`` of every point uses seed ``replication_seed(seed, i)``, so points are
     compared under common random numbers.
     """
     names = list(experiment.factors)
     seeds = [replication_seed(experiment.seed, i) for i in range(experiment.replications)]
+    runs = []
     for point, row in enumerate(design_points(experiment)):
         values = {n: _value(experiment.factors[n], v) for n, v in zip(names, row, strict=True)}
-        params = with_overrides(base, [f"{k}={_yaml_scalar(v)}" for k, v in values.items()],
-                                f"{source}: design point {point}")
-        for i, seed in enumerate(seeds):
-            yield Run(point, i, values, params.model_copy(update={"seed": seed}))
+        Run(point, 0, seeds[0], values).scenario(base, source)  # raises on a bad value
+        runs += [Run(point, i, seed, values) for i, seed in enumerate(seeds)]
+    return runs
 
 
 def experiment_hash(experiment: Experiment, base: Scenario) -> str:

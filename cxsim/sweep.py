@@ -29,25 +29,25 @@ __all__ = ["run_sweep", "sweep_row", "read_runs", "pending_runs", "RUNS", "MANIF
 RUNS, MANIFEST = "runs", "manifest.json"
 
 
-def sweep_row(run: Run, kpis: Sequence[str]) -> dict[str, Any]:
-    """Simulate one run; its identity, factor values, seed, parameter hash and kept KPIs."""
-    flat = flatten_kpis(run_summary(run.params))
+def sweep_row(run: Run, params: Scenario, kpis: Sequence[str]) -> dict[str, Any]:
+    """Simulate ``params`` of ``run``; identity, factor values, seed, hash and kept KPIs."""
+    flat = flatten_kpis(run_summary(params))
     missing = [k for k in kpis if k not in flat]
     if missing:
         raise KeyError(f"KPIs not in the run summary: {missing}")
     return {"key": run.key, "point": run.point, "replication": run.replication,
-            "seed": str(run.params.seed), "parameter_hash": run.params.parameter_hash(),
+            "seed": str(run.seed), "parameter_hash": params.parameter_hash(),
             **run.values, **{k: flat[k] for k in kpis}}
 
 
 class _Task:
     """Picklable ``run -> row`` for worker processes and Dask workers."""
 
-    def __init__(self, kpis: Sequence[str]) -> None:
-        self.kpis = list(kpis)
+    def __init__(self, base: Scenario, kpis: Sequence[str]) -> None:
+        self.base, self.kpis = base, list(kpis)
 
     def __call__(self, run: Run) -> dict[str, Any]:
-        return sweep_row(run, self.kpis)
+        return sweep_row(run, run.scenario(self.base), self.kpis)
 
 
 def _write_row(folder: Path, row: dict[str, Any]) -> None:
@@ -95,14 +95,14 @@ def run_sweep(experiment: Experiment, base: Scenario, out: Path, jobs: int | Non
     ``on_start(total, pending)`` is called once the design is known; ``on_done()`` after each
     run is saved.
     """
-    runs = list(experiment_runs(experiment, base, source))  # validates every point first
+    runs = experiment_runs(experiment, base, source)  # validates every point first
     client = _connect(scheduler) if scheduler is not None else None  # before writing anything
     out = Path(out)
     _prepare(out, experiment, base, resume)
     todo = pending_runs(out, runs)
     if on_start is not None:
         on_start(len(runs), len(todo))
-    task, folder = _Task(experiment.kpis), out / RUNS
+    task, folder = _Task(base, experiment.kpis), out / RUNS
 
     def save(_index: int, row: dict[str, Any]) -> None:
         _write_row(folder, row)

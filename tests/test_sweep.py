@@ -57,10 +57,11 @@ def test_sobol_pipeline_reproduces_the_ishigami_indices() -> None:
 
 def test_grid_has_every_point_and_replication(tmp_path: Path) -> None:
     experiment, base = load_experiment(_experiment_file(tmp_path, GRID))
-    runs = list(experiment_runs(experiment, base))
+    runs = experiment_runs(experiment, base)
     assert len(runs) == 8 and len({r.key for r in runs}) == 8
-    assert {r.params.supervisors.count for r in runs} == {1, 2}
-    assert runs[0].params.seed == runs[2].params.seed  # replication 0 of two points: CRN
+    assert {r.scenario(base).supervisors.count for r in runs} == {1, 2}
+    assert runs[0].scenario(base).customers.initial == 120  # the fixed keys apply
+    assert runs[0].seed == runs[2].seed != runs[1].seed  # replication 0 of two points: CRN
 
 
 def test_bad_experiment_names_the_key(tmp_path: Path) -> None:
@@ -69,7 +70,7 @@ def test_bad_experiment_names_the_key(tmp_path: Path) -> None:
         load_experiment(path)
     path = _experiment_file(tmp_path, GRID.replace("[1, 2]", "[1, -2]"))
     with pytest.raises(ScenarioError, match=r"design point \d+: supervisors.count"):
-        list(experiment_runs(*load_experiment(path), source="x"))
+        experiment_runs(*load_experiment(path), source="x")
 
 
 def _sweep_in_process(path: Path, out: Path) -> None:
