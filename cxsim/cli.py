@@ -7,6 +7,7 @@ naming the file, the key path and what was expected, exits with code 2 and write
 from __future__ import annotations
 
 import shlex
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -223,6 +224,35 @@ def analyse(
     except ScenarioError as exc:
         raise _fail(str(exc)) from None
     console.print(f"analysis written to {report}")
+
+
+@app.command()
+def demo(
+    scenario: Annotated[Path | None, typer.Argument(
+        help="Scenario the room starts from (default: the baseline with staff turnover).")
+    ] = None,
+    port: Annotated[int, typer.Option(help="Port of the web app.")] = 8765,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "localhost",
+    open_browser: Annotated[bool, typer.Option("--open/--no-open",
+                                               help="Open a browser tab.")] = True,
+) -> None:
+    """Workshop demo in the browser: levers, live charts, today beside the changed firm."""
+    import os
+    import subprocess
+
+    from cxsim.demo.workshop import SCENARIO_ENV
+
+    env = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", **os.environ}  # rooms are often offline
+    if scenario is not None:
+        try:
+            load_scenario(scenario)
+        except ScenarioError as exc:
+            raise _fail(str(exc)) from None
+        env[SCENARIO_ENV] = str(scenario.resolve())
+    console.print(f"workshop demo on http://{host}:{port} (Ctrl+C to stop)")
+    command = [sys.executable, "-m", "solara", "run", "cxsim.demo.app", "--port", str(port),
+               "--host", host, "--production", "--open" if open_browser else "--no-open"]
+    raise typer.Exit(subprocess.call(command, env=env))
 
 
 class _Bar:

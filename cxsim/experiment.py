@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cxsim.runner import replication_seed
@@ -32,6 +31,7 @@ from cxsim.scenario import (
     load_scenario,
     read_yaml,
     with_overrides,
+    yaml_value,
 )
 
 __all__ = ["Experiment", "Factor", "Design", "Run", "load_experiment", "design_points",
@@ -130,7 +130,7 @@ class Run:
 
     def scenario(self, base: Scenario, source: str = "<experiment>") -> Scenario:
         """``base`` with this run's factor values and seed."""
-        params = with_overrides(base, [f"{k}={_yaml_scalar(v)}" for k, v in self.values.items()],
+        params = with_overrides(base, [f"{k}={yaml_value(v)}" for k, v in self.values.items()],
                                 f"{source}: design point {self.point}")
         return params.model_copy(update={"seed": self.seed})
 
@@ -144,12 +144,8 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Scenario]:
     except ValidationError as exc:
         raise ScenarioError(f"{path}: {describe_error(exc.errors()[0])}") from None
     base = load_scenario(path.parent / experiment.base,
-                         [f"{k}={_yaml_scalar(v)}" for k, v in experiment.fixed.items()])
+                         [f"{k}={yaml_value(v)}" for k, v in experiment.fixed.items()])
     return experiment, base
-
-
-def _yaml_scalar(value: Any) -> str:
-    return yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("\n...")
 
 
 def salib_problem(experiment: Experiment) -> dict[str, Any]:

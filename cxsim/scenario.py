@@ -29,6 +29,7 @@ __all__ = [
     "parse_overrides",
     "scenario_from_dict",
     "describe_error",
+    "yaml_value",
     "read_yaml",
     "with_overrides",
     "parameter_table",
@@ -809,6 +810,12 @@ def _resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]
     if not isinstance(parent, str):
         raise ScenarioError(f"{path}: extends: expected a file path, got {parent!r}")
     return _deep_merge(_resolve_extends(path.parent / parent, (*chain, path)), data)
+
+
+def yaml_value(value: Any) -> str:
+    """``value`` written as the right-hand side of a ``key.path=value`` override."""
+    return yaml.safe_dump(value, default_flow_style=True, width=10**6).strip().removesuffix(
+        "\n...")
 
 
 def parse_overrides(assignments: Iterable[str]) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""The workshop demo: live levers and charts in the browser (Mesa SolaraViz)."""
