@@ -238,7 +238,6 @@ def demo(
 ) -> None:
     """Workshop demo in the browser: levers, live charts, today beside the changed firm."""
     import os
-    import subprocess
 
     from cxsim.demo.workshop import SCENARIO_ENV
 
@@ -252,7 +251,7 @@ def demo(
     console.print(f"workshop demo on http://{host}:{port} (Ctrl+C to stop)")
     command = [sys.executable, "-m", "solara", "run", "cxsim.demo.app", "--port", str(port),
                "--host", host, "--production", "--open" if open_browser else "--no-open"]
-    raise typer.Exit(subprocess.call(command, env=env))
+    os.execve(sys.executable, command, env)  # become the server: stopping us stops it
 
 
 class _Bar:

@@ -34,12 +34,14 @@ from cxsim.mechanisms.workforce import Vacancy, decay_skill, leaving_probability
 from cxsim.queueing import ServerPool
 from cxsim.records import Case, CaseRecord, OrderRecord, ProblemRecord
 from cxsim.scenario import Scenario
-from cxsim.streams import Streams
+from cxsim.streams import Streams, named_stream
 
 __all__ = ["ServiceOrganisation", "Policy", "Recorder", "TIMESERIES_COLUMNS"]
 
 EMPATHY_SD = 0.1  # spread of empathy between staff members (share)
 DAY_ZERO, ARRIVING, REFERRED = range(3)  # where a customer came from (keys their stream)
+SEATS = ("sales", "delivery", "phone", "chat", "email", "supervisors")  # posts' pools
+type Hire = Callable[[np.random.Generator, np.random.Generator], StaffAgent]
 
 TIMESERIES_COLUMNS = (
     "day", "active_customers", "retained_share", "new_customers", "churned_customers", "revenue",
@@ -163,28 +165,37 @@ class ServiceOrganisation(mesa.Model):
     def _clock(self) -> float:
         return self.time
 
-    def _skills(self, mean: float, sd: float) -> float:
-        return float(np.clip(self.streams.staffing.normal(mean, sd), 0.0, 1.0))
+    def _seat(self, pool: str, number: int) -> np.random.Generator:
+        """Random stream of one post: later hires' traits, recognition, leaving, hiring delay.
+
+        Keyed by the post (pool and number), not by the order of events, so post *k* draws the
+        same numbers in every scenario with the same seed (synchronised common random
+        numbers), however turnover elsewhere differs.
+        """
+        return named_stream(self.params.seed, "workforce", SEATS.index(pool), number)
+
+    def _staff(self, pool: str, count: int, hire: Hire) -> list[StaffAgent]:
+        """The first holders of ``count`` posts; their traits come from the staffing stream."""
+        return [hire(self.streams.staffing, self._seat(pool, number)) for number in range(count)]
 
     def _hire_staff(self) -> None:
         p = self.params
-        sellers = [self._hire_salesperson() for _ in range(p.sales.salespeople)]
-        teams = [self._hire_team() for _ in range(p.delivery.teams)]
         cc, ch = p.contact_centre, p.channels
         staffed = {"phone": (cc.agents, cc.aht_minutes, cc.patience_minutes),
                    "chat": (ch.chat.agents, ch.chat.aht_minutes, ch.chat.patience_minutes),
                    "email": (ch.email.agents, ch.email.aht_minutes, ch.email.patience_minutes)}
+        self.sales = self._pool(self._staff("sales", p.sales.salespeople,
+                                            self._hire_salesperson))
+        self.delivery = self._pool(self._staff("delivery", p.delivery.teams, self._hire_team))
         self.channels = {
-            name: ContactCentre(self, self._pool([self._hire_agent() for _ in range(agents)]),
+            name: ContactCentre(self, self._pool(self._staff(name, agents, self._hire_agent)),
                                 ChannelSpec(name, aht, patience, cc.service_level_seconds))
             for name, (agents, aht, patience) in staffed.items()}
         self.contact_centre = self.channels["phone"]  # the validated Erlang queue
-        bosses = [self._hire_supervisor() for _ in range(p.supervisors.count)]
-        self.sales = self._pool(sellers)
-        self.delivery = self._pool(teams)
-        self.supervisors = self._pool(bosses)
-        # role, pool, how to hire one more, yearly salary
-        self.staff_pools: list[tuple[str, ServerPool, Callable[[], StaffAgent], float]] = [
+        self.supervisors = self._pool(self._staff("supervisors", p.supervisors.count,
+                                                  self._hire_supervisor))
+        # role, pool, how to hire one more (given the post's stream), yearly salary
+        self.staff_pools: list[tuple[str, ServerPool, Hire, float]] = [
             ("sales", self.sales, self._hire_salesperson, p.sales.salary_per_year),
             ("delivery", self.delivery, self._hire_team, p.delivery.salary_per_year),
             *(("frontline", channel.pool, self._hire_agent, p.frontline.salary_per_year)
@@ -196,34 +207,49 @@ class ServiceOrganisation(mesa.Model):
         self.vacancies: set[Vacancy] = set()
         for role, pool, _, _ in self.staff_pools:
             for member in pool.servers:
-                member.recognised, member.role = self._recognised(), role
+                member.role = role
 
-    def _recognised(self) -> bool:
-        return bool(self.streams.workforce.random() < self.params.workforce.recognition)
+    @staticmethod
+    def _skills(rng: np.random.Generator, mean: float, sd: float) -> float:
+        return float(np.clip(rng.normal(mean, sd), 0.0, 1.0))
 
-    # Hires follow the hiring policy's profile: offsets on skill and empathy.
-    def _hire_salesperson(self) -> Salesperson:
+    # Hires follow the hiring policy's profile: offsets on skill and empathy. Traits come from
+    # ``traits`` (the staffing stream for day-0 staff, the post's stream for later hires);
+    # recognition, leaving and hiring delays from the post's stream ``seat``.
+    def _hire_salesperson(self, traits: np.random.Generator, seat: np.random.Generator
+                          ) -> Salesperson:
         sales = self.params.sales
-        return Salesperson(self, self._skills(
-            sales.listening_skill_mean + self.hiring.skill_offset, sales.listening_skill_sd))
+        return self._seated(seat, Salesperson(self, self._skills(
+            traits, sales.listening_skill_mean + self.hiring.skill_offset,
+            sales.listening_skill_sd)))
 
-    def _hire_team(self) -> DeliveryTeam:
+    def _hire_team(self, _traits: np.random.Generator, seat: np.random.Generator
+                   ) -> DeliveryTeam:
         skill = self.params.delivery.execution_skill + self.hiring.skill_offset
-        return DeliveryTeam(self, float(np.clip(skill, 0.0, 1.0)))
+        return self._seated(seat, DeliveryTeam(self, float(np.clip(skill, 0.0, 1.0))))
 
-    def _hire_agent(self) -> ServiceAgent:
+    def _hire_agent(self, traits: np.random.Generator, seat: np.random.Generator
+                    ) -> ServiceAgent:
         f = self.params.frontline
-        return ServiceAgent(self, self._skills(f.skill_mean + self.hiring.skill_offset, f.skill_sd),
-                            self._empathy())
+        return self._seated(seat, ServiceAgent(
+            self, self._skills(traits, f.skill_mean + self.hiring.skill_offset, f.skill_sd),
+            self._empathy(traits)))
 
-    def _hire_supervisor(self) -> Supervisor:
+    def _hire_supervisor(self, traits: np.random.Generator, seat: np.random.Generator
+                         ) -> Supervisor:
         # Supervisors came up from the frontline: their empathy is drawn the same way.
         competency = self.params.supervisors.competency + self.hiring.skill_offset
-        return Supervisor(self, float(np.clip(competency, 0.0, 1.0)), self._empathy())
+        return self._seated(seat, Supervisor(self, float(np.clip(competency, 0.0, 1.0)),
+                                             self._empathy(traits)))
 
-    def _empathy(self) -> float:
-        return self._skills(self.params.frontline.empathy_mean + self.hiring.empathy_offset,
-                            EMPATHY_SD)
+    def _empathy(self, traits: np.random.Generator) -> float:
+        return self._skills(traits, self.params.frontline.empathy_mean
+                            + self.hiring.empathy_offset, EMPATHY_SD)
+
+    def _seated[Member: StaffAgent](self, seat: np.random.Generator, member: Member) -> Member:
+        member.seat = seat
+        member.recognised = bool(seat.random() < self.params.workforce.recognition)
+        return member
 
     def _pool(self, staff: list) -> ServerPool:
         pool = ServerPool(staff, clock=self._clock)
@@ -472,7 +498,7 @@ class ServiceOrganisation(mesa.Model):
     # --- workforce ------------------------------------------------------------------------
     def staff_turnover(self) -> None:
         """Each member of staff may leave today; pressure raises and recognition cuts the odds."""
-        wf, rng = self.params.workforce, self.streams.workforce
+        wf = self.params.workforce
         for role, pool, hire, _ in self.staff_pools:
             pressure = pool.queue_length / max(1, pool.size)
             for member in list(pool.servers):
@@ -480,13 +506,13 @@ class ServiceOrganisation(mesa.Model):
                                               * self.hiring.turnover_multiplier, pressure,
                                               wf.pressure_turnover, member.recognised,
                                               wf.recognition_effect, 1.0)
-                if rng.random() < p_leave:
+                if member.seat.random() < p_leave:
                     member.resign()
                     self.counters[f"leavers_{role}"] += 1
-                    vacancy = Vacancy(self, role, pool, hire)
+                    vacancy = Vacancy(self, role, pool, hire, member.seat)
                     self.vacancies.add(vacancy)
                     self.schedule_event(vacancy.fill,
-                                        after=rng.exponential(wf.hiring_delay_days))
+                                        after=member.seat.exponential(wf.hiring_delay_days))
 
     def fade_skills(self) -> None:
         """A day without refreshment: every member of staff's skill fades a little."""
@@ -505,9 +531,8 @@ class ServiceOrganisation(mesa.Model):
             if freeze_end < float("inf"):
                 self.schedule_event(vacancy.fill, at=freeze_end)
             return
-        member = vacancy.member = vacancy.hire()
-        member.pool, member.recognised, member.role = (vacancy.pool, self._recognised(),
-                                                       vacancy.role)
+        member = vacancy.member = vacancy.hire(vacancy.seat, vacancy.seat)
+        member.pool, member.role = vacancy.pool, vacancy.role
         self.ledger.spend("hiring", self.params.workforce.cost_per_hire
                           * self.hiring.hire_cost_multiplier, self.time)
         self.counters[f"hires_{vacancy.role}"] += 1

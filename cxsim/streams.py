@@ -36,7 +36,6 @@ class Streams:
 
     arrivals: np.random.Generator  # prospect arrival times and prospect traits
     population: np.random.Generator  # traits of the initial customers
-    staffing: np.random.Generator  # traits of salespeople, teams, agents, supervisors
     demand: np.random.Generator  # which active customer orders, calls or meets an incident, when
     requirements: np.random.Generator  # noise at each translation stage
     handling: np.random.Generator  # service, build and rework durations
@@ -44,7 +43,9 @@ class Streams:
     decisions: np.random.Generator  # patience of outside enquirers; customers: see customer()
     enquiries: np.random.Generator  # arrival times of enquiries from outside the customer base
     word_of_mouth: np.random.Generator  # network, who is told, referrals, public complaints
-    workforce: np.random.Generator  # who leaves, hiring delays, who is recognised
+    staffing: np.random.Generator  # traits of the day-0 staff
+    workforce: np.random.Generator  # whom a supervisor coaches; each post has its own stream
+    # (later hires' traits, recognition, leaving, hiring delay): ServiceOrganisation._seat
     feedback: np.random.Generator  # which complaints are reported back to delivery
     resolution: np.random.Generator  # whether an agent or supervisor solves a case
     mesa: np.random.Generator  # the Mesa model's own generator (agent-set shuffles)

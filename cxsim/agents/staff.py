@@ -10,6 +10,8 @@ from cxsim.mechanisms.workforce import learn
 from cxsim.queueing import ServerPool
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from cxsim.model import ServiceOrganisation
 
 __all__ = ["StaffAgent"]
@@ -31,6 +33,7 @@ class StaffAgent(mesa.Agent):
         self.job: Any = None
         self.busy_days = 0.0
         self.recognised = False
+        self.seat: np.random.Generator | None = None  # the post's stream (see model._seat)
         self.leaving = False
         self.away = False  # off the floor, in training
         self.role = ""

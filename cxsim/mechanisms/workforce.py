@@ -76,7 +76,8 @@ class Vacancy:
     model: ServiceOrganisation
     role: str
     pool: ServerPool
-    hire: Callable[[], Any]
+    hire: Callable[[Any, Any], Any]
+    seat: Any  # the post's random stream, passed on to whoever fills it
     member: Any = None  # the new hire, once found
 
     def fill(self) -> None:
