@@ -31,3 +31,11 @@ def test_readme_documents_every_headline_kpi():
 
     readme = (ROOT / "README.md").read_text()
     assert all(f"`{key}`" in readme for key, _, _ in HEADLINE)
+
+
+def test_every_image_a_document_shows_exists() -> None:
+    import re
+
+    for doc in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]:
+        for target in re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", doc.read_text()):
+            assert (doc.parent / target).is_file(), f"{doc.name}: {target}"
