@@ -112,7 +112,10 @@ def _day(page: object, day: int) -> None:
 
 
 def _charts(page: object) -> bytes:
-    return page.locator("img").first.screenshot()
+    """Screenshot of the live-charts image (the widest image on the page)."""
+    widest = page.evaluate("""() => { const imgs = [...document.images];
+        return imgs.indexOf(imgs.reduce((a, b) => b.naturalWidth > a.naturalWidth ? b : a)); }""")
+    return page.locator("img").nth(widest).screenshot()
 
 
 def _step(page: object, days: int, start: int) -> None:
