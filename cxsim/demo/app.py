@@ -148,15 +148,19 @@ class ChartPanel:
         return self.figure
 
 
+def _live_figure(panel_type: type[ChartPanel] | type[LossPanel], workshop: Workshop) -> None:
+    """Show a figure built once per session and redrawn whenever the run moves."""
+    update_counter.get()
+    panel = solara.use_memo(panel_type, [])
+    with matplotlib.rc_context(FONT):
+        solara.FigureMatplotlib(panel.update(workshop), format="png",
+                                dependencies=[id(workshop), workshop.day])
+
+
 @solara.component
 def Charts(workshop: Workshop) -> None:
     """Six live charts, today in grey and with your changes in blue."""
-    update_counter.get()
-    panel = solara.use_memo(ChartPanel, [])
-    with matplotlib.rc_context(FONT):
-        solara.FigureMatplotlib(panel.update(workshop), format="png",
-                                # the figure object persists: redraw when the run moves
-                                dependencies=[id(workshop), workshop.day])
+    _live_figure(ChartPanel, workshop)
 
 
 @solara.component
@@ -211,12 +215,7 @@ class LossPanel:
 @solara.component
 def TranslationLoss(workshop: Workshop) -> None:
     """How much of what customers need is lost at each step, today and with your changes."""
-    update_counter.get()
-    panel = solara.use_memo(LossPanel, [])
-    with matplotlib.rc_context(FONT):
-        solara.FigureMatplotlib(panel.update(workshop), format="png",
-                                # the figure object persists: redraw when the run moves
-                                dependencies=[id(workshop), workshop.day])
+    _live_figure(LossPanel, workshop)
 
 
 TITLE = "Customer experience workshop"
