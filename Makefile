@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 OUT    ?= results/baseline
 
-.PHONY: run test clean
+.PHONY: run test bench clean
 
 # A Python >= 3.12, preferring 3.12 (what CI tests): python3.12 on PATH, pyenv's 3.12, then any
 # newer python3.1x on PATH or in pyenv.
@@ -26,6 +26,9 @@ run: $(STAMP)  ## Run the baseline scenario: results and plots in $(OUT), headli
 
 test: $(STAMP)  ## Run the test suite
 	$(PY) -m pytest -q
+
+bench: $(STAMP)  ## Benchmarks: writes benchmarks/results.json and results.md, prints the table
+	$(VENV)/bin/cxsim bench
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .hypothesis

@@ -254,6 +254,29 @@ def demo(
     os.execve(sys.executable, command, env)  # become the server: stopping us stops it
 
 
+@app.command()
+def bench(
+    sizes: Annotated[str, typer.Option(
+        help="Customers for one year of the baseline, comma-separated.")] = "1000,10000,100000",
+    reps: Annotated[int, typer.Option(min=1, help="Replications for the throughput test.")
+                    ] = 8,
+    rep_customers: Annotated[int, typer.Option(
+        min=0, help="Customers in each throughput replication.")] = 1000,
+    out: Annotated[Path, typer.Option(help="Folder for results.json and results.md.")] = Path(
+        "benchmarks"),
+) -> None:
+    """Measure speed, scaling, memory, parallel throughput, Dask overhead and Ciw's speed."""
+    from cxsim.benchmark import markdown_table, run_benchmarks, write_results
+
+    try:
+        customers = [int(size) for size in sizes.split(",")]
+    except ValueError:
+        raise _fail(f"--sizes {sizes}: expected whole numbers separated by commas") from None
+    results = run_benchmarks(customers, reps, rep_customers)
+    write_results(results, out)
+    console.print(markdown_table(results))
+
+
 class _Bar:
     """A rich progress bar over runs, with the time left."""
 

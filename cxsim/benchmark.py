@@ -1,0 +1,185 @@
+"""Benchmarks: cost per simulated customer-year, scaling, parallel throughput, Dask, Ciw.
+
+Benchmarks measure; they never fail a build. Each model size runs in a fresh process so that
+its peak memory (``ru_maxrss``) is its own. Events are counted by wrapping Mesa's
+``Event.execute`` in the measuring process only.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from cxsim.runner import replication_seed, run_summary, simulate
+from cxsim.scenario import Scenario, load_scenario
+
+__all__ = ["size_benchmark", "replication_throughput", "dask_overhead", "ciw_comparison",
+           "run_benchmarks", "markdown_table"]
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+ERLANG_C = ROOT / "scenarios" / "validation" / "erlang_c.yaml"
+
+
+def _counting_events() -> list[int]:
+    """Count every executed Mesa event from now on (in this process)."""
+    from mesa.time.events import Event
+
+    count = [0]
+    execute = Event.execute
+
+    def counted(self: Event) -> None:
+        count[0] += 1
+        execute(self)
+
+    Event.execute = counted
+    return count
+
+
+def _timed_run(params: Scenario) -> dict[str, float]:
+    """One run in this (fresh) process: wall time, events, events per second, peak memory."""
+    events = _counting_events()
+    start = time.perf_counter()
+    simulate(params)
+    wall = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    return {"wall_s": wall, "events": events[0], "events_per_s": events[0] / wall,
+            "peak_memory_mb": peak_mb}
+
+
+def _in_fresh_process(function: Callable[..., Any], *args: Any) -> Any:
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(function, *args).result()
+
+
+def size_benchmark(customers: int, days: float = 365.0) -> dict[str, float]:
+    """The baseline with ``customers`` customers for ``days``, in a fresh process."""
+    params = load_scenario(BASELINE, [f"customers.initial={customers}",
+                                      f"horizon.days={days}"])
+    return {"customers": customers, "days": days, **_in_fresh_process(_timed_run, params)}
+
+
+def _replications(replications: int, customers: int, days: float) -> list[Scenario]:
+    base = load_scenario(BASELINE, [f"customers.initial={customers}", f"horizon.days={days}"])
+    return [base.model_copy(update={"seed": replication_seed(base.seed, i)})
+            for i in range(replications)]
+
+
+def _on_warm_pool(runs: list[Scenario], jobs: int) -> float:
+    """Wall time of ``runs`` on ``jobs`` processes that have already started and imported."""
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        list(pool.map(run_summary, runs[:jobs]))  # start-up and imports, not timed
+        start = time.perf_counter()
+        list(pool.map(run_summary, runs))
+        return time.perf_counter() - start
+
+
+def replication_throughput(replications: int, jobs: int, customers: int = 1000,
+                           days: float = 365.0) -> dict[str, float]:
+    """Replications per minute of the baseline on ``jobs`` warm processes."""
+    wall = _on_warm_pool(_replications(replications, customers, days), jobs)
+    return {"jobs": jobs, "replications": replications, "customers": customers,
+            "wall_s": wall, "replications_per_minute": 60 * replications / wall}
+
+
+def dask_overhead(runs: int, workers: int) -> dict[str, float]:
+    """Extra wall time per run of a Dask LocalCluster over warm local processes (short runs)."""
+    from distributed import Client, LocalCluster
+
+    tiny = _replications(runs, 400, 5.0)
+    local = _on_warm_pool(tiny, workers)
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        client.gather(client.map(run_summary, tiny[:workers], pure=False))  # warm the workers
+        start = time.perf_counter()
+        client.gather(client.map(run_summary, tiny, pure=False))
+        dask = time.perf_counter() - start
+    return {"runs": runs, "workers": workers, "local_s": local, "dask_s": dask,
+            "overhead_ms_per_run": 1000 * (dask - local) / runs}
+
+
+def _ciw_mmc(arrivals_per_hour: float, services_per_hour: float, servers: int,
+             hours: float) -> int:
+    import ciw
+
+    network = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(rate=arrivals_per_hour)],
+        service_distributions=[ciw.dists.Exponential(rate=services_per_hour)],
+        number_of_servers=[servers])
+    ciw.seed(1)
+    simulation = ciw.Simulation(network)
+    simulation.simulate_until_max_time(hours)
+    return len(simulation.get_all_records())
+
+
+def ciw_comparison() -> dict[str, float]:
+    """The Erlang C validation queue in cxsim and in Ciw (same M/M/c), one process each way."""
+    params = load_scenario(ERLANG_C)
+    cc = params.contact_centre
+    start = time.perf_counter()
+    summary = run_summary(params)
+    cxsim_s = time.perf_counter() - start
+    start = time.perf_counter()
+    served = _ciw_mmc(cc.arrival_rate_per_hour, 60.0 / cc.aht_minutes, cc.agents,
+                      params.horizon.days * 24)
+    ciw_s = time.perf_counter() - start
+    return {"contacts_cxsim": summary["contact_centre"]["offered"], "contacts_ciw": served,
+            "cxsim_s": cxsim_s, "ciw_s": ciw_s, "ratio_cxsim_to_ciw": cxsim_s / ciw_s}
+
+
+def run_benchmarks(sizes: list[int], replications: int, replication_customers: int = 1000
+                   ) -> dict[str, Any]:
+    """Every benchmark; sizes are customers for one year of the baseline."""
+    cores = os.cpu_count() or 1
+    return {
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cores": cores},
+        "sizes": [size_benchmark(n) for n in sizes],
+        "replications": [replication_throughput(replications, jobs, replication_customers)
+                         for jobs in (1, cores)],
+        "dask": dask_overhead(4 * replications, cores),
+        "ciw": ciw_comparison(),
+    }
+
+
+def markdown_table(results: dict[str, Any]) -> str:
+    """The results as Markdown tables."""
+    lines = ["| customers (1 year) | wall (s) | events | events/s | peak memory (MB) |",
+             "|---|---|---|---|---|"]
+    lines += [f"| {r['customers']:,} | {r['wall_s']:.2f} | {r['events']:,} | "
+              f"{r['events_per_s']:,.0f} | {r['peak_memory_mb']:,.0f} |"
+              for r in results["sizes"]]
+    sizes = results["sizes"]
+    lines += [f"\nTime ratio {a['customers']:,} -> {b['customers']:,} customers: "
+              f"{b['wall_s'] / a['wall_s']:.2f}x for {b['customers'] / a['customers']:.0f}x "
+              "the customers." for a, b in zip(sizes, sizes[1:], strict=False)]
+    one, many = results["replications"]
+    dask, ciw = results["dask"], results["ciw"]
+    lines += ["", "| measure | value |", "|---|---|",
+              f"| replications/min, 1 process | {one['replications_per_minute']:.1f} |",
+              f"| replications/min, {many['jobs']} processes | "
+              f"{many['replications_per_minute']:.1f} "
+              f"({many['replications_per_minute'] / one['replications_per_minute']:.2f}x) |",
+              f"| Dask overhead per run ({dask['workers']} workers) | "
+              f"{dask['overhead_ms_per_run']:.0f} ms |",
+              f"| Erlang C queue: cxsim / Ciw time ({ciw['contacts_cxsim']:,} vs "
+              f"{ciw['contacts_ciw']:,} contacts) | {ciw['ratio_cxsim_to_ciw']:.2f} |"]
+    return "\n".join(lines) + "\n"
+
+
+def write_results(results: dict[str, Any], out: Path) -> tuple[Path, Path]:
+    """``results.json`` and ``results.md`` in ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (out / "results.md").write_text(markdown_table(results))
+    return out / "results.json", out / "results.md"
