@@ -3,6 +3,8 @@
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cxsim.mechanisms import expectation, loyalty, problems
 from cxsim.mechanisms.acquisition import close_probability
@@ -123,3 +125,11 @@ def test_server_pool_serves_first_come_first_served_and_skips_withdrawn_jobs():
     assert pool.mean_queue_length() == pytest.approx(7 / 4)
     pool.release(clerk)
     assert pool.idle == [clerk] and pool.queue_length == 0
+
+
+@given(st.floats(0.0, 1.0), st.floats(-1e6, 1e6), st.floats(0.0, 1.0))
+def test_satisfaction_stays_on_its_scale_whatever_the_episode(satisfaction: float,
+                                                              experience: float,
+                                                              weight: float) -> None:
+    """An overloaded queue can push an episode far below 0; satisfaction stays in 0..1."""
+    assert 0.0 <= loyalty.remember(satisfaction, experience, weight) <= 1.0

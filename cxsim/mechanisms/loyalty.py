@@ -37,8 +37,12 @@ __all__ = [
 
 
 def remember(satisfaction: float, experience: float, weight: float) -> float:
-    """Blend an episode into satisfaction with memory weight ``weight``."""
-    return satisfaction + weight * (experience - satisfaction)
+    """Blend an episode into satisfaction with memory weight ``weight``.
+
+    Satisfaction stays on its 0..1 scale: an episode worse than 0 (hours of waiting in an
+    overloaded queue push the effort penalty past the scale) counts as 0.
+    """
+    return satisfaction + weight * (min(1.0, max(0.0, experience)) - satisfaction)
 
 
 def episode_weight(satisfaction: float, experience: float, intense: bool,
