@@ -61,10 +61,34 @@ def _in_fresh_process(function: Callable[..., Any], *args: Any) -> Any:
         return pool.submit(function, *args).result()
 
 
+STAFF = ("sales.salespeople", "delivery.teams", "contact_centre.agents",
+         "channels.chat.agents", "channels.email.agents", "supervisors.count")
+
+
+def scaled_baseline(customers: int, days: float = 365.0) -> Scenario:
+    """The baseline organisation grown (or shrunk) to ``customers``.
+
+    Staff (at least one of each) and new-prospect arrivals scale in proportion, so every size
+    carries the same load per person, as a real organisation of that size would.
+    """
+    base = load_scenario(BASELINE)
+    scale = customers / base.customers.initial
+    staff = [f"{key}={max(1, round(_get(base, key) * scale))}" for key in STAFF]
+    return load_scenario(BASELINE, [f"customers.initial={customers}", f"horizon.days={days}",
+                                    f"customers.arrival_rate_per_day="
+                                    f"{base.customers.arrival_rate_per_day * scale}", *staff])
+
+
+def _get(params: Scenario, key: str) -> float:
+    value: Any = params
+    for part in key.split("."):
+        value = getattr(value, part)
+    return value
+
+
 def size_benchmark(customers: int, days: float = 365.0) -> dict[str, float]:
-    """The baseline with ``customers`` customers for ``days``, in a fresh process."""
-    params = load_scenario(BASELINE, [f"customers.initial={customers}",
-                                      f"horizon.days={days}"])
+    """The scaled baseline with ``customers`` customers for ``days``, in a fresh process."""
+    params = scaled_baseline(customers, days)
     return {"customers": customers, "days": days, **_in_fresh_process(_timed_run, params)}
 
 
