@@ -147,8 +147,11 @@ def _ciw_mmc(arrivals_per_hour: float, services_per_hour: float, servers: int,
 
 
 def ciw_comparison() -> dict[str, float]:
-    """The Erlang C validation queue in cxsim and in Ciw (same M/M/c), one process each way."""
-    params = load_scenario(ERLANG_C)
+    """The Erlang C validation queue in cxsim and in Ciw (same M/M/c), one process each way.
+
+    Without the warm-up, so that both count every contact of the same horizon.
+    """
+    params = load_scenario(ERLANG_C, ["warmup.days=0"])
     cc = params.contact_centre
     start = time.perf_counter()
     summary = run_summary(params)
