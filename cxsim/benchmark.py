@@ -8,17 +8,15 @@ its peak memory (``ru_maxrss``) is its own. Events are counted by wrapping Mesa'
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import platform
 import resource
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from cxsim.runner import replication_seed, run_summary, simulate
+from cxsim.runner import replicate, run_summary, simulate, worker_pool
 from cxsim.scenario import Scenario, load_scenario
 
 __all__ = ["size_benchmark", "replication_throughput", "dask_overhead", "ciw_comparison",
@@ -56,8 +54,7 @@ def _timed_run(params: Scenario) -> dict[str, float]:
 
 
 def _in_fresh_process(function: Callable[..., Any], *args: Any) -> Any:
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    with worker_pool(1) as pool:
         return pool.submit(function, *args).result()
 
 
@@ -94,14 +91,12 @@ def size_benchmark(customers: int, days: float = 365.0) -> dict[str, float]:
 
 def _replications(replications: int, customers: int, days: float) -> list[Scenario]:
     base = load_scenario(BASELINE, [f"customers.initial={customers}", f"horizon.days={days}"])
-    return [base.model_copy(update={"seed": replication_seed(base.seed, i)})
-            for i in range(replications)]
+    return replicate(base, replications)
 
 
 def _on_warm_pool(runs: list[Scenario], jobs: int) -> float:
     """Wall time of ``runs`` on ``jobs`` processes that have already started and imported."""
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with worker_pool(jobs) as pool:
         list(pool.map(run_summary, runs[:jobs]))  # start-up and imports, not timed
         start = time.perf_counter()
         list(pool.map(run_summary, runs))

@@ -13,11 +13,7 @@ import numpy as np
 from cxsim import __version__
 from cxsim.agents.customer import ACTIVE, Customer
 from cxsim.mechanisms.contact_centre import CHANNELS, ContactCentre
-from cxsim.mechanisms.loyalty import (
-    DETRACTOR_WILLINGNESS,
-    PROMOTER_WILLINGNESS,
-    willingness_to_buy_again,
-)
+from cxsim.mechanisms.loyalty import nps_group
 from cxsim.mechanisms.requirements import STAGES
 from cxsim.model import ServiceOrganisation
 
@@ -63,15 +59,10 @@ def _retention(model: ServiceOrganisation) -> float:
 
 def _nps(model: ServiceOrganisation) -> float:
     """Promoters minus detractors among active customers, in points (-100..100)."""
-    lp = model.params.loyalty
-    willingness = np.array([
-        willingness_to_buy_again(c.satisfaction, lp.reference_satisfaction,
-                                 lp.satisfaction_sensitivity, lp.base_churn_per_year)
-        for c in model.roster.members])
-    if not len(willingness):
+    groups = np.array([nps_group(c.willingness()) for c in model.roster.members])
+    if not len(groups):
         return 0.0
-    return float(100.0 * (np.mean(willingness >= PROMOTER_WILLINGNESS)
-                          - np.mean(willingness < DETRACTOR_WILLINGNESS)))
+    return float(100.0 * (np.mean(groups == "promoter") - np.mean(groups == "detractor")))
 
 
 def _segments(model: ServiceOrganisation) -> dict[str, dict[str, float]]:

@@ -20,7 +20,7 @@ from cxsim.model import TIMESERIES_COLUMNS, ServiceOrganisation
 from cxsim.scenario import Scenario
 
 __all__ = ["simulate", "run_summary", "run_with_series", "run_replications", "map_runs",
-           "replication_seed"]
+           "replication_seed", "replicate", "worker_pool"]
 
 
 def replication_seed(seed: int, replication: int, stream: int = 0) -> int:
@@ -44,25 +44,39 @@ def simulate(params: Scenario, on_week: Callable[[float], None] | None = None
 
 def run_summary(params: Scenario) -> dict[str, Any]:
     """Summary KPIs of one run (picklable, for worker processes)."""
-    return run_with_series(params)[0]
+    return _summary_and_release(simulate(params))
 
 
 def run_with_series(params: Scenario) -> tuple[dict[str, Any], dict[str, list[float]]]:
     """Summary KPIs and the weekly time series (column -> values) of one run."""
     model = simulate(params)
-    summary = summarise(model)
     frame = model.datacollector.get_model_vars_dataframe()
     series = {name: frame[name].tolist() for name in TIMESERIES_COLUMNS}
+    return _summary_and_release(model), series
+
+
+def _summary_and_release(model: ServiceOrganisation) -> dict[str, Any]:
+    summary = summarise(model)
     model.remove_all_agents()  # lets the model be garbage-collected at once (Mesa's advice)
-    return summary, series
+    return summary
+
+
+def replicate(params: Scenario, replications: int) -> list[Scenario]:
+    """``params`` once per replication, replication ``i`` with ``replication_seed(seed, i)``."""
+    return [params.model_copy(update={"seed": replication_seed(params.seed, i)})
+            for i in range(replications)]
 
 
 def run_replications(params: Scenario, replications: int, jobs: int | None = None
                      ) -> list[dict[str, Any]]:
     """Summaries of ``replications`` runs of ``params``, in replication order."""
-    runs = [params.model_copy(update={"seed": replication_seed(params.seed, i)})
-            for i in range(replications)]
-    return map_runs(runs, jobs)
+    return map_runs(replicate(params, replications), jobs)
+
+
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` worker processes (forkserver: clean processes, not forks)."""
+    return ProcessPoolExecutor(max_workers=jobs,
+                               mp_context=multiprocessing.get_context("forkserver"))
 
 
 def map_runs[Item, Result](runs: Sequence[Item], jobs: int | None = None,
@@ -84,9 +98,7 @@ def map_runs[Item, Result](runs: Sequence[Item], jobs: int | None = None,
             if on_done is not None:
                 on_done(i, results[i])
         return results
-    # forkserver: workers start from a clean process, not a fork of a threaded one
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with worker_pool(jobs) as pool:
         futures = {pool.submit(task, run): i for i, run in enumerate(runs)}
         for future in as_completed(futures):
             i = futures[future]

@@ -23,7 +23,7 @@ from scipy import stats
 
 from cxsim import calibration, theory
 from cxsim.model import ServiceOrganisation
-from cxsim.runner import map_runs, replication_seed, run_replications, simulate
+from cxsim.runner import map_runs, replicate, run_replications, simulate
 from cxsim.scenario import Scenario, load_scenario, with_overrides
 from cxsim.statistics import Estimate, estimate
 
@@ -140,8 +140,8 @@ def stylised_fact(name: str, source: str) -> Callable:
 def _variants(base: Scenario, key: str, values: Sequence[float], replications: int,
               jobs: int | None) -> list[list[dict]]:
     """Summaries per value of ``key``; replication i of every value shares its seed (CRN)."""
-    runs = [with_overrides(base, [f"{key}={v}", f"seed={replication_seed(base.seed, i)}"])
-            for v in values for i in range(replications)]
+    runs = [run for v in values
+            for run in replicate(with_overrides(base, [f"{key}={v}"]), replications)]
     flat = map_runs(runs, jobs)
     return [flat[j * replications:(j + 1) * replications] for j in range(len(values))]
 

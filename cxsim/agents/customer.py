@@ -319,14 +319,11 @@ class Customer(mesa.Agent):
     def record_problem(self, kind: str, severity: float, outcome: str, days: float,
                        before: float) -> None:
         """Leave a problem record with the customer's willingness to buy again."""
-        lp = self.model.params.loyalty
         self.model.recorder.problems.append(ProblemRecord(
             customer_id=self.unique_id, noticed_day=self.model.time - days, kind=kind,
             severity=severity, outcome=outcome, days_to_close=days,
             satisfaction_before=before, satisfaction_after=self.satisfaction,
-            willingness_to_buy_again=loyalty.willingness_to_buy_again(
-                self.satisfaction, lp.reference_satisfaction, lp.satisfaction_sensitivity,
-                lp.base_churn_per_year)))
+            willingness_to_buy_again=self.willingness()))
 
     # --- word of mouth ----------------------------------------------------------------------
     def tell(self, experience: float) -> None:
@@ -357,6 +354,13 @@ class Customer(mesa.Agent):
                                         lp.negativity_weight)
         self.satisfaction = loyalty.remember(self.satisfaction, experience, weight)
 
+    def willingness(self) -> float:
+        """Stated willingness to buy again now (TARP's measure), from satisfaction."""
+        lp = self.model.params.loyalty
+        return loyalty.willingness_to_buy_again(self.satisfaction, lp.reference_satisfaction,
+                                                lp.satisfaction_sensitivity,
+                                                lp.base_churn_per_year)
+
     def renew(self) -> None:
         """Renewal: pay for the next period, or leave."""
         model, params = self.model, self.model.params.loyalty
@@ -367,13 +371,11 @@ class Customer(mesa.Agent):
         if self.rng.random() < p_leave:
             self.leave()
             return
-        willingness = loyalty.willingness_to_buy_again(
-            self.satisfaction, params.reference_satisfaction, params.satisfaction_sensitivity,
-            params.base_churn_per_year)
         wom = model.params.word_of_mouth
-        if willingness >= loyalty.PROMOTER_WILLINGNESS and model.streams.word_of_mouth.random() < (
-                word_of_mouth.referral_probability(wom.referrals_per_promoter_per_year,
-                                                   model.params.customers.renewal_period_days)):
+        p_refer = word_of_mouth.referral_probability(wom.referrals_per_promoter_per_year,
+                                                     model.params.customers.renewal_period_days)
+        if (loyalty.nps_group(self.willingness()) == "promoter"
+                and model.streams.word_of_mouth.random() < p_refer):
             model.referred_prospect(self)
 
     def leave(self) -> None:

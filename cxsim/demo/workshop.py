@@ -18,11 +18,7 @@ import numpy as np
 
 from cxsim.agents.customer import ACTIVE, Customer
 from cxsim.demo.levers import apply_levers, lever_defaults
-from cxsim.mechanisms.loyalty import (
-    DETRACTOR_WILLINGNESS,
-    PROMOTER_WILLINGNESS,
-    willingness_to_buy_again,
-)
+from cxsim.mechanisms.loyalty import NPS_GROUPS, nps_group
 from cxsim.mechanisms.requirements import STAGES
 from cxsim.model import ServiceOrganisation
 from cxsim.scenario import Scenario, load_scenario
@@ -31,7 +27,7 @@ __all__ = ["Workshop", "Tracker", "demo_scenario", "SCENARIO_ENV", "LOYALTY_STAT
 
 SCENARIO_ENV = "CXSIM_DEMO_SCENARIO"  # set by ``cxsim demo SCENARIO``
 DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "workforce_dynamics.yaml"
-LOYALTY_STATES = ("promoter", "passive", "detractor", "left")
+LOYALTY_STATES = (*NPS_GROUPS, "left")
 
 
 @cache
@@ -88,18 +84,9 @@ class Tracker:
 
     def loyalty_grid(self) -> np.ndarray:
         """Loyalty state (index into LOYALTY_STATES) of each day-0 customer, as a square grid."""
-        lp = self.org.params.loyalty
-        states = []
-        for agent in self.org.agents_by_type[Customer]:
-            if not agent.initial:
-                continue
-            if agent.status != ACTIVE:
-                states.append(3)
-                continue
-            w = willingness_to_buy_again(agent.satisfaction, lp.reference_satisfaction,
-                                         lp.satisfaction_sensitivity, lp.base_churn_per_year)
-            states.append(0 if w >= PROMOTER_WILLINGNESS else 2 if w < DETRACTOR_WILLINGNESS
-                          else 1)
+        states = [LOYALTY_STATES.index(nps_group(c.willingness()) if c.status == ACTIVE
+                                       else "left")
+                  for c in self.org.agents_by_type[Customer] if c.initial]
         side = int(np.ceil(np.sqrt(max(1, len(states)))))
         grid = np.full(side * side, np.nan)
         grid[:len(states)] = states

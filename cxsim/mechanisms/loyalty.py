@@ -31,6 +31,8 @@ __all__ = [
     "churn_hazard",
     "churn_probability",
     "willingness_to_buy_again",
+    "NPS_GROUPS",
+    "nps_group",
     "effort_points",
     "customer_effort_score",
 ]
@@ -98,6 +100,16 @@ def willingness_to_buy_again(satisfaction: float, reference: float, sensitivity:
                              base_per_year: float) -> float:
     """Stated willingness to buy again (TARP's measure): ``exp(-h * 1 year)``."""
     return math.exp(-churn_hazard(satisfaction, reference, sensitivity, base_per_year))
+
+
+NPS_GROUPS = ("promoter", "passive", "detractor")
+
+
+def nps_group(willingness: float) -> str:
+    """Net Promoter category of a willingness to buy again read as a 0-10 answer."""
+    if willingness >= PROMOTER_WILLINGNESS:
+        return "promoter"
+    return "detractor" if willingness < DETRACTOR_WILLINGNESS else "passive"
 
 
 def effort_points(contacts: int, handoffs: int, wait_minutes: float, abandoned: int,
