@@ -1,8 +1,8 @@
 """Benchmarks: cost per simulated customer-year, scaling, parallel throughput, Dask, Ciw.
 
 Benchmarks measure; they never fail a build. Each model size runs in a fresh process so that
-its peak memory (``ru_maxrss``) is its own. Events are counted by wrapping Mesa's
-``Event.execute`` in the measuring process only.
+its peak memory (``ru_maxrss``) is its own. Events are those the model's calendar executed
+(``ServiceOrganisation.events_executed``).
 """
 
 from __future__ import annotations
@@ -27,29 +27,13 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 ERLANG_C = ROOT / "scenarios" / "validation" / "erlang_c.yaml"
 
 
-def _counting_events() -> list[int]:
-    """Count every executed Mesa event from now on (in this process)."""
-    from mesa.time.events import Event
-
-    count = [0]
-    execute = Event.execute
-
-    def counted(self: Event) -> None:
-        count[0] += 1
-        execute(self)
-
-    Event.execute = counted
-    return count
-
-
 def _timed_run(params: Scenario) -> dict[str, float]:
     """One run in this (fresh) process: wall time, events, events per second, peak memory."""
-    events = _counting_events()
     start = time.perf_counter()
-    simulate(params)
+    events = simulate(params).events_executed
     wall = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
-    return {"wall_s": wall, "events": events[0], "events_per_s": events[0] / wall,
+    return {"wall_s": wall, "events": events, "events_per_s": events / wall,
             "peak_memory_mb": peak_mb}
 
 

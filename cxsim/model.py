@@ -1,10 +1,12 @@
 """The service organisation as a Mesa model, driven by discrete events in continuous time.
 
-Time is in days. Everything that happens to a customer is a Mesa event
-(``Model.schedule_event`` with a bound method of an agent): a prospect arrives, a salesperson
+Time is in days. Everything that happens to a customer is an event scheduled with Mesa's
+``Model.schedule_event`` (a bound method of an agent): a prospect arrives, a salesperson
 finishes eliciting a need, a team delivers, a customer calls, hangs up, or hears back from a
-supervisor. Mesa's default unit step fires once a day and does the calendar work: daily fees
-and salaries, monthly renewals (one cohort of customers per day) and the weekly time-series row.
+supervisor. Mesa's unit step fires once a day and does the calendar work: daily fees and
+salaries, monthly renewals (one cohort of customers per day) and the weekly time-series row.
+The events wait in the model's own lean calendar (see "the event calendar" below), which keeps
+Mesa's ordering and API.
 
 Streams of work that every active customer generates at the same per-customer rate (repeat
 orders, routine requests, incidents) are simulated as one superposed Poisson process each, with
@@ -13,14 +15,20 @@ rate ``rate x active customers``, re-evaluated at every arrival; the customer is
 
 from __future__ import annotations
 
+import gc
+import itertools
 import math
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from heapq import heappop, heappush
+from operator import attrgetter
 
 import mesa
 import numpy as np
-from mesa.time import Schedule
+from mesa.time import Priority
 
 from cxsim.agents import Customer, DeliveryTeam, Salesperson, ServiceAgent, Supervisor
 from cxsim.agents.customer import ACTIVE, Traits
@@ -29,19 +37,21 @@ from cxsim.agents.supervisor import Coaching
 from cxsim.mechanisms.contact_centre import CHANNELS, ChannelSpec, ContactCentre
 from cxsim.mechanisms.economics import Ledger
 from cxsim.mechanisms.escalation import Route
-from cxsim.mechanisms.word_of_mouth import decay, small_world
+from cxsim.mechanisms.loyalty import Renewal
+from cxsim.mechanisms.word_of_mouth import decay, referral_probability, small_world
 from cxsim.mechanisms.workforce import Vacancy, decay_skill, leaving_probability
 from cxsim.queueing import ServerPool
 from cxsim.records import Case, CaseRecord, OrderRecord, ProblemRecord
 from cxsim.scenario import Scenario
 from cxsim.streams import Streams, named_stream
 
-__all__ = ["ServiceOrganisation", "Policy", "Recorder", "TIMESERIES_COLUMNS"]
+__all__ = ["ServiceOrganisation", "Policy", "Recorder", "TIMESERIES_COLUMNS", "Entry"]
 
 EMPATHY_SD = 0.1  # spread of empathy between staff members (share)
 DAY_ZERO, ARRIVING, REFERRED = range(3)  # where a customer came from (keys their stream)
 SEATS = ("sales", "delivery", "phone", "chat", "email", "supervisors")  # posts' pools
 type Hire = Callable[[np.random.Generator, np.random.Generator], StaffAgent]
+type Entry = list  # a calendar entry: [time, priority, sequence, action (None once cancelled)]
 
 TIMESERIES_COLUMNS = (
     "day", "active_customers", "retained_share", "new_customers", "churned_customers", "revenue",
@@ -135,15 +145,16 @@ class ServiceOrganisation(mesa.Model):
         self.streams = Streams.from_seed(params.seed)
         self._origins = [0, 0, 0]  # customers created so far, per origin
         super().__init__(rng=self.streams.mesa)
+        self._start_calendar()
         self.params = params
         self.policy = Policy.from_scenario(params)
+        self.renewal = _renewal(params)
         self.ledger = Ledger(params.economics.cogs_share, params.economics.discount_rate_per_year)
         self.recorder = Recorder()
         self.counters: Counter[str] = Counter()
         self.roster = CustomerRoster(params.customers.renewal_period_days)
-        shares = np.array([s.share for s in params.customers.segments])
-        self._segment_shares = shares / shares.sum()
-        self._channel_mix = {s.name: np.array([getattr(s.channel_mix, c) for c in CHANNELS])
+        self._segment_cdf = _cdf([s.share for s in params.customers.segments])
+        self._channel_cdf = {s.name: _cdf([getattr(s.channel_mix, c) for c in CHANNELS])
                              for s in params.customers.segments}
         self._ids = Counter()
         self.hiring = getattr(params.workforce.profiles, params.workforce.hiring_policy)
@@ -211,7 +222,7 @@ class ServiceOrganisation(mesa.Model):
 
     @staticmethod
     def _skills(rng: np.random.Generator, mean: float, sd: float) -> float:
-        return float(np.clip(rng.normal(mean, sd), 0.0, 1.0))
+        return _unit(float(rng.normal(mean, sd)))
 
     # Hires follow the hiring policy's profile: offsets on skill and empathy. Traits come from
     # ``traits`` (the staffing stream for day-0 staff, the post's stream for later hires);
@@ -226,7 +237,7 @@ class ServiceOrganisation(mesa.Model):
     def _hire_team(self, _traits: np.random.Generator, seat: np.random.Generator
                    ) -> DeliveryTeam:
         skill = self.params.delivery.execution_skill + self.hiring.skill_offset
-        return self._seated(seat, DeliveryTeam(self, float(np.clip(skill, 0.0, 1.0))))
+        return self._seated(seat, DeliveryTeam(self, _unit(skill)))
 
     def _hire_agent(self, traits: np.random.Generator, seat: np.random.Generator
                     ) -> ServiceAgent:
@@ -239,7 +250,7 @@ class ServiceOrganisation(mesa.Model):
                          ) -> Supervisor:
         # Supervisors came up from the frontline: their empathy is drawn the same way.
         competency = self.params.supervisors.competency + self.hiring.skill_offset
-        return self._seated(seat, Supervisor(self, float(np.clip(competency, 0.0, 1.0)),
+        return self._seated(seat, Supervisor(self, _unit(competency),
                                              self._empathy(traits)))
 
     def _empathy(self, traits: np.random.Generator) -> float:
@@ -267,16 +278,16 @@ class ServiceOrganisation(mesa.Model):
         c = self.params.customers
         number = self._origins[origin]
         self._origins[origin] += 1
-        segment = c.segments[int(rng.choice(len(c.segments), p=self._segment_shares))]
+        segment = c.segments[bisect_right(self._segment_cdf, rng.random())]
         traits = rng.lognormal(0.0, c.trait_spread, 3)
         need = rng.random(c.need_dimensions)
-        clarity = float(np.clip(rng.normal(segment.clarity_mean, c.clarity_sd), 0.0, 1.0))
+        clarity = _unit(float(rng.normal(segment.clarity_mean, c.clarity_sd)))
         return Customer(self, need, clarity, satisfaction, status, joined_day, Traits(
             segment=segment.name, value_per_month=segment.value_per_month,
             patience_factor=segment.patience_factor * float(traits[0]),
             tolerance=min(1.0, segment.tolerance * float(traits[1])),
             complaint_propensity=segment.complaint_propensity * float(traits[2]),
-            channel=CHANNELS[int(rng.choice(len(CHANNELS), p=self._channel_mix[segment.name]))]),
+            channel=CHANNELS[bisect_right(self._channel_cdf[segment.name], rng.random())]),
             (origin, number))
 
     def _populate(self) -> None:
@@ -335,21 +346,82 @@ class ServiceOrganisation(mesa.Model):
         """Run ``action`` as a Poisson process with a rate re-evaluated at each arrival.
 
         The rate is scaled by the active customers if ``per_customer``, by the shocks of kind
-        ``shock``, and by ``scale()``.
+        ``shock``, and by ``scale()``. The next gap is drawn after ``action`` has run, as
+        Mesa's ``schedule_recurring`` with a callable interval does.
         """
         if rate_per_day <= 0:
             return
         rng = rng or self.streams.demand
 
-        def gap(model: ServiceOrganisation) -> float:
-            total = rate_per_day * (len(model.roster) if per_customer else 1)
+        def gap() -> float:
+            total = rate_per_day * (len(self.roster) if per_customer else 1)
             if shock:
-                total *= model.shock_factor(shock)
+                total *= self.shock_factor(shock)
             if scale:
                 total *= scale()
             return rng.exponential(1.0 / total) if total > 0 else 1.0
 
-        self.schedule_recurring(action, Schedule(interval=gap, start=gap(self)))
+        self._recurring(action, gap, self.time + gap(), Priority.DEFAULT)
+
+    # --- the event calendar ---------------------------------------------------------------
+    # Mesa's event list wraps each callback in a weak reference and orders ``Event`` objects
+    # with a Python ``__lt__``: about 8 us of overhead per event here (docs/performance.md).
+    # The model keeps its events in a heap of plain lists instead, compared in C, with Mesa's
+    # semantics: earlier time first, then higher priority, then first scheduled first. Mesa's
+    # ``step``, ``run_for`` and ``run_until`` all advance time through ``_advance_time``, which
+    # is overridden here; Mesa's own daily step generator is replaced by one on this calendar.
+    # (Mesa 3.5 internals used: ``_advance_time``, ``_default_schedule``, ``_do_step``.)
+    def _start_calendar(self) -> None:
+        self._calendar: list[Entry] = []
+        self._sequence = itertools.count()
+        self.events_executed = 0  # for benchmarks: events per second
+        self._default_schedule.stop()
+        self._recurring(self._do_step, lambda: 1.0, 1.0, Priority.HIGH)
+
+    def schedule_event(self, function: Callable[[], None], *, at: float | None = None,
+                       after: float | None = None, priority: Priority = Priority.DEFAULT
+                       ) -> Entry:
+        """Mesa's ``schedule_event`` on the model's calendar; the entry can be cancelled."""
+        if (at is None) == (after is None):
+            raise ValueError("Specify exactly one of 'at' or 'after'")
+        time = self.time + after if at is None else at
+        if time < self.time:
+            raise ValueError(f"cannot schedule an event at {time}, before now ({self.time})")
+        entry = [time, priority.value, next(self._sequence), function]
+        heappush(self._calendar, entry)
+        return entry
+
+    def schedule_recurring(self, *_: object, **__: object) -> None:
+        """Not available: recurring processes use ``_every`` on the model's calendar."""
+        raise NotImplementedError("ServiceOrganisation schedules recurring work with _every")
+
+    @staticmethod
+    def cancel_event(entry: Entry) -> None:
+        """Cancel a scheduled event (it stays in the heap and is skipped)."""
+        entry[3] = None
+
+    def _recurring(self, action: Callable[[], None], gap: Callable[[], float], first: float,
+                   priority: Priority) -> None:
+        """Run ``action`` at ``first`` and then again ``gap()`` after each run."""
+        def occur() -> None:
+            action()
+            self.schedule_event(occur, after=gap(), priority=priority)
+
+        self.schedule_event(occur, at=first, priority=priority)
+
+    def _advance_time(self, until: float) -> None:
+        """Execute every event up to ``until`` in order, then set the clock to ``until``."""
+        if until < self.time:
+            raise ValueError(f"cannot run back to {until} from {self.time}")
+        calendar, executed = self._calendar, 0
+        while calendar and calendar[0][0] <= until:
+            time, _, _, action = heappop(calendar)
+            if action is not None:
+                self.time = time
+                action()
+                executed += 1
+        self.events_executed += executed
+        self.time = until
 
     # --- processes ----------------------------------------------------------------------
     def prospect_arrives(self) -> None:
@@ -497,8 +569,14 @@ class ServiceOrganisation(mesa.Model):
 
     # --- workforce ------------------------------------------------------------------------
     def staff_turnover(self) -> None:
-        """Each member of staff may leave today; pressure raises and recognition cuts the odds."""
+        """Each member of staff may leave today; pressure raises and recognition cuts the odds.
+
+        Without a base leaving rate nobody leaves, and the posts' streams are not drawn (what
+        they would give is never used).
+        """
         wf = self.params.workforce
+        if wf.turnover_per_year * self.hiring.turnover_multiplier <= 0:
+            return
         for role, pool, hire, _ in self.staff_pools:
             pressure = pool.queue_length / max(1, pool.size)
             for member in list(pool.servers):
@@ -598,7 +676,7 @@ class ServiceOrganisation(mesa.Model):
         for role, salary in salaries.items():
             self.ledger.spend(f"salaries_{role}", self.headcount(role) * salary
                               * self.hiring.salary_multiplier / 365, self.time)
-        recognised = sum(m.recognised for _, pool, _, _ in self.staff_pools for m in pool.servers)
+        recognised = sum(sum(map(_recognised, pool.servers)) for _, pool, _, _ in self.staff_pools)
         if recognised:
             self.ledger.spend("recognition", recognised
                               * p.workforce.recognition_cost_per_person / 365, self.time)
@@ -651,21 +729,65 @@ class ServiceOrganisation(mesa.Model):
             "queue_length": self.contact_centre.pool.queue_length,
             "supervisor_queue": self.supervisors.queue_length,
             "delivery_backlog": self.delivery.queue_length,
-            "mean_satisfaction": (sum(c.satisfaction for c in members) / len(members)
+            "mean_satisfaction": (sum(map(_satisfaction, members)) / len(members)
                                   if members else 0.0),
             "reputation": self.reputation,
         }
         self.datacollector.collect(self)
 
     def run(self, days: float, on_week: Callable[[float], None] | None = None) -> None:
-        """Run for ``days`` in weekly chunks (so a caller can show progress); end with a row."""
+        """Run for ``days`` in weekly chunks (so a caller can show progress); end with a row.
+
+        Python's cyclic garbage collector is paused meanwhile: the run leaves almost no cyclic
+        garbage (peak memory is the same without it), but its full collections walk every
+        live customer, which cost 5-7% of the run at 10,000-100,000 customers.
+        """
         end = self.time + days
-        while self.time < end:
-            self.run_until(min(end, self.time + 7.0))
-            if on_week is not None:
-                on_week(self.time)
+        with _collector_paused():
+            while self.time < end:
+                self.run_until(min(end, self.time + 7.0))
+                if on_week is not None:
+                    on_week(self.time)
         if self._row["day"] != self.time:  # close the last, partial week
             self.collect()
+
+
+_satisfaction, _recognised = attrgetter("satisfaction"), attrgetter("recognised")
+
+
+def _renewal(params: Scenario) -> Renewal:
+    lp, period = params.loyalty, params.customers.renewal_period_days
+    return Renewal(lp.reference_satisfaction, lp.satisfaction_sensitivity, lp.base_churn_per_year,
+                   lp.follow_through, period, referral_probability(
+                       params.word_of_mouth.referrals_per_promoter_per_year, period))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _cdf(weights: list[float]) -> list[float]:
+    """Cumulative shares of ``weights``; ``bisect_right(cdf, u)`` picks an index by weight.
+
+    Computed as ``Generator.choice(p=...)`` does, so a pick from one uniform draw is the one
+    ``choice`` would make (at a tenth of its cost).
+    """
+    shares = np.asarray(weights, dtype=float)
+    cdf = (shares / shares.sum()).cumsum()
+    cdf /= cdf[-1]
+    return cdf.tolist()
+
+
+def _unit(value: float) -> float:
+    """``value`` clipped to 0..1."""
+    return min(1.0, max(0.0, value))
 
 
 def _reporter(name: str) -> Callable[[ServiceOrganisation], float]:

@@ -32,6 +32,7 @@ class ServerPool:
         self.idle: list[Server] = list(reversed(self.servers))
         self.waiting: deque[Any] = deque()
         self._withdrawn: Counter[int] = Counter()
+        self._withdrawn_count = 0  # sum of _withdrawn (read on every queue change)
         self._clock = clock
         self.queue_area = 0.0  # integral of the queue length over time
         self.area_since = clock()
@@ -45,7 +46,7 @@ class ServerPool:
     @property
     def queue_length(self) -> int:
         """Jobs waiting, not counting those that gave up."""
-        return len(self.waiting) - self._withdrawn.total()
+        return len(self.waiting) - self._withdrawn_count
 
     def mean_queue_length(self) -> float:
         """Time-average number of jobs waiting since ``area_since``."""
@@ -87,6 +88,7 @@ class ServerPool:
         """Remove a waiting job (it gave up); O(1), skipped later when it reaches the head."""
         self._touch()
         self._withdrawn[id(job)] += 1
+        self._withdrawn_count += 1
 
     def release(self, server: Server) -> None:
         """``server`` finished its job: give it the next waiting job or mark it idle."""
@@ -95,6 +97,7 @@ class ServerPool:
             job = self.waiting.popleft()
             if self._withdrawn[id(job)]:
                 self._withdrawn[id(job)] -= 1
+                self._withdrawn_count -= 1
                 if not self._withdrawn[id(job)]:
                     del self._withdrawn[id(job)]
                 continue

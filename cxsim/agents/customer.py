@@ -356,26 +356,18 @@ class Customer(mesa.Agent):
 
     def willingness(self) -> float:
         """Stated willingness to buy again now (TARP's measure), from satisfaction."""
-        lp = self.model.params.loyalty
-        return loyalty.willingness_to_buy_again(self.satisfaction, lp.reference_satisfaction,
-                                                lp.satisfaction_sensitivity,
-                                                lp.base_churn_per_year)
+        return self.model.renewal.willingness(self.satisfaction)
 
     def renew(self) -> None:
-        """Renewal: pay for the next period, or leave."""
-        model, params = self.model, self.model.params.loyalty
-        p_leave = loyalty.churn_probability(
-            self.satisfaction, params.reference_satisfaction, params.satisfaction_sensitivity,
-            params.base_churn_per_year, params.follow_through,
-            model.params.customers.renewal_period_days)
-        if self.rng.random() < p_leave:
+        """Renewal: pay for the next period, or leave; a promoter may refer someone."""
+        model = self.model
+        renewal = model.renewal
+        hazard = renewal.hazard(self.satisfaction)
+        if self.rng.random() < renewal.leaving_probability(hazard):
             self.leave()
             return
-        wom = model.params.word_of_mouth
-        p_refer = word_of_mouth.referral_probability(wom.referrals_per_promoter_per_year,
-                                                     model.params.customers.renewal_period_days)
-        if (loyalty.nps_group(self.willingness()) == "promoter"
-                and model.streams.word_of_mouth.random() < p_refer):
+        if (loyalty.nps_group(math.exp(-hazard)) == "promoter"
+                and model.streams.word_of_mouth.random() < renewal.referral_probability):
             model.referred_prospect(self)
 
     def leave(self) -> None:

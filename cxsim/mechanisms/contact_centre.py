@@ -21,14 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mesa.time import Event
-
 from cxsim.mechanisms.workforce import erode
 from cxsim.queueing import ServerPool
 from cxsim.records import Case
 
 if TYPE_CHECKING:
-    from cxsim.model import ServiceOrganisation
+    from cxsim.model import Entry, ServiceOrganisation
 
 __all__ = ["ChannelSpec", "Contact", "ContactCentre", "QueueStats", "MINUTES_PER_DAY",
            "CHANNELS"]
@@ -52,17 +50,17 @@ class QueueStats:
     busy_days: float = 0.0
 
 
-@dataclass(slots=True, eq=False, weakref_slot=True)  # Mesa holds event callbacks weakly
+@dataclass(slots=True, eq=False)
 class Contact:
     """One call: about a customer's ``case``, or an enquiry from outside when ``case`` is None."""
 
     centre: ContactCentre
     case: Case | None
     queued_at: float
-    patience_event: Event | None = None
+    patience_event: Entry | None = None
 
     def lose_patience(self) -> None:
-        """The caller hangs up (a Mesa event, so a bound method of a live object)."""
+        """The caller hangs up (an event on the model's calendar)."""
         self.centre.abandon(self)
 
 
@@ -105,7 +103,7 @@ class ContactCentre:
         model, stats = self.model, self.stats
         wait = model.time - contact.queued_at
         if contact.patience_event is not None:
-            contact.patience_event.cancel()
+            model.cancel_event(contact.patience_event)
         handling = model.streams.handling.exponential(
             self.params.aht_minutes * self.time_share / MINUTES_PER_DAY)
         if contact.case is not None:

@@ -14,6 +14,7 @@ report; at each renewal only a share of the intention is acted on.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 # Willingness to buy again read as a 0-10 answer (10 x willingness): promoters answer 9-10,
 # detractors 0-6 (Reichheld's Net Promoter categories).
@@ -30,6 +31,7 @@ __all__ = [
     "case_episode",
     "churn_hazard",
     "churn_probability",
+    "Renewal",
     "willingness_to_buy_again",
     "NPS_GROUPS",
     "nps_group",
@@ -94,6 +96,35 @@ def churn_probability(satisfaction: float, reference: float, sensitivity: float,
     """
     hazard = follow_through * churn_hazard(satisfaction, reference, sensitivity, base_per_year)
     return 1.0 - math.exp(-hazard * period_days / 365.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Renewal:
+    """One scenario's renewal decision: the hazard, what is acted on, and referrals.
+
+    The same formulas as ``churn_hazard``, ``churn_probability`` and
+    ``willingness_to_buy_again``, with the constants gathered once and the hazard computed
+    once per customer (a monthly decision for every customer is the commonest event).
+    """
+
+    reference: float
+    sensitivity: float
+    base_per_year: float
+    follow_through: float
+    period_days: float
+    referral_probability: float  # of a promoter, per period
+
+    def hazard(self, satisfaction: float) -> float:
+        """Churn hazard per year at ``satisfaction``."""
+        return self.base_per_year * math.exp(self.sensitivity * (self.reference - satisfaction))
+
+    def leaving_probability(self, hazard: float) -> float:
+        """Chance of leaving at this renewal, given the intention ``hazard``."""
+        return 1.0 - math.exp(-(self.follow_through * hazard) * self.period_days / 365.0)
+
+    def willingness(self, satisfaction: float) -> float:
+        """Stated willingness to buy again at ``satisfaction``."""
+        return math.exp(-self.hazard(satisfaction))
 
 
 def willingness_to_buy_again(satisfaction: float, reference: float, sensitivity: float,

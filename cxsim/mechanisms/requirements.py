@@ -20,7 +20,9 @@ is negative when it corrects errors.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -43,11 +45,14 @@ STANDARD_PRODUCT = 0.5  # the standard catalogue sits in the middle of every nee
 
 def fit_loss(vector: np.ndarray, need: np.ndarray) -> float:
     """Root-mean-square distance between ``vector`` and the true ``need`` (fit units, 0..1)."""
-    return float(np.sqrt(np.mean((vector - need) ** 2)))
+    return math.sqrt(float(np.square(vector - need).sum()) / need.size)
 
 
 def _noisy(vector: np.ndarray, sd: float, rng: np.random.Generator) -> np.ndarray:
-    return np.clip(vector + rng.normal(0.0, sd, vector.shape), 0.0, 1.0)
+    """``vector`` plus normal error of ``sd``, clipped to the 0..1 scale of a need."""
+    noisy = rng.normal(0.0, sd, vector.shape)
+    noisy += vector
+    return np.minimum(np.maximum(noisy, 0.0, out=noisy), 1.0, out=noisy)
 
 
 def express(need: np.ndarray, clarity: float, noise: float,
@@ -123,4 +128,4 @@ class StageLosses:
     def from_trace(cls, need: np.ndarray, *stages: np.ndarray) -> StageLosses:
         """Losses from the vectors after each of the five stages, in order."""
         distances = [0.0] + [fit_loss(v, need) for v in stages]
-        return cls(*np.diff(distances).tolist())
+        return cls(*(after - before for before, after in pairwise(distances)))
