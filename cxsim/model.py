@@ -141,6 +141,10 @@ class CustomerRoster:
 class ServiceOrganisation(mesa.Model):
     """Customers, salespeople, delivery teams, frontline agents and supervisors in one model."""
 
+    # The clock is a plain attribute, not Mesa's observable one: every event reads it several
+    # times (0.2 us a read through the observable) and nothing in cxsim subscribes to it.
+    time: float = 0.0
+
     def __init__(self, params: Scenario) -> None:
         self.streams = Streams.from_seed(params.seed)
         self._origins = [0, 0, 0]  # customers created so far, per origin
@@ -352,10 +356,12 @@ class ServiceOrganisation(mesa.Model):
         if rate_per_day <= 0:
             return
         rng = rng or self.streams.demand
+        active = self.roster.members
+        shocked = shock is not None and any(s.kind == shock for s in self.params.shocks)
 
-        def gap() -> float:
-            total = rate_per_day * (len(self.roster) if per_customer else 1)
-            if shock:
+        def gap() -> float:  # on every arrival, so kept lean
+            total = rate_per_day * len(active) if per_customer else rate_per_day
+            if shocked:
                 total *= self.shock_factor(shock)
             if scale:
                 total *= scale()
@@ -384,10 +390,11 @@ class ServiceOrganisation(mesa.Model):
         """Mesa's ``schedule_event`` on the model's calendar; the entry can be cancelled."""
         if (at is None) == (after is None):
             raise ValueError("Specify exactly one of 'at' or 'after'")
-        time = self.time + after if at is None else at
-        if time < self.time:
-            raise ValueError(f"cannot schedule an event at {time}, before now ({self.time})")
-        entry = [time, priority.value, next(self._sequence), function]
+        now = self.time
+        time = now + after if at is None else at
+        if time < now:
+            raise ValueError(f"cannot schedule an event at {time}, before now ({now})")
+        entry = [time, priority, next(self._sequence), function]  # IntEnum: compared in C
         heappush(self._calendar, entry)
         return entry
 
@@ -466,12 +473,12 @@ class ServiceOrganisation(mesa.Model):
 
     def repeat_order(self) -> None:
         """An active customer orders again."""
-        if len(self.roster):
+        if self.roster.members:
             self.roster.pick(self.streams.demand).place_order()
 
     def routine_request(self) -> None:
         """An active customer needs help with something routine."""
-        if len(self.roster):
+        if self.roster.members:
             customer = self.roster.pick(self.streams.demand)
             if customer.case is None:
                 customer.open_case("routine", 0.0)
@@ -482,7 +489,7 @@ class ServiceOrganisation(mesa.Model):
         With proactive service, a share is caught early: less damage, and the organisation
         raises it before the customer notices.
         """
-        if not len(self.roster):
+        if not self.roster.members:
             return
         p, proactive = self.params.problems, self.params.proactive
         severity = float(self.streams.problems.lognormal(np.log(p.severity_median),
@@ -676,7 +683,8 @@ class ServiceOrganisation(mesa.Model):
         for role, salary in salaries.items():
             self.ledger.spend(f"salaries_{role}", self.headcount(role) * salary
                               * self.hiring.salary_multiplier / 365, self.time)
-        recognised = sum(sum(map(_recognised, pool.servers)) for _, pool, _, _ in self.staff_pools)
+        recognised = p.workforce.recognition and sum(
+            sum(map(_recognised, pool.servers)) for _, pool, _, _ in self.staff_pools)
         if recognised:
             self.ledger.spend("recognition", recognised
                               * p.workforce.recognition_cost_per_person / 365, self.time)
@@ -760,6 +768,11 @@ def _renewal(params: Scenario) -> Renewal:
     return Renewal(lp.reference_satisfaction, lp.satisfaction_sensitivity, lp.base_churn_per_year,
                    lp.follow_through, period, referral_probability(
                        params.word_of_mouth.referrals_per_promoter_per_year, period))
+
+
+# Mesa lists its clock among a model's observables; this model's clock is plain, so asking to
+# observe it is an error rather than a subscription that never fires.
+del ServiceOrganisation.observables["time"]
 
 
 @contextmanager

@@ -11,14 +11,35 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, fields
+from functools import cache
 
 import numpy as np
 
 __all__ = ["Streams", "named_stream"]
 
 
+@cache
 def _key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little")
+
+
+def _words(value: int) -> list[int]:
+    """``value`` as the little-endian 32-bit words ``SeedSequence`` reads an integer as."""
+    words = [value & 0xFFFFFFFF]
+    while value := value >> 32:
+        words.append(value & 0xFFFFFFFF)
+    return words
+
+
+@cache
+def _entropy_prefix(seed: int, name: str, *index: int) -> tuple[int, ...]:
+    """The words ``SeedSequence(seed, spawn_key=(hash(name), *index, ...))`` assembles first.
+
+    SeedSequence pads the seed's words to its pool size (4) and appends the spawn key's.
+    """
+    seed_words = _words(seed)
+    seed_words += [0] * (4 - len(seed_words))
+    return tuple(seed_words + [w for part in (_key(name), *index) for w in _words(part)])
 
 
 def named_stream(seed: int, name: str, *index: int) -> np.random.Generator:
@@ -66,4 +87,8 @@ class Streams:
         the synchronisation that makes common random numbers work (Law, *Simulation Modeling
         and Analysis*, 5th ed., section 11.2.1).
         """
-        return named_stream(self.seed, "decisions", origin, number)
+        entropy = np.array(_entropy_prefix(self.seed, "decisions", origin) + tuple(_words(number)),
+                           dtype=np.uint32)
+        # the same generator as named_stream(seed, "decisions", origin, number), built from
+        # the assembled words: a third cheaper, and made for every customer
+        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy)))

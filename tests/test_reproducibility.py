@@ -4,10 +4,12 @@ import json
 
 import numpy as np
 from conftest import make_scenario
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxsim.kpis import summarise
 from cxsim.model import ServiceOrganisation
-from cxsim.streams import named_stream
+from cxsim.streams import Streams, named_stream
 
 SMALL = ("customers.initial=300", "horizon.days=200")
 
@@ -32,6 +34,15 @@ def test_named_streams_do_not_depend_on_each_other():
     assert np.array_equal(a, named_stream(3, "arrivals").random(5))
     assert not np.array_equal(a, named_stream(3, "handling").random(5))
     assert not np.array_equal(a, named_stream(4, "arrivals").random(5))
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**64 - 1), origin=st.integers(0, 2), number=st.integers(0, 2**40))
+def test_a_customers_stream_is_the_named_decisions_stream_of_their_origin_and_number(
+        seed, origin, number):
+    # the shortcut that builds customer streams must give exactly the documented stream
+    fast = Streams.from_seed(seed).customer(origin, number).random(4)
+    assert np.array_equal(fast, named_stream(seed, "decisions", origin, number).random(4))
 
 
 class ArrivalLog(ServiceOrganisation):
