@@ -160,7 +160,7 @@ class ServiceOrganisation(mesa.Model):
         self._segment_cdf = _cdf([s.share for s in params.customers.segments])
         self._channel_cdf = {s.name: _cdf([getattr(s.channel_mix, c) for c in CHANNELS])
                              for s in params.customers.segments}
-        self._ids = Counter()
+        self._order_ids, self._case_ids = itertools.count(1), itertools.count(1)
         self.hiring = getattr(params.workforce.profiles, params.workforce.hiring_policy)
         self.reputation = 1.0  # multiplies a prospect's chance of buying; 1 is neutral
         self.incident_factor = 1.0  # incident rate left after fixes from the feedback loop
@@ -566,13 +566,11 @@ class ServiceOrganisation(mesa.Model):
 
     def next_order_id(self) -> int:
         """Sequential order number."""
-        self._ids["order"] += 1
-        return self._ids["order"]
+        return next(self._order_ids)
 
     def next_case_id(self) -> int:
         """Sequential case number."""
-        self._ids["case"] += 1
-        return self._ids["case"]
+        return next(self._case_ids)
 
     # --- workforce ------------------------------------------------------------------------
     def staff_turnover(self) -> None:

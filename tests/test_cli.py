@@ -122,3 +122,19 @@ def test_bench_smoke_run_writes_results_and_a_table(tmp_path: Path) -> None:
     assert "events/s" in (tmp_path / "results.md").read_text()
     bad = runner.invoke(app, ["bench", "--sizes", "ten", "--out", str(tmp_path / "x")])
     assert bad.exit_code == 2 and "--sizes" in bad.output
+
+
+def test_benchmark_targets_are_judged_from_the_measurements() -> None:
+    from cxsim.benchmark import target_checks
+
+    def results(wall_100k: float, peak_mb: float, ciw: float, speedup: float) -> dict:
+        return {"sizes": [{"customers": 10_000, "wall_s": 6.0, "peak_memory_mb": 200},
+                          {"customers": 100_000, "wall_s": wall_100k, "peak_memory_mb": peak_mb}],
+                "ciw": {"ratio_cxsim_to_ciw": ciw},
+                "replications": [{"jobs": 1, "replications_per_minute": 40.0},
+                                 {"jobs": 2, "replications_per_minute": 40.0 * speedup}]}
+
+    good = target_checks(results(55.0, 800, 0.9, 1.9))
+    assert len(good) == 5 and all(met for _, _, met in good)
+    bad = {target: met for target, _, met in target_checks(results(70.0, 2000, 1.2, 1.5))}
+    assert not any(bad.values())  # 70 s is also more than 11x the 6 s at 10,000
