@@ -21,7 +21,7 @@ class StaffAgent(mesa.Agent):
     """An employee who serves jobs from ``pool`` one at a time.
 
     Subclasses say how long a job takes (``duration``) and what happens when it is done
-    (``complete``). The completion is a Mesa event bound to this agent.
+    (``complete``). The completion is an event bound to this agent.
     """
 
     model: ServiceOrganisation

@@ -69,7 +69,7 @@ def erode(standard: float, pressure: float, corner_cutting: float, pressure_scal
     return time_share, standard + (target - standard) / days
 
 
-@dataclass(eq=False, weakref_slot=True, slots=True)  # Mesa holds event callbacks weakly
+@dataclass(eq=False, slots=True)
 class Vacancy:
     """An open post in ``pool``: filled by ``hire()`` after the hiring delay, then onboarded."""
 
