@@ -262,6 +262,8 @@ def bench(
                     ] = 8,
     rep_customers: Annotated[int, typer.Option(
         min=0, help="Customers in each throughput replication.")] = 1000,
+    repeats: Annotated[int, typer.Option(
+        min=1, help="Runs of each size (fresh processes); the fastest is reported.")] = 2,
     out: Annotated[Path, typer.Option(help="Folder for results.json and results.md.")] = Path(
         "benchmarks"),
 ) -> None:
@@ -272,7 +274,7 @@ def bench(
         customers = [int(size) for size in sizes.split(",")]
     except ValueError:
         raise _fail(f"--sizes {sizes}: expected whole numbers separated by commas") from None
-    results = run_benchmarks(customers, reps, rep_customers)
+    results = run_benchmarks(customers, reps, rep_customers, repeats)
     write_results(results, out)
     console.print(markdown_table(results))
 

@@ -112,12 +112,14 @@ def test_bad_file_names_the_file_and_key(tmp_path):
 def test_bench_smoke_run_writes_results_and_a_table(tmp_path: Path) -> None:
     """A tiny run of the benchmark command (the real benchmark is `make bench`)."""
     pytest.importorskip("ciw")
-    result = runner.invoke(app, ["bench", "--sizes", "100,200", "--reps", "2",
+    result = runner.invoke(app, ["bench", "--sizes", "100,200", "--reps", "2", "--repeats", "2",
                                  "--rep-customers", "50", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     results = json.loads((tmp_path / "results.json").read_text())
     assert [r["customers"] for r in results["sizes"]] == [100, 200]
     assert all(r["events"] > 0 and r["peak_memory_mb"] > 0 for r in results["sizes"])
+    assert all(r["wall_s"] == min(r["wall_s_runs"]) and len(r["wall_s_runs"]) == 2
+               for r in results["sizes"])
     assert results["ciw"]["contacts_ciw"] > 0 and results["ciw"]["ratio_cxsim_to_ciw"] > 0
     assert "events/s" in (tmp_path / "results.md").read_text()
     bad = runner.invoke(app, ["bench", "--sizes", "ten", "--out", str(tmp_path / "x")])
