@@ -162,12 +162,14 @@ class ServiceOrganisation(mesa.Model):
                              for s in params.customers.segments}
         self._order_ids, self._case_ids = itertools.count(1), itertools.count(1)
         self.hiring = getattr(params.workforce.profiles, params.workforce.hiring_policy)
+        self.learning_per_job = params.workforce.learning_per_job * self.hiring.learning_multiplier
         self.reputation = 1.0  # multiplies a prospect's chance of buying; 1 is neutral
         self.incident_factor = 1.0  # incident rate left after fixes from the feedback loop
         self.deterrence = 0.0  # share of prospects kept away by recent public complaints
-        self._hire_staff()
-        self._populate()
-        self._connect(list(self.roster.members))
+        with _collector_paused():  # a large population is all live objects: nothing to collect
+            self._hire_staff()
+            self._populate()
+            self._connect(list(self.roster.members))
         self._start_processes()
         self.datacollector = mesa.DataCollector(model_reporters={
             name: _reporter(name) for name in TIMESERIES_COLUMNS})
@@ -744,9 +746,10 @@ class ServiceOrganisation(mesa.Model):
     def run(self, days: float, on_week: Callable[[float], None] | None = None) -> None:
         """Run for ``days`` in weekly chunks (so a caller can show progress); end with a row.
 
-        Python's cyclic garbage collector is paused meanwhile: the run leaves almost no cyclic
-        garbage (peak memory is the same without it), but its full collections walk every
-        live customer, which cost 5-7% of the run at 10,000-100,000 customers.
+        Python's cyclic garbage collector is paused meanwhile (and while the population is
+        built): the run leaves almost no cyclic garbage (peak memory is the same without it),
+        but its full collections walk every live customer, which cost 5-7% of the run at
+        10,000-100,000 customers.
         """
         end = self.time + days
         with _collector_paused():

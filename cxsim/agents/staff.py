@@ -66,10 +66,8 @@ class StaffAgent(mesa.Agent):
 
     def learn(self) -> None:
         """Experience: each job moves skill toward the ceiling (a learning curve)."""
-        wf = self.model.params.workforce
-        rate = wf.learning_per_job * self.model.hiring.learning_multiplier
-        if rate:
-            self.skill = learn(self.skill, rate, wf.skill_ceiling)
+        if rate := self.model.learning_per_job:
+            self.skill = learn(self.skill, rate, self.model.params.workforce.skill_ceiling)
 
     def enrol(self, days_off: float, gain: float, cost: float, target: str = "skill") -> None:
         """Book a place on a training programme (starts when ``start_training`` fires)."""
