@@ -26,6 +26,19 @@ def test_churn_probability_rises_as_satisfaction_falls_and_only_part_is_acted_on
     assert loyalty.willingness_to_buy_again(0.7, 0.7, 8.0, 0.1) == pytest.approx(math.exp(-0.1))
 
 
+@given(satisfaction=st.floats(0.0, 1.0), reference=st.floats(0.3, 0.9),
+       sensitivity=st.floats(0.0, 15.0), base=st.floats(0.0, 1.0),
+       follow_through=st.floats(0.0, 1.0), period=st.integers(1, 365))
+def test_the_renewal_shortcut_gives_exactly_the_published_formulas(
+        satisfaction, reference, sensitivity, base, follow_through, period):
+    renewal = loyalty.Renewal(reference, sensitivity, base, follow_through, period, 0.1)
+    hazard = renewal.hazard(satisfaction)
+    assert renewal.leaving_probability(hazard) == loyalty.churn_probability(
+        satisfaction, reference, sensitivity, base, follow_through, period)
+    assert renewal.willingness(satisfaction) == loyalty.willingness_to_buy_again(
+        satisfaction, reference, sensitivity, base)
+
+
 def test_bad_and_intense_episodes_weigh_more_than_delight():
     assert loyalty.episode_weight(0.7, 0.9, False, 0.3, 0.6) == 0.3
     assert loyalty.episode_weight(0.7, 0.5, False, 0.3, 0.6) == 0.6
