@@ -582,15 +582,14 @@ class ServiceOrganisation(mesa.Model):
         they would give is never used).
         """
         wf = self.params.workforce
-        if wf.turnover_per_year * self.hiring.turnover_multiplier <= 0:
+        base_per_year = wf.turnover_per_year * self.hiring.turnover_multiplier
+        if base_per_year <= 0:
             return
         for role, pool, hire, _ in self.staff_pools:
             pressure = pool.queue_length / max(1, pool.size)
             for member in list(pool.servers):
-                p_leave = leaving_probability(wf.turnover_per_year
-                                              * self.hiring.turnover_multiplier, pressure,
-                                              wf.pressure_turnover, member.recognised,
-                                              wf.recognition_effect, 1.0)
+                p_leave = leaving_probability(base_per_year, pressure, wf.pressure_turnover,
+                                              member.recognised, wf.recognition_effect, 1.0)
                 if member.seat.random() < p_leave:
                     member.resign()
                     self.counters[f"leavers_{role}"] += 1

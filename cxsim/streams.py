@@ -32,22 +32,24 @@ def _words(value: int) -> list[int]:
 
 
 @cache
-def _entropy_prefix(seed: int, name: str, *index: int) -> tuple[int, ...]:
-    """The words ``SeedSequence(seed, spawn_key=(hash(name), *index, ...))`` assembles first.
+def _seed_words(seed: int, name: str) -> tuple[int, ...]:
+    """The first words ``SeedSequence(seed, spawn_key=(hash(name), ...))`` assembles.
 
     SeedSequence pads the seed's words to its pool size (4) and appends the spawn key's.
     """
-    seed_words = _words(seed)
-    seed_words += [0] * (4 - len(seed_words))
-    return tuple(seed_words + [w for part in (_key(name), *index) for w in _words(part)])
+    words = _words(seed)
+    return tuple(words + [0] * (4 - len(words)) + _words(_key(name)))
 
 
 def named_stream(seed: int, name: str, *index: int) -> np.random.Generator:
     """Generator for stream ``name`` of ``seed``: SeedSequence(seed, spawn_key=(hash(name),)).
 
-    ``index`` names a sub-stream of one entity (``spawn_key=(hash(name), *index)``).
+    ``index`` names a sub-stream of one entity (``spawn_key=(hash(name), *index)``). The
+    sequence is built from the words SeedSequence would assemble from that key, which is the
+    same generator at a third of the cost (one is made for every customer).
     """
-    sequence = np.random.SeedSequence(seed, spawn_key=(_key(name), *index))
+    entropy = [*_seed_words(seed, name), *(w for part in index for w in _words(part))]
+    sequence = np.random.SeedSequence(np.array(entropy, dtype=np.uint32))
     return np.random.Generator(np.random.PCG64(sequence))
 
 
@@ -87,8 +89,4 @@ class Streams:
         the synchronisation that makes common random numbers work (Law, *Simulation Modeling
         and Analysis*, 5th ed., section 11.2.1).
         """
-        entropy = np.array(_entropy_prefix(self.seed, "decisions", origin) + tuple(_words(number)),
-                           dtype=np.uint32)
-        # the same generator as named_stream(seed, "decisions", origin, number), built from
-        # the assembled words: a third cheaper, and made for every customer
-        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy)))
+        return named_stream(self.seed, "decisions", origin, number)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from cxsim.kpis import summarise
 from cxsim.model import ServiceOrganisation
-from cxsim.streams import Streams, named_stream
+from cxsim.streams import Streams, _key, named_stream
 
 SMALL = ("customers.initial=300", "horizon.days=200")
 
@@ -38,11 +38,17 @@ def test_named_streams_do_not_depend_on_each_other():
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**64 - 1), origin=st.integers(0, 2), number=st.integers(0, 2**40))
-def test_a_customers_stream_is_the_named_decisions_stream_of_their_origin_and_number(
-        seed, origin, number):
-    # the shortcut that builds customer streams must give exactly the documented stream
-    fast = Streams.from_seed(seed).customer(origin, number).random(4)
-    assert np.array_equal(fast, named_stream(seed, "decisions", origin, number).random(4))
+def test_entity_streams_are_the_documented_seed_sequences(seed, origin, number):
+    # named_stream builds the words SeedSequence assembles; it must give exactly the stream
+    # SeedSequence(seed, spawn_key=(hash(name), *index)) defines, for customers as for others
+    def documented(*spawn_key: int) -> np.ndarray:
+        sequence = np.random.SeedSequence(seed, spawn_key=spawn_key)
+        return np.random.Generator(np.random.PCG64(sequence)).random(4)
+
+    key = (_key("decisions"), origin, number)
+    assert np.array_equal(Streams.from_seed(seed).customer(origin, number).random(4),
+                          documented(*key))
+    assert np.array_equal(named_stream(seed, "decisions").random(4), documented(key[0]))
 
 
 class ArrivalLog(ServiceOrganisation):

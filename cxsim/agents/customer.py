@@ -366,7 +366,7 @@ class Customer(mesa.Agent):
         if self.rng.random() < renewal.leaving_probability(hazard):
             self.leave()
             return
-        if (math.exp(-hazard) >= loyalty.PROMOTER_WILLINGNESS  # willingness: a promoter
+        if (loyalty.nps_group(math.exp(-hazard)) == "promoter"  # exp(-hazard): willingness
                 and model.streams.word_of_mouth.random() < renewal.referral_probability):
             model.referred_prospect(self)
 

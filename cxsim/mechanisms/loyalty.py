@@ -31,6 +31,7 @@ __all__ = [
     "case_episode",
     "churn_hazard",
     "churn_probability",
+    "period_churn_probability",
     "Renewal",
     "willingness_to_buy_again",
     "NPS_GROUPS",
@@ -94,17 +95,23 @@ def churn_probability(satisfaction: float, reference: float, sensitivity: float,
     Stated intentions overstate behaviour (switching costs, contracts, inertia: Mittal and
     Kamakura 2001), so only ``follow_through`` of the intention hazard is acted on.
     """
-    hazard = follow_through * churn_hazard(satisfaction, reference, sensitivity, base_per_year)
-    return 1.0 - math.exp(-hazard * period_days / 365.0)
+    return period_churn_probability(
+        churn_hazard(satisfaction, reference, sensitivity, base_per_year), follow_through,
+        period_days)
+
+
+def period_churn_probability(hazard: float, follow_through: float, period_days: float) -> float:
+    """Chance of leaving within ``period_days`` given the intention ``hazard`` (per year)."""
+    return 1.0 - math.exp(-(follow_through * hazard) * period_days / 365.0)
 
 
 @dataclass(frozen=True, slots=True)
 class Renewal:
     """One scenario's renewal decision: the hazard, what is acted on, and referrals.
 
-    The same formulas as ``churn_hazard``, ``churn_probability`` and
-    ``willingness_to_buy_again``, with the constants gathered once and the hazard computed
-    once per customer (a monthly decision for every customer is the commonest event).
+    The formulas of ``churn_hazard``, ``period_churn_probability`` and
+    ``willingness_to_buy_again`` with the constants gathered once, so that a renewal (a
+    monthly decision for every customer, the commonest event) computes its hazard once.
     """
 
     reference: float
@@ -116,15 +123,16 @@ class Renewal:
 
     def hazard(self, satisfaction: float) -> float:
         """Churn hazard per year at ``satisfaction``."""
-        return self.base_per_year * math.exp(self.sensitivity * (self.reference - satisfaction))
+        return churn_hazard(satisfaction, self.reference, self.sensitivity, self.base_per_year)
 
     def leaving_probability(self, hazard: float) -> float:
         """Chance of leaving at this renewal, given the intention ``hazard``."""
-        return 1.0 - math.exp(-(self.follow_through * hazard) * self.period_days / 365.0)
+        return period_churn_probability(hazard, self.follow_through, self.period_days)
 
     def willingness(self, satisfaction: float) -> float:
         """Stated willingness to buy again at ``satisfaction``."""
-        return math.exp(-self.hazard(satisfaction))
+        return willingness_to_buy_again(satisfaction, self.reference, self.sensitivity,
+                                        self.base_per_year)
 
 
 def willingness_to_buy_again(satisfaction: float, reference: float, sensitivity: float,
