@@ -5,11 +5,40 @@ Sobol first-order and total indices come from SALib's Saltelli estimator with bo
 confidence intervals (Saltelli et al. 2010); Morris mu* and sigma from SALib's elementary
 effects (Morris 1991; Campolongo et al. 2007); grids get main effects per factor and, with two
 factors, a heat map; Latin hypercubes get Spearman rank correlations and main-effect scatters.
+
+What is analysed
+----------------
+The design is recomputed from the folder's ``experiment.yaml`` (its points, from
+:func:`~cxsim.experiment.design_points`, times the replications; the numbering is the sweep's)
+and compared with the run files in ``runs/``. ``analysis.md`` and the returned
+:class:`AnalysisReport` say how many of the design's runs were found and list the missing
+design points with their missing replications (consecutive points with the same gap are one
+range; past ten groups the list is cut short with a count).
+
+An incomplete sweep is still analysed where the method allows it: grid main effects, heat
+maps and Latin-hypercube rank correlations use the points present. Sobol's estimator and
+Morris' elementary effects need the whole sample matrix, so they need every design point (one
+replication of a point is enough; its mean is then over fewer runs): with a point missing,
+:func:`analyse_sweep` raises a ``ScenarioError`` saying how many runs are missing and how to
+finish the sweep (``cxsim sweep EXPERIMENT --out FOLDER --resume``).
+
+A confidence interval needs at least two replications: a point with one has no ``<kpi>_ci``
+(an empty cell in ``points.csv``, ``n/a`` in ``analysis.md``), never a half-width of 0.
+
+Bad input is a ``ScenarioError`` of one line naming the file or folder and what was expected:
+a path that is a file or not a sweep folder, a corrupt ``manifest.json``, an
+``experiment.yaml`` that is not YAML, not a mapping, fails validation or disagrees with the
+manifest, a sweep with no finished run, a truncated or corrupt run file (delete it and
+resume), run files whose columns are not the experiment's, runs outside the design.
+``indices.json`` is strict JSON: undefined values (a constant KPI's correlation) are ``null``.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,34 +48,200 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-import yaml  # noqa: E402
+from pydantic import ValidationError  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from cxsim.experiment import Experiment, salib_problem  # noqa: E402
+from cxsim.experiment import Experiment, design_points, salib_problem  # noqa: E402
+from cxsim.folders import check_results_folder, replaced_folder  # noqa: E402
 from cxsim.report.plots import money, save_figure  # noqa: E402
-from cxsim.scenario import ScenarioError  # noqa: E402
+from cxsim.scenario import ScenarioError, describe_error, read_yaml  # noqa: E402
 from cxsim.statistics import estimate  # noqa: E402
-from cxsim.sweep import MANIFEST, read_runs  # noqa: E402
+from cxsim.sweep import MANIFEST, RUNS, read_runs, run_columns  # noqa: E402
 
-__all__ = ["analyse_sweep", "sensitivity", "point_means"]
+__all__ = ["analyse_sweep", "sensitivity", "point_means", "AnalysisReport", "Coverage",
+           "sweep_coverage"]
 
 CONFIDENCE = 0.95
+ANALYSIS, ANALYSIS_KIND = "analysis", "analysis"  # subfolder of the sweep folder
+MANIFEST_KEYS = ("experiment_hash", "name", "factors", "kpis", "design")
+NEEDS_EVERY_POINT = ("sobol", "morris")
+LISTED_GROUPS = 10  # missing-point groups spelled out before the list is cut short
+TABLE_ROWS = 30  # point means shown in analysis.md (all of them are in points.csv)
+
+
+def _half_width(values: pd.Series) -> float:
+    """Half-width of the 95% interval of the mean; NaN (not 0) with fewer than two values."""
+    data = values.to_numpy(float)
+    return estimate(data).half_width if len(data) >= 2 else math.nan
 
 
 def point_means(runs: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
     """One row per design point: factor values and the KPIs averaged over replications.
 
-    With two or more replications, ``<kpi>_ci`` is the half-width of each mean's 95% interval.
+    Parameters
+    ----------
+    runs
+        One row per run (:func:`cxsim.sweep.read_runs`).
+    experiment
+        The sweep's experiment (factors and KPIs).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``point``, the factors, ``replications`` (runs found at the point), the KPI means and
+        ``<kpi>_ci``, the half-width of each mean's 95% interval: NaN where a point has fewer
+        than two replications, since one run gives no interval.
     """
     factors, kpis = list(experiment.factors), experiment.kpis
     grouped = runs.groupby("point", sort=True)
     means = grouped[kpis].mean()
     means.insert(0, "replications", grouped.size())
-    if experiment.replications > 1:
-        half = {f"{k}_ci": grouped[k].agg(lambda v: estimate(v.to_numpy()).half_width)
-                for k in kpis}
-        means = means.join(pd.DataFrame(half))
+    half = {f"{k}_ci": grouped[k].agg(_half_width) for k in kpis}
+    means = means.join(pd.DataFrame(half, index=means.index))
     return grouped[factors].first().join(means).reset_index()
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Runs of a sweep folder against the runs of its design.
+
+    Attributes
+    ----------
+    expected
+        Runs of the design: design points times replications.
+    found
+        Runs with a result file.
+    points
+        Design points.
+    replications
+        Replications per design point.
+    missing
+        Each design point with a missing run and its missing replications, by point.
+    """
+
+    expected: int
+    found: int
+    points: int
+    replications: int
+    missing: dict[int, tuple[int, ...]]
+
+    @property
+    def complete(self) -> bool:
+        """Whether every run of the design was found."""
+        return self.found == self.expected
+
+    @property
+    def empty_points(self) -> list[int]:
+        """Design points without a single run."""
+        return [p for p, reps in self.missing.items() if len(reps) == self.replications]
+
+    def headline(self) -> str:
+        """One sentence: how many of the design's runs were found."""
+        if self.complete:
+            return f"All {self.expected} runs of the design were found."
+        present = self.points - len(self.empty_points)
+        return (f"{self.found} of the design's {self.expected} runs were found "
+                f"({self.expected - self.found} missing; {present} of {self.points} design "
+                "points have at least one run).")
+
+    def missing_text(self, limit: int = LISTED_GROUPS) -> str:
+        """The missing points and replications, consecutive points with the same gap merged.
+
+        Parameters
+        ----------
+        limit
+            Groups spelled out; the rest are counted.
+
+        Returns
+        -------
+        str
+            ``"points 4-7 (all 2 replications), point 9 (replication 1)"``; empty when complete.
+        """
+        groups: list[tuple[int, int, tuple[int, ...]]] = []
+        for point, reps in sorted(self.missing.items()):
+            if groups and groups[-1][1] == point - 1 and groups[-1][2] == reps:
+                groups[-1] = (groups[-1][0], point, reps)
+            else:
+                groups.append((point, point, reps))
+        parts = [self._group_text(*group) for group in groups[:limit]]
+        if len(groups) > limit:
+            rest = sum(last - first + 1 for first, last, _ in groups[limit:])
+            parts.append(f"... and {rest} more point(s)")
+        return ", ".join(parts)
+
+    def _group_text(self, first: int, last: int, reps: tuple[int, ...]) -> str:
+        where = f"point {first}" if first == last else f"points {first}-{last}"
+        if self.replications == 1:
+            return where
+        if len(reps) == self.replications:
+            return f"{where} (all {self.replications} replications)"
+        label = "replication" if len(reps) == 1 else "replications"
+        return f"{where} ({label} {', '.join(map(str, reps))})"
+
+
+class AnalysisReport(Path):
+    """Path of ``analysis.md``, carrying what was analysed so the CLI can print it.
+
+    Attributes
+    ----------
+    coverage
+        Runs found against the design's runs.
+    notes
+        One-line sentences for the terminal: the runs found, the missing points, intervals.
+    """
+
+    coverage: Coverage
+    notes: tuple[str, ...]
+
+    def with_segments(self, *pathsegments: str | Path) -> Path:
+        """Derived paths (``parent``, ``/``) are plain paths without the report's fields."""
+        return Path(*pathsegments)
+
+
+def sweep_coverage(runs: pd.DataFrame, experiment: Experiment, folder: Path) -> Coverage:
+    """Compare the runs found with the runs of the design.
+
+    Parameters
+    ----------
+    runs
+        One row per run file (``key``, ``point``, ``replication`` at least).
+    experiment
+        The experiment of the sweep folder.
+    folder
+        The sweep folder, for error messages.
+
+    Returns
+    -------
+    Coverage
+        Expected and found runs and the missing replications of each point.
+
+    Raises
+    ------
+    ScenarioError
+        When a run lies outside the design or two files hold the same run.
+    """
+    n_points, n_reps = len(design_points(experiment)), experiment.replications
+    outside = runs[(runs["point"] < 0) | (runs["point"] >= n_points)
+                   | (runs["replication"] < 0) | (runs["replication"] >= n_reps)]
+    if len(outside):
+        row = outside.iloc[0]
+        raise ScenarioError(
+            f"{folder / RUNS / (str(row['key']) + '.parquet')}: point {row['point']} "
+            f"replication {row['replication']} is outside the design of experiment.yaml "
+            f"({n_points} points x {n_reps} replications); was the experiment changed?")
+    twice = runs[runs.duplicated(["point", "replication"], keep=False)]
+    if len(twice):
+        row = twice.iloc[0]
+        raise ScenarioError(f"{folder / RUNS}: point {row['point']} replication "
+                            f"{row['replication']} is in {len(twice)} run files; delete the "
+                            "copies")
+    done = set(zip(runs["point"].astype(int), runs["replication"].astype(int), strict=True))
+    missing = {}
+    for point in range(n_points):
+        reps = tuple(r for r in range(n_reps) if (point, r) not in done)
+        if reps:
+            missing[point] = reps
+    return Coverage(n_points * n_reps, len(runs), n_points, n_reps, missing)
 
 
 def _sobol(experiment: Experiment, y: np.ndarray) -> pd.DataFrame:
@@ -73,7 +268,9 @@ def _morris(experiment: Experiment, x: np.ndarray, y: np.ndarray) -> pd.DataFram
 def _rank_correlation(points: pd.DataFrame, experiment: Experiment, kpi: str) -> pd.DataFrame:
     rows = {}
     for factor in experiment.factors:
-        rho, p = stats.spearmanr(points[factor], points[kpi])
+        with warnings.catch_warnings():  # a constant KPI has no correlation: NaN, said once
+            warnings.simplefilter("ignore", stats.ConstantInputWarning)
+            rho, p = stats.spearmanr(points[factor], points[kpi])
         rows[factor] = {"spearman_rho": float(rho), "p_value": float(p)}
     return pd.DataFrame(rows).T
 
@@ -143,10 +340,14 @@ def _heat_map(points: pd.DataFrame, experiment: Experiment, kpi: str, path: Path
     fig, ax = plt.subplots(figsize=(1.3 * grid.shape[1] + 3, 0.7 * grid.shape[0] + 2))
     image = ax.imshow(grid.to_numpy(), cmap="viridis", aspect="auto", origin="lower")
     for (i, j), value in np.ndenumerate(grid.to_numpy()):
-        label = money(value) if abs(value) >= 1000 else f"{value:.3g}"
+        label = ("n/a" if not np.isfinite(value)  # a cell whose runs are missing
+                 else money(value) if abs(value) >= 1000 else f"{value:.3g}")
         ax.text(j, i, label, ha="center", va="center", color="white", fontsize=10)
     for j in range(grid.shape[1]):  # where the KPI peaks along the row factor
-        best = int(np.nanargmax(grid.iloc[:, j].to_numpy()))
+        column = grid.iloc[:, j].to_numpy(float)
+        if not np.isfinite(column).any():
+            continue
+        best = int(np.nanargmax(column))
         ax.add_patch(plt.Rectangle((j - 0.5, best - 0.5), 1, 1, fill=False, color="red", lw=2))
     ax.set_xticks(range(grid.shape[1]), [f"{c:g}" if isinstance(c, float) else str(c)
                                          for c in grid.columns])
@@ -157,24 +358,157 @@ def _heat_map(points: pd.DataFrame, experiment: Experiment, kpi: str, path: Path
     return save_figure(fig, path)
 
 
-def _experiment(folder: Path) -> Experiment:
+def _sweep_folder(folder: Path) -> None:
+    """Refuse a path that is not the ``--out`` folder of ``cxsim sweep``."""
+    if not folder.exists():
+        raise ScenarioError(f"{folder}: no such folder; give the --out folder of cxsim sweep")
+    if not folder.is_dir():
+        raise ScenarioError(f"{folder}: is a file, not a sweep folder; give the --out folder "
+                            "of cxsim sweep")
+    absent = [name for name in (MANIFEST, "experiment.yaml") if not (folder / name).is_file()]
+    if absent:
+        raise ScenarioError(f"{folder}: not a sweep folder (no {' or '.join(absent)}); give "
+                            "the --out folder of cxsim sweep")
+
+
+def _manifest(folder: Path) -> dict[str, Any]:
+    """The sweep's manifest: a JSON object with every key ``cxsim sweep`` writes."""
+    path = folder / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise ScenarioError(f"{path}: not valid JSON{where}; expected the manifest that "
+                            "cxsim sweep writes") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}: expected a JSON object with keys "
+                            f"{', '.join(MANIFEST_KEYS)}, got {type(data).__name__}")
+    absent = [key for key in MANIFEST_KEYS if key not in data]
+    if absent:
+        raise ScenarioError(f"{path}: missing key(s) {', '.join(absent)}; expected the "
+                            "manifest that cxsim sweep writes")
+    return data
+
+
+def _experiment(folder: Path, manifest: dict[str, Any]) -> Experiment:
+    """The folder's ``experiment.yaml``, validated and checked against the manifest."""
     path = folder / "experiment.yaml"
-    if not (folder / MANIFEST).exists() or not path.exists():
-        raise ScenarioError(f"{folder}: not a sweep folder (no {MANIFEST}); run cxsim sweep")
-    return Experiment.model_validate(yaml.safe_load(path.read_text()))
+    data = read_yaml(path, "an experiment")  # not YAML / not a mapping: one located line
+    try:
+        experiment = Experiment.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(f"{path}: {describe_error(exc.errors()[0], Experiment)}") from None
+    recorded = {"factors": list(experiment.factors), "kpis": experiment.kpis,
+                "design": experiment.design.kind}
+    differ = [key for key, value in recorded.items() if manifest[key] != value]
+    if differ:
+        raise ScenarioError(f"{path}: {', '.join(differ)} differ from {MANIFEST}; the folder "
+                            "was edited after the sweep started")
+    return experiment
 
 
-def analyse_sweep(folder: str | Path) -> Path:
-    """Write tables, plots and ``analysis.md`` into ``folder/analysis``; return the summary."""
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinity (nested in lists and dicts) turned into None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _points_table(points: pd.DataFrame, experiment: Experiment) -> list[str]:
+    """Markdown of the point means (the first ``TABLE_ROWS``); intervals ``n/a`` if absent."""
+    shown = points.head(TABLE_ROWS).copy()
+    for kpi in experiment.kpis:
+        shown[f"{kpi}_ci"] = [f"{v:.4g}" if math.isfinite(v) else "n/a"
+                              for v in shown[f"{kpi}_ci"].to_numpy(float)]
+    lines = ["## Design points", "",
+             shown.to_markdown(floatfmt=".4g", index=False), ""]
+    if len(points) > TABLE_ROWS:
+        lines += [f"First {TABLE_ROWS} of {len(points)} points; all of them are in points.csv.",
+                  ""]
+    return lines
+
+
+def _interval_note(points: pd.DataFrame) -> str:
+    """Sentence on missing intervals, or empty when every point has two replications."""
+    single = int((points["replications"] < 2).sum())
+    if not single:
+        return ""
+    which = ("every design point has" if single == len(points)
+             else f"{single} of {len(points)} design points {'has' if single == 1 else 'have'}")
+    return (f"Confidence intervals need >= 2 replications; {which} one, so their <kpi>_ci "
+            "is n/a (empty in points.csv).")
+
+
+def _coverage_notes(coverage: Coverage, folder: Path, kind: str) -> list[str]:
+    notes = [coverage.headline()]
+    if not coverage.complete:
+        notes.append(f"Missing: {coverage.missing_text()}.")
+        notes.append(f"The {kind} analysis uses the points present; finish the sweep with "
+                     f"cxsim sweep EXPERIMENT --out {folder} --resume.")
+    return notes
+
+
+def analyse_sweep(folder: str | Path) -> AnalysisReport:
+    """Write tables, plots and ``analysis.md`` into ``folder/analysis``.
+
+    Parameters
+    ----------
+    folder
+        The ``--out`` folder of ``cxsim sweep``.
+
+    Returns
+    -------
+    AnalysisReport
+        The path of ``analysis.md``, with the runs found against the design's
+        (``coverage``) and the sentences to print (``notes``).
+
+    Raises
+    ------
+    ScenarioError
+        One line naming the file or folder: see the module docstring for each case; a Sobol
+        or Morris sweep with a design point missing.
+    """
     folder = Path(folder)
-    experiment = _experiment(folder)
-    runs = read_runs(folder).to_pandas()
+    _sweep_folder(folder)
+    final = check_results_folder(folder / ANALYSIS, ANALYSIS_KIND)
+    experiment = _experiment(folder, _manifest(folder))
+    runs = read_runs(folder, run_columns(experiment)).to_pandas()
+    coverage = sweep_coverage(runs, experiment, folder)
+    kind = experiment.design.kind
+    if not coverage.found:
+        raise ScenarioError(f"{folder}: no finished runs in {RUNS}/ (0 of the design's "
+                            f"{coverage.expected}); run cxsim sweep EXPERIMENT --out {folder} "
+                            "--resume")
+    if kind in NEEDS_EVERY_POINT and coverage.empty_points:
+        raise ScenarioError(
+            f"{folder}: {coverage.expected - coverage.found} of {coverage.expected} runs "
+            f"missing ({len(coverage.empty_points)} of {coverage.points} design points have "
+            f"none; a {kind} analysis needs every point); finish it with cxsim sweep "
+            f"EXPERIMENT --out {folder} --resume")
     points = point_means(runs, experiment)
-    out = folder / "analysis"
-    out.mkdir(exist_ok=True)
+    with replaced_folder(final, ANALYSIS_KIND) as staging:
+        notes = _write_analysis(experiment, runs, points, coverage, folder, staging)
+    report = AnalysisReport(final / "analysis.md")
+    report.coverage, report.notes = coverage, tuple(notes)
+    return report
+
+
+def _write_analysis(experiment: Experiment, runs: pd.DataFrame, points: pd.DataFrame,
+                    coverage: Coverage, folder: Path, out: Path) -> list[str]:
+    """Every table, plot and the summary of the analysis into ``out``; the notes to print."""
+    kind = experiment.design.kind
     points.to_csv(out / "points.csv", index=False)
-    kind, lines = experiment.design.kind, [f"# Analysis of {experiment.name}", "",
-                                           _summary_line(experiment, runs, points), ""]
+    notes = _coverage_notes(coverage, folder, kind)
+    interval = _interval_note(points)
+    if interval:
+        notes.append(interval)
+    lines = [f"# Analysis of {experiment.name}", "", _summary_line(experiment, runs, points),
+             "", *(line for note in notes for line in (note, "")),
+             *_points_table(points, experiment)]
     tables: dict[str, Any] = {}
     for kpi in experiment.kpis:
         table = sensitivity(experiment, points, kpi)
@@ -183,10 +517,9 @@ def analyse_sweep(folder: str | Path) -> Path:
         lines += [f"## {kpi}", "", table.to_markdown(floatfmt=".4g", index=kind != "grid"), ""]
         for plot in _plots(points, experiment, kpi, table, out):
             lines += [f"![{plot.stem}]({plot.name})", ""]
-    summary = out / "analysis.md"
-    summary.write_text("\n".join(lines))
-    (out / "indices.json").write_text(json.dumps(tables, indent=1))
-    return summary
+    (out / "analysis.md").write_text("\n".join(lines))
+    (out / "indices.json").write_text(json.dumps(_finite(tables), indent=1, allow_nan=False))
+    return notes
 
 
 def _plots(points: pd.DataFrame, experiment: Experiment, kpi: str, table: pd.DataFrame,

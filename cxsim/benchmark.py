@@ -20,7 +20,11 @@ from cxsim.runner import replicate, run_summary, simulate, worker_pool
 from cxsim.scenario import Scenario, load_scenario
 
 __all__ = ["size_benchmark", "replication_throughput", "dask_overhead", "ciw_comparison",
-           "run_benchmarks", "markdown_table", "target_checks"]
+           "run_benchmarks", "markdown_table", "target_checks", "scaled_baseline",
+           "write_results", "BENCH_FILES", "BENCH_MAX_CUSTOMERS"]
+
+BENCH_FILES = ("results.json", "results.md")
+BENCH_MAX_CUSTOMERS = 10_000_000  # the schema's limit; memory is checked per size as well
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -225,6 +229,6 @@ def target_checks(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
 def write_results(results: dict[str, Any], out: Path) -> tuple[Path, Path]:
     """``results.json`` and ``results.md`` in ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (out / "results.json").write_text(json.dumps(results, indent=2, allow_nan=False) + "\n")
     (out / "results.md").write_text(markdown_table(results))
     return out / "results.json", out / "results.md"

@@ -6,14 +6,17 @@ naming the file, the key path and what was expected, exits with code 2 and write
 
 from __future__ import annotations
 
+import functools
+import os
 import shlex
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -24,14 +27,39 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from cxsim.errors import CxsimError
+from cxsim.folders import check_owned_files, check_results_folder, owned_files, slug
 from cxsim.kpis import HEADLINE, summarise
 from cxsim.model import ServiceOrganisation
-from cxsim.report.outputs import write_results
-from cxsim.scenario import Scenario, ScenarioError, load_scenario
+from cxsim.report.comparison_report import COMPARE_KIND, comparison_bytes
+from cxsim.report.outputs import RUN_KIND, write_results
+from cxsim.resources import check_memory, model_memory_bytes, output_bytes
+from cxsim.scenario import Scenario, ScenarioError, load_scenario, plausibility_warnings
 
 __all__ = ["app"]
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+class _OneLineUsageErrors(TyperGroup):
+    """Typer's group, with a bad option (``--port 70000``) told in one line, exit code 2."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command line; usage errors become ``error: cxsim demo: ...`` lines."""
+        kwargs.pop("standalone_mode", None)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except typer.TyperException as exc:  # typer's click errors derive from it (>= 0.29)
+            if type(exc).__name__ == "NoArgsIsHelpError":  # 'cxsim' alone: the help
+                typer.echo(exc.ctx.get_help())
+                sys.exit(0)
+            context = getattr(exc, "ctx", None)
+            where = f"{context.command_path}: " if context is not None else ""
+            typer.echo(f"error: {where}{exc.format_message()}", err=True)
+            sys.exit(getattr(exc, "exit_code", 2))
+        except typer.Abort:
+            sys.exit(130)  # Ctrl-C outside a command (commands handle their own)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+app = typer.Typer(cls=_OneLineUsageErrors, add_completion=False, no_args_is_help=True,
                   help="Agent-based simulation of service-delivery organisations.")
 console = Console()
 PROGRESS_MIN_DAYS = 180  # shorter runs finish before a bar would be readable
@@ -45,6 +73,73 @@ def main() -> None:
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code=2)
+
+
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    """Bad input, an unsafe output or a failed write: one line on stderr and exit code 2.
+
+    A write that fails (a full disk, a folder made read-only meanwhile) leaves the earlier
+    results in place: every output is staged and swapped in only when complete.
+    """
+    try:
+        yield
+    except CxsimError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise _fail(f"could not write the results: {exc.strerror or exc}{where}; nothing "
+                    "was replaced") from None
+
+
+def _warn(params: Scenario) -> None:
+    """Print each implausible value of ``params`` (the run goes on; summary.json keeps them)."""
+    for warning in plausibility_warnings(params):
+        typer.echo(f"warning: {warning}", err=True)
+
+
+INTERRUPTED = 130  # the shell's code for a program ended by Ctrl-C (128 + SIGINT)
+
+
+def _on_interrupt(kept: Callable[..., str]
+                  ) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Make Ctrl-C in a command print one line on stderr and exit with code 130.
+
+    Parameters
+    ----------
+    kept
+        Called with the command's arguments (as keywords); says what the interrupted command
+        left behind and how to go on. The line is ``interrupted: <kept(...)>``.
+    """
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(command)  # typer reads the signature through __wrapped__
+        def interruptible(**arguments: Any) -> None:
+            try:
+                command(**arguments)
+            except KeyboardInterrupt:
+                # Worker processes ignore SIGINT and the pools end them (cxsim.runner), so
+                # this line is all that is printed.
+                typer.echo(f"interrupted: {kept(**arguments)}", err=True)
+                raise typer.Exit(code=INTERRUPTED) from None
+        return interruptible
+    return decorate
+
+
+def _nothing_written(folder: object) -> str:
+    return (f"nothing was written; earlier results in {folder} are left in place; "
+            "run the command again to start over")
+
+
+def _sweep_kept(experiment: Path, out: Path | None, **_: object) -> str:
+    if out is None:
+        try:
+            from cxsim.experiment import load_experiment
+
+            out = Path("results") / f"sweep-{load_experiment(experiment)[0].name}"
+        except Exception:  # the line must still come out, whatever is wrong with the file
+            out = Path("results/sweep-<experiment name>")
+    command = shlex.join(["cxsim", "sweep", str(experiment), "--out", str(out), "--resume"])
+    return f"the runs finished so far are kept in {out}/runs; continue with: {command}"
 
 
 def _simulate(params: Scenario, quiet: bool) -> ServiceOrganisation:
@@ -75,6 +170,7 @@ def _headline_table(summary: dict) -> Table:
 
 
 @app.command()
+@_on_interrupt(lambda out, **_: _nothing_written(out))
 def validate(
     out: Annotated[Path, typer.Option(help="Folder for validation.md and its plots.")] = Path(
         "docs"),
@@ -90,19 +186,30 @@ def validate(
         calibration_records,
         complaint_rates,
     )
-    from cxsim.report.validation_doc import write_calibration_doc, write_validation_doc
+    from cxsim.report.validation_doc import (
+        CALIBRATION_DOC,
+        VALIDATION_DOC,
+        write_calibration_doc,
+        write_validation_doc,
+    )
     from cxsim.validation import run_stylised_facts, shipped_validation_scenarios, validate_queue
 
+    shipped = shipped_validation_scenarios()
+    files = [VALIDATION_DOC, CALIBRATION_DOC, *(f"validation/{p.name}.png" for p in shipped)]
+    with _one_line_errors():
+        check_owned_files(out, files, needed_bytes=10 * 2**20)
     queue = {}
-    for params in shipped_validation_scenarios():
+    for params in shipped:
         console.print(f"validating {params.name} ({reps} replications)")
         queue[params.name] = (params.description, validate_queue(params, reps, jobs))
     console.print(f"checking stylised facts ({fact_reps} replications per variant)")
     baseline = load_scenario(Path(__file__).resolve().parents[1] / "scenarios/baseline.yaml")
     facts = run_stylised_facts(baseline, fact_reps, jobs)
-    path = write_validation_doc(queue, reps, facts, fact_reps, out)
     problems, _ = calibration_records(load_scenario(CALIBRATION_SCENARIO))
-    write_calibration_doc(all_targets(), complaint_rates(problems), out)
+    with _one_line_errors(), owned_files(out, files) as staging:
+        write_validation_doc(queue, reps, facts, fact_reps, staging)
+        write_calibration_doc(all_targets(), complaint_rates(problems), staging)
+    path = out / VALIDATION_DOC
     failed = [c for _, cs in queue.values() for c in cs if not c.passed]
     failed_facts = [f.name for f, r in facts if r.status == "fail"]
     for c in failed:
@@ -115,9 +222,11 @@ def validate(
 
 
 @app.command()
+@_on_interrupt(lambda out, **_: _nothing_written(out or "results/<scenario name>"))
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    seed: Annotated[int | None, typer.Option(help="Override the scenario's seed.")] = None,
+    seed: Annotated[int | None, typer.Option(
+        min=0, max=2**64 - 1, help="Override the scenario's seed.")] = None,
     days: Annotated[float | None, typer.Option(help="Override horizon.days.")] = None,
     set_: Annotated[list[str] | None, typer.Option(
         "--set", help="Override one parameter: key.path=value (repeatable).")] = None,
@@ -126,26 +235,29 @@ def run(
     quiet: Annotated[bool, typer.Option(help="No progress bar and no table.")] = False,
 ) -> None:
     """Run one scenario; write summary.json, timeseries.csv, records and plots."""
-    try:
+    with _one_line_errors():
         params = load_scenario(scenario, set_ or (), seed=seed, horizon__days=days)
-    except ScenarioError as exc:
-        raise _fail(str(exc)) from None
+        folder = check_results_folder(out or Path("results") / slug(params.name), RUN_KIND,
+                                      output_bytes(params))
+        check_memory(params)
+    _warn(params)
     model = _simulate(params, quiet)
     summary = summarise(model)
-    folder = out or Path("results") / params.name
-    write_results(model, summary, folder)
+    with _one_line_errors():
+        write_results(model, summary, folder)
     if not quiet:
         console.print(_headline_table(summary))
         console.print(f"results written to {folder}/")
 
 
 @app.command()
+@_on_interrupt(lambda out, **_: _nothing_written(out or "results/compare-<reference name>"))
 def compare(
     scenarios: Annotated[list[Path], typer.Argument(
         help="Scenario YAML files; the first is the reference.")],
     reps: Annotated[int, typer.Option(min=2, help="Replications per scenario.")] = 20,
     seed: Annotated[int | None, typer.Option(
-        help="Base seed of every scenario (default: the reference's seed).")] = None,
+        min=0, max=2**64 - 1, help="Base seed of every scenario (default: the reference's seed).")] = None,
     days: Annotated[float | None, typer.Option(help="Override horizon.days.")] = None,
     set_: Annotated[list[str] | None, typer.Option(
         "--set", help="Override one parameter in every scenario: key.path=value.")] = None,
@@ -161,21 +273,27 @@ def compare(
     from cxsim.comparison import compare as run_comparison
     from cxsim.report.comparison_report import headline, write_comparison
 
-    try:
+    with _one_line_errors():
         loaded = [load_scenario(path, set_ or (), horizon__days=days) for path in scenarios]
-    except ScenarioError as exc:
-        raise _fail(str(exc)) from None
+        folder = check_results_folder(
+            out or Path("results") / f"compare-{slug(loaded[0].name)}", COMPARE_KIND,
+            comparison_bytes(loaded, reps))
+        largest = max(loaded, key=model_memory_bytes)
+        check_memory(largest, min(len(loaded) * reps, jobs or os.cpu_count() or 1),
+                     "each replication")
+    for params in loaded:
+        _warn(params)
     base_seed = loaded[0].seed if seed is None else seed
     with _run_progress(len(loaded) * reps, quiet) as bar:
         result = run_comparison(loaded, reps, base_seed, jobs, not independent_seeds,
                                 bar.advance if bar else None)
-    folder = out or Path("results") / f"compare-{loaded[0].name}"
     command = ["cxsim", "compare", *map(str, scenarios), "--reps", str(reps),
                "--seed", str(base_seed)]  # every choice that affects the numbers (not --jobs)
     command += ["--days", f"{days:g}"] if days is not None else []
     command += [arg for assignment in set_ or () for arg in ("--set", assignment)]
     command += ["--independent-seeds"] if independent_seeds else []
-    report = write_comparison(result, folder, shlex.join([*command, "--out", str(folder)]))
+    with _one_line_errors():
+        report = write_comparison(result, folder, shlex.join([*command, "--out", str(folder)]))
     if not quiet:
         for s in result.alternatives:
             console.print(headline(result, s))
@@ -183,6 +301,7 @@ def compare(
 
 
 @app.command()
+@_on_interrupt(_sweep_kept)
 def sweep(
     experiment: Annotated[Path, typer.Argument(help="Experiment YAML file (experiments/).")],
     jobs: Annotated[int | None, typer.Option(min=1, help="Local processes (default: all cores).")
@@ -199,30 +318,30 @@ def sweep(
     from cxsim.experiment import load_experiment
     from cxsim.sweep import run_sweep
 
-    try:
+    with _one_line_errors():
         design, base = load_experiment(experiment)
-        folder = out or Path("results") / f"sweep-{design.name}"
+        _warn(base)
+        folder = out or Path("results") / f"sweep-{slug(design.name)}"
         with _run_progress(0, quiet) as progress:
             ran = run_sweep(design, base, folder, jobs, scheduler, resume, str(experiment),
                             on_start=progress.start if progress else None,
                             on_done=progress.advance if progress else None)
-    except ScenarioError as exc:
-        raise _fail(str(exc)) from None
     if not quiet:
         console.print(f"{ran} runs done; results in {folder}/runs (cxsim analyse {folder})")
 
 
 @app.command()
+@_on_interrupt(lambda folder, **_: _nothing_written(Path(folder) / "analysis"))
 def analyse(
     folder: Annotated[Path, typer.Argument(help="Output folder of cxsim sweep.")],
 ) -> None:
     """Sensitivity indices (Sobol, Morris), main effects and heat maps of a sweep."""
     from cxsim.analysis import analyse_sweep
 
-    try:
+    with _one_line_errors():
         report = analyse_sweep(folder)
-    except ScenarioError as exc:
-        raise _fail(str(exc)) from None
+    for note in report.notes:
+        console.print(note)
     console.print(f"analysis written to {report}")
 
 
@@ -231,14 +350,12 @@ def demo(
     scenario: Annotated[Path | None, typer.Argument(
         help="Scenario the room starts from (default: the baseline with staff turnover).")
     ] = None,
-    port: Annotated[int, typer.Option(help="Port of the web app.")] = 8765,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port of the web app.")] = 8765,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "localhost",
     open_browser: Annotated[bool, typer.Option("--open/--no-open",
                                                help="Open a browser tab.")] = True,
 ) -> None:
     """Workshop demo in the browser: levers, live charts, today beside the changed firm."""
-    import os
-
     from cxsim.demo.workshop import SCENARIO_ENV
 
     env = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", **os.environ}  # rooms are often offline
@@ -248,13 +365,18 @@ def demo(
         except ScenarioError as exc:
             raise _fail(str(exc)) from None
         env[SCENARIO_ENV] = str(scenario.resolve())
-    console.print(f"workshop demo on http://{host}:{port} (Ctrl+C to stop)")
+    where = f"[{host}]" if ":" in host else host  # an IPv6 address needs brackets in a URL
+    console.print(f"workshop demo on http://{where}:{port} (Ctrl+C to stop)")
+    # --no-check-version: solara run otherwise asks pypi.org for a newer release before it
+    # serves (solara.__main__._check_version); there is no environment variable for it.
     command = [sys.executable, "-m", "solara", "run", "cxsim.demo.app", "--port", str(port),
-               "--host", host, "--production", "--open" if open_browser else "--no-open"]
+               "--host", host, "--production", "--no-check-version",
+               "--open" if open_browser else "--no-open"]
     os.execve(sys.executable, command, env)  # become the server: stopping us stops it
 
 
 @app.command()
+@_on_interrupt(lambda out, **_: _nothing_written(out))
 def bench(
     sizes: Annotated[str, typer.Option(
         help="Customers for one year of the baseline, comma-separated.")] = "1000,10000,100000",
@@ -268,14 +390,29 @@ def bench(
         "benchmarks"),
 ) -> None:
     """Measure speed, scaling, memory, parallel throughput, Dask overhead and Ciw's speed."""
-    from cxsim.benchmark import markdown_table, run_benchmarks, write_results
+    from cxsim.benchmark import (
+        BENCH_FILES,
+        BENCH_MAX_CUSTOMERS,
+        markdown_table,
+        run_benchmarks,
+        scaled_baseline,
+        write_results,
+    )
 
     try:
         customers = [int(size) for size in sizes.split(",")]
     except ValueError:
         raise _fail(f"--sizes {sizes}: expected whole numbers separated by commas") from None
+    with _one_line_errors():
+        if not all(1 <= c <= BENCH_MAX_CUSTOMERS for c in customers):
+            raise CxsimError(f"--sizes {sizes}: expected sizes from 1 to "
+                             f"{BENCH_MAX_CUSTOMERS:,} customers")
+        check_owned_files(out, BENCH_FILES)
+        for size in customers:
+            check_memory(scaled_baseline(size), what=f"the {size:,}-customer benchmark")
     results = run_benchmarks(customers, reps, rep_customers, repeats)
-    write_results(results, out)
+    with _one_line_errors(), owned_files(out, BENCH_FILES) as staging:
+        write_results(results, staging)
     console.print(markdown_table(results))
 
 

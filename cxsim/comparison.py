@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxsim.folders import unique_labels
 from cxsim.mechanisms.economics import COST_CATEGORIES
 from cxsim.mechanisms.requirements import STAGES
 from cxsim.runner import map_runs, replication_seed, run_with_series
@@ -31,7 +32,7 @@ from cxsim.statistics import (
 )
 
 __all__ = ["ScenarioComparison", "Replicated", "compare", "flatten_kpis", "BRIDGE_GROUPS",
-           "MECHANISM_KPIS", "unique_names"]
+           "MECHANISM_KPIS", "labelled"]
 
 NOT_KPIS = frozenset({"seed", "days", "cxsim_version", "parameter_hash", "scenario"})
 
@@ -91,6 +92,7 @@ class Replicated:
     """The replications of one scenario: parameters, seeds, KPIs and weekly series."""
 
     params: Scenario
+    slug: str  # file-name form of the name, unique within the comparison
     seeds: list[int]
     kpis: pd.DataFrame  # one row per replication, one column per flattened KPI
     series: list[dict[str, list[float]]]  # weekly time series of each replication
@@ -199,15 +201,11 @@ class ScenarioComparison:
                 for stage in STAGES}
 
 
-def unique_names(scenarios: Sequence[Scenario]) -> list[Scenario]:
-    """The scenarios, renamed ``name-2``, ``name-3`` where a name repeats."""
-    seen: dict[str, int] = {}
-    renamed = []
-    for s in scenarios:
-        seen[s.name] = seen.get(s.name, 0) + 1
-        count = seen[s.name]
-        renamed.append(s if count == 1 else s.model_copy(update={"name": f"{s.name}-{count}"}))
-    return renamed
+def labelled(scenarios: Sequence[Scenario]) -> list[tuple[Scenario, str]]:
+    """Each scenario with a name unique in the comparison (``name-2``...) and its file slug."""
+    labels = unique_labels([s.name for s in scenarios])
+    return [(s if label == s.name else s.model_copy(update={"name": label}), safe)
+            for s, (label, safe) in zip(scenarios, labels, strict=True)]
 
 
 def compare(scenarios: Sequence[Scenario], replications: int, seed: int,
@@ -217,7 +215,7 @@ def compare(scenarios: Sequence[Scenario], replications: int, seed: int,
 
     Results do not depend on ``jobs``: replication ``i`` always gets the same seed.
     """
-    scenarios = unique_names(scenarios)
+    scenarios, slugs = zip(*labelled(scenarios), strict=True)
     seeds = [[replication_seed(seed, i, 0 if common_random_numbers else k)
               for i in range(replications)] for k in range(len(scenarios))]
     runs = [s.model_copy(update={"seed": seed_ki})
@@ -227,7 +225,7 @@ def compare(scenarios: Sequence[Scenario], replications: int, seed: int,
     for k, s in enumerate(scenarios):
         chunk = results[k * replications:(k + 1) * replications]
         replicated.append(Replicated(
-            params=s.model_copy(update={"seed": seed}), seeds=seeds[k],
+            params=s.model_copy(update={"seed": seed}), slug=slugs[k], seeds=seeds[k],
             kpis=pd.DataFrame([flatten_kpis(summary) for summary, _ in chunk]).fillna(0.0),
             series=[series for _, series in chunk]))
     return ScenarioComparison(replicated, replications, seed, common_random_numbers)

@@ -13,9 +13,11 @@ al. 2007), Latin hypercubes (McKay et al. 1979); the grid is the full factorial 
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import itertools
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -23,25 +25,29 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from cxsim.runner import replication_seed
+from cxsim.documents import read_document
+from cxsim.errors import excerpt
+from cxsim.runner import replication_seed, run_summary
 from cxsim.scenario import (
     Scenario,
     ScenarioError,
     describe_error,
     load_scenario,
-    read_yaml,
     with_overrides,
     yaml_value,
 )
 
 __all__ = ["Experiment", "Factor", "Design", "Run", "load_experiment", "design_points",
-           "salib_problem", "experiment_runs"]
+           "salib_problem", "experiment_runs", "run_count", "check_kpis", "available_kpis",
+           "MAX_RUNS"]
+
+MAX_RUNS = 1_000_000  # runs of one sweep: ~400 bytes each in memory, one file each on disk
 
 DesignKind = Literal["grid", "lhs", "sobol", "morris"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Factor(_Strict):
@@ -52,7 +58,8 @@ class Factor(_Strict):
     convention). ``integer`` rounds sampled values (head counts).
     """
 
-    levels: list[float | int | bool | str] | None = None
+    levels: Annotated[list[float | int | bool | str], Field(min_length=1, max_length=10_000)
+                      ] | None = None
     low: float | None = None
     high: float | None = None
     mode: float | None = None
@@ -84,14 +91,14 @@ class Design(_Strict):
 class Experiment(_Strict):
     """An experiment file, validated; ``base`` is resolved relative to the file."""
 
-    name: str
-    description: str = ""
+    name: Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f\x7f]+$")]
+    description: Annotated[str, Field(max_length=5000)] = ""
     base: str
     fixed: dict[str, Any] = Field(default_factory=dict)
     factors: dict[str, Factor]
     design: Design = Design()
     replications: Annotated[int, Field(ge=1, le=10_000)] = 1
-    seed: Annotated[int, Field(ge=0)] = 42
+    seed: Annotated[int, Field(ge=0, le=2**64 - 1)] = 42
     kpis: list[str] = Field(default_factory=lambda: ["retention_rate", "profit", "fcr"])
 
     @model_validator(mode="after")
@@ -138,11 +145,15 @@ class Run:
 def load_experiment(path: str | Path) -> tuple[Experiment, Scenario]:
     """Read and validate an experiment file and its base scenario (with ``fixed`` applied)."""
     path = Path(path)
-    data = read_yaml(path)
+    document = read_document(path, "an experiment")
     try:
-        experiment = Experiment.model_validate(data)
+        experiment = Experiment.model_validate(document.data)
     except ValidationError as exc:
-        raise ScenarioError(f"{path}: {describe_error(exc.errors()[0])}") from None
+        error = exc.errors()[0]
+        line = next((document.lines[error["loc"][:end]] for end in range(len(error["loc"]), 0, -1)
+                     if error["loc"][:end] in document.lines), None)
+        where = f"{path}:{line}" if line else str(path)
+        raise ScenarioError(f"{where}: {describe_error(error, Experiment)}") from None
     base = load_scenario(path.parent / experiment.base,
                          [f"{k}={yaml_value(v)}" for k, v in experiment.fixed.items()])
     return experiment, base
@@ -178,6 +189,39 @@ def design_points(experiment: Experiment) -> np.ndarray | list[tuple[Any, ...]]:
     return latin.sample(problem, d.samples, seed=experiment.seed)
 
 
+def run_count(experiment: Experiment) -> int:
+    """Runs the design will have (points x replications), computed without building it."""
+    d, k = experiment.design, len(experiment.factors)
+    if d.kind == "grid":
+        points = math.prod(len(f.levels or ()) for f in experiment.factors.values())
+    elif d.kind == "sobol":
+        points = d.samples * (2 * k + 2 if d.second_order else k + 2)
+    elif d.kind == "morris":
+        points = d.samples * (k + 1)
+    else:
+        points = d.samples
+    return points * experiment.replications
+
+
+def available_kpis(base: Scenario) -> list[str]:
+    """Every KPI name a run of ``base`` reports (from a run of five customers for minutes)."""
+    from cxsim.comparison import flatten_kpis
+
+    probe = with_overrides(base, [f"customers.initial={min(base.customers.initial, 5)}",
+                                  "horizon.days=0.01", "warmup.days=0"])
+    return list(flatten_kpis(run_summary(probe)))
+
+
+def check_kpis(experiment: Experiment, base: Scenario, source: str = "<experiment>") -> None:
+    """Refuse, before the first run, a KPI name that the runs will not report."""
+    known = available_kpis(base)
+    for kpi in experiment.kpis:
+        if kpi not in known:
+            close = difflib.get_close_matches(kpi, known, n=1)
+            hint = f"; did you mean {close[0]}?" if close else " (see a run's summary.json)"
+            raise ScenarioError(f"{source}: kpis: {excerpt(kpi)} is not a KPI of the runs{hint}")
+
+
 def _value(factor: Factor, raw: Any) -> Any:
     if factor.levels is not None:
         return raw
@@ -191,6 +235,10 @@ def experiment_runs(experiment: Experiment, base: Scenario, source: str = "<expe
     Replication ``i`` of every point uses seed ``replication_seed(seed, i)``, so points are
     compared under common random numbers.
     """
+    count = run_count(experiment)
+    if count > MAX_RUNS:
+        raise ScenarioError(f"{source}: the design has {count:,} runs; a sweep holds at most "
+                            f"{MAX_RUNS:,} (fewer levels, samples or replications)")
     names = list(experiment.factors)
     seeds = [replication_seed(experiment.seed, i) for i in range(experiment.replications)]
     runs = []

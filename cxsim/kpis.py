@@ -16,6 +16,7 @@ from cxsim.mechanisms.contact_centre import CHANNELS, ContactCentre
 from cxsim.mechanisms.loyalty import nps_group
 from cxsim.mechanisms.requirements import STAGES
 from cxsim.model import ServiceOrganisation
+from cxsim.scenario import plausibility_warnings
 
 __all__ = ["summarise", "HEADLINE", "CSAT_SATISFIED"]
 
@@ -162,4 +163,5 @@ def summarise(model: ServiceOrganisation) -> dict[str, Any]:
             for channel in CHANNELS},
         "segments": _segments(model),
         "staff": _staff(model),
+        "warnings": plausibility_warnings(model.params),
     }

@@ -7,10 +7,22 @@ scenarios with the same base seed shares its random streams (common random numbe
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import multiprocessing.util
 import os
+import select
+import shutil
+import signal
+import stat
+import sys
+import tempfile
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import numpy as np
@@ -74,9 +86,163 @@ def run_replications(params: Scenario, replications: int, jobs: int | None = Non
 
 
 def worker_pool(jobs: int) -> ProcessPoolExecutor:
-    """A pool of ``jobs`` worker processes (forkserver: clean processes, not forks)."""
-    return ProcessPoolExecutor(max_workers=jobs,
-                               mp_context=multiprocessing.get_context("forkserver"))
+    """A pool of ``jobs`` worker processes (forkserver: clean processes, not forks).
+
+    The workers leave Ctrl-C to this process (which ends them: see ``_Pool``) and exit on
+    their own within about a second when this process dies, even by ``kill -9``.
+    multiprocessing's temporary folder lives in a scratch folder of this process that a later
+    pool removes if this process was killed (see ``_use_scratch_folder``).
+    """
+    _use_scratch_folder()
+    return _Pool(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"),
+                 initializer=_start_worker, initargs=(os.getpid(),))
+
+
+class _Pool(ProcessPoolExecutor):
+    """A process pool that, on Ctrl-C, ends its workers instead of waiting for their runs."""
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> bool | None:
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            self.stop_now()
+        return super().__exit__(exc_type, exc, traceback)
+
+    def stop_now(self) -> None:
+        """Cancel the pending runs and end the running ones (nobody waits for them)."""
+        # The workers ignore SIGINT, so a plain shutdown would wait for every running run.
+        # _processes is private, but Python 3.12 has no public way (3.14: terminate_workers).
+        processes = list((getattr(self, "_processes", None) or {}).values())
+        self.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()  # SIGTERM: workers keep its default, an exit without output
+
+
+WATCH_INTERVAL_S = 0.5  # how often a worker checks the main process where it cannot wait
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _start_worker(main_pid: int) -> None:
+    """Set up a worker process (the pool's initializer); runs once, before any run.
+
+    Parameters
+    ----------
+    main_pid
+        The process that made the pool; the worker exits when it is gone.
+    """
+    # Ctrl-C signals the whole process group; the main process stops the pool, and a worker
+    # that raised KeyboardInterrupt too would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    threading.Thread(target=_exit_with, args=(main_pid,), name="cxsim-watchdog",
+                     daemon=True).start()
+
+
+def _exit_with(pid: int) -> None:
+    """Wait until process ``pid`` ends, then end this process at once (a watchdog thread).
+
+    A worker's parent is the forkserver, not the main process, and a killed main process
+    leaves its workers blocked on their task queue forever, so the worker watches the main
+    process itself. A pidfd (Linux 5.3+) wakes the thread when the process ends, at no cost
+    until then; elsewhere the thread checks every ``WATCH_INTERVAL_S`` seconds.
+    """
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):  # not Linux, an old kernel, or refused by seccomp
+        while _alive(pid):
+            time.sleep(WATCH_INTERVAL_S)
+        os._exit(1)
+    select.select([handle], [], [])  # readable once the process has ended (reaped or not)
+    os._exit(1)  # no clean-up: the run in progress is not wanted, and its results go nowhere
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker if its parent, the forkserver, dies.
+
+    A complement to the watchdog: the forkserver only ends by itself once the main process
+    and every worker are gone (they all hold its "alive" pipe), so this covers a forkserver
+    killed on its own, and a worker whose watchdog thread cannot run.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (a zombie counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+SCRATCH_PREFIX = "cxsim-"
+_scratch: Path | None = None
+
+
+def _use_scratch_folder() -> None:
+    """Keep multiprocessing's temporary folder in ``<tmp>/cxsim-<uid>/<pid>/``.
+
+    multiprocessing makes its folder (``pymp-*``, holding the forkserver's socket) once per
+    process, in ``tempfile.gettempdir()``, and removes it at exit; a killed process leaves it
+    behind. Here it is made inside a folder named after this process, which is removed at exit
+    too, and a later cxsim removes the folders of processes that no longer exist. Nothing else
+    in the temporary directory is touched. Without a usable scratch folder, pools still work.
+    """
+    global _scratch
+    if _scratch is not None:
+        return
+    try:
+        root = _scratch_root()
+        _remove_dead_scratch(root)
+        folder = root / str(os.getpid())
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return
+    saved = tempfile.tempdir
+    # get_temp_dir has no folder argument: it calls tempfile.mkdtemp(prefix="pymp-") the
+    # first time, and keeps that folder for the life of the process.
+    tempfile.tempdir = str(folder)
+    try:
+        multiprocessing.util.get_temp_dir()
+    finally:
+        tempfile.tempdir = saved
+    # After multiprocessing's own clean-up (exitpriority -100), which would fail on a folder
+    # that is gone already.
+    multiprocessing.util.Finalize(None, shutil.rmtree, args=(folder,),
+                                  kwargs={"ignore_errors": True}, exitpriority=-200)
+    _scratch = folder
+
+
+def _scratch_root() -> Path:
+    """``<tmp>/cxsim-<uid>``: created if missing, refused unless a folder this user owns."""
+    uid = os.getuid()
+    root = Path(tempfile.gettempdir()) / f"{SCRATCH_PREFIX}{uid}"
+    root.mkdir(mode=0o700, exist_ok=True)
+    info = root.lstat()  # not stat: a link planted by someone else must not be followed
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != uid:
+        raise OSError(f"{root}: not a folder of this user")
+    return root
+
+
+def _remove_dead_scratch(root: Path) -> None:
+    """Remove the ``<pid>`` folders in ``root`` whose process no longer exists."""
+    for entry in root.iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid() and not _alive(
+                int(entry.name)):
+            shutil.rmtree(entry, ignore_errors=True)  # rmtree does not follow links
 
 
 def map_runs[Item, Result](runs: Sequence[Item], jobs: int | None = None,

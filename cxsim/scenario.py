@@ -12,8 +12,10 @@ path and what was expected.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import math
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -22,6 +24,9 @@ from typing import Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
+
+from cxsim.documents import Document, Location, read_document
+from cxsim.errors import ScenarioError, excerpt
 
 __all__ = [
     "Scenario",
@@ -34,17 +39,39 @@ __all__ = [
     "read_yaml",
     "with_overrides",
     "parameter_table",
+    "plausibility_warnings",
+    "MAX_EXTENDS_DEPTH",
 ]
 
+MAX_EXTENDS_DEPTH = 32  # files in one extends: chain; the library's are 2 deep
 
-class ScenarioError(ValueError):
-    """Invalid scenario input; the message names the file, the key path and what was expected."""
+
+# Hard upper limits by unit where a field names none: beyond them a value is an error, not an
+# organisation (a billion money units per item; a century; a year of minutes or hours).
+UNIT_LIMITS = {"hours": 8760.0, "minutes": 525_600.0, "seconds": 31_536_000.0,
+               "days": 36_500.0, "day": 36_500.0, "effort points": 100.0,
+               "orders/team": 1e6, "contacts/agent": 1e6}
+MONEY_LIMIT = 1e9
+
+
+def _unit_limit(unit: str) -> float | None:
+    return MONEY_LIMIT if unit.startswith("money") else UNIT_LIMITS.get(unit)
 
 
 def param(default: Any, unit: str, doc: str, *, ge: float | None = None, le: float | None = None,
-          gt: float | None = None) -> Any:
-    """Declare one scenario parameter with its range, unit and one-line description."""
-    return Field(default, ge=ge, le=le, gt=gt, description=doc, json_schema_extra={"unit": unit})
+          gt: float | None = None, usual: tuple[float, float] | None = None, source: str = "",
+          meaning: str = "") -> Any:
+    """Declare one scenario parameter with its range, unit and one-line description.
+
+    ``le`` defaults to the unit's hard limit (:data:`UNIT_LIMITS`). ``usual`` is the plausible
+    band, with its ``source``: a value outside it runs, with a warning that says what the value
+    ``meaning`` is (a template over ``value``, ``days`` = 365 / value, ``monthly`` = value / 12).
+    """
+    extra: dict[str, Any] = {"unit": unit}
+    if usual is not None:
+        extra |= {"usual": list(usual), "source": source, "meaning": meaning}
+    return Field(default, ge=ge, le=_unit_limit(unit) if le is None else le, gt=gt,
+                 description=doc, json_schema_extra=extra)
 
 
 def _located_error(loc: tuple[str, ...], expected: str, value: Any) -> None:
@@ -55,9 +82,23 @@ def _located_error(loc: tuple[str, ...], expected: str, value: Any) -> None:
 
 
 class Block(BaseModel):
-    """Base for every scenario block: unknown keys are errors and values are immutable."""
+    """Base for every scenario block: unknown keys are errors and values are immutable.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    Numbers are finite (``.inf`` and ``.nan`` are refused) and ``true``/``false`` is not a
+    number (pydantic would otherwise read ``customers.initial: true`` as one customer).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True,
+                              allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_for_a_number(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for name, value in data.items():
+                if isinstance(value, bool) and name in _numeric_fields(cls):
+                    _located_error((name,), "a number, not true/false", value)
+        return data
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Unpickle (in a worker process) with the field names interned.
@@ -68,6 +109,15 @@ class Block(BaseModel):
         """
         fields = {sys.intern(key): value for key, value in state["__dict__"].items()}
         super().__setstate__({**state, "__dict__": fields})
+
+
+def _numeric_fields(model: type[BaseModel]) -> frozenset[str]:
+    numeric = set()
+    for name, info in model.model_fields.items():
+        kinds = set(get_args(info.annotation)) | {info.annotation}
+        if kinds & {int, float} and bool not in kinds:
+            numeric.add(name)
+    return frozenset(numeric)
 
 
 SHARE = {"ge": 0.0, "le": 1.0}
@@ -134,26 +184,32 @@ class ChannelMix(Block):
 
 
 class Segment(Block):
-    """A group of customers with their own value, patience, clarity, tolerance and voice."""
+    """A group of customers with their own value, patience, clarity, tolerance and voice.
 
-    name: str = Field("customers", description="Name of the segment in reports.", min_length=1)
-    share: float = param(1.0, "share", "Share of customers and prospects in this segment.",
+    Every field is required: a segment list given in a file replaces the parent's list whole,
+    so a partly given segment would otherwise take generic values without a word.
+    """
+
+    name: str = Field(..., description="Name of the segment in reports.", min_length=1)
+    share: float = param(..., "share", "Share of customers and prospects in this segment.",
                          gt=0, le=1)
     value_per_month: float = param(
-        600.0, "money/month", "Recurring fee an active customer pays per month.", ge=0)
+        ..., "money/month", "Recurring fee an active customer pays per month.", ge=0)
     patience_factor: float = param(
-        1.0, "multiplier", "Patience in the contact queue relative to contact_centre's mean.",
+        ..., "multiplier", "Patience in the contact queue relative to contact_centre's mean.",
         gt=0, le=10)
     clarity_mean: float = param(
-        0.65, "share", "Mean clarity with which customers express their need (1 = perfectly).",
+        ..., "share", "Mean clarity with which customers express their need (1 = perfectly).",
         **SHARE)
     tolerance: float = param(
-        0.05, "fit units", "Shortfall below the expected fit that a customer accepts unnoticed.",
+        ..., "fit units", "Shortfall below the expected fit that a customer accepts unnoticed.",
         **SHARE)
     complaint_propensity: float = param(
-        1.0, "multiplier", "Propensity to complain relative to the problems block's curve.",
+        ..., "multiplier", "Propensity to complain relative to the problems block's curve.",
         ge=0, le=10)
-    channel_mix: ChannelMix = ChannelMix()
+    channel_mix: ChannelMix = Field(
+        ..., description="Shares who first try each channel.",
+        json_schema_extra={"unit": "shares"})
 
 
 # A mid-size B2B book of accounts: few large, demanding key accounts; many small businesses
@@ -175,7 +231,10 @@ DEFAULT_SEGMENTS = (
 class Customers(Block):
     """The customer base: size, inflow, traits and how often they need the organisation."""
 
-    initial: int = param(1000, "customers", "Active customers at day 0.", ge=0, le=10_000_000)
+    initial: int = param(
+        1000, "customers", "Active customers at day 0.", ge=0, le=10_000_000,
+        usual=(0, 1_000_000), source="assumption: cxsim is benchmarked to 100,000 customers",
+        meaning="{value:,.0f} customers at day 0")
     arrival_rate_per_day: float = param(
         1.6, "prospects/day", "Poisson rate at which new prospects contact sales.", ge=0, le=1e6)
     need_dimensions: int = param(
@@ -203,10 +262,14 @@ class Customers(Block):
     routine_contacts_per_year: float = param(
         6.0, "contacts/customer/year",
         "Rate of routine requests (questions, changes) an active customer brings to the frontline.",
-        ge=0, le=1000)
+        ge=0, le=1000,
+        usual=(0.0, 52.0), source="assumption: up to a request a week per account",
+        meaning="{value:g} requests per customer a year")
     incidents_per_year: float = param(
         1.5, "incidents/customer/year", "Rate of service incidents an active customer meets.",
-        ge=0, le=365)
+        ge=0, le=365,
+        usual=(0.0, 24.0), source="assumption: up to two incidents a month per account",
+        meaning="{value:g} incidents per customer a year")
     initial_satisfaction: float = param(
         0.72, "satisfaction", "Mean satisfaction of the customers active at day 0.", **SHARE)
     retry_probability: float = param(
@@ -278,7 +341,9 @@ class Sales(Block):
     cost_per_prospect: float = param(
         120.0, "money/prospect", "Marketing cost to bring one prospect in.", ge=0)
     salary_per_year: float = param(62_000.0, "money/year", "Loaded salary of one salesperson.",
-                                   ge=0)
+                                   ge=0,
+        usual=(20_000.0, 300_000.0), source="assumption: loaded salary of a salesperson",
+        meaning="{value:,.0f} a year, {monthly:,.0f} a month")
 
 
 class Delivery(Block):
@@ -319,9 +384,14 @@ class ContactCentre(Block):
     """The phone queue of the contact centre: agents, handling, patience, target (Erlang A)."""
 
     agents: int = param(2, "agents", "Frontline service agents on duty (24/7 staffing).",
-                        ge=0, le=100_000)
+                        ge=0, le=100_000,
+        usual=(1, 5000), source="assumption: contact centres of one to a few thousand seats",
+        meaning="{value:g} agents")
     aht_minutes: float = param(
-        12.0, "minutes", "Mean handling time of one contact (exponential).", gt=0)
+        12.0, "minutes", "Mean handling time of one contact (exponential).", gt=0,
+        usual=(1.0, 60.0),
+        source="Brown et al. 2005: a few minutes; B2B support longer (assumption)",
+        meaning="{value:g} minutes per contact")
     patience_minutes: float | None = param(
         10.0, "minutes",
         "Mean time a caller waits before hanging up (exponential); null for infinite patience.",
@@ -352,10 +422,16 @@ class Frontline(Block):
     empowerment_limit: float = param(
         50.0, "money/case",
         "Largest remedy (refund, credit, rework order) an agent may grant without a supervisor.",
-        ge=0)
-    salary_per_year: float = param(40_000.0, "money/year", "Loaded salary of one agent.", ge=0)
+        ge=0,
+        usual=(0.0, 5000.0), source="assumption: frontline refund limits of tens to a few thousand",
+        meaning="agents may grant up to {value:,.0f} per case")
+    salary_per_year: float = param(40_000.0, "money/year", "Loaded salary of one agent.", ge=0,
+        usual=(15_000.0, 150_000.0), source="assumption: loaded salary of a service agent",
+        meaning="{value:,.0f} a year, {monthly:,.0f} a month")
     cost_per_contact: float = param(
-        6.0, "money/contact", "Non-salary cost of one handled contact (telephony, systems).", ge=0)
+        6.0, "money/contact", "Non-salary cost of one handled contact (telephony, systems).", ge=0,
+        usual=(0.0, 60.0), source="MetricNet: about $22 per tier-1 ticket, fully loaded",
+        meaning="{value:,.0f} per contact on top of salaries")
 
 
 class Supervisors(Block):
@@ -369,9 +445,13 @@ class Supervisors(Block):
     callback_delay_hours: float = param(
         4.0, "hours", "Mean delay before the supervisor calls the customer back.", ge=0)
     salary_per_year: float = param(68_000.0, "money/year", "Loaded salary of one supervisor.",
-                                   ge=0)
+                                   ge=0,
+        usual=(25_000.0, 250_000.0), source="assumption: loaded salary of a supervisor",
+        meaning="{value:,.0f} a year, {monthly:,.0f} a month")
     cost_per_case: float = param(
-        20.0, "money/case", "Non-salary cost of one escalated case (tier-2 overhead).", ge=0)
+        20.0, "money/case", "Non-salary cost of one escalated case (tier-2 overhead).", ge=0,
+        usual=(0.0, 200.0), source="MetricNet: about $69 per tier-2 ticket, fully loaded",
+        meaning="{value:,.0f} per escalated case on top of salaries")
     coaching_sessions_per_day: float = param(
         0.0, "sessions/supervisor/day",
         "Coaching sessions each supervisor offers a day; skipped while escalations wait.",
@@ -393,7 +473,9 @@ class Problems(Block):
         2000.0, "money/fit unit", "Money at stake per unit of requirement shortfall.", ge=0)
     complaint_floor: float = param(
         0.05, "share", "Chance of complaining about a trivial problem (TARP: a few percent).",
-        **SHARE)
+        **SHARE,
+        usual=(0.0, 0.2), source="TARP: a few percent complain about a small problem",
+        meaning="{percent:.0f}% complain about a trivial problem")
     complaint_ceiling: float = param(
         0.7, "share", "Chance of complaining about a very large problem.", **SHARE)
     complaint_scale: float = param(
@@ -416,7 +498,9 @@ class Recovery(Block):
     apology: bool = param(True, "on/off", "Agents apologise sincerely when resolving a problem.")
     compensation_share: float = param(
         0.2, "share of severity", "Goodwill compensation offered on top of the remedy.",
-        ge=0, le=5)
+        ge=0, le=5,
+        usual=(0.0, 1.0), source="assumption: goodwill rarely exceeds the money at stake",
+        meaning="compensation of {percent:.0f}% of the money at stake")
     speed_halflife_days: float = param(
         1.5, "days", "Delay from noticing a problem at which a recovery's effect halves.", gt=0)
     empathy_weight: float = param(
@@ -464,7 +548,9 @@ class Loyalty(Block):
         "Money at stake above which no recovery lifts satisfaction above its earlier level.",
         ge=0)
     base_churn_per_year: float = param(
-        0.08, "1/year", "Intention-to-leave hazard at the reference satisfaction.", ge=0, le=50)
+        0.08, "1/year", "Intention-to-leave hazard at the reference satisfaction.", ge=0, le=50,
+        usual=(0.01, 1.0), source="B2B annual retention 74-85%, practitioner compilations",
+        meaning="the average customer would leave within {days:.0f} days")
     follow_through: float = param(
         0.5, "share",
         "Share of the intention to leave that turns into leaving (Mittal & Kamakura 2001).",
@@ -553,7 +639,9 @@ class Workforce(Block):
     turnover_per_year: float = param(
         0.0, "1/year",
         "Leaving hazard without work pressure (0: constant staff; contact centres 0.3-0.45).",
-        ge=0, le=20)
+        ge=0, le=20,
+        usual=(0.0, 1.0), source="contact centres 30-45% a year, practitioner surveys",
+        meaning="the average employee would stay {days:.0f} days")
     pressure_turnover: float = param(
         0.1, "1/(jobs waiting per person)",
         "Log-increase of the leaving hazard per job waiting per person in their queue.",
@@ -705,16 +793,20 @@ class Economics(Block):
     cogs_share: float = param(0.6, "share", "Cost of goods and delivery as a share of revenue.",
                               **SHARE)
     discount_rate_per_year: float = param(
-        0.10, "1/year", "Annual discount rate for the net present value.", ge=0, le=1)
+        0.10, "1/year", "Annual discount rate for the net present value.", ge=0, le=1,
+        usual=(0.0, 0.3), source="assumption: firms' cost of capital",
+        meaning="{percent:.0f}% a year")
 
 
 class Scenario(Block):
     """One organisation, its policies and its customers, as read from a scenario file."""
 
-    name: str = Field("baseline", description="Short name used in reports.", min_length=1)
-    description: str = Field("", description="What this scenario changes and why.")
+    name: str = Field("baseline", description="Short name used in reports.", min_length=1,
+                      max_length=120, pattern=r"^[^\x00-\x1f\x7f]+$")
+    description: str = Field("", description="What this scenario changes and why.",
+                             max_length=5000)
     seed: int = param(42, "integer", "Seed of all random streams (same seed, same customers).",
-                      ge=0)
+                      ge=0, le=2**64 - 1)
     horizon: Horizon = Horizon()
     warmup: Warmup = Warmup()
     customers: Customers = Customers()
@@ -753,43 +845,72 @@ class Scenario(Block):
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def describe_error(error: dict[str, Any]) -> str:
-    """Turn one pydantic error into 'key.path: expected ..., got ...'."""
-    path = ".".join(str(p) for p in error["loc"]) or "(top level)"
+def _block_at(root: type[BaseModel], loc: Location) -> type[BaseModel] | None:
+    """The block class that holds the key at ``loc`` (for "did you mean" suggestions)."""
+    block: type[BaseModel] | None = root
+    for part in loc[:-1]:
+        if block is None or isinstance(part, int):
+            continue
+        info = block.model_fields.get(str(part))
+        if info is None:
+            return None
+        inner = (info.annotation, *get_args(info.annotation))
+        block = next((t for t in inner if isinstance(t, type) and issubclass(t, BaseModel)),
+                     None)
+    return block
+
+
+def describe_error(error: dict[str, Any], root: type[BaseModel] | None = None) -> str:
+    """Turn one pydantic error into 'key.path: expected ..., got ...' (a short excerpt)."""
+    loc = tuple(error["loc"])
+    path = ".".join(str(p) for p in loc) or "(top level)"
     if error["type"] == "extra_forbidden":
-        return f"{path}: unknown key"
+        block = _block_at(root or Scenario, loc)
+        known = list(block.model_fields) if block is not None else []
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        return f"{path}: unknown key" + (f"; did you mean {close[0]}?" if close else "")
+    if error["type"] == "missing":
+        return (f"{path}: missing; a list item given in a file gives every field (a list "
+                "replaces the parent's list whole)")
     message = error["msg"][0].lower() + error["msg"][1:]
-    return f"{path}: expected {message.removeprefix('input should be ')}, got {error['input']!r}"
+    return (f"{path}: expected {message.removeprefix('input should be ')}, "
+            f"got {excerpt(error['input'])}")
 
 
-def scenario_from_dict(data: Mapping[str, Any], source: str = "<scenario>") -> Scenario:
-    """Validate a plain mapping; raise ScenarioError naming ``source`` and the first bad key."""
+def _origin(lines: Mapping[Location, tuple[str, int]], loc: Location, source: str) -> str:
+    """``file:line`` of the longest key path in ``lines`` that starts ``loc``, else source."""
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in lines:
+            file, line = lines[loc[:end]]
+            return f"{file}:{line}"
+    return source
+
+
+def scenario_from_dict(data: Mapping[str, Any], source: str = "<scenario>",
+                       lines: Mapping[Location, tuple[str, int]] | None = None) -> Scenario:
+    """Validate a plain mapping; raise ScenarioError naming the file (and line) of the bad key.
+
+    ``lines`` maps key paths to the file and line that set them (from ``extends:`` chains).
+    """
     try:
         return Scenario.model_validate(dict(data))
     except ValidationError as exc:
-        raise ScenarioError(f"{source}: {describe_error(exc.errors()[0])}") from None
+        error = exc.errors()[0]
+        where = _origin(lines or {}, tuple(error["loc"]), source)
+        raise ScenarioError(f"{where}: {describe_error(error)}") from None
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
-    """The mapping in a YAML file (safe loader); a located ScenarioError otherwise."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise ScenarioError(f"{path}: not valid YAML{where}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: expected a mapping of keys at the top level")
-    return data
+def read_yaml(path: Path, what: str = "a scenario") -> dict[str, Any]:
+    """The mapping in a YAML file, read with every guard of :mod:`cxsim.documents`."""
+    return read_document(Path(path), what).data
 
 
 def _deep_merge(base: dict[str, Any], override: Mapping[str, Any],
                 path: str = "") -> dict[str, Any]:
-    """``base`` with ``override`` merged in; numeric keys address list items (``segments.0``)."""
+    """``base`` with ``override`` merged in; numeric keys address list items (``segments.0``).
+
+    Mappings merge key by key; a list or a value replaces what was there whole.
+    """
     merged = dict(base)
     for key, value in override.items():
         current, here = merged.get(key), f"{path}{key}"
@@ -808,19 +929,45 @@ def _deep_merge(base: dict[str, Any], override: Mapping[str, Any],
     return merged
 
 
-def _resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """Read ``path`` and the files it extends, relative to each file; reject cycles."""
-    path = path.resolve()
-    if path in chain:
-        cycle = " -> ".join(p.name for p in (*chain, path))
+def _replaced(loc: Location, data: Mapping[str, Any]) -> bool:
+    """Whether a child's ``data`` sets ``loc`` or replaces a list or value above it."""
+    node: Any = data
+    for part in loc:
+        if not isinstance(node, Mapping) or str(part) not in node:
+            return not isinstance(node, Mapping)
+        node = node[str(part)]
+    return True
+
+
+def _resolve_extends(path: Path, chain: tuple[Path, ...] = ()
+                     ) -> tuple[dict[str, Any], dict[Location, tuple[str, int]]]:
+    """Read ``path`` and the files it extends, relative to each file; reject cycles.
+
+    Returns the merged mapping and, for every key path, the file and line that set it.
+    """
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError(f"{chain[0]}: extends: a chain of over {MAX_EXTENDS_DEPTH} files")
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(p.name for p in (*chain, resolved))
         raise ScenarioError(f"{chain[-1]}: extends: cycle {cycle}")
-    data = read_yaml(path)
+    document = read_document(path)
+    data = dict(document.data)
+    lines = {loc: (str(path), line) for loc, line in document.lines.items()}
     parent = data.pop("extends", None)
     if parent is None:
-        return data
-    if not isinstance(parent, str):
-        raise ScenarioError(f"{path}: extends: expected a file path, got {parent!r}")
-    return _deep_merge(_resolve_extends(path.parent / parent, (*chain, path)), data)
+        return data, lines
+    where = f"{path}:{document.lines.get(('extends',), 1)}"
+    if not isinstance(parent, str) or not parent.endswith((".yaml", ".yml")):
+        raise ScenarioError(f"{where}: extends: expected the path of a .yaml or .yml "
+                            f"scenario file, got {excerpt(parent)}")
+    base, base_lines = _resolve_extends(path.parent / parent, (*chain, resolved))
+    merged_lines = {loc: o for loc, o in base_lines.items() if not _replaced(loc, data)}
+    try:
+        merged = _deep_merge(base, data)
+    except ScenarioError as exc:
+        raise ScenarioError(f"{path}: {exc}") from None
+    return merged, merged_lines | lines
 
 
 def yaml_value(value: Any) -> str:
@@ -830,22 +977,35 @@ def yaml_value(value: Any) -> str:
 
 
 def parse_overrides(assignments: Iterable[str]) -> dict[str, Any]:
-    """Turn ``key.path=value`` strings into a nested mapping; values are read as YAML scalars."""
+    """Turn ``key.path=value`` strings into a nested mapping; values are read as YAML scalars.
+
+    Two assignments where one sets a value and the other a key inside it are refused.
+    """
     nested: dict[str, Any] = {}
     for text in assignments:
         key, sep, raw = text.partition("=")
-        if not sep or not key.strip():
-            raise ScenarioError(f"--set {text}: expected key.path=value")
+        parts = key.strip().split(".")
+        if not sep or not all(p.strip() for p in parts):
+            raise ScenarioError(f"--set {excerpt(text)[1:-1]}: expected key.path=value")
         try:
             value = yaml.safe_load(raw) if raw.strip() else None
         except yaml.YAMLError:
-            raise ScenarioError(f"--set {text}: value is not a valid YAML scalar") from None
-        node = nested
-        *parents, leaf = key.strip().split(".")
-        for part in parents:
+            raise ScenarioError(f"--set {excerpt(text)[1:-1]}: value is not a valid YAML "
+                                "scalar") from None
+        node, *parents, leaf = nested, *parts
+        for depth, part in enumerate(parents):
             node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise _conflict(text, parts[:depth + 1])
+        if isinstance(node.get(leaf), dict):
+            raise _conflict(text, parts)
         node[leaf] = value
     return nested
+
+
+def _conflict(text: str, parts: list[str]) -> ScenarioError:
+    return ScenarioError(f"--set {excerpt(text)[1:-1]}: conflicts with another --set of "
+                         f"{'.'.join(parts)} (one sets a value, the other a key inside it)")
 
 
 def load_scenario(path: str | Path, overrides: Iterable[str] = (), **direct: Any) -> Scenario:
@@ -854,11 +1014,45 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = (), **direct: Any
     ``direct`` holds CLI shortcuts such as ``seed=`` or ``horizon__days=`` (``__`` for a dot).
     """
     path = Path(path)
-    scenario = scenario_from_dict(_resolve_extends(path), str(path))
+    data, lines = _resolve_extends(path)
+    scenario = scenario_from_dict(data, str(path), lines)
     assignments = list(overrides)
     assignments += [f"{key.replace('__', '.')}={value}" for key, value in direct.items()
                     if value is not None]
     return with_overrides(scenario, assignments, f"{path} (--set)") if assignments else scenario
+
+
+def _implausible(key: str, value: float, extra: dict[str, Any]) -> str | None:
+    low, high = extra["usual"]
+    if low <= value <= high:
+        return None
+    meaning = extra["meaning"].format(value=value, days=365.0 / value if value else math.inf,
+                                      monthly=value / 12, percent=100 * value)
+    hint = next((f"; did you mean {guess:g}?" for guess in (value / 100, value * 12)
+                 if low <= guess <= high and guess != value), "")
+    return (f"{key}: {value:g} means {meaning}, outside the usual {_number(low)} to "
+            f"{_number(high)} ({extra['source']}){hint}")
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"
+
+
+def plausibility_warnings(block: BaseModel, prefix: str = "") -> list[str]:
+    """One line per parameter outside its usual band: the value runs, but may be a slip."""
+    warnings = []
+    for name, info in type(block).model_fields.items():
+        value, key = getattr(block, name), f"{prefix}{name}"
+        items = value if isinstance(value, tuple) else (value,)
+        for index, item in enumerate(items):
+            where = f"{key}.{index}" if isinstance(value, tuple) else key
+            if isinstance(item, BaseModel):
+                warnings += plausibility_warnings(item, f"{where}.")
+            elif isinstance(info.json_schema_extra, dict) and "usual" in info.json_schema_extra \
+                    and isinstance(item, int | float) and not isinstance(item, bool):
+                warning = _implausible(where, item, info.json_schema_extra)
+                warnings += [warning] if warning else []
+    return warnings
 
 
 _BOUND_SYMBOLS = {"Ge": ">=", "Gt": ">", "Le": "<=", "Lt": "<"}
@@ -902,5 +1096,8 @@ def _parameter_row(key: str, field: Any, default: Any) -> dict[str, Any]:
     extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
     if isinstance(default, list):
         default = " / ".join(str(v) for v in default)
+    if "usual" in extra:
+        low, high = extra["usual"]
+        bounds.append(f"usual {_number(low)} to {_number(high)} ({extra['source']})")
     return {"key": key, "default": default, "unit": extra.get("unit", ""),
             "range": ", ".join(bounds), "description": field.description or ""}

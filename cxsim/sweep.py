@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,13 +21,20 @@ import pyarrow.parquet as pq
 import yaml
 
 from cxsim.comparison import flatten_kpis
-from cxsim.experiment import Experiment, Run, experiment_hash, experiment_runs
+from cxsim.errors import excerpt
+from cxsim.experiment import Experiment, Run, check_kpis, experiment_hash, experiment_runs
+from cxsim.folders import check_location, new_folder
+from cxsim.resources import check_memory
 from cxsim.runner import map_runs, run_summary
 from cxsim.scenario import Scenario, ScenarioError
 
-__all__ = ["run_sweep", "sweep_row", "read_runs", "pending_runs", "RUNS", "MANIFEST"]
+__all__ = ["run_sweep", "sweep_row", "read_runs", "pending_runs", "check_scheduler_address",
+           "RUNS", "MANIFEST", "SWEEP_KIND"]
 
 RUNS, MANIFEST = "runs", "manifest.json"
+SWEEP_KIND = "sweep"
+RUN_FILE_BYTES = 16 * 1024  # one run's Parquet file (measured 4-6 KB)
+_ADDRESS = re.compile(r"((tcp|tls|ws|wss|ucx)://)?(\[[0-9a-fA-F:]+\]|[\w.-]+):(?P<port>\d{1,5})")
 
 
 def sweep_row(run: Run, params: Scenario, kpis: Sequence[str]) -> dict[str, Any]:
@@ -58,26 +66,52 @@ def _write_row(folder: Path, row: dict[str, Any]) -> None:
     os.replace(partial, final)
 
 
-def _prepare(out: Path, experiment: Experiment, base: Scenario, resume: bool) -> None:
-    """Create ``out`` with its manifest, or check that a resumed folder is this experiment."""
-    manifest = out / MANIFEST
+def _manifest(out: Path) -> dict[str, Any]:
+    """The manifest of a sweep folder, or a one-line error when it is unreadable."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("experiment_hash"), str):
+        raise ScenarioError(f"{out / MANIFEST}: not a readable sweep manifest; this folder "
+                            "cannot be resumed (sweep into another --out)")
+    return data
+
+
+def _prepare(out: Path, experiment: Experiment, base: Scenario, resume: bool,
+             needed_bytes: int = 0) -> None:
+    """Create ``out`` with its manifest, or check that a resumed folder is this experiment.
+
+    A folder that is not empty and holds no manifest is refused, never written into.
+    """
+    out = check_location(out, needed_bytes)
     fingerprint = experiment_hash(experiment, base)
-    if manifest.exists():
+    if (out / MANIFEST).exists():
         if not resume:
             raise ScenarioError(f"{out}: holds a sweep already; use --resume or another --out")
-        started = json.loads(manifest.read_text())["experiment_hash"]
+        started = _manifest(out)["experiment_hash"]
         if started != fingerprint:
             raise ScenarioError(f"{out}: was started with a different experiment "
                                 f"({started} != {fingerprint}); use another --out")
+        if not (out / RUNS).is_dir():
+            raise ScenarioError(f"{out}: has a manifest but no {RUNS}/ folder; not a sweep "
+                                "cxsim can resume")
         return
-    (out / RUNS).mkdir(parents=True, exist_ok=True)
-    (out / "experiment.yaml").write_text(
-        yaml.safe_dump(experiment.model_dump(mode="json"), sort_keys=False))
-    (out / "base.yaml").write_text(yaml.safe_dump(base.model_dump(mode="json"), sort_keys=False))
-    manifest.write_text(json.dumps({"experiment_hash": fingerprint, "name": experiment.name,
-                                    "factors": list(experiment.factors),
-                                    "kpis": experiment.kpis,
-                                    "design": experiment.design.kind}, indent=2) + "\n")
+    if out.is_dir() and any(out.iterdir()):
+        raise ScenarioError(f"{out}: is not empty and holds no sweep ({MANIFEST}); nothing "
+                            "was written. Give a new or empty --out")
+    if resume and out.exists():
+        raise ScenarioError(f"{out}: holds no sweep to resume (no {MANIFEST})")
+    with new_folder(out, SWEEP_KIND) as staging:
+        (staging / RUNS).mkdir()
+        (staging / "experiment.yaml").write_text(
+            yaml.safe_dump(experiment.model_dump(mode="json"), sort_keys=False))
+        (staging / "base.yaml").write_text(
+            yaml.safe_dump(base.model_dump(mode="json"), sort_keys=False))
+        (staging / MANIFEST).write_text(json.dumps(
+            {"experiment_hash": fingerprint, "name": experiment.name,
+             "factors": list(experiment.factors), "kpis": experiment.kpis,
+             "design": experiment.design.kind}, indent=2) + "\n")
 
 
 def pending_runs(out: Path, runs: Sequence[Run]) -> list[Run]:
@@ -95,10 +129,15 @@ def run_sweep(experiment: Experiment, base: Scenario, out: Path, jobs: int | Non
     ``on_start(total, pending)`` is called once the design is known; ``on_done()`` after each
     run is saved.
     """
+    if scheduler is not None:
+        check_scheduler_address(scheduler)
     runs = experiment_runs(experiment, base, source)  # validates every point first
+    check_kpis(experiment, base, source)
+    check_memory(base, 1 if scheduler else min(len(runs), jobs or os.cpu_count() or 1),
+                 "each run of this sweep")
     client = _connect(scheduler) if scheduler is not None else None  # before writing anything
     out = Path(out)
-    _prepare(out, experiment, base, resume)
+    _prepare(out, experiment, base, resume, RUN_FILE_BYTES * len(runs))
     todo = pending_runs(out, runs)
     if on_start is not None:
         on_start(len(runs), len(todo))
@@ -117,13 +156,22 @@ def run_sweep(experiment: Experiment, base: Scenario, out: Path, jobs: int | Non
     return len(todo)
 
 
+def check_scheduler_address(address: str) -> None:
+    """Refuse, before any work, an address that names no Dask scheduler (scheme://host:port)."""
+    match = _ADDRESS.fullmatch(address)
+    if match is None or not 1 <= int(match["port"]) <= 65535:
+        raise ScenarioError(f"--scheduler {excerpt(address)[1:-1]}: expected a Dask scheduler "
+                            "address such as tcp://10.0.0.5:8786 (port 1-65535)")
+
+
 def _connect(address: str) -> Any:
     """A Dask client of the scheduler at ``address``, or a one-line error."""
     from distributed import Client
 
+    check_scheduler_address(address)
     try:
         return Client(address)  # waits distributed.comm.timeouts.connect (dask config)
-    except OSError as exc:  # refused, unknown host, or timed out
+    except (OSError, ValueError) as exc:  # refused, unknown host or scheme, or timed out
         raise ScenarioError(f"--scheduler {address}: cannot reach a Dask scheduler ({exc})"
                             ) from None
 
@@ -140,7 +188,72 @@ def _on_dask(client: Any, runs: Sequence[Run], task: _Task,
         future.release()  # results are on disk; let the cluster forget them
 
 
-def read_runs(out: Path) -> pa.Table:
-    """Every saved run of a sweep folder, sorted by point and replication."""
-    table = pq.ParquetDataset(Path(out) / RUNS).read()
+_IDENTITY = ("key", "point", "replication")
+
+
+def run_columns(experiment: Experiment) -> list[str]:
+    """The columns of every run file of ``experiment``, in order (see :func:`sweep_row`)."""
+    return [*_IDENTITY, "seed", "parameter_hash", *experiment.factors, *experiment.kpis]
+
+
+def _read_run_file(path: Path, out: Path) -> pa.Table:
+    """One run file, or a one-line error naming it when it is truncated or not Parquet."""
+    try:
+        return pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ScenarioError(f"{path}: not a readable Parquet run file ({reason}); delete it and "
+                            f"rerun it with cxsim sweep EXPERIMENT --out {out} --resume"
+                            ) from None
+
+
+def read_runs(out: Path, columns: Sequence[str] | None = None) -> pa.Table:
+    """Every saved run of a sweep folder, sorted by point and replication.
+
+    Parameters
+    ----------
+    out
+        The sweep folder (``--out`` of ``cxsim sweep``).
+    columns
+        The columns every run file must have, no more and no fewer (identity, factors and
+        KPIs of the experiment); ``None`` checks only ``key``, ``point`` and ``replication``.
+
+    Returns
+    -------
+    pyarrow.Table
+        One row per run file; an empty table of the identity columns when there is none.
+
+    Raises
+    ------
+    ScenarioError
+        One line naming the folder or the file: no ``runs/`` folder, a truncated or corrupt
+        file, a file whose columns are not ``columns``, or files whose column types disagree.
+    """
+    out = Path(out)
+    folder = out / RUNS
+    if not folder.is_dir():
+        raise ScenarioError(f"{out}: no {RUNS}/ folder; not a sweep folder (run cxsim sweep)")
+    tables = []
+    for path in sorted(folder.glob("*.parquet")):
+        table = _read_run_file(path, out)
+        names = set(table.column_names)
+        missing = [c for c in (columns if columns is not None else _IDENTITY) if c not in names]
+        extra = sorted(names - set(columns)) if columns is not None else []
+        if missing or extra:
+            found = "; ".join(part for part in (
+                f"missing {', '.join(missing)}" if missing else "",
+                f"unexpected {', '.join(extra)}" if extra else "") if part)
+            raise ScenarioError(f"{path}: columns differ from the experiment's ({found}); was "
+                                "the experiment changed? Delete the file and resume, or sweep "
+                                "into another --out")
+        tables.append(table.select(list(columns)) if columns is not None else table)
+    if not tables:
+        return pa.table({"key": pa.array([], pa.string()), "point": pa.array([], pa.int64()),
+                         "replication": pa.array([], pa.int64())})
+    try:
+        table = pa.concat_tables(tables, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        reason = str(exc).splitlines()[0]
+        raise ScenarioError(f"{folder}: run files disagree on column types ({reason})"
+                            ) from None
     return table.sort_by([("point", "ascending"), ("replication", "ascending")])

@@ -22,7 +22,7 @@ from cxsim.comparison import (
     ScenarioComparison,
     compare,
     flatten_kpis,
-    unique_names,
+    labelled,
 )
 from cxsim.mechanisms.economics import COST_CATEGORIES
 from cxsim.report.comparison_plots import bridge_steps
@@ -65,7 +65,7 @@ def test_relative_change_is_undefined_for_a_zero_reference() -> None:
 def _fake(name: str, retention: list[float], profit: list[float]) -> Replicated:
     kpis = pd.DataFrame({"retention_rate": retention, "profit": profit,
                          "revenue": np.array(profit) * 3, "costs.salaries_frontline": profit})
-    return Replicated(Scenario(name=name), list(range(len(profit))), kpis, [])
+    return Replicated(Scenario(name=name), name, list(range(len(profit))), kpis, [])
 
 
 def _pair(retention_shift: float, profit_factor: float) -> ScenarioComparison:
@@ -118,9 +118,9 @@ def test_bridge_groups_cover_every_cost_category_once() -> None:
 
 
 def test_repeated_names_are_made_unique() -> None:
-    names = [s.name for s in unique_names([Scenario(name="a"), Scenario(name="a"),
-                                           Scenario(name="b")])]
-    assert names == ["a", "a-2", "b"]
+    names = [(s.name, safe) for s, safe in labelled(
+        [Scenario(name="a"), Scenario(name="a"), Scenario(name="b"), Scenario(name="a-2")])]
+    assert names == [("a", "a"), ("a-2", "a-2"), ("b", "b"), ("a-2-2", "a-2-2")]
 
 
 # --- real comparisons ---------------------------------------------------------------------

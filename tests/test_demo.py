@@ -11,10 +11,13 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from typer.testing import CliRunner
 
+from cxsim.cli import app
 from cxsim.demo.levers import LEVERS, apply_levers, lever_defaults
 from cxsim.demo.workshop import SCENARIO_ENV, Workshop, demo_scenario
 
@@ -157,3 +160,140 @@ def test_lever_and_steps_change_the_charts_and_reset_restores(browser_page: obje
     _day(page, 0)
     assert _settled_charts(page) == start
     assert page.inner_text(".cx-headline") == headline
+
+
+# --- the demo command: offline, localhost, checked input (issue 15) ---------------------------
+runner = CliRunner()
+
+
+def _demo_exec(monkeypatch: pytest.MonkeyPatch,
+               *args: str) -> tuple[object, list[str], dict[str, str]]:
+    """Run ``cxsim demo ARGS`` with ``os.execve`` caught: the result, the argv and the env."""
+    calls: list[tuple[str, list[str], dict[str, str]]] = []
+    monkeypatch.setattr(os, "execve", lambda path, argv, env: calls.append((path, argv, env)))
+    monkeypatch.delenv("SOLARA_TELEMETRY_MIXPANEL_ENABLE", raising=False)
+    result = runner.invoke(app, ["demo", "--no-open", *args])
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 1
+    return result, calls[0][1], calls[0][2]
+
+
+def test_demo_starts_solara_without_the_version_check_or_telemetry(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import solara.__main__ as solara_cli
+
+    _, argv, env = _demo_exec(monkeypatch)
+    assert argv[1:5] == ["-m", "solara", "run", "cxsim.demo.app"]
+    assert "--no-check-version" in argv and "--check-version" not in argv
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    # the installed solara reads these arguments as "no request to pypi.org at start"
+    params = solara_cli.run.make_context("run", argv[4:]).params
+    assert params["check_version"] is False and params["open"] is False
+
+
+def test_demo_listens_on_localhost_unless_told_and_announces_that_address(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    result, argv, _ = _demo_exec(monkeypatch, "--port", "8123")
+    assert argv[argv.index("--host") + 1] == "localhost"
+    assert argv[argv.index("--port") + 1] == "8123"
+    assert "workshop demo on http://localhost:8123 " in result.output
+    result, argv, _ = _demo_exec(monkeypatch, "--host", "0.0.0.0", "--port", "65535")
+    assert argv[argv.index("--host") + 1] == "0.0.0.0"
+    assert "workshop demo on http://0.0.0.0:65535 " in result.output
+    result, _, _ = _demo_exec(monkeypatch, "--host", "::1", "--port", "1")
+    assert "workshop demo on http://[::1]:1 " in result.output
+
+
+@pytest.mark.parametrize("port", ["70000", "0", "-1", "65536"])
+def test_demo_refuses_a_port_outside_1_to_65535_before_starting(
+        monkeypatch: pytest.MonkeyPatch, port: str) -> None:
+    calls: list[object] = []
+    monkeypatch.setattr(os, "execve", lambda *args: calls.append(args))
+    result = runner.invoke(app, ["demo", "--no-open", "--port", port])
+    assert result.exit_code == 2 and not calls  # nothing started, nothing announced
+    assert "workshop demo on" not in result.output and "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if "Invalid value" in line]
+    assert len(errors) == 1 and "'--port'" in errors[0]
+
+
+def _bad_scenario(tmp_path: Path, kind: str) -> Path:
+    """A path ``cxsim demo`` must refuse: a folder, a missing, a non-YAML or a binary file."""
+    if kind == "directory":
+        return tmp_path
+    path = tmp_path / {"missing": "nowhere.yaml", "not YAML": "notes.txt",
+                       "binary": "picture.png"}[kind]
+    if kind == "not YAML":
+        path.write_text("levers: [unclosed\n")
+    elif kind == "binary":
+        path.write_bytes(b"\x89PNG\r\n\x1a\n\xd0\xff\x00\x01")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["directory", "missing", "not YAML", "binary"])
+def test_demo_with_a_bad_scenario_path_says_one_line_and_exits_2(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kind: str) -> None:
+    calls: list[object] = []
+    monkeypatch.setattr(os, "execve", lambda *args: calls.append(args))
+    path = _bad_scenario(tmp_path, kind)
+    result = runner.invoke(app, ["demo", "--no-open", str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    assert result.exit_code == 2 and not calls
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and str(path) in lines[0]
+    assert "workshop demo on" not in result.output
+
+
+# A sitecustomize module for the server's Python: every name lookup or connection that is not
+# this machine is refused and written down, so the test sees any attempt to go online.
+_NO_NETWORK = '''
+import os, socket
+_LOG, _LOCAL = os.environ["CXSIM_TEST_NET_LOG"], {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+_getaddrinfo, _connect = socket.getaddrinfo, socket.socket.connect
+def _refuse(what):
+    with open(_LOG, "a") as log:
+        log.write(what + "\\n")
+    raise socket.gaierror(socket.EAI_NONAME, "network blocked by the test")
+def getaddrinfo(host, *args, **kwargs):
+    name = host.decode() if isinstance(host, bytes) else host
+    if name is not None and name not in _LOCAL:
+        _refuse(f"getaddrinfo {name}")
+    return _getaddrinfo(host, *args, **kwargs)
+def connect(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in _LOCAL:
+        _refuse(f"connect {address}")
+    return _connect(self, address)
+socket.getaddrinfo, socket.socket.connect = getaddrinfo, connect
+'''
+
+
+def test_demo_server_starts_offline_on_the_announced_address(tmp_path: Path) -> None:
+    """The real server, with the network blocked: it serves, and never tried to go online."""
+    (tmp_path / "sitecustomize.py").write_text(_NO_NETWORK)
+    log, out = tmp_path / "network.log", tmp_path / "server.out"
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "CXSIM_TEST_NET_LOG": str(log),
+           SCENARIO_ENV: str(SMALL_DEMO)}
+    env.pop("SOLARA_TELEMETRY_MIXPANEL_ENABLE", None)
+    port = _free_port()
+    with out.open("w") as sink:
+        server = subprocess.Popen([sys.executable, "-m", "cxsim", "demo", "--port", str(port),
+                                   "--no-open"], env=env, stdout=sink, stderr=subprocess.STDOUT)
+    url, deadline = f"http://localhost:{port}", time.monotonic() + 30
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(url + "/", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail(f"cxsim demo stopped: {out.read_text()}")
+                if time.monotonic() > deadline:
+                    pytest.skip("cxsim demo did not start within 30 s on this machine")
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    text = out.read_text()
+    assert "New version of Solara" not in text
+    assert not log.exists(), log.read_text()  # no lookup, no connection beyond this machine
+    assert f"workshop demo on {url} " in text and f"starting at {url}" in text

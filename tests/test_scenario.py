@@ -69,7 +69,7 @@ def _write(tmp_path, name, text):
     ("warmup:\n  days: 800\n", "warmup.days: expected less than horizon.days (730.0), got 800"),
     ("sales:\n  verification: maybe\n", "sales.verification: expected a valid boolean"),
     ("horizon:\n  days: 0\n", "horizon.days: expected greater than 0"),
-    ("- a\n- b\n", "expected a mapping of keys at the top level"),
+    ("- a\n- b\n", "is not a scenario file (expected a mapping of keys"),
     ("frontline: [1\n", "not valid YAML (line"),
 ])
 def test_bad_files_are_refused_with_file_key_and_expectation(tmp_path, body, expected):

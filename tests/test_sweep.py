@@ -66,7 +66,7 @@ def test_grid_has_every_point_and_replication(tmp_path: Path) -> None:
 
 def test_bad_experiment_names_the_key(tmp_path: Path) -> None:
     path = _experiment_file(tmp_path, GRID.replace("kind: grid", "kind: fractal"))
-    with pytest.raises(ScenarioError, match=r"experiment.yaml: design.kind"):
+    with pytest.raises(ScenarioError, match=r"experiment.yaml:\d+: design.kind"):
         load_experiment(path)
     path = _experiment_file(tmp_path, GRID.replace("[1, 2]", "[1, -2]"))
     with pytest.raises(ScenarioError, match=r"design point \d+: supervisors.count"):

@@ -146,5 +146,5 @@ def write_comparison_plots(c: ScenarioComparison, out: Path) -> dict[str, Path]:
     if c.alternatives:
         plots["drivers"] = _drivers(c, colours, out / "mechanisms.png")
     for s in c.alternatives:
-        plots[f"bridge:{s.name}"] = _bridge(c, s, colours, out / f"profit_bridge_{s.name}.png")
+        plots[f"bridge:{s.name}"] = _bridge(c, s, colours, out / f"profit_bridge_{s.slug}.png")
     return plots

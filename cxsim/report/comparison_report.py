@@ -12,6 +12,7 @@ import base64
 import html
 import platform
 from datetime import UTC, datetime
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -19,13 +20,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cxsim.comparison import MECHANISM_KPIS, Replicated, ScenarioComparison
+from cxsim.folders import replaced_folder
 from cxsim.kpis import HEADLINE
 from cxsim.report.comparison_plots import bridge_steps, write_comparison_plots
-from cxsim.report.outputs import resolved_yaml, staged_folder
+from cxsim.report.outputs import resolved_yaml
 from cxsim.report.plots import money
+from cxsim.scenario import Scenario, plausibility_warnings
 from cxsim.statistics import Estimate
 
-__all__ = ["write_comparison", "headline", "software_versions"]
+__all__ = ["write_comparison", "headline", "software_versions", "COMPARE_KIND",
+           "comparison_bytes"]
+
+COMPARE_KIND = "compare"
+SERIES_ROW_BYTES = 400  # one week of one replication in timeseries.parquet, uncompressed
 
 PACKAGES = ("cxsim", "mesa", "numpy", "scipy", "pandas", "pydantic", "pyarrow", "matplotlib")
 REPORT_KPIS = HEADLINE + (
@@ -190,6 +197,14 @@ def _facts(c: ScenarioComparison, command: str) -> str:
     return f'<table class="facts">{rows}</table>'
 
 
+def _warnings(c: ScenarioComparison) -> str:
+    """Values outside their usual band, per scenario (empty when there are none)."""
+    items = "".join(f"<li><strong>{html.escape(s.name)}</strong>: {html.escape(w)}</li>"
+                    for s in c.scenarios for w in plausibility_warnings(s.params))
+    return ("<h2>Values outside their usual range</h2><p>These ran as given; check that they "
+            f"are meant.</p><ul>{items}</ul>") if items else ""
+
+
 def _report(c: ScenarioComparison, plots: dict[str, Path], command: str) -> str:
     names = ", ".join(html.escape(s.name) for s in c.alternatives) or "no alternative"
     headlines = "".join(f'<li class="headline">{html.escape(headline(c, s))}</li>'
@@ -205,6 +220,7 @@ def _report(c: ScenarioComparison, plots: dict[str, Path], command: str) -> str:
         f"{c.reference.params.horizon.days:g} days. Intervals are 95% confidence intervals; "
         "a difference whose interval contains zero is marked <em>n.s.</em> (not significant)."
         "</p>",
+        _warnings(c),
         f"<h2>In one sentence</h2><ul>{headlines}</ul>",
         "<h2>Customers and profit over time</h2>"
         "<p>Lines are means over the replications; bands their 95% intervals.</p>"
@@ -233,9 +249,18 @@ def _report(c: ScenarioComparison, plots: dict[str, Path], command: str) -> str:
             f"<body>{''.join(sections)}</body></html>\n")
 
 
+def comparison_bytes(scenarios: Sequence[Scenario], replications: int) -> int:
+    """Disk space the outputs of a comparison take: weekly series of every run, plots."""
+    weeks = sum(s.horizon.days / 7 + 2 for s in scenarios) * replications
+    return int(8 * 2**20 + weeks * SERIES_ROW_BYTES)
+
+
 def write_comparison(c: ScenarioComparison, out: Path, command: str) -> Path:
-    """Write every output of a comparison into ``out`` (replacing it); return report.html."""
-    with staged_folder(out) as staging:
+    """Write every output of a comparison into ``out`` (replacing cxsim's results there).
+
+    Returns the path of report.html.
+    """
+    with replaced_folder(out, COMPARE_KIND) as staging:
         c.table().to_csv(staging / "summary.csv", index=False, float_format="%.10g")
         pq.write_table(pa.Table.from_pandas(c.replication_table(), preserve_index=False),
                        staging / "replications.parquet")
@@ -243,7 +268,7 @@ def write_comparison(c: ScenarioComparison, out: Path, command: str) -> Path:
                        staging / "timeseries.parquet")
         (staging / "scenarios").mkdir()
         for s in c.scenarios:
-            (staging / "scenarios" / f"{s.name}.yaml").write_text(resolved_yaml(s.params))
+            (staging / "scenarios" / f"{s.slug}.yaml").write_text(resolved_yaml(s.params))
         plots = write_comparison_plots(c, staging / "plots")
         (staging / "report.html").write_text(_report(c, plots, command))
     return Path(out) / "report.html"

@@ -1,17 +1,14 @@
 """Write a run's results: summary.json, timeseries.csv, order and case records, plots.
 
-Files are first written into a temporary folder beside ``out`` and moved into place only when
-everything succeeded, so a failed run never leaves half-written results.
+Files are first written into a staging folder beside ``out`` and swapped into place only when
+everything succeeded (:func:`cxsim.folders.replaced_folder`), so a failed or killed run never
+leaves half-written results and never removes what cxsim did not make.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +16,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from cxsim.folders import replaced_folder
 from cxsim.model import TIMESERIES_COLUMNS, ServiceOrganisation
 from cxsim.records import CaseRecord, OrderRecord, ProblemRecord
 from cxsim.report.plots import write_plots
 from cxsim.scenario import Scenario
 
-__all__ = ["write_results", "records_table", "staged_folder", "resolved_yaml"]
+__all__ = ["write_results", "records_table", "resolved_yaml", "strict_json", "RUN_KIND"]
+
+RUN_KIND = "run"
 
 
 def records_table(rows: list, row_type: type) -> pa.Table:
@@ -34,28 +34,16 @@ def records_table(rows: list, row_type: type) -> pa.Table:
     return pa.table(columns) if rows else pa.table({n: pa.array([], pa.float64()) for n in names})
 
 
-@contextmanager
-def staged_folder(out: Path) -> Iterator[Path]:
-    """A temporary folder beside ``out`` that replaces ``out`` only if the block succeeds."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
-        yield staging
-        staging.chmod(0o755)  # mkdtemp makes it private; results are for sharing
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+def strict_json(data: Any) -> str:
+    """``data`` as indented JSON; NaN or infinity is a bug here and raises (never written)."""
+    return json.dumps(data, indent=2, allow_nan=False) + "\n"
 
 
 def write_results(model: ServiceOrganisation, summary: dict[str, Any], out: Path) -> list[Path]:
-    """Write every output of a finished run into ``out`` (replacing what was there)."""
-    with staged_folder(out) as staging:
+    """Write every output of a finished run into ``out`` (replacing cxsim's results there)."""
+    with replaced_folder(out, RUN_KIND) as staging:
         series = model.datacollector.get_model_vars_dataframe()[list(TIMESERIES_COLUMNS)]
-        (staging / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        (staging / "summary.json").write_text(strict_json(summary))
         series.to_csv(staging / "timeseries.csv", index=False)
         pq.write_table(records_table(model.recorder.orders, OrderRecord),
                        staging / "orders.parquet")
@@ -64,7 +52,7 @@ def write_results(model: ServiceOrganisation, summary: dict[str, Any], out: Path
                        staging / "problems.parquet")
         (staging / "scenario.yaml").write_text(resolved_yaml(model.params))
         write_plots(series, summary["translation_loss_by_stage"], staging)
-    return sorted(Path(out).iterdir())
+    return sorted(p for p in Path(out).iterdir() if not p.name.startswith("."))
 
 
 def resolved_yaml(params: Scenario) -> str:

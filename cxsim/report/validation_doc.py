@@ -13,7 +13,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 from cxsim.calibration import Target  # noqa: E402
 from cxsim.validation import Comparison, FactResult, StylisedFact  # noqa: E402
 
-__all__ = ["write_validation_doc", "write_calibration_doc"]
+__all__ = ["write_validation_doc", "write_calibration_doc", "VALIDATION_DOC", "CALIBRATION_DOC"]
+
+VALIDATION_DOC, CALIBRATION_DOC = "validation.md", "calibration.md"
 
 
 def _plot(comparisons: Sequence[Comparison], path: Path) -> None:
@@ -74,7 +76,7 @@ def write_validation_doc(queue: dict[str, tuple[str, list[Comparison]]], reps: i
                   f"Result: **{result.status}**. {result.finding}.", ""]
         if result.rows:
             lines += [*_table(result.rows[0], result.rows[1:]), ""]
-    path = out / "validation.md"
+    path = out / VALIDATION_DOC
     path.write_text("\n".join(lines))
     return path
 
@@ -107,6 +109,6 @@ def write_calibration_doc(targets: Sequence[Target], complaint_rows: Sequence[tu
         "## Complaint rate by money at stake", "",
         *_table(("money at stake", "complained", "problems"),
                 [(band, f"{rate:.1%}", str(n)) for band, rate, n in complaint_rows]), ""]
-    path = out / "calibration.md"
+    path = out / CALIBRATION_DOC
     path.write_text("\n".join(lines))
     return path
