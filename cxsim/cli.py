@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import shlex
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -114,13 +115,30 @@ def _on_interrupt(kept: Callable[..., str]
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(command)  # typer reads the signature through __wrapped__
         def interruptible(**arguments: Any) -> None:
+            pressed = []
+
+            def on_sigint(signum: int, frame: Any) -> None:
+                pressed.append(signum)
+                signal.default_int_handler(signum, frame)  # raises KeyboardInterrupt
+
+            # Ctrl-C can surface as another error first (a pool whose worker died on the same
+            # signal, a pipe closed under a reader): once it was pressed, any end is its end.
+            try:
+                previous = signal.signal(signal.SIGINT, on_sigint)
+            except ValueError:  # not the main thread (a test runner): KeyboardInterrupt only
+                previous = None
             try:
                 command(**arguments)
-            except KeyboardInterrupt:
+            except BaseException as exc:
+                if not pressed and not isinstance(exc, KeyboardInterrupt):
+                    raise
                 # Worker processes ignore SIGINT and the pools end them (cxsim.runner), so
                 # this line is all that is printed.
                 typer.echo(f"interrupted: {kept(**arguments)}", err=True)
                 raise typer.Exit(code=INTERRUPTED) from None
+            finally:
+                if previous is not None:
+                    signal.signal(signal.SIGINT, previous)
         return interruptible
     return decorate
 

@@ -37,8 +37,8 @@ class Document:
     lines: dict[Location, int] = field(default_factory=dict)
 
 
-def _fail(path: Path, message: str) -> ScenarioError:
-    return ScenarioError(f"{path}: {message}")
+def _fail(path: Path, message: str, line: int | None = None) -> ScenarioError:
+    return ScenarioError(f"{path}{'' if line is None else f':{line}'}: {message}")
 
 
 def _read_text(path: Path) -> str:
@@ -74,9 +74,9 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int],
     if key in sizes:
         return sizes[key]
     if key in open_nodes:
-        raise _fail(path, f"line {node.start_mark.line + 1}: an alias refers to itself")
+        raise _fail(path, "an alias refers to itself", node.start_mark.line + 1)
     if depth > MAX_DEPTH:
-        raise _fail(path, f"line {node.start_mark.line + 1}: nested deeper than {MAX_DEPTH}")
+        raise _fail(path, f"nested deeper than {MAX_DEPTH}", node.start_mark.line + 1)
     open_nodes.add(key)
     children: list[yaml.Node] = []
     if isinstance(node, yaml.SequenceNode):
@@ -110,8 +110,8 @@ def _key_lines(node: yaml.Node, here: Location, lines: dict[Location, int],
             name, line = key_node.value, key_node.start_mark.line + 1
             if name in seen:
                 where = ".".join(map(str, (*here, name)))
-                raise _fail(path, f"line {line}: {where} is given twice (also line "
-                                  f"{seen[name]}); keep one")
+                raise _fail(path, f"{where} is given twice (also line {seen[name]}); keep one",
+                            line)
             seen[name] = line
             lines[(*here, name)] = line
             _key_lines(value_node, (*here, name), lines, path)
@@ -121,8 +121,9 @@ def read_document(path: Path, what: str = "a scenario") -> Document:
     """Read the YAML mapping in ``path`` with every guard above; raise ScenarioError."""
     path = Path(path)
     text = _read_text(path)
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)  # refuses control characters already
         node = loader.get_single_node()
         if node is None:
             raise _fail(path, f"is empty; {what} file holds keys, e.g. start one with "
@@ -137,11 +138,12 @@ def read_document(path: Path, what: str = "a scenario") -> Document:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
-        problem = getattr(exc, "problem", None)
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None)
         detail = f": {excerpt(problem, 80)[1:-1]}" if problem else ""
         raise _fail(path, f"not valid YAML{where}{detail}") from None
     except RecursionError:
         raise _fail(path, f"nested deeper than {MAX_DEPTH}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return Document(path, data, lines)

@@ -189,6 +189,10 @@ def _alive(pid: int) -> bool:
 
 
 SCRATCH_PREFIX = "cxsim-"
+# The forkserver listens on <folder>/pymp-XXXXXXXX/listener-XXXXXXXX, and a Unix socket's path
+# has at most 103 bytes on macOS (107 on Linux): a deeper folder would stop every pool.
+_SOCKET_SUFFIX = len("/pymp-12345678/listener-12345678")
+_SOCKET_PATH_MAX = 103
 _scratch: Path | None = None
 
 
@@ -199,7 +203,8 @@ def _use_scratch_folder() -> None:
     process, in ``tempfile.gettempdir()``, and removes it at exit; a killed process leaves it
     behind. Here it is made inside a folder named after this process, which is removed at exit
     too, and a later cxsim removes the folders of processes that no longer exist. Nothing else
-    in the temporary directory is touched. Without a usable scratch folder, pools still work.
+    in the temporary directory is touched. Without a usable scratch folder (not ours, not
+    writable, or too deep for the forkserver's socket), multiprocessing's default is kept.
     """
     global _scratch
     if _scratch is not None:
@@ -208,6 +213,8 @@ def _use_scratch_folder() -> None:
         root = _scratch_root()
         _remove_dead_scratch(root)
         folder = root / str(os.getpid())
+        if len(os.fsencode(folder)) + _SOCKET_SUFFIX > _SOCKET_PATH_MAX:  # bytes, not chars
+            return
         folder.mkdir(mode=0o700, exist_ok=True)
     except OSError:
         return

@@ -860,10 +860,16 @@ def _block_at(root: type[BaseModel], loc: Location) -> type[BaseModel] | None:
     return block
 
 
+def _key_text(part: object) -> str:
+    """A key as printed in a message: itself if short and printable, else a short excerpt."""
+    text = str(part)
+    return text if text.isprintable() and len(text) <= 40 else excerpt(text, 40)
+
+
 def describe_error(error: dict[str, Any], root: type[BaseModel] | None = None) -> str:
     """Turn one pydantic error into 'key.path: expected ..., got ...' (a short excerpt)."""
     loc = tuple(error["loc"])
-    path = ".".join(str(p) for p in loc) or "(top level)"
+    path = ".".join(_key_text(p) for p in loc) or "(top level)"
     if error["type"] == "extra_forbidden":
         block = _block_at(root or Scenario, loc)
         known = list(block.model_fields) if block is not None else []
@@ -872,6 +878,8 @@ def describe_error(error: dict[str, Any], root: type[BaseModel] | None = None) -
     if error["type"] == "missing":
         return (f"{path}: missing; a list item given in a file gives every field (a list "
                 "replaces the parent's list whole)")
+    if error["type"] == "string_pattern_mismatch":
+        return f"{path}: expected text without control characters, got {excerpt(error['input'])}"
     message = error["msg"][0].lower() + error["msg"][1:]
     return (f"{path}: expected {message.removeprefix('input should be ')}, "
             f"got {excerpt(error['input'])}")
