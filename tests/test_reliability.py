@@ -204,7 +204,7 @@ def test_a_killed_run_leaves_the_previous_results_in_place(tmp_path):
     assert _cli("run", str(BASELINE), *TINY, "--out", str(out), "--quiet").returncode == 0
     before = (out / "summary.json").read_text()
     proc = subprocess.Popen([sys.executable, "-m", "cxsim", "run", str(BASELINE), "--set",
-                             "customers.initial=3000", "--days", "400", "--out", str(out),
+                             "customers.initial=20000", "--days", "730", "--out", str(out),
                              "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(4)
     proc.send_signal(signal.SIGKILL)
