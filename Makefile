@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 OUT    ?= results/baseline
 
-.PHONY: run test bench clean
+.PHONY: run test lint golden bench clean
 
 # A Python >= 3.12, preferring 3.12 (what CI tests): python3.12 on PATH, pyenv's 3.12, then any
 # newer python3.1x on PATH or in pyenv.
@@ -24,8 +24,15 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## Run the baseline scenario: results and plots in $(OUT), headline KPIs printed
 	$(VENV)/bin/cxsim run scenarios/baseline.yaml --out $(OUT)
 
-test: $(STAMP)  ## Run the test suite
+test: lint  ## Run the style checks and the test suite
 	$(PY) -m pytest -q
+
+lint: $(STAMP)  ## Ruff: lint and format check (what CI runs)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+golden: $(STAMP)  ## Regenerate tests/data/golden (only when a change is meant to move results)
+	$(PY) tests/golden.py
 
 bench: $(STAMP)  ## Benchmarks: writes benchmarks/results.json and results.md, prints the table
 	$(VENV)/bin/cxsim bench

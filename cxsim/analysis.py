@@ -58,8 +58,14 @@ from cxsim.scenario import ScenarioError, describe_error, read_yaml  # noqa: E40
 from cxsim.statistics import estimate  # noqa: E402
 from cxsim.sweep import MANIFEST, RUNS, read_runs, run_columns  # noqa: E402
 
-__all__ = ["analyse_sweep", "sensitivity", "point_means", "AnalysisReport", "Coverage",
-           "sweep_coverage"]
+__all__ = [
+    "analyse_sweep",
+    "sensitivity",
+    "point_means",
+    "AnalysisReport",
+    "Coverage",
+    "sweep_coverage",
+]
 
 CONFIDENCE = 0.95
 ANALYSIS, ANALYSIS_KIND = "analysis", "analysis"  # subfolder of the sweep folder
@@ -140,9 +146,11 @@ class Coverage:
         if self.complete:
             return f"All {self.expected} runs of the design were found."
         present = self.points - len(self.empty_points)
-        return (f"{self.found} of the design's {self.expected} runs were found "
-                f"({self.expected - self.found} missing; {present} of {self.points} design "
-                "points have at least one run).")
+        return (
+            f"{self.found} of the design's {self.expected} runs were found "
+            f"({self.expected - self.found} missing; {present} of {self.points} design "
+            "points have at least one run)."
+        )
 
     def missing_text(self, limit: int = LISTED_GROUPS) -> str:
         """The missing points and replications, consecutive points with the same gap merged.
@@ -221,20 +229,27 @@ def sweep_coverage(runs: pd.DataFrame, experiment: Experiment, folder: Path) -> 
         When a run lies outside the design or two files hold the same run.
     """
     n_points, n_reps = len(design_points(experiment)), experiment.replications
-    outside = runs[(runs["point"] < 0) | (runs["point"] >= n_points)
-                   | (runs["replication"] < 0) | (runs["replication"] >= n_reps)]
+    outside = runs[
+        (runs["point"] < 0)
+        | (runs["point"] >= n_points)
+        | (runs["replication"] < 0)
+        | (runs["replication"] >= n_reps)
+    ]
     if len(outside):
         row = outside.iloc[0]
         raise ScenarioError(
             f"{folder / RUNS / (str(row['key']) + '.parquet')}: point {row['point']} "
             f"replication {row['replication']} is outside the design of experiment.yaml "
-            f"({n_points} points x {n_reps} replications); was the experiment changed?")
+            f"({n_points} points x {n_reps} replications); was the experiment changed?"
+        )
     twice = runs[runs.duplicated(["point", "replication"], keep=False)]
     if len(twice):
         row = twice.iloc[0]
-        raise ScenarioError(f"{folder / RUNS}: point {row['point']} replication "
-                            f"{row['replication']} is in {len(twice)} run files; delete the "
-                            "copies")
+        raise ScenarioError(
+            f"{folder / RUNS}: point {row['point']} replication "
+            f"{row['replication']} is in {len(twice)} run files; delete the "
+            "copies"
+        )
     done = set(zip(runs["point"].astype(int), runs["replication"].astype(int), strict=True))
     missing = {}
     for point in range(n_points):
@@ -247,22 +262,44 @@ def sweep_coverage(runs: pd.DataFrame, experiment: Experiment, folder: Path) -> 
 def _sobol(experiment: Experiment, y: np.ndarray) -> pd.DataFrame:
     from SALib.analyze import sobol
 
-    result = sobol.analyze(salib_problem(experiment), y,
-                           calc_second_order=experiment.design.second_order,
-                           conf_level=CONFIDENCE, seed=experiment.seed)
-    return pd.DataFrame({"S1": result["S1"], "S1_conf": result["S1_conf"],
-                         "ST": result["ST"], "ST_conf": result["ST_conf"]},
-                        index=list(experiment.factors))
+    result = sobol.analyze(
+        salib_problem(experiment),
+        y,
+        calc_second_order=experiment.design.second_order,
+        conf_level=CONFIDENCE,
+        seed=experiment.seed,
+    )
+    return pd.DataFrame(
+        {
+            "S1": result["S1"],
+            "S1_conf": result["S1_conf"],
+            "ST": result["ST"],
+            "ST_conf": result["ST_conf"],
+        },
+        index=list(experiment.factors),
+    )
 
 
 def _morris(experiment: Experiment, x: np.ndarray, y: np.ndarray) -> pd.DataFrame:
     from SALib.analyze import morris
 
-    result = morris.analyze(salib_problem(experiment), x, y, conf_level=CONFIDENCE,
-                            num_levels=experiment.design.levels, seed=experiment.seed)
-    return pd.DataFrame({"mu_star": result["mu_star"], "mu_star_conf": result["mu_star_conf"],
-                         "mu": result["mu"], "sigma": result["sigma"]},
-                        index=list(experiment.factors))
+    result = morris.analyze(
+        salib_problem(experiment),
+        x,
+        y,
+        conf_level=CONFIDENCE,
+        num_levels=experiment.design.levels,
+        seed=experiment.seed,
+    )
+    return pd.DataFrame(
+        {
+            "mu_star": result["mu_star"],
+            "mu_star_conf": result["mu_star_conf"],
+            "mu": result["mu"],
+            "sigma": result["sigma"],
+        },
+        index=list(experiment.factors),
+    )
 
 
 def _rank_correlation(points: pd.DataFrame, experiment: Experiment, kpi: str) -> pd.DataFrame:
@@ -300,14 +337,35 @@ def _index_bars(table: pd.DataFrame, kind: str, kpi: str, path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(table) + 1.6))
     y = np.arange(len(table))
     if kind == "sobol":
-        ax.barh(y - 0.2, table["S1"], 0.4, xerr=table["S1_conf"], label="first order S1",
-                color="#1f77b4", capsize=3)
-        ax.barh(y + 0.2, table["ST"], 0.4, xerr=table["ST_conf"], label="total ST",
-                color="#ff7f0e", capsize=3)
+        ax.barh(
+            y - 0.2,
+            table["S1"],
+            0.4,
+            xerr=table["S1_conf"],
+            label="first order S1",
+            color="#1f77b4",
+            capsize=3,
+        )
+        ax.barh(
+            y + 0.2,
+            table["ST"],
+            0.4,
+            xerr=table["ST_conf"],
+            label="total ST",
+            color="#ff7f0e",
+            capsize=3,
+        )
         ax.set_xlabel("share of the KPI's variance")
     else:
-        ax.barh(y, table["mu_star"], 0.6, xerr=table["mu_star_conf"], color="#1f77b4",
-                label="mu* (mean absolute elementary effect)", capsize=3)
+        ax.barh(
+            y,
+            table["mu_star"],
+            0.6,
+            xerr=table["mu_star_conf"],
+            color="#1f77b4",
+            label="mu* (mean absolute elementary effect)",
+            capsize=3,
+        )
         ax.plot(table["sigma"], y, "o", color="#d62728", label="sigma (interactions)")
         ax.set_xlabel(f"effect on {kpi}")
     ax.set_yticks(y, table.index)
@@ -340,8 +398,13 @@ def _heat_map(points: pd.DataFrame, experiment: Experiment, kpi: str, path: Path
     fig, ax = plt.subplots(figsize=(1.3 * grid.shape[1] + 3, 0.7 * grid.shape[0] + 2))
     image = ax.imshow(grid.to_numpy(), cmap="viridis", aspect="auto", origin="lower")
     for (i, j), value in np.ndenumerate(grid.to_numpy()):
-        label = ("n/a" if not np.isfinite(value)  # a cell whose runs are missing
-                 else money(value) if abs(value) >= 1000 else f"{value:.3g}")
+        label = (
+            "n/a"
+            if not np.isfinite(value)  # a cell whose runs are missing
+            else money(value)
+            if abs(value) >= 1000
+            else f"{value:.3g}"
+        )
         ax.text(j, i, label, ha="center", va="center", color="white", fontsize=10)
     for j in range(grid.shape[1]):  # where the KPI peaks along the row factor
         column = grid.iloc[:, j].to_numpy(float)
@@ -349,10 +412,12 @@ def _heat_map(points: pd.DataFrame, experiment: Experiment, kpi: str, path: Path
             continue
         best = int(np.nanargmax(column))
         ax.add_patch(plt.Rectangle((j - 0.5, best - 0.5), 1, 1, fill=False, color="red", lw=2))
-    ax.set_xticks(range(grid.shape[1]), [f"{c:g}" if isinstance(c, float) else str(c)
-                                         for c in grid.columns])
-    ax.set_yticks(range(grid.shape[0]), [f"{r:g}" if isinstance(r, float) else str(r)
-                                         for r in grid.index])
+    ax.set_xticks(
+        range(grid.shape[1]), [f"{c:g}" if isinstance(c, float) else str(c) for c in grid.columns]
+    )
+    ax.set_yticks(
+        range(grid.shape[0]), [f"{r:g}" if isinstance(r, float) else str(r) for r in grid.index]
+    )
     ax.set(xlabel=columns, ylabel=rows, title=f"{kpi} (red: best {rows} for each {columns})")
     fig.colorbar(image, ax=ax, label=kpi)
     return save_figure(fig, path)
@@ -363,12 +428,15 @@ def _sweep_folder(folder: Path) -> None:
     if not folder.exists():
         raise ScenarioError(f"{folder}: no such folder; give the --out folder of cxsim sweep")
     if not folder.is_dir():
-        raise ScenarioError(f"{folder}: is a file, not a sweep folder; give the --out folder "
-                            "of cxsim sweep")
+        raise ScenarioError(
+            f"{folder}: is a file, not a sweep folder; give the --out folder of cxsim sweep"
+        )
     absent = [name for name in (MANIFEST, "experiment.yaml") if not (folder / name).is_file()]
     if absent:
-        raise ScenarioError(f"{folder}: not a sweep folder (no {' or '.join(absent)}); give "
-                            "the --out folder of cxsim sweep")
+        raise ScenarioError(
+            f"{folder}: not a sweep folder (no {' or '.join(absent)}); give "
+            "the --out folder of cxsim sweep"
+        )
 
 
 def _manifest(folder: Path) -> dict[str, Any]:
@@ -378,15 +446,20 @@ def _manifest(folder: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise ScenarioError(f"{path}: not valid JSON{where}; expected the manifest that "
-                            "cxsim sweep writes") from None
+        raise ScenarioError(
+            f"{path}: not valid JSON{where}; expected the manifest that cxsim sweep writes"
+        ) from None
     if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: expected a JSON object with keys "
-                            f"{', '.join(MANIFEST_KEYS)}, got {type(data).__name__}")
+        raise ScenarioError(
+            f"{path}: expected a JSON object with keys "
+            f"{', '.join(MANIFEST_KEYS)}, got {type(data).__name__}"
+        )
     absent = [key for key in MANIFEST_KEYS if key not in data]
     if absent:
-        raise ScenarioError(f"{path}: missing key(s) {', '.join(absent)}; expected the "
-                            "manifest that cxsim sweep writes")
+        raise ScenarioError(
+            f"{path}: missing key(s) {', '.join(absent)}; expected the "
+            "manifest that cxsim sweep writes"
+        )
     return data
 
 
@@ -398,12 +471,17 @@ def _experiment(folder: Path, manifest: dict[str, Any]) -> Experiment:
         experiment = Experiment.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(f"{path}: {describe_error(exc.errors()[0], Experiment)}") from None
-    recorded = {"factors": list(experiment.factors), "kpis": experiment.kpis,
-                "design": experiment.design.kind}
+    recorded = {
+        "factors": list(experiment.factors),
+        "kpis": experiment.kpis,
+        "design": experiment.design.kind,
+    }
     differ = [key for key, value in recorded.items() if manifest[key] != value]
     if differ:
-        raise ScenarioError(f"{path}: {', '.join(differ)} differ from {MANIFEST}; the folder "
-                            "was edited after the sweep started")
+        raise ScenarioError(
+            f"{path}: {', '.join(differ)} differ from {MANIFEST}; the folder "
+            "was edited after the sweep started"
+        )
     return experiment
 
 
@@ -422,13 +500,12 @@ def _points_table(points: pd.DataFrame, experiment: Experiment) -> list[str]:
     """Markdown of the point means (the first ``TABLE_ROWS``); intervals ``n/a`` if absent."""
     shown = points.head(TABLE_ROWS).copy()
     for kpi in experiment.kpis:
-        shown[f"{kpi}_ci"] = [f"{v:.4g}" if math.isfinite(v) else "n/a"
-                              for v in shown[f"{kpi}_ci"].to_numpy(float)]
-    lines = ["## Design points", "",
-             shown.to_markdown(floatfmt=".4g", index=False), ""]
+        shown[f"{kpi}_ci"] = [
+            f"{v:.4g}" if math.isfinite(v) else "n/a" for v in shown[f"{kpi}_ci"].to_numpy(float)
+        ]
+    lines = ["## Design points", "", shown.to_markdown(floatfmt=".4g", index=False), ""]
     if len(points) > TABLE_ROWS:
-        lines += [f"First {TABLE_ROWS} of {len(points)} points; all of them are in points.csv.",
-                  ""]
+        lines += [f"First {TABLE_ROWS} of {len(points)} points; all of them are in points.csv.", ""]
     return lines
 
 
@@ -437,18 +514,25 @@ def _interval_note(points: pd.DataFrame) -> str:
     single = int((points["replications"] < 2).sum())
     if not single:
         return ""
-    which = ("every design point has" if single == len(points)
-             else f"{single} of {len(points)} design points {'has' if single == 1 else 'have'}")
-    return (f"Confidence intervals need >= 2 replications; {which} one, so their <kpi>_ci "
-            "is n/a (empty in points.csv).")
+    which = (
+        "every design point has"
+        if single == len(points)
+        else f"{single} of {len(points)} design points {'has' if single == 1 else 'have'}"
+    )
+    return (
+        f"Confidence intervals need >= 2 replications; {which} one, so their <kpi>_ci "
+        "is n/a (empty in points.csv)."
+    )
 
 
 def _coverage_notes(coverage: Coverage, folder: Path, kind: str) -> list[str]:
     notes = [coverage.headline()]
     if not coverage.complete:
         notes.append(f"Missing: {coverage.missing_text()}.")
-        notes.append(f"The {kind} analysis uses the points present; finish the sweep with "
-                     f"cxsim sweep EXPERIMENT --out {folder} --resume.")
+        notes.append(
+            f"The {kind} analysis uses the points present; finish the sweep with "
+            f"cxsim sweep EXPERIMENT --out {folder} --resume."
+        )
     return notes
 
 
@@ -480,15 +564,18 @@ def analyse_sweep(folder: str | Path) -> AnalysisReport:
     coverage = sweep_coverage(runs, experiment, folder)
     kind = experiment.design.kind
     if not coverage.found:
-        raise ScenarioError(f"{folder}: no finished runs in {RUNS}/ (0 of the design's "
-                            f"{coverage.expected}); run cxsim sweep EXPERIMENT --out {folder} "
-                            "--resume")
+        raise ScenarioError(
+            f"{folder}: no finished runs in {RUNS}/ (0 of the design's "
+            f"{coverage.expected}); run cxsim sweep EXPERIMENT --out {folder} "
+            "--resume"
+        )
     if kind in NEEDS_EVERY_POINT and coverage.empty_points:
         raise ScenarioError(
             f"{folder}: {coverage.expected - coverage.found} of {coverage.expected} runs "
             f"missing ({len(coverage.empty_points)} of {coverage.points} design points have "
             f"none; a {kind} analysis needs every point); finish it with cxsim sweep "
-            f"EXPERIMENT --out {folder} --resume")
+            f"EXPERIMENT --out {folder} --resume"
+        )
     points = point_means(runs, experiment)
     with replaced_folder(final, ANALYSIS_KIND) as staging:
         notes = _write_analysis(experiment, runs, points, coverage, folder, staging)
@@ -497,8 +584,14 @@ def analyse_sweep(folder: str | Path) -> AnalysisReport:
     return report
 
 
-def _write_analysis(experiment: Experiment, runs: pd.DataFrame, points: pd.DataFrame,
-                    coverage: Coverage, folder: Path, out: Path) -> list[str]:
+def _write_analysis(
+    experiment: Experiment,
+    runs: pd.DataFrame,
+    points: pd.DataFrame,
+    coverage: Coverage,
+    folder: Path,
+    out: Path,
+) -> list[str]:
     """Every table, plot and the summary of the analysis into ``out``; the notes to print."""
     kind = experiment.design.kind
     points.to_csv(out / "points.csv", index=False)
@@ -506,9 +599,14 @@ def _write_analysis(experiment: Experiment, runs: pd.DataFrame, points: pd.DataF
     interval = _interval_note(points)
     if interval:
         notes.append(interval)
-    lines = [f"# Analysis of {experiment.name}", "", _summary_line(experiment, runs, points),
-             "", *(line for note in notes for line in (note, "")),
-             *_points_table(points, experiment)]
+    lines = [
+        f"# Analysis of {experiment.name}",
+        "",
+        _summary_line(experiment, runs, points),
+        "",
+        *(line for note in notes for line in (note, "")),
+        *_points_table(points, experiment),
+    ]
     tables: dict[str, Any] = {}
     for kpi in experiment.kpis:
         table = sensitivity(experiment, points, kpi)
@@ -522,8 +620,9 @@ def _write_analysis(experiment: Experiment, runs: pd.DataFrame, points: pd.DataF
     return notes
 
 
-def _plots(points: pd.DataFrame, experiment: Experiment, kpi: str, table: pd.DataFrame,
-           out: Path) -> list[Path]:
+def _plots(
+    points: pd.DataFrame, experiment: Experiment, kpi: str, table: pd.DataFrame, out: Path
+) -> list[Path]:
     kind, plots = experiment.design.kind, []
     if kind in ("sobol", "morris"):
         plots.append(_index_bars(table, kind, kpi, out / f"{kind}_{kpi}.png"))
@@ -535,6 +634,8 @@ def _plots(points: pd.DataFrame, experiment: Experiment, kpi: str, table: pd.Dat
 
 
 def _summary_line(experiment: Experiment, runs: pd.DataFrame, points: pd.DataFrame) -> str:
-    return (f"{len(runs)} runs at {len(points)} design points ({experiment.design.kind} design, "
-            f"{experiment.replications} replication(s) each, seed {experiment.seed}); "
-            f"factors: {', '.join(experiment.factors)}.")
+    return (
+        f"{len(runs)} runs at {len(points)} design points ({experiment.design.kind} design, "
+        f"{experiment.replications} replication(s) each, seed {experiment.seed}); "
+        f"factors: {', '.join(experiment.factors)}."
+    )

@@ -19,9 +19,19 @@ from typing import Any
 from cxsim.runner import replicate, run_summary, simulate, worker_pool
 from cxsim.scenario import Scenario, load_scenario
 
-__all__ = ["size_benchmark", "replication_throughput", "dask_overhead", "ciw_comparison",
-           "run_benchmarks", "markdown_table", "target_checks", "scaled_baseline",
-           "write_results", "BENCH_FILES", "BENCH_MAX_CUSTOMERS"]
+__all__ = [
+    "size_benchmark",
+    "replication_throughput",
+    "dask_overhead",
+    "ciw_comparison",
+    "run_benchmarks",
+    "markdown_table",
+    "target_checks",
+    "scaled_baseline",
+    "write_results",
+    "BENCH_FILES",
+    "BENCH_MAX_CUSTOMERS",
+]
 
 BENCH_FILES = ("results.json", "results.md")
 BENCH_MAX_CUSTOMERS = 10_000_000  # the schema's limit; memory is checked per size as well
@@ -37,8 +47,12 @@ def _timed_run(params: Scenario) -> dict[str, float]:
     events = simulate(params).events_executed
     wall = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
-    return {"wall_s": wall, "events": events, "events_per_s": events / wall,
-            "peak_memory_mb": peak_mb}
+    return {
+        "wall_s": wall,
+        "events": events,
+        "events_per_s": events / wall,
+        "peak_memory_mb": peak_mb,
+    }
 
 
 def _in_fresh_process(function: Callable[..., Any], *args: Any) -> Any:
@@ -46,8 +60,14 @@ def _in_fresh_process(function: Callable[..., Any], *args: Any) -> Any:
         return pool.submit(function, *args).result()
 
 
-STAFF = ("sales.salespeople", "delivery.teams", "contact_centre.agents",
-         "channels.chat.agents", "channels.email.agents", "supervisors.count")
+STAFF = (
+    "sales.salespeople",
+    "delivery.teams",
+    "contact_centre.agents",
+    "channels.chat.agents",
+    "channels.email.agents",
+    "supervisors.count",
+)
 
 
 def scaled_baseline(customers: int, days: float = 365.0) -> Scenario:
@@ -59,9 +79,15 @@ def scaled_baseline(customers: int, days: float = 365.0) -> Scenario:
     base = load_scenario(BASELINE)
     scale = customers / base.customers.initial
     staff = [f"{key}={max(1, round(_get(base, key) * scale))}" for key in STAFF]
-    return load_scenario(BASELINE, [f"customers.initial={customers}", f"horizon.days={days}",
-                                    f"customers.arrival_rate_per_day="
-                                    f"{base.customers.arrival_rate_per_day * scale}", *staff])
+    return load_scenario(
+        BASELINE,
+        [
+            f"customers.initial={customers}",
+            f"horizon.days={days}",
+            f"customers.arrival_rate_per_day={base.customers.arrival_rate_per_day * scale}",
+            *staff,
+        ],
+    )
 
 
 def _get(params: Scenario, key: str) -> float:
@@ -80,8 +106,12 @@ def size_benchmark(customers: int, days: float = 365.0, repeats: int = 2) -> dic
     params = scaled_baseline(customers, days)
     runs = [_in_fresh_process(_timed_run, params) for _ in range(repeats)]
     best = min(runs, key=lambda run: run["wall_s"])
-    return {"customers": customers, "days": days, **best,
-            "wall_s_runs": [run["wall_s"] for run in runs]}
+    return {
+        "customers": customers,
+        "days": days,
+        **best,
+        "wall_s_runs": [run["wall_s"] for run in runs],
+    }
 
 
 def _replications(replications: int, customers: int, days: float) -> list[Scenario]:
@@ -98,12 +128,18 @@ def _on_warm_pool(runs: list[Scenario], jobs: int) -> float:
         return time.perf_counter() - start
 
 
-def replication_throughput(replications: int, jobs: int, customers: int = 1000,
-                           days: float = 365.0) -> dict[str, float]:
+def replication_throughput(
+    replications: int, jobs: int, customers: int = 1000, days: float = 365.0
+) -> dict[str, float]:
     """Replications per minute of the baseline on ``jobs`` warm processes."""
     wall = _on_warm_pool(_replications(replications, customers, days), jobs)
-    return {"jobs": jobs, "replications": replications, "customers": customers,
-            "wall_s": wall, "replications_per_minute": 60 * replications / wall}
+    return {
+        "jobs": jobs,
+        "replications": replications,
+        "customers": customers,
+        "wall_s": wall,
+        "replications_per_minute": 60 * replications / wall,
+    }
 
 
 def dask_overhead(runs: int, workers: int) -> dict[str, float]:
@@ -112,24 +148,33 @@ def dask_overhead(runs: int, workers: int) -> dict[str, float]:
 
     tiny = _replications(runs, 400, 5.0)
     local = _on_warm_pool(tiny, workers)
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         client.gather(client.map(run_summary, tiny[:workers], pure=False))  # warm the workers
         start = time.perf_counter()
         client.gather(client.map(run_summary, tiny, pure=False))
         dask = time.perf_counter() - start
-    return {"runs": runs, "workers": workers, "local_s": local, "dask_s": dask,
-            "overhead_ms_per_run": 1000 * (dask - local) / runs}
+    return {
+        "runs": runs,
+        "workers": workers,
+        "local_s": local,
+        "dask_s": dask,
+        "overhead_ms_per_run": 1000 * (dask - local) / runs,
+    }
 
 
-def _ciw_mmc(arrivals_per_hour: float, services_per_hour: float, servers: int,
-             hours: float) -> int:
+def _ciw_mmc(arrivals_per_hour: float, services_per_hour: float, servers: int, hours: float) -> int:
     import ciw
 
     network = ciw.create_network(
         arrival_distributions=[ciw.dists.Exponential(rate=arrivals_per_hour)],
         service_distributions=[ciw.dists.Exponential(rate=services_per_hour)],
-        number_of_servers=[servers])
+        number_of_servers=[servers],
+    )
     ciw.seed(1)
     simulation = ciw.Simulation(network)
     simulation.simulate_until_max_time(hours)
@@ -147,23 +192,34 @@ def ciw_comparison() -> dict[str, float]:
     summary = run_summary(params)
     cxsim_s = time.perf_counter() - start
     start = time.perf_counter()
-    served = _ciw_mmc(cc.arrival_rate_per_hour, 60.0 / cc.aht_minutes, cc.agents,
-                      params.horizon.days * 24)
+    served = _ciw_mmc(
+        cc.arrival_rate_per_hour, 60.0 / cc.aht_minutes, cc.agents, params.horizon.days * 24
+    )
     ciw_s = time.perf_counter() - start
-    return {"contacts_cxsim": summary["contact_centre"]["offered"], "contacts_ciw": served,
-            "cxsim_s": cxsim_s, "ciw_s": ciw_s, "ratio_cxsim_to_ciw": cxsim_s / ciw_s}
+    return {
+        "contacts_cxsim": summary["contact_centre"]["offered"],
+        "contacts_ciw": served,
+        "cxsim_s": cxsim_s,
+        "ciw_s": ciw_s,
+        "ratio_cxsim_to_ciw": cxsim_s / ciw_s,
+    }
 
 
-def run_benchmarks(sizes: list[int], replications: int, replication_customers: int = 1000,
-                   repeats: int = 2) -> dict[str, Any]:
+def run_benchmarks(
+    sizes: list[int], replications: int, replication_customers: int = 1000, repeats: int = 2
+) -> dict[str, Any]:
     """Every benchmark; sizes are customers for one year of the baseline."""
     cores = os.cpu_count() or 1
     return {
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cores": cores},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cores": cores,
+        },
         "sizes": [size_benchmark(n, repeats=repeats) for n in sizes],
-        "replications": [replication_throughput(replications, jobs, replication_customers)
-                         for jobs in (1, cores)],
+        "replications": [
+            replication_throughput(replications, jobs, replication_customers) for jobs in (1, cores)
+        ],
         "dask": dask_overhead(4 * replications, cores),
         "ciw": ciw_comparison(),
     }
@@ -171,26 +227,37 @@ def run_benchmarks(sizes: list[int], replications: int, replication_customers: i
 
 def markdown_table(results: dict[str, Any]) -> str:
     """The results as Markdown tables."""
-    lines = ["| customers (1 year) | wall (s), best run | all runs (s) | events | events/s | "
-             "peak memory (MB) |", "|---|---|---|---|---|---|"]
-    lines += [f"| {r['customers']:,} | {r['wall_s']:.2f} | "
-              f"{', '.join(f'{wall:.2f}' for wall in r['wall_s_runs'])} | {r['events']:,} | "
-              f"{r['events_per_s']:,.0f} | {r['peak_memory_mb']:,.0f} |"
-              for r in results["sizes"]]
+    lines = [
+        "| customers (1 year) | wall (s), best run | all runs (s) | events | events/s | "
+        "peak memory (MB) |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['customers']:,} | {r['wall_s']:.2f} | "
+        f"{', '.join(f'{wall:.2f}' for wall in r['wall_s_runs'])} | {r['events']:,} | "
+        f"{r['events_per_s']:,.0f} | {r['peak_memory_mb']:,.0f} |"
+        for r in results["sizes"]
+    ]
     one, many = results["replications"]
     dask, ciw = results["dask"], results["ciw"]
-    lines += ["", "| measure | value |", "|---|---|",
-              f"| replications/min, 1 process | {one['replications_per_minute']:.1f} |",
-              f"| replications/min, {many['jobs']} processes | "
-              f"{many['replications_per_minute']:.1f} "
-              f"({many['replications_per_minute'] / one['replications_per_minute']:.2f}x) |",
-              f"| Dask overhead per run ({dask['workers']} workers) | "
-              f"{dask['overhead_ms_per_run']:.0f} ms |",
-              f"| Erlang C queue: cxsim / Ciw time ({ciw['contacts_cxsim']:,} vs "
-              f"{ciw['contacts_ciw']:,} contacts) | {ciw['ratio_cxsim_to_ciw']:.2f} |"]
+    lines += [
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| replications/min, 1 process | {one['replications_per_minute']:.1f} |",
+        f"| replications/min, {many['jobs']} processes | "
+        f"{many['replications_per_minute']:.1f} "
+        f"({many['replications_per_minute'] / one['replications_per_minute']:.2f}x) |",
+        f"| Dask overhead per run ({dask['workers']} workers) | "
+        f"{dask['overhead_ms_per_run']:.0f} ms |",
+        f"| Erlang C queue: cxsim / Ciw time ({ciw['contacts_cxsim']:,} vs "
+        f"{ciw['contacts_ciw']:,} contacts) | {ciw['ratio_cxsim_to_ciw']:.2f} |",
+    ]
     lines += ["", "| target | measured | met |", "|---|---|---|"]
-    lines += [f"| {target} | {measured} | {'yes' if met else '**no**'} |"
-              for target, measured, met in target_checks(results)]
+    lines += [
+        f"| {target} | {measured} | {'yes' if met else '**no**'} |"
+        for target, measured, met in target_checks(results)
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -204,25 +271,43 @@ def target_checks(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
     checks = []
     for size in results["sizes"]:
         if size["customers"] == 100_000:
-            checks += [("100,000 customers, one year, one core: at most 60 s",
-                        f"{size['wall_s']:.1f} s", size["wall_s"] <= 60.0),
-                       ("... and at most 1.5 GB (1,536 MB) peak memory",
-                        f"{size['peak_memory_mb']:,.0f} MB", size["peak_memory_mb"] <= 1536)]
+            checks += [
+                (
+                    "100,000 customers, one year, one core: at most 60 s",
+                    f"{size['wall_s']:.1f} s",
+                    size["wall_s"] <= 60.0,
+                ),
+                (
+                    "... and at most 1.5 GB (1,536 MB) peak memory",
+                    f"{size['peak_memory_mb']:,.0f} MB",
+                    size["peak_memory_mb"] <= 1536,
+                ),
+            ]
     sizes = results["sizes"]
     for a, b in zip(sizes, sizes[1:], strict=False):
         if b["customers"] == 10 * a["customers"]:
             ratio = b["wall_s"] / a["wall_s"]
-            checks.append((f"{a['customers']:,} to {b['customers']:,} customers: at most 11x "
-                           "the time", f"{ratio:.2f}x", ratio <= 11.0))
+            checks.append(
+                (
+                    f"{a['customers']:,} to {b['customers']:,} customers: at most 11x the time",
+                    f"{ratio:.2f}x",
+                    ratio <= 11.0,
+                )
+            )
     ciw = results["ciw"]["ratio_cxsim_to_ciw"]
-    checks.append(("Erlang C queue no slower than Ciw (time ratio at most 1.0)", f"{ciw:.2f}",
-                   ciw <= 1.0))
+    checks.append(
+        ("Erlang C queue no slower than Ciw (time ratio at most 1.0)", f"{ciw:.2f}", ciw <= 1.0)
+    )
     one, many = results["replications"]
     if many["jobs"] > 1:
         speedup = many["replications_per_minute"] / one["replications_per_minute"]
-        checks.append((f"replications on {many['jobs']} processes: at least "
-                       f"{0.9 * many['jobs']:.1f}x one", f"{speedup:.2f}x",
-                       speedup >= 0.9 * many["jobs"]))
+        checks.append(
+            (
+                f"replications on {many['jobs']} processes: at least {0.9 * many['jobs']:.1f}x one",
+                f"{speedup:.2f}x",
+                speedup >= 0.9 * many["jobs"],
+            )
+        )
     return checks
 
 

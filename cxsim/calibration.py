@@ -45,8 +45,9 @@ __all__ = [
     "all_targets",
 ]
 
-CALIBRATION_SCENARIO = (Path(__file__).resolve().parents[1] / "scenarios" / "calibration"
-                        / "complaints.yaml")
+CALIBRATION_SCENARIO = (
+    Path(__file__).resolve().parents[1] / "scenarios" / "calibration" / "complaints.yaml"
+)
 SMALL_PROBLEM = 10.0  # money at stake below which a problem is "small" (TARP: under about $5)
 LARGE_PROBLEM = 100.0  # money at stake above which a problem is "large" (TARP: over about $100)
 TARP_TARGETS = {  # willingness to buy again, by size and outcome (PROBLEM_OUTCOMES order)
@@ -74,8 +75,9 @@ class Target:
 
 
 @lru_cache(maxsize=4)
-def calibration_records(params: Scenario) -> tuple[tuple[ProblemRecord, ...],
-                                                   tuple[CaseRecord, ...]]:
+def calibration_records(
+    params: Scenario,
+) -> tuple[tuple[ProblemRecord, ...], tuple[CaseRecord, ...]]:
     """Problem and case records of one run of ``params`` (cached: several targets share it)."""
     model = simulate(params)
     return tuple(model.recorder.problems), tuple(model.recorder.cases)
@@ -94,11 +96,18 @@ def tarp_targets(problems: Sequence[ProblemRecord]) -> list[Target]:
         size = _size(p.severity)
         if size:
             groups.setdefault((size, p.outcome), []).append(p.willingness_to_buy_again)
-    return [Target("TARP: willingness to buy again", f"{size} problem, {outcome}", published,
-                   float(np.mean(groups.get((size, outcome), [np.nan]))), 0.10,
-                   len(groups.get((size, outcome), [])))
-            for size, figures in TARP_TARGETS.items()
-            for outcome, published in zip(PROBLEM_OUTCOMES, figures, strict=True)]
+    return [
+        Target(
+            "TARP: willingness to buy again",
+            f"{size} problem, {outcome}",
+            published,
+            float(np.mean(groups.get((size, outcome), [np.nan]))),
+            0.10,
+            len(groups.get((size, outcome), [])),
+        )
+        for size, figures in TARP_TARGETS.items()
+        for outcome, published in zip(PROBLEM_OUTCOMES, figures, strict=True)
+    ]
 
 
 def effort_targets(cases: Sequence[CaseRecord]) -> list[Target]:
@@ -106,12 +115,21 @@ def effort_targets(cases: Sequence[CaseRecord]) -> list[Target]:
     complaints = [c for c in cases if c.kind != "routine"]
     targets = []
     for label, published, keep in (
-            ("low effort (CES <= 2)", 0.09, lambda c: c.effort_points <= LOW_EFFORT_POINTS),
-            ("high effort (CES >= 5)", 0.96, lambda c: c.effort_points >= HIGH_EFFORT_POINTS)):
+        ("low effort (CES <= 2)", 0.09, lambda c: c.effort_points <= LOW_EFFORT_POINTS),
+        ("high effort (CES >= 5)", 0.96, lambda c: c.effort_points >= HIGH_EFFORT_POINTS),
+    ):
         group = [c for c in complaints if keep(c)]
         disloyal = np.mean([c.satisfaction_after < c.satisfaction_before for c in group])
-        targets.append(Target("CEB 2010: more disloyal after the case", label, published,
-                              float(disloyal), 0.15, len(group)))
+        targets.append(
+            Target(
+                "CEB 2010: more disloyal after the case",
+                label,
+                published,
+                float(disloyal),
+                0.15,
+                len(group),
+            )
+        )
     return targets
 
 
@@ -120,17 +138,29 @@ def contact_target(cases: Sequence[CaseRecord]) -> Target:
 
     Cases that took one, two and three contacts: half the drop from one to three.
     """
-    top_box = [np.mean([c.experience >= CSAT_SATISFIED for c in cases if c.contacts == k])
-               for k in (1, 2, 3)]
+    top_box = [
+        np.mean([c.experience >= CSAT_SATISFIED for c in cases if c.contacts == k])
+        for k in (1, 2, 3)
+    ]
     drop = float((top_box[0] - top_box[2]) / 2)
-    return Target("SQM: top-box satisfaction per extra contact", "drop per additional contact",
-                  0.15, drop, 0.075, sum(c.contacts <= 3 for c in cases))
+    return Target(
+        "SQM: top-box satisfaction per extra contact",
+        "drop per additional contact",
+        0.15,
+        drop,
+        0.075,
+        sum(c.contacts <= 3 for c in cases),
+    )
 
 
 def complaint_rates(problems: Sequence[ProblemRecord]) -> list[tuple[str, float, int]]:
     """Share of noticed problems complained about, by money at stake."""
-    bands = ((0, SMALL_PROBLEM), (SMALL_PROBLEM, 50.0), (50.0, LARGE_PROBLEM),
-             (LARGE_PROBLEM, np.inf))
+    bands = (
+        (0, SMALL_PROBLEM),
+        (SMALL_PROBLEM, 50.0),
+        (50.0, LARGE_PROBLEM),
+        (LARGE_PROBLEM, np.inf),
+    )
     rows = []
     for low, high in bands:
         group = [p.outcome != "silent" for p in problems if low <= p.severity < high]

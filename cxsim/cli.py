@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -27,6 +26,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from typer.core import TyperGroup
 
 from cxsim.errors import CxsimError
 from cxsim.folders import check_owned_files, check_results_folder, owned_files, slug
@@ -38,6 +38,7 @@ from cxsim.resources import check_memory, model_memory_bytes, output_bytes
 from cxsim.scenario import Scenario, ScenarioError, load_scenario, plausibility_warnings
 
 __all__ = ["app"]
+
 
 class _OneLineUsageErrors(TyperGroup):
     """Typer's group, with a bad option (``--port 70000``) told in one line, exit code 2."""
@@ -60,8 +61,12 @@ class _OneLineUsageErrors(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-app = typer.Typer(cls=_OneLineUsageErrors, add_completion=False, no_args_is_help=True,
-                  help="Agent-based simulation of service-delivery organisations.")
+app = typer.Typer(
+    cls=_OneLineUsageErrors,
+    add_completion=False,
+    no_args_is_help=True,
+    help="Agent-based simulation of service-delivery organisations.",
+)
 console = Console()
 PROGRESS_MIN_DAYS = 180  # shorter runs finish before a bar would be readable
 
@@ -89,8 +94,9 @@ def _one_line_errors() -> Iterator[None]:
         raise _fail(str(exc)) from None
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
-        raise _fail(f"could not write the results: {exc.strerror or exc}{where}; nothing "
-                    "was replaced") from None
+        raise _fail(
+            f"could not write the results: {exc.strerror or exc}{where}; nothing was replaced"
+        ) from None
 
 
 def _warn(params: Scenario) -> None:
@@ -102,8 +108,7 @@ def _warn(params: Scenario) -> None:
 INTERRUPTED = 130  # the shell's code for a program ended by Ctrl-C (128 + SIGINT)
 
 
-def _on_interrupt(kept: Callable[..., str]
-                  ) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def _on_interrupt(kept: Callable[..., str]) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Make Ctrl-C in a command print one line on stderr and exit with code 130.
 
     Parameters
@@ -112,6 +117,7 @@ def _on_interrupt(kept: Callable[..., str]
         Called with the command's arguments (as keywords); says what the interrupted command
         left behind and how to go on. The line is ``interrupted: <kept(...)>``.
     """
+
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(command)  # typer reads the signature through __wrapped__
         def interruptible(**arguments: Any) -> None:
@@ -139,13 +145,17 @@ def _on_interrupt(kept: Callable[..., str]
             finally:
                 if previous is not None:
                     signal.signal(signal.SIGINT, previous)
+
         return interruptible
+
     return decorate
 
 
 def _nothing_written(folder: object) -> str:
-    return (f"nothing was written; earlier results in {folder} are left in place; "
-            "run the command again to start over")
+    return (
+        f"nothing was written; earlier results in {folder} are left in place; "
+        "run the command again to start over"
+    )
 
 
 def _sweep_kept(experiment: Path, out: Path | None, **_: object) -> str:
@@ -166,8 +176,12 @@ def _simulate(params: Scenario, quiet: bool) -> ServiceOrganisation:
     if quiet or days < PROGRESS_MIN_DAYS:
         model.run(days)
         return model
-    columns = (TextColumn("simulating {task.description}"), BarColumn(),
-               TextColumn("day {task.completed:.0f}/{task.total:.0f}"), TimeRemainingColumn())
+    columns = (
+        TextColumn("simulating {task.description}"),
+        BarColumn(),
+        TextColumn("day {task.completed:.0f}/{task.total:.0f}"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(params.name, total=days)
         model.run(days, on_week=lambda t: progress.update(task, completed=t))
@@ -175,8 +189,9 @@ def _simulate(params: Scenario, quiet: bool) -> ServiceOrganisation:
 
 
 def _headline_table(summary: dict) -> Table:
-    table = Table(title=f"{summary['scenario']} (seed {summary['seed']}, "
-                        f"{summary['days']:.0f} days)")
+    table = Table(
+        title=f"{summary['scenario']} (seed {summary['seed']}, {summary['days']:.0f} days)"
+    )
     table.add_column("KPI")
     table.add_column("value", justify="right")
     for key, label, fmt in HEADLINE:
@@ -191,11 +206,11 @@ def _headline_table(summary: dict) -> Table:
 @_on_interrupt(lambda out, **_: _nothing_written(out))
 def validate(
     out: Annotated[Path, typer.Option(help="Folder for validation.md and its plots.")] = Path(
-        "docs"),
+        "docs"
+    ),
     reps: Annotated[int, typer.Option(min=2, help="Replications per queueing scenario.")] = 10,
     fact_reps: Annotated[int, typer.Option(min=1, help="Replications per fact variant.")] = 4,
-    jobs: Annotated[int | None, typer.Option(min=1, help="Processes (default: all cores).")
-                    ] = None,
+    jobs: Annotated[int | None, typer.Option(min=1, help="Processes (default: all cores).")] = None,
 ) -> None:
     """Check the model: queues against Erlang C/A, Little's law, and stylised facts."""
     from cxsim.calibration import (
@@ -243,20 +258,25 @@ def validate(
 @_on_interrupt(lambda out, **_: _nothing_written(out or "results/<scenario name>"))
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    seed: Annotated[int | None, typer.Option(
-        min=0, max=2**64 - 1, help="Override the scenario's seed.")] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, max=2**64 - 1, help="Override the scenario's seed.")
+    ] = None,
     days: Annotated[float | None, typer.Option(help="Override horizon.days.")] = None,
-    set_: Annotated[list[str] | None, typer.Option(
-        "--set", help="Override one parameter: key.path=value (repeatable).")] = None,
-    out: Annotated[Path | None, typer.Option(
-        help="Output folder (default: results/<scenario name>).")] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override one parameter: key.path=value (repeatable)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder (default: results/<scenario name>).")
+    ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar and no table.")] = False,
 ) -> None:
     """Run one scenario; write summary.json, timeseries.csv, records and plots."""
     with _one_line_errors():
         params = load_scenario(scenario, set_ or (), seed=seed, horizon__days=days)
-        folder = check_results_folder(out or Path("results") / slug(params.name), RUN_KIND,
-                                      output_bytes(params))
+        folder = check_results_folder(
+            out or Path("results") / slug(params.name), RUN_KIND, output_bytes(params)
+        )
         check_memory(params)
     _warn(params)
     model = _simulate(params, quiet)
@@ -271,20 +291,31 @@ def run(
 @app.command()
 @_on_interrupt(lambda out, **_: _nothing_written(out or "results/compare-<reference name>"))
 def compare(
-    scenarios: Annotated[list[Path], typer.Argument(
-        help="Scenario YAML files; the first is the reference.")],
+    scenarios: Annotated[
+        list[Path], typer.Argument(help="Scenario YAML files; the first is the reference.")
+    ],
     reps: Annotated[int, typer.Option(min=2, help="Replications per scenario.")] = 20,
-    seed: Annotated[int | None, typer.Option(
-        min=0, max=2**64 - 1, help="Base seed of every scenario (default: the reference's seed).")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=2**64 - 1,
+            help="Base seed of every scenario (default: the reference's seed).",
+        ),
+    ] = None,
     days: Annotated[float | None, typer.Option(help="Override horizon.days.")] = None,
-    set_: Annotated[list[str] | None, typer.Option(
-        "--set", help="Override one parameter in every scenario: key.path=value.")] = None,
-    jobs: Annotated[int | None, typer.Option(min=1, help="Processes (default: all cores).")
-                    ] = None,
-    out: Annotated[Path | None, typer.Option(
-        help="Output folder (default: results/compare-<reference>).")] = None,
-    independent_seeds: Annotated[bool, typer.Option(
-        help="Switch common random numbers off: each scenario draws its own seeds.")] = False,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override one parameter in every scenario: key.path=value."),
+    ] = None,
+    jobs: Annotated[int | None, typer.Option(min=1, help="Processes (default: all cores).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder (default: results/compare-<reference>).")
+    ] = None,
+    independent_seeds: Annotated[
+        bool,
+        typer.Option(help="Switch common random numbers off: each scenario draws its own seeds."),
+    ] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar and no headlines.")] = False,
 ) -> None:
     """Compare scenarios with replications: intervals, paired differences and a report."""
@@ -294,19 +325,30 @@ def compare(
     with _one_line_errors():
         loaded = [load_scenario(path, set_ or (), horizon__days=days) for path in scenarios]
         folder = check_results_folder(
-            out or Path("results") / f"compare-{slug(loaded[0].name)}", COMPARE_KIND,
-            comparison_bytes(loaded, reps))
+            out or Path("results") / f"compare-{slug(loaded[0].name)}",
+            COMPARE_KIND,
+            comparison_bytes(loaded, reps),
+        )
         largest = max(loaded, key=model_memory_bytes)
-        check_memory(largest, min(len(loaded) * reps, jobs or os.cpu_count() or 1),
-                     "each replication")
+        check_memory(
+            largest, min(len(loaded) * reps, jobs or os.cpu_count() or 1), "each replication"
+        )
     for params in loaded:
         _warn(params)
     base_seed = loaded[0].seed if seed is None else seed
     with _run_progress(len(loaded) * reps, quiet) as bar:
-        result = run_comparison(loaded, reps, base_seed, jobs, not independent_seeds,
-                                bar.advance if bar else None)
-    command = ["cxsim", "compare", *map(str, scenarios), "--reps", str(reps),
-               "--seed", str(base_seed)]  # every choice that affects the numbers (not --jobs)
+        result = run_comparison(
+            loaded, reps, base_seed, jobs, not independent_seeds, bar.advance if bar else None
+        )
+    command = [
+        "cxsim",
+        "compare",
+        *map(str, scenarios),
+        "--reps",
+        str(reps),
+        "--seed",
+        str(base_seed),
+    ]  # every choice that affects the numbers (not --jobs)
     command += ["--days", f"{days:g}"] if days is not None else []
     command += [arg for assignment in set_ or () for arg in ("--set", assignment)]
     command += ["--independent-seeds"] if independent_seeds else []
@@ -322,14 +364,22 @@ def compare(
 @_on_interrupt(_sweep_kept)
 def sweep(
     experiment: Annotated[Path, typer.Argument(help="Experiment YAML file (experiments/).")],
-    jobs: Annotated[int | None, typer.Option(min=1, help="Local processes (default: all cores).")
-                    ] = None,
-    scheduler: Annotated[str | None, typer.Option(
-        help="Address of a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786.")] = None,
-    out: Annotated[Path | None, typer.Option(
-        help="Output folder (default: results/sweep-<experiment name>).")] = None,
-    resume: Annotated[bool, typer.Option(
-        help="Continue an interrupted sweep in OUT: finished runs are not recomputed.")] = False,
+    jobs: Annotated[
+        int | None, typer.Option(min=1, help="Local processes (default: all cores).")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Address of a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder (default: results/sweep-<experiment name>).")
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            help="Continue an interrupted sweep in OUT: finished runs are not recomputed."
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Run a designed experiment; every finished run is saved at once (Parquet)."""
@@ -341,9 +391,17 @@ def sweep(
         _warn(base)
         folder = out or Path("results") / f"sweep-{slug(design.name)}"
         with _run_progress(0, quiet) as progress:
-            ran = run_sweep(design, base, folder, jobs, scheduler, resume, str(experiment),
-                            on_start=progress.start if progress else None,
-                            on_done=progress.advance if progress else None)
+            ran = run_sweep(
+                design,
+                base,
+                folder,
+                jobs,
+                scheduler,
+                resume,
+                str(experiment),
+                on_start=progress.start if progress else None,
+                on_done=progress.advance if progress else None,
+            )
     if not quiet:
         console.print(f"{ran} runs done; results in {folder}/runs (cxsim analyse {folder})")
 
@@ -365,13 +423,17 @@ def analyse(
 
 @app.command()
 def demo(
-    scenario: Annotated[Path | None, typer.Argument(
-        help="Scenario the room starts from (default: the baseline with staff turnover).")
+    scenario: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Scenario the room starts from (default: the baseline with staff turnover)."
+        ),
     ] = None,
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port of the web app.")] = 8765,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "localhost",
-    open_browser: Annotated[bool, typer.Option("--open/--no-open",
-                                               help="Open a browser tab.")] = True,
+    open_browser: Annotated[
+        bool, typer.Option("--open/--no-open", help="Open a browser tab.")
+    ] = True,
 ) -> None:
     """Workshop demo in the browser: levers, live charts, today beside the changed firm."""
     from cxsim.demo.workshop import SCENARIO_ENV
@@ -387,25 +449,40 @@ def demo(
     console.print(f"workshop demo on http://{where}:{port} (Ctrl+C to stop)")
     # --no-check-version: solara run otherwise asks pypi.org for a newer release before it
     # serves (solara.__main__._check_version); there is no environment variable for it.
-    command = [sys.executable, "-m", "solara", "run", "cxsim.demo.app", "--port", str(port),
-               "--host", host, "--production", "--no-check-version",
-               "--open" if open_browser else "--no-open"]
+    command = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "cxsim.demo.app",
+        "--port",
+        str(port),
+        "--host",
+        host,
+        "--production",
+        "--no-check-version",
+        "--open" if open_browser else "--no-open",
+    ]
     os.execve(sys.executable, command, env)  # become the server: stopping us stops it
 
 
 @app.command()
 @_on_interrupt(lambda out, **_: _nothing_written(out))
 def bench(
-    sizes: Annotated[str, typer.Option(
-        help="Customers for one year of the baseline, comma-separated.")] = "1000,10000,100000",
-    reps: Annotated[int, typer.Option(min=1, help="Replications for the throughput test.")
-                    ] = 8,
-    rep_customers: Annotated[int, typer.Option(
-        min=0, help="Customers in each throughput replication.")] = 1000,
-    repeats: Annotated[int, typer.Option(
-        min=1, help="Runs of each size (fresh processes); the fastest is reported.")] = 2,
+    sizes: Annotated[
+        str, typer.Option(help="Customers for one year of the baseline, comma-separated.")
+    ] = "1000,10000,100000",
+    reps: Annotated[int, typer.Option(min=1, help="Replications for the throughput test.")] = 8,
+    rep_customers: Annotated[
+        int, typer.Option(min=0, help="Customers in each throughput replication.")
+    ] = 1000,
+    repeats: Annotated[
+        int,
+        typer.Option(min=1, help="Runs of each size (fresh processes); the fastest is reported."),
+    ] = 2,
     out: Annotated[Path, typer.Option(help="Folder for results.json and results.md.")] = Path(
-        "benchmarks"),
+        "benchmarks"
+    ),
 ) -> None:
     """Measure speed, scaling, memory, parallel throughput, Dask overhead and Ciw's speed."""
     from cxsim.benchmark import (
@@ -423,8 +500,9 @@ def bench(
         raise _fail(f"--sizes {sizes}: expected whole numbers separated by commas") from None
     with _one_line_errors():
         if not all(1 <= c <= BENCH_MAX_CUSTOMERS for c in customers):
-            raise CxsimError(f"--sizes {sizes}: expected sizes from 1 to "
-                             f"{BENCH_MAX_CUSTOMERS:,} customers")
+            raise CxsimError(
+                f"--sizes {sizes}: expected sizes from 1 to {BENCH_MAX_CUSTOMERS:,} customers"
+            )
         check_owned_files(out, BENCH_FILES)
         for size in customers:
             check_memory(scaled_baseline(size), what=f"the {size:,}-customer benchmark")

@@ -31,8 +31,15 @@ from cxsim.statistics import (
     relative_change,
 )
 
-__all__ = ["ScenarioComparison", "Replicated", "compare", "flatten_kpis", "BRIDGE_GROUPS",
-           "MECHANISM_KPIS", "labelled"]
+__all__ = [
+    "ScenarioComparison",
+    "Replicated",
+    "compare",
+    "flatten_kpis",
+    "BRIDGE_GROUPS",
+    "MECHANISM_KPIS",
+    "labelled",
+]
 
 NOT_KPIS = frozenset({"seed", "days", "cxsim_version", "parameter_hash", "scenario"})
 
@@ -42,8 +49,12 @@ BRIDGE_GROUPS: dict[str, tuple[str, ...]] = {
     "Salaries": tuple(c for c in COST_CATEGORIES if c.startswith("salaries_")),
     "Hiring": ("hiring",),
     "Training and recognition": ("training", "recognition"),
-    "Contact costs": ("frontline_contacts", "self_service", "proactive_service",
-                      "supervisor_cases"),
+    "Contact costs": (
+        "frontline_contacts",
+        "self_service",
+        "proactive_service",
+        "supervisor_cases",
+    ),
     "Rework": ("rework",),
     "Compensation": ("compensation",),
     "Acquisition": ("acquisition",),
@@ -163,14 +174,20 @@ class ScenarioComparison:
             for kpi in self.kpi_names():
                 m = self.mean(s, kpi)
                 d = self.difference(s, kpi) if s is not self.reference else None
-                rows.append({
-                    "scenario": s.name, "kpi": kpi, "replications": m.n, "mean": m.mean,
-                    "ci_low": m.low, "ci_high": m.high,
-                    "difference": d.mean if d else math.nan,
-                    "difference_ci_low": d.low if d else math.nan,
-                    "difference_ci_high": d.high if d else math.nan,
-                    "significant": d.significant if d else None,
-                })
+                rows.append(
+                    {
+                        "scenario": s.name,
+                        "kpi": kpi,
+                        "replications": m.n,
+                        "mean": m.mean,
+                        "ci_low": m.low,
+                        "ci_high": m.high,
+                        "difference": d.mean if d else math.nan,
+                        "difference_ci_low": d.low if d else math.nan,
+                        "difference_ci_high": d.high if d else math.nan,
+                        "significant": d.significant if d else None,
+                    }
+                )
         return pd.DataFrame(rows)
 
     def replication_table(self) -> pd.DataFrame:
@@ -197,35 +214,53 @@ class ScenarioComparison:
 
     def stage_losses(self, scenario: Replicated) -> dict[str, Estimate]:
         """Translation loss of each stage, mean over replications with its interval."""
-        return {stage: self.mean(scenario, f"translation_loss_by_stage.{stage}")
-                for stage in STAGES}
+        return {
+            stage: self.mean(scenario, f"translation_loss_by_stage.{stage}") for stage in STAGES
+        }
 
 
 def labelled(scenarios: Sequence[Scenario]) -> list[tuple[Scenario, str]]:
     """Each scenario with a name unique in the comparison (``name-2``...) and its file slug."""
     labels = unique_labels([s.name for s in scenarios])
-    return [(s if label == s.name else s.model_copy(update={"name": label}), safe)
-            for s, (label, safe) in zip(scenarios, labels, strict=True)]
+    return [
+        (s if label == s.name else s.model_copy(update={"name": label}), safe)
+        for s, (label, safe) in zip(scenarios, labels, strict=True)
+    ]
 
 
-def compare(scenarios: Sequence[Scenario], replications: int, seed: int,
-            jobs: int | None = None, common_random_numbers: bool = True,
-            on_done: Callable[[int, Any], None] | None = None) -> ScenarioComparison:
+def compare(
+    scenarios: Sequence[Scenario],
+    replications: int,
+    seed: int,
+    jobs: int | None = None,
+    common_random_numbers: bool = True,
+    on_done: Callable[[int, Any], None] | None = None,
+) -> ScenarioComparison:
     """Run ``replications`` of every scenario from base ``seed``; the first is the reference.
 
     Results do not depend on ``jobs``: replication ``i`` always gets the same seed.
     """
     scenarios, slugs = zip(*labelled(scenarios), strict=True)
-    seeds = [[replication_seed(seed, i, 0 if common_random_numbers else k)
-              for i in range(replications)] for k in range(len(scenarios))]
-    runs = [s.model_copy(update={"seed": seed_ki})
-            for s, seeds_k in zip(scenarios, seeds, strict=True) for seed_ki in seeds_k]
+    seeds = [
+        [replication_seed(seed, i, 0 if common_random_numbers else k) for i in range(replications)]
+        for k in range(len(scenarios))
+    ]
+    runs = [
+        s.model_copy(update={"seed": seed_ki})
+        for s, seeds_k in zip(scenarios, seeds, strict=True)
+        for seed_ki in seeds_k
+    ]
     results = map_runs(runs, jobs, task=run_with_series, on_done=on_done)
     replicated = []
     for k, s in enumerate(scenarios):
-        chunk = results[k * replications:(k + 1) * replications]
-        replicated.append(Replicated(
-            params=s.model_copy(update={"seed": seed}), slug=slugs[k], seeds=seeds[k],
-            kpis=pd.DataFrame([flatten_kpis(summary) for summary, _ in chunk]).fillna(0.0),
-            series=[series for _, series in chunk]))
+        chunk = results[k * replications : (k + 1) * replications]
+        replicated.append(
+            Replicated(
+                params=s.model_copy(update={"seed": seed}),
+                slug=slugs[k],
+                seeds=seeds[k],
+                kpis=pd.DataFrame([flatten_kpis(summary) for summary, _ in chunk]).fillna(0.0),
+                series=[series for _, series in chunk],
+            )
+        )
     return ScenarioComparison(replicated, replications, seed, common_random_numbers)

@@ -53,8 +53,11 @@ def _read_text(path: Path) -> str:
     if not stat.S_ISREG(info.st_mode):
         raise _fail(path, "is not a regular file (a device, pipe or socket)")
     if info.st_size > MAX_FILE_BYTES:
-        raise _fail(path, f"is {info.st_size:,} bytes; scenario and experiment files are at "
-                          f"most {MAX_FILE_BYTES:,}")
+        raise _fail(
+            path,
+            f"is {info.st_size:,} bytes; scenario and experiment files are at "
+            f"most {MAX_FILE_BYTES:,}",
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -67,8 +70,9 @@ def _read_text(path: Path) -> str:
         raise _fail(path, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
 
 
-def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int],
-                   depth: int, path: Path) -> int:
+def _expanded_size(
+    node: yaml.Node, sizes: dict[int, int], open_nodes: set[int], depth: int, path: Path
+) -> int:
     """Nodes under ``node`` with aliases expanded, computed without expanding them."""
     key = id(node)
     if key in sizes:
@@ -87,15 +91,17 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int],
     for child in children:
         total += _expanded_size(child, sizes, open_nodes, depth + 1, path)
         if total > MAX_NODES:
-            raise _fail(path, f"holds over {MAX_NODES:,} values once its aliases are "
-                              "expanded; scenario files are far smaller")
+            raise _fail(
+                path,
+                f"holds over {MAX_NODES:,} values once its aliases are "
+                "expanded; scenario files are far smaller",
+            )
     open_nodes.discard(key)
     sizes[key] = total
     return total
 
 
-def _key_lines(node: yaml.Node, here: Location, lines: dict[Location, int],
-               path: Path) -> None:
+def _key_lines(node: yaml.Node, here: Location, lines: dict[Location, int], path: Path) -> None:
     """Record the line of every key path under ``node``; refuse a key given twice."""
     if isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
@@ -110,8 +116,9 @@ def _key_lines(node: yaml.Node, here: Location, lines: dict[Location, int],
             name, line = key_node.value, key_node.start_mark.line + 1
             if name in seen:
                 where = ".".join(map(str, (*here, name)))
-                raise _fail(path, f"{where} is given twice (also line {seen[name]}); keep one",
-                            line)
+                raise _fail(
+                    path, f"{where} is given twice (also line {seen[name]}); keep one", line
+                )
             seen[name] = line
             lines[(*here, name)] = line
             _key_lines(value_node, (*here, name), lines, path)
@@ -126,12 +133,17 @@ def read_document(path: Path, what: str = "a scenario") -> Document:
         loader = yaml.SafeLoader(text)  # refuses control characters already
         node = loader.get_single_node()
         if node is None:
-            raise _fail(path, f"is empty; {what} file holds keys, e.g. start one with "
-                              "'extends: baseline.yaml'")
+            raise _fail(
+                path,
+                f"is empty; {what} file holds keys, e.g. start one with 'extends: baseline.yaml'",
+            )
         _expanded_size(node, {}, set(), 0, path)
         if not isinstance(node, yaml.MappingNode):
-            raise _fail(path, f"is not {what} file (expected a mapping of keys such as "
-                              f"'name:' at the top level, got {node.id})")
+            raise _fail(
+                path,
+                f"is not {what} file (expected a mapping of keys such as "
+                f"'name:' at the top level, got {node.id})",
+            )
         lines: dict[Location, int] = {}
         _key_lines(node, (), lines, path)
         data = loader.construct_document(node)

@@ -21,5 +21,5 @@ def excerpt(value: object, limit: int = 60) -> str:
     """``repr(value)`` cut to ``limit`` characters, so a message never echoes a whole input."""
     text = repr(value)
     if len(text) > limit:
-        text = text[:limit - 3] + "..."
+        text = text[: limit - 3] + "..."
     return text.replace("\n", "\\n")

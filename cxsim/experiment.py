@@ -37,9 +37,20 @@ from cxsim.scenario import (
     yaml_value,
 )
 
-__all__ = ["Experiment", "Factor", "Design", "Run", "load_experiment", "design_points",
-           "salib_problem", "experiment_runs", "run_count", "check_kpis", "available_kpis",
-           "MAX_RUNS"]
+__all__ = [
+    "Experiment",
+    "Factor",
+    "Design",
+    "Run",
+    "load_experiment",
+    "design_points",
+    "salib_problem",
+    "experiment_runs",
+    "run_count",
+    "check_kpis",
+    "available_kpis",
+    "MAX_RUNS",
+]
 
 MAX_RUNS = 1_000_000  # runs of one sweep: ~400 bytes each in memory, one file each on disk
 
@@ -58,8 +69,9 @@ class Factor(_Strict):
     convention). ``integer`` rounds sampled values (head counts).
     """
 
-    levels: Annotated[list[float | int | bool | str], Field(min_length=1, max_length=10_000)
-                      ] | None = None
+    levels: (
+        Annotated[list[float | int | bool | str], Field(min_length=1, max_length=10_000)] | None
+    ) = None
     low: float | None = None
     high: float | None = None
     mode: float | None = None
@@ -74,7 +86,8 @@ class Factor(_Strict):
         if has_range and self.distribution != "normal" and self.low >= self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
         if self.distribution == "triangular" and not (
-                self.mode is not None and self.low <= self.mode <= self.high):
+            self.mode is not None and self.low <= self.mode <= self.high
+        ):
             raise ValueError("a triangular factor needs low <= mode <= high")
         return self
 
@@ -112,8 +125,9 @@ class Experiment(_Strict):
         else:
             levelled = [k for k, f in self.factors.items() if f.levels is not None]
             if levelled:
-                raise ValueError(f"a {self.design.kind} design needs low/high ranges, "
-                                 f"not levels: {levelled}")
+                raise ValueError(
+                    f"a {self.design.kind} design needs low/high ranges, not levels: {levelled}"
+                )
         return self
 
 
@@ -137,8 +151,11 @@ class Run:
 
     def scenario(self, base: Scenario, source: str = "<experiment>") -> Scenario:
         """``base`` with this run's factor values and seed."""
-        params = with_overrides(base, [f"{k}={yaml_value(v)}" for k, v in self.values.items()],
-                                f"{source}: design point {self.point}")
+        params = with_overrides(
+            base,
+            [f"{k}={yaml_value(v)}" for k, v in self.values.items()],
+            f"{source}: design point {self.point}",
+        )
         return params.model_copy(update={"seed": self.seed})
 
 
@@ -150,12 +167,19 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Scenario]:
         experiment = Experiment.model_validate(document.data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        line = next((document.lines[error["loc"][:end]] for end in range(len(error["loc"]), 0, -1)
-                     if error["loc"][:end] in document.lines), None)
+        line = next(
+            (
+                document.lines[error["loc"][:end]]
+                for end in range(len(error["loc"]), 0, -1)
+                if error["loc"][:end] in document.lines
+            ),
+            None,
+        )
         where = f"{path}:{line}" if line else str(path)
         raise ScenarioError(f"{where}: {describe_error(error, Experiment)}") from None
-    base = load_scenario(path.parent / experiment.base,
-                         [f"{k}={yaml_value(v)}" for k, v in experiment.fixed.items()])
+    base = load_scenario(
+        path.parent / experiment.base, [f"{k}={yaml_value(v)}" for k, v in experiment.fixed.items()]
+    )
     return experiment, base
 
 
@@ -168,8 +192,12 @@ def salib_problem(experiment: Experiment) -> dict[str, Any]:
             bounds.append([f.low, f.high, (f.mode - f.low) / (f.high - f.low)])
         else:
             bounds.append([f.low, f.high])
-    return {"num_vars": len(experiment.factors), "names": list(experiment.factors),
-            "bounds": bounds, "dists": [dists[f.distribution] for f in experiment.factors.values()]}
+    return {
+        "num_vars": len(experiment.factors),
+        "names": list(experiment.factors),
+        "bounds": bounds,
+        "dists": [dists[f.distribution] for f in experiment.factors.values()],
+    }
 
 
 def design_points(experiment: Experiment) -> np.ndarray | list[tuple[Any, ...]]:
@@ -180,12 +208,16 @@ def design_points(experiment: Experiment) -> np.ndarray | list[tuple[Any, ...]]:
     problem = salib_problem(experiment)
     if d.kind == "sobol":
         from SALib.sample import sobol
-        return sobol.sample(problem, d.samples, calc_second_order=d.second_order,
-                            seed=experiment.seed)
+
+        return sobol.sample(
+            problem, d.samples, calc_second_order=d.second_order, seed=experiment.seed
+        )
     if d.kind == "morris":
         from SALib.sample import morris
+
         return morris.sample(problem, d.samples, num_levels=d.levels, seed=experiment.seed)
     from SALib.sample import latin
+
     return latin.sample(problem, d.samples, seed=experiment.seed)
 
 
@@ -207,8 +239,14 @@ def available_kpis(base: Scenario) -> list[str]:
     """Every KPI name a run of ``base`` reports (from a run of five customers for minutes)."""
     from cxsim.comparison import flatten_kpis
 
-    probe = with_overrides(base, [f"customers.initial={min(base.customers.initial, 5)}",
-                                  "horizon.days=0.01", "warmup.days=0"])
+    probe = with_overrides(
+        base,
+        [
+            f"customers.initial={min(base.customers.initial, 5)}",
+            "horizon.days=0.01",
+            "warmup.days=0",
+        ],
+    )
     return list(flatten_kpis(run_summary(probe)))
 
 
@@ -228,8 +266,9 @@ def _value(factor: Factor, raw: Any) -> Any:
     return int(round(float(raw))) if factor.integer else float(raw)
 
 
-def experiment_runs(experiment: Experiment, base: Scenario, source: str = "<experiment>"
-                    ) -> list[Run]:
+def experiment_runs(
+    experiment: Experiment, base: Scenario, source: str = "<experiment>"
+) -> list[Run]:
     """Every run of the sweep, point by point; each point validated against the schema first.
 
     Replication ``i`` of every point uses seed ``replication_seed(seed, i)``, so points are
@@ -237,8 +276,10 @@ def experiment_runs(experiment: Experiment, base: Scenario, source: str = "<expe
     """
     count = run_count(experiment)
     if count > MAX_RUNS:
-        raise ScenarioError(f"{source}: the design has {count:,} runs; a sweep holds at most "
-                            f"{MAX_RUNS:,} (fewer levels, samples or replications)")
+        raise ScenarioError(
+            f"{source}: the design has {count:,} runs; a sweep holds at most "
+            f"{MAX_RUNS:,} (fewer levels, samples or replications)"
+        )
     names = list(experiment.factors)
     seeds = [replication_seed(experiment.seed, i) for i in range(experiment.replications)]
     runs = []
@@ -251,6 +292,5 @@ def experiment_runs(experiment: Experiment, base: Scenario, source: str = "<expe
 
 def experiment_hash(experiment: Experiment, base: Scenario) -> str:
     """Fingerprint of everything that decides the runs, to refuse resuming a changed sweep."""
-    text = json.dumps([experiment.model_dump(mode="json"), base.parameter_hash()],
-                      sort_keys=True)
+    text = json.dumps([experiment.model_dump(mode="json"), base.parameter_hash()], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

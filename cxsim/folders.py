@@ -41,10 +41,22 @@ from typing import Any
 
 from cxsim.errors import OutputError
 
-__all__ = ["MARKER", "OWNED_LIST", "slug", "unique_labels", "check_results_folder",
-           "replaced_folder", "new_folder", "is_results_folder", "clean_stale_staging",
-           "check_owned_files", "owned_files", "write_text_atomically", "folder_kind",
-           "check_location"]
+__all__ = [
+    "MARKER",
+    "OWNED_LIST",
+    "slug",
+    "unique_labels",
+    "check_results_folder",
+    "replaced_folder",
+    "new_folder",
+    "is_results_folder",
+    "clean_stale_staging",
+    "check_owned_files",
+    "owned_files",
+    "write_text_atomically",
+    "folder_kind",
+    "check_location",
+]
 
 MARKER = ".cxsim"  # JSON: made_by, kind, state, pid, host, target, created
 OWNED_LIST = ".cxsim-files.json"  # files cxsim wrote into a shared folder, with their hashes
@@ -80,7 +92,7 @@ def unique_labels(names: Sequence[str]) -> list[tuple[str, str]]:
         while label in labels or safe.lower() in slugs:
             count += 1
             suffix = f"-{count}"
-            label, safe = f"{name}{suffix}", f"{base[:SLUG_LENGTH - len(suffix)]}{suffix}"
+            label, safe = f"{name}{suffix}", f"{base[: SLUG_LENGTH - len(suffix)]}{suffix}"
         labels.add(label)
         slugs.add(safe.lower())
         result.append((label, safe))
@@ -110,16 +122,24 @@ def is_results_folder(folder: Path, kind: str) -> bool:
 def _write_marker(folder: Path, kind: str, state: str, target: str) -> None:
     from cxsim import __version__
 
-    marker = {"made_by": "cxsim", "kind": kind, "state": state, "version": __version__,
-              "pid": os.getpid(), "host": socket.gethostname(), "target": target,
-              "created": time.time()}
+    marker = {
+        "made_by": "cxsim",
+        "kind": kind,
+        "state": state,
+        "version": __version__,
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "target": target,
+        "created": time.time(),
+    }
     write_text_atomically(folder / MARKER, json.dumps(marker) + "\n")
 
 
 def write_text_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file renamed into place."""
-    handle, partial = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".tmp",
-                                       dir=path.parent)
+    handle, partial = tempfile.mkstemp(
+        prefix=f".{path.name[:100]}.", suffix=".tmp", dir=path.parent
+    )
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
@@ -154,8 +174,10 @@ def check_location(out: Path, needed_bytes: int) -> Path:
         raise OutputError(f"--out {out}: {existing} is not writable ({exc.strerror})") from None
     free = shutil.disk_usage(existing).free
     if needed_bytes and free < needed_bytes + FREE_SPACE_MARGIN:
-        raise OutputError(f"--out {out}: needs about {_megabytes(needed_bytes)} of disk, "
-                          f"{_megabytes(free)} free on that disk")
+        raise OutputError(
+            f"--out {out}: needs about {_megabytes(needed_bytes)} of disk, "
+            f"{_megabytes(free)} free on that disk"
+        )
     return out
 
 
@@ -172,18 +194,23 @@ def check_results_folder(out: Path, kind: str, needed_bytes: int = 0) -> Path:
     out = check_location(Path(out), needed_bytes)
     here = Path.cwd().resolve()
     if out.resolve() == here or out.resolve() in here.parents or out == Path(out.anchor):
-        raise OutputError(f"--out {out}: is the working folder or holds it; "
-                          "give a new folder, e.g. results/<name>")
+        raise OutputError(
+            f"--out {out}: is the working folder or holds it; "
+            "give a new folder, e.g. results/<name>"
+        )
     if out.is_dir():
         clean_stale_staging(out.parent)
         found = folder_kind(out)
         if found is None and any(out.iterdir()):
-            raise OutputError(f"--out {out}: is not empty and was not made by cxsim "
-                              f"(no {MARKER} file); nothing was written. Give a new or empty "
-                              "folder")
+            raise OutputError(
+                f"--out {out}: is not empty and was not made by cxsim "
+                f"(no {MARKER} file); nothing was written. Give a new or empty "
+                "folder"
+            )
         if found is not None and found != kind:
-            raise OutputError(f"--out {out}: holds cxsim {found} results, not {kind} "
-                              "results; give another folder")
+            raise OutputError(
+                f"--out {out}: holds cxsim {found} results, not {kind} results; give another folder"
+            )
     elif out.parent.is_dir():
         clean_stale_staging(out.parent)
     return out
@@ -342,10 +369,15 @@ def check_owned_files(folder: Path, names: Iterable[str], needed_bytes: int = 0)
         if path.is_dir():
             raise OutputError(f"--out {folder}: {name} is a folder where cxsim writes a file")
         if path.exists() and owned.get(name) != _sha256(path):
-            why = "was edited since cxsim wrote it" if name in owned else "was not written " \
-                  f"by cxsim (not in {OWNED_LIST})"
-            raise OutputError(f"--out {folder}: {name} {why}; nothing was written. Move it "
-                              "away or give another folder")
+            why = (
+                "was edited since cxsim wrote it"
+                if name in owned
+                else f"was not written by cxsim (not in {OWNED_LIST})"
+            )
+            raise OutputError(
+                f"--out {folder}: {name} {why}; nothing was written. Move it "
+                "away or give another folder"
+            )
     if folder.is_dir():
         clean_stale_staging(folder)
     return folder
@@ -370,7 +402,9 @@ def owned_files(folder: Path, names: Sequence[str]) -> Iterator[Path]:
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             owned[name] = _sha256(staging / name)
             os.replace(staging / name, folder / name)
-        write_text_atomically(folder / OWNED_LIST, json.dumps(
-            {"made_by": "cxsim", "files": dict(sorted(owned.items()))}, indent=1) + "\n")
+        write_text_atomically(
+            folder / OWNED_LIST,
+            json.dumps({"made_by": "cxsim", "files": dict(sorted(owned.items()))}, indent=1) + "\n",
+        )
     finally:
         _remove_tree(staging)

@@ -70,8 +70,9 @@ def _segments(model: ServiceOrganisation) -> dict[str, dict[str, float]]:
     """Per segment: active customers at the end and annualised retention of day-0 customers."""
     result = {}
     for segment in model.params.customers.segments:
-        members = [a for a in model.agents
-                   if isinstance(a, Customer) and a.traits.segment == segment.name]
+        members = [
+            a for a in model.agents if isinstance(a, Customer) and a.traits.segment == segment.name
+        ]
         initial = [c for c in members if c.initial]
         share = _ratio(sum(c.status == ACTIVE for c in initial), len(initial))
         result[segment.name] = {
@@ -91,8 +92,10 @@ def _staff(model: ServiceOrganisation) -> dict[str, dict[str, float]]:
         result[role] = {
             "average_skill": _mean([m.skill for m in members]),
             "utilisation": min(1.0, _ratio(busy, len(members) * model.time)),
-            "headcount_end": headcount, "vacancies_end": model.vacancies_of(role),
-            "leavers": leavers, "hires": model.counters[f"hires_{role}"],
+            "headcount_end": headcount,
+            "vacancies_end": model.vacancies_of(role),
+            "leavers": leavers,
+            "hires": model.counters[f"hires_{role}"],
             "turnover_per_year": _ratio(leavers * 365.0, max(1, headcount) * model.time),
         }
     return result
@@ -107,8 +110,9 @@ def _queue(model: ServiceOrganisation, centre: ContactCentre) -> dict[str, float
         "offered": stats.offered,
         "arrival_rate_per_hour": _ratio(stats.offered, elapsed * 24),
         "asa_minutes": _ratio(stats.answered_wait_days * 1440, stats.answered),
-        "mean_wait_minutes": _ratio((stats.answered_wait_days + stats.abandoned_wait_days) * 1440,
-                                    finished),
+        "mean_wait_minutes": _ratio(
+            (stats.answered_wait_days + stats.abandoned_wait_days) * 1440, finished
+        ),
         "wait_probability": _ratio(stats.waited, finished),
         "service_level": _ratio(stats.answered_within_target, finished),
         "abandonment_rate": _ratio(stats.abandoned, finished),
@@ -148,8 +152,9 @@ def summarise(model: ServiceOrganisation) -> dict[str, Any]:
         "negative_word_of_mouth": counters["negative_word_of_mouth"],
         "public_complaints": counters["public_complaints"],
         "acquisitions_lost_to_reputation": counters["acquisitions_lost_to_reputation"],
-        "repeat_contact_rate": _ratio(sum(c.contacts - 1 for c in cases),
-                                      sum(c.contacts for c in cases)),
+        "repeat_contact_rate": _ratio(
+            sum(c.contacts - 1 for c in cases), sum(c.contacts for c in cases)
+        ),
         "translation_loss": _mean([o.loss_total for o in orders]),
         "translation_loss_by_stage": by_stage,
         "rework_rate": _ratio(sum(c.reworked for c in cases), len(orders)),
@@ -160,7 +165,8 @@ def summarise(model: ServiceOrganisation) -> dict[str, Any]:
         "channel_switch_rate": _ratio(sum(c.switches > 0 for c in cases), len(cases)),
         "first_channel_share": {
             channel: _ratio(sum(c.channel == channel for c in cases), len(cases))
-            for channel in CHANNELS},
+            for channel in CHANNELS
+        },
         "segments": _segments(model),
         "staff": _staff(model),
         "warnings": plausibility_warnings(model.params),

@@ -54,16 +54,44 @@ type Hire = Callable[[np.random.Generator, np.random.Generator], StaffAgent]
 type Entry = list  # a calendar entry: [time, priority, sequence, action (None once cancelled)]
 
 TIMESERIES_COLUMNS = (
-    "day", "active_customers", "retained_share", "new_customers", "churned_customers", "revenue",
-    "costs", "profit", "cumulative_profit", "contacts_offered", "contacts_abandoned", "asa_minutes",
-    "queue_length", "supervisor_queue", "delivery_backlog", "mean_satisfaction", "reputation",
-    "referrals", "negative_word_of_mouth", "public_complaints",
-    "acquisitions_lost_to_reputation", "repeat_contacts", "channel_switches",
-    "frontline_headcount", "vacancies", "handling_standard", "work_pressure",
+    "day",
+    "active_customers",
+    "retained_share",
+    "new_customers",
+    "churned_customers",
+    "revenue",
+    "costs",
+    "profit",
+    "cumulative_profit",
+    "contacts_offered",
+    "contacts_abandoned",
+    "asa_minutes",
+    "queue_length",
+    "supervisor_queue",
+    "delivery_backlog",
+    "mean_satisfaction",
+    "reputation",
+    "referrals",
+    "negative_word_of_mouth",
+    "public_complaints",
+    "acquisitions_lost_to_reputation",
+    "repeat_contacts",
+    "channel_switches",
+    "frontline_headcount",
+    "vacancies",
+    "handling_standard",
+    "work_pressure",
 )
-WEEKLY_COUNTS = ("new_customers", "churned", "referrals", "negative_word_of_mouth",
-                 "public_complaints", "acquisitions_lost_to_reputation", "repeat_contacts",
-                 "channel_switches")  # counters reported per period
+WEEKLY_COUNTS = (
+    "new_customers",
+    "churned",
+    "referrals",
+    "negative_word_of_mouth",
+    "public_complaints",
+    "acquisitions_lost_to_reputation",
+    "repeat_contacts",
+    "channel_switches",
+)  # counters reported per period
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +110,15 @@ class Policy:
     def from_scenario(cls, s: Scenario) -> Policy:
         """Collect the policy levers; volume rewards push overpromising and the catalogue."""
         volume = s.sales.volume_reward_weight
-        return cls(empowerment_limit=s.frontline.empowerment_limit,
-                   verification=s.sales.verification, shared_record=s.shared_record.enabled,
-                   apology=s.recovery.apology, compensation_share=s.recovery.compensation_share,
-                   overpromise=min(1.0, s.sales.overpromise + volume * s.sales.volume_overpromise),
-                   anchoring=min(1.0, s.sales.anchoring + volume * s.sales.volume_anchoring))
+        return cls(
+            empowerment_limit=s.frontline.empowerment_limit,
+            verification=s.sales.verification,
+            shared_record=s.shared_record.enabled,
+            apology=s.recovery.apology,
+            compensation_share=s.recovery.compensation_share,
+            overpromise=min(1.0, s.sales.overpromise + volume * s.sales.volume_overpromise),
+            anchoring=min(1.0, s.sales.anchoring + volume * s.sales.volume_anchoring),
+        )
 
 
 @dataclass(slots=True)
@@ -158,8 +190,10 @@ class ServiceOrganisation(mesa.Model):
         self.counters: Counter[str] = Counter()
         self.roster = CustomerRoster(params.customers.renewal_period_days)
         self._segment_cdf = _cdf([s.share for s in params.customers.segments])
-        self._channel_cdf = {s.name: _cdf([getattr(s.channel_mix, c) for c in CHANNELS])
-                             for s in params.customers.segments}
+        self._channel_cdf = {
+            s.name: _cdf([getattr(s.channel_mix, c) for c in CHANNELS])
+            for s in params.customers.segments
+        }
         self._order_ids, self._case_ids = itertools.count(1), itertools.count(1)
         self.hiring = getattr(params.workforce.profiles, params.workforce.hiring_policy)
         self.learning_per_job = params.workforce.learning_per_job * self.hiring.learning_multiplier
@@ -171,8 +205,9 @@ class ServiceOrganisation(mesa.Model):
             self._populate()
             self._connect(list(self.roster.members))
         self._start_processes()
-        self.datacollector = mesa.DataCollector(model_reporters={
-            name: _reporter(name) for name in TIMESERIES_COLUMNS})
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: _reporter(name) for name in TIMESERIES_COLUMNS}
+        )
         self._row: dict[str, float] = {}
         self._totals: dict[str, float] = {}
         self._cumulative_profit = 0.0
@@ -198,27 +233,35 @@ class ServiceOrganisation(mesa.Model):
     def _hire_staff(self) -> None:
         p = self.params
         cc, ch = p.contact_centre, p.channels
-        staffed = {"phone": (cc.agents, cc.aht_minutes, cc.patience_minutes),
-                   "chat": (ch.chat.agents, ch.chat.aht_minutes, ch.chat.patience_minutes),
-                   "email": (ch.email.agents, ch.email.aht_minutes, ch.email.patience_minutes)}
-        self.sales = self._pool(self._staff("sales", p.sales.salespeople,
-                                            self._hire_salesperson))
+        staffed = {
+            "phone": (cc.agents, cc.aht_minutes, cc.patience_minutes),
+            "chat": (ch.chat.agents, ch.chat.aht_minutes, ch.chat.patience_minutes),
+            "email": (ch.email.agents, ch.email.aht_minutes, ch.email.patience_minutes),
+        }
+        self.sales = self._pool(self._staff("sales", p.sales.salespeople, self._hire_salesperson))
         self.delivery = self._pool(self._staff("delivery", p.delivery.teams, self._hire_team))
         self.channels = {
-            name: ContactCentre(self, self._pool(self._staff(name, agents, self._hire_agent)),
-                                ChannelSpec(name, aht, patience, cc.service_level_seconds))
-            for name, (agents, aht, patience) in staffed.items()}
+            name: ContactCentre(
+                self,
+                self._pool(self._staff(name, agents, self._hire_agent)),
+                ChannelSpec(name, aht, patience, cc.service_level_seconds),
+            )
+            for name, (agents, aht, patience) in staffed.items()
+        }
         self.contact_centre = self.channels["phone"]  # the validated Erlang queue
-        self.supervisors = self._pool(self._staff("supervisors", p.supervisors.count,
-                                                  self._hire_supervisor))
+        self.supervisors = self._pool(
+            self._staff("supervisors", p.supervisors.count, self._hire_supervisor)
+        )
         # role, pool, how to hire one more (given the post's stream), yearly salary
         self.staff_pools: list[tuple[str, ServerPool, Hire, float]] = [
             ("sales", self.sales, self._hire_salesperson, p.sales.salary_per_year),
             ("delivery", self.delivery, self._hire_team, p.delivery.salary_per_year),
-            *(("frontline", channel.pool, self._hire_agent, p.frontline.salary_per_year)
-              for channel in self.channels.values()),
-            ("supervisors", self.supervisors, self._hire_supervisor,
-             p.supervisors.salary_per_year)]
+            *(
+                ("frontline", channel.pool, self._hire_agent, p.frontline.salary_per_year)
+                for channel in self.channels.values()
+            ),
+            ("supervisors", self.supervisors, self._hire_supervisor, p.supervisors.salary_per_year),
+        ]
         self.onboarding: Counter[str] = Counter()
         self.away: Counter[str] = Counter()  # in training
         self.vacancies: set[Vacancy] = set()
@@ -233,35 +276,48 @@ class ServiceOrganisation(mesa.Model):
     # Hires follow the hiring policy's profile: offsets on skill and empathy. Traits come from
     # ``traits`` (the staffing stream for day-0 staff, the post's stream for later hires);
     # recognition, leaving and hiring delays from the post's stream ``seat``.
-    def _hire_salesperson(self, traits: np.random.Generator, seat: np.random.Generator
-                          ) -> Salesperson:
+    def _hire_salesperson(
+        self, traits: np.random.Generator, seat: np.random.Generator
+    ) -> Salesperson:
         sales = self.params.sales
-        return self._seated(seat, Salesperson(self, self._skills(
-            traits, sales.listening_skill_mean + self.hiring.skill_offset,
-            sales.listening_skill_sd)))
+        return self._seated(
+            seat,
+            Salesperson(
+                self,
+                self._skills(
+                    traits,
+                    sales.listening_skill_mean + self.hiring.skill_offset,
+                    sales.listening_skill_sd,
+                ),
+            ),
+        )
 
-    def _hire_team(self, _traits: np.random.Generator, seat: np.random.Generator
-                   ) -> DeliveryTeam:
+    def _hire_team(self, _traits: np.random.Generator, seat: np.random.Generator) -> DeliveryTeam:
         skill = self.params.delivery.execution_skill + self.hiring.skill_offset
         return self._seated(seat, DeliveryTeam(self, _unit(skill)))
 
-    def _hire_agent(self, traits: np.random.Generator, seat: np.random.Generator
-                    ) -> ServiceAgent:
+    def _hire_agent(self, traits: np.random.Generator, seat: np.random.Generator) -> ServiceAgent:
         f = self.params.frontline
-        return self._seated(seat, ServiceAgent(
-            self, self._skills(traits, f.skill_mean + self.hiring.skill_offset, f.skill_sd),
-            self._empathy(traits)))
+        return self._seated(
+            seat,
+            ServiceAgent(
+                self,
+                self._skills(traits, f.skill_mean + self.hiring.skill_offset, f.skill_sd),
+                self._empathy(traits),
+            ),
+        )
 
-    def _hire_supervisor(self, traits: np.random.Generator, seat: np.random.Generator
-                         ) -> Supervisor:
+    def _hire_supervisor(
+        self, traits: np.random.Generator, seat: np.random.Generator
+    ) -> Supervisor:
         # Supervisors came up from the frontline: their empathy is drawn the same way.
         competency = self.params.supervisors.competency + self.hiring.skill_offset
-        return self._seated(seat, Supervisor(self, _unit(competency),
-                                             self._empathy(traits)))
+        return self._seated(seat, Supervisor(self, _unit(competency), self._empathy(traits)))
 
     def _empathy(self, traits: np.random.Generator) -> float:
-        return self._skills(traits, self.params.frontline.empathy_mean
-                            + self.hiring.empathy_offset, EMPATHY_SD)
+        return self._skills(
+            traits, self.params.frontline.empathy_mean + self.hiring.empathy_offset, EMPATHY_SD
+        )
 
     def _seated[Member: StaffAgent](self, seat: np.random.Generator, member: Member) -> Member:
         member.seat = seat
@@ -274,8 +330,14 @@ class ServiceOrganisation(mesa.Model):
             member.pool = pool
         return pool
 
-    def _new_customer(self, rng: np.random.Generator, satisfaction: float, status: str,
-                      origin: int, joined_day: float | None = None) -> Customer:
+    def _new_customer(
+        self,
+        rng: np.random.Generator,
+        satisfaction: float,
+        status: str,
+        origin: int,
+        joined_day: float | None = None,
+    ) -> Customer:
         """A customer of a segment drawn by share, with traits of their own around its means.
 
         ``origin`` (day-0, arriving or referred) and the count of customers from there so far
@@ -288,13 +350,23 @@ class ServiceOrganisation(mesa.Model):
         traits = rng.lognormal(0.0, c.trait_spread, 3)
         need = rng.random(c.need_dimensions)
         clarity = _unit(float(rng.normal(segment.clarity_mean, c.clarity_sd)))
-        return Customer(self, need, clarity, satisfaction, status, joined_day, Traits(
-            segment=segment.name, value_per_month=segment.value_per_month,
-            patience_factor=segment.patience_factor * float(traits[0]),
-            tolerance=min(1.0, segment.tolerance * float(traits[1])),
-            complaint_propensity=segment.complaint_propensity * float(traits[2]),
-            channel=CHANNELS[bisect_right(self._channel_cdf[segment.name], rng.random())]),
-            (origin, number))
+        return Customer(
+            self,
+            need,
+            clarity,
+            satisfaction,
+            status,
+            joined_day,
+            Traits(
+                segment=segment.name,
+                value_per_month=segment.value_per_month,
+                patience_factor=segment.patience_factor * float(traits[0]),
+                tolerance=min(1.0, segment.tolerance * float(traits[1])),
+                complaint_propensity=segment.complaint_propensity * float(traits[2]),
+                channel=CHANNELS[bisect_right(self._channel_cdf[segment.name], rng.random())],
+            ),
+            (origin, number),
+        )
 
     def _populate(self) -> None:
         c, rng = self.params.customers, self.streams.population
@@ -303,16 +375,23 @@ class ServiceOrganisation(mesa.Model):
             # Beta with mean ``mean`` and concentration 20: most customers near it, some unhappy.
             satisfaction = float(rng.beta(20 * mean, 20 * (1 - mean))) if 0 < mean < 1 else mean
             # Day-0 customers renew on spread-out days of the renewal period.
-            self._new_customer(rng, satisfaction, ACTIVE, DAY_ZERO,
-                               joined_day=float(rng.integers(c.renewal_period_days)))
+            self._new_customer(
+                rng,
+                satisfaction,
+                ACTIVE,
+                DAY_ZERO,
+                joined_day=float(rng.integers(c.renewal_period_days)),
+            )
 
     def _connect(self, customers: list[Customer]) -> None:
         """Link the day-0 customers in a small-world network (who talks to whom)."""
         wom = self.params.word_of_mouth
         seed = int(self.streams.word_of_mouth.integers(2**31))
         for customer, neighbours in zip(
-                customers, small_world(len(customers), wom.network_degree, wom.rewiring, seed),
-                strict=True):
+            customers,
+            small_world(len(customers), wom.network_degree, wom.rewiring, seed),
+            strict=True,
+        ):
             customer.contacts = [customers[i] for i in neighbours]
 
     def link_newcomer(self, customer: Customer) -> None:
@@ -320,8 +399,7 @@ class ServiceOrganisation(mesa.Model):
         rng, wanted = self.streams.word_of_mouth, self.params.word_of_mouth.network_degree // 2
         peers = [] if customer.referrer is None else [customer.referrer]
         if len(self.roster) > 1 and wanted:
-            picks = rng.choice(len(self.roster), size=min(wanted, len(self.roster)),
-                               replace=False)
+            picks = rng.choice(len(self.roster), size=min(wanted, len(self.roster)), replace=False)
             peers += [self.roster.members[int(i)] for i in picks]
         for peer in dict.fromkeys(peers):
             if peer is not customer:
@@ -330,25 +408,46 @@ class ServiceOrganisation(mesa.Model):
 
     def _start_processes(self) -> None:
         c = self.params.customers
-        self._every(c.arrival_rate_per_day, self.prospect_arrives, per_customer=False,
-                    rng=self.streams.arrivals, shock="demand_pulse")
+        self._every(
+            c.arrival_rate_per_day,
+            self.prospect_arrives,
+            per_customer=False,
+            rng=self.streams.arrivals,
+            shock="demand_pulse",
+        )
         self._every(c.orders_per_year / 365.0, self.repeat_order)
-        self._every(c.routine_contacts_per_year / 365.0, self.routine_request,
-                    shock="demand_pulse")
-        self._every(c.incidents_per_year / 365.0, self.incident, shock="logistics_disruption",
-                    scale=self._incident_factor)
-        self._every(self.params.contact_centre.arrival_rate_per_hour * 24.0, self.enquiry,
-                    per_customer=False, rng=self.streams.enquiries)
-        self._every(self.params.supervisors.coaching_sessions_per_day
-                    * self.params.supervisors.count, self.coach, per_customer=False,
-                    rng=self.streams.workforce)
+        self._every(c.routine_contacts_per_year / 365.0, self.routine_request, shock="demand_pulse")
+        self._every(
+            c.incidents_per_year / 365.0,
+            self.incident,
+            shock="logistics_disruption",
+            scale=self._incident_factor,
+        )
+        self._every(
+            self.params.contact_centre.arrival_rate_per_hour * 24.0,
+            self.enquiry,
+            per_customer=False,
+            rng=self.streams.enquiries,
+        )
+        self._every(
+            self.params.supervisors.coaching_sessions_per_day * self.params.supervisors.count,
+            self.coach,
+            per_customer=False,
+            rng=self.streams.workforce,
+        )
         if self.params.warmup.days > 0:
             self.schedule_event(self.end_warmup, at=self.params.warmup.days)
         self._schedule_training()
 
-    def _every(self, rate_per_day: float, action: Callable[[], None], per_customer: bool = True,
-               rng: np.random.Generator | None = None, shock: str | None = None,
-               scale: Callable[[], float] | None = None) -> None:
+    def _every(
+        self,
+        rate_per_day: float,
+        action: Callable[[], None],
+        per_customer: bool = True,
+        rng: np.random.Generator | None = None,
+        shock: str | None = None,
+        scale: Callable[[], float] | None = None,
+    ) -> None:
         """Run ``action`` as a Poisson process with a rate re-evaluated at each arrival.
 
         The rate is scaled by the active customers if ``per_customer``, by the shocks of kind
@@ -386,9 +485,14 @@ class ServiceOrganisation(mesa.Model):
         self._default_schedule.stop()
         self._recurring(self._do_step, lambda: 1.0, 1.0, Priority.HIGH)
 
-    def schedule_event(self, function: Callable[[], None], *, at: float | None = None,
-                       after: float | None = None, priority: Priority = Priority.DEFAULT
-                       ) -> Entry:
+    def schedule_event(
+        self,
+        function: Callable[[], None],
+        *,
+        at: float | None = None,
+        after: float | None = None,
+        priority: Priority = Priority.DEFAULT,
+    ) -> Entry:
         """Mesa's ``schedule_event`` on the model's calendar; the entry can be cancelled."""
         if (at is None) == (after is None):
             raise ValueError("Specify exactly one of 'at' or 'after'")
@@ -409,9 +513,11 @@ class ServiceOrganisation(mesa.Model):
         """Cancel a scheduled event (it stays in the heap and is skipped)."""
         entry[3] = None
 
-    def _recurring(self, action: Callable[[], None], gap: Callable[[], float], first: float,
-                   priority: Priority) -> None:
+    def _recurring(
+        self, action: Callable[[], None], gap: Callable[[], float], first: float, priority: Priority
+    ) -> None:
         """Run ``action`` at ``first`` and then again ``gap()`` after each run."""
+
         def occur() -> None:
             action()
             self.schedule_event(occur, after=gap(), priority=priority)
@@ -439,9 +545,9 @@ class ServiceOrganisation(mesa.Model):
         Traits come from the arrivals stream and the deterrence draw from word of mouth, so
         that scenarios with the same seed meet the same prospects (common random numbers).
         """
-        prospect = self._new_customer(self.streams.arrivals,
-                                      self.params.customers.initial_satisfaction, "prospect",
-                                      ARRIVING)
+        prospect = self._new_customer(
+            self.streams.arrivals, self.params.customers.initial_satisfaction, "prospect", ARRIVING
+        )
         if self.streams.word_of_mouth.random() < self.deterrence:
             self.counters["acquisitions_lost_to_reputation"] += 1
             prospect.remove()
@@ -452,9 +558,12 @@ class ServiceOrganisation(mesa.Model):
 
     def referred_prospect(self, referrer: Customer) -> None:
         """A promoter brings a prospect to sales."""
-        prospect = self._new_customer(self.streams.word_of_mouth,
-                                      self.params.customers.initial_satisfaction, "prospect",
-                                      REFERRED)
+        prospect = self._new_customer(
+            self.streams.word_of_mouth,
+            self.params.customers.initial_satisfaction,
+            "prospect",
+            REFERRED,
+        )
         prospect.referrer = referrer
         self.counters["referrals"] += 1
         prospect.place_order()
@@ -462,8 +571,7 @@ class ServiceOrganisation(mesa.Model):
     def hear(self, stories: int) -> None:
         """Word of mouth moves the organisation's reputation (negative ``stories``: bad news)."""
         wom = self.params.word_of_mouth
-        self.reputation = min(1.5, max(0.0, self.reputation
-                                       + stories * wom.reputation_per_telling))
+        self.reputation = min(1.5, max(0.0, self.reputation + stories * wom.reputation_per_telling))
         key = "negative_word_of_mouth" if stories < 0 else "positive_word_of_mouth"
         self.counters[key] += abs(stories)
 
@@ -471,7 +579,8 @@ class ServiceOrganisation(mesa.Model):
         """A badly handled complaint is posted publicly: prospects stay away for a while."""
         self.counters["public_complaints"] += 1
         self.deterrence = 1.0 - (1.0 - self.deterrence) * (
-            1.0 - self.params.word_of_mouth.public_reach)
+            1.0 - self.params.word_of_mouth.public_reach
+        )
 
     def repeat_order(self) -> None:
         """An active customer orders again."""
@@ -494,8 +603,9 @@ class ServiceOrganisation(mesa.Model):
         if not self.roster.members:
             return
         p, proactive = self.params.problems, self.params.proactive
-        severity = float(self.streams.problems.lognormal(np.log(p.severity_median),
-                                                         p.severity_sigma))
+        severity = float(
+            self.streams.problems.lognormal(np.log(p.severity_median), p.severity_sigma)
+        )
         customer = self.roster.pick(self.streams.demand)
         if self.streams.problems.random() < proactive.detection_share:
             self.ledger.spend("proactive_service", proactive.cost_per_outreach, self.time)
@@ -588,15 +698,22 @@ class ServiceOrganisation(mesa.Model):
         for role, pool, hire, _ in self.staff_pools:
             pressure = pool.queue_length / max(1, pool.size)
             for member in list(pool.servers):
-                p_leave = leaving_probability(base_per_year, pressure, wf.pressure_turnover,
-                                              member.recognised, wf.recognition_effect, 1.0)
+                p_leave = leaving_probability(
+                    base_per_year,
+                    pressure,
+                    wf.pressure_turnover,
+                    member.recognised,
+                    wf.recognition_effect,
+                    1.0,
+                )
                 if member.seat.random() < p_leave:
                     member.resign()
                     self.counters[f"leavers_{role}"] += 1
                     vacancy = Vacancy(self, role, pool, hire, member.seat)
                     self.vacancies.add(vacancy)
-                    self.schedule_event(vacancy.fill,
-                                        after=member.seat.exponential(wf.hiring_delay_days))
+                    self.schedule_event(
+                        vacancy.fill, after=member.seat.exponential(wf.hiring_delay_days)
+                    )
 
     def fade_skills(self) -> None:
         """A day without refreshment: every member of staff's skill fades a little."""
@@ -605,8 +722,9 @@ class ServiceOrganisation(mesa.Model):
             return
         for _, pool, _, _ in self.staff_pools:
             for member in pool.servers:
-                member.skill = decay_skill(member.skill, wf.skill_floor,
-                                           wf.skill_decay_per_year, 1.0)
+                member.skill = decay_skill(
+                    member.skill, wf.skill_floor, wf.skill_decay_per_year, 1.0
+                )
 
     def fill_vacancy(self, vacancy: Vacancy) -> None:
         """A hire is made: paid from today, serving after onboarding."""
@@ -617,8 +735,11 @@ class ServiceOrganisation(mesa.Model):
             return
         member = vacancy.member = vacancy.hire(vacancy.seat, vacancy.seat)
         member.pool, member.role = vacancy.pool, vacancy.role
-        self.ledger.spend("hiring", self.params.workforce.cost_per_hire
-                          * self.hiring.hire_cost_multiplier, self.time)
+        self.ledger.spend(
+            "hiring",
+            self.params.workforce.cost_per_hire * self.hiring.hire_cost_multiplier,
+            self.time,
+        )
         self.counters[f"hires_{vacancy.role}"] += 1
         self.onboarding[vacancy.role] += 1
         self.schedule_event(vacancy.start, after=self.params.workforce.onboarding_days)
@@ -631,9 +752,11 @@ class ServiceOrganisation(mesa.Model):
 
     def hiring_freeze_end(self) -> float | None:
         """End of the hiring freeze in force now (inf if open-ended), or None if none is."""
-        ends = [s.end_day if s.end_day is not None else float("inf")
-                for s in self.params.shocks
-                if s.kind == "hiring_freeze" and s.active_at(self.time)]
+        ends = [
+            s.end_day if s.end_day is not None else float("inf")
+            for s in self.params.shocks
+            if s.kind == "hiring_freeze" and s.active_at(self.time)
+        ]
         return max(ends) if ends else None
 
     def handoff_factor(self) -> float:
@@ -641,21 +764,31 @@ class ServiceOrganisation(mesa.Model):
         factor, wf = 1.0, self.params.workforce
         for programme in self.params.training:
             if programme.unified and programme.start_day <= self.time:
-                fade = math.exp(-wf.skill_decay_per_year * (self.time - programme.start_day)
-                                / 365.0)
+                fade = math.exp(
+                    -wf.skill_decay_per_year * (self.time - programme.start_day) / 365.0
+                )
                 factor *= 1.0 - programme.handoff_gain * fade
         return factor
 
     def _schedule_training(self) -> None:
         """Enrol each programme's trainees, one after another so the floor is never empty."""
         for programme in self.params.training:
-            members = [m for role, pool, _, _ in self.staff_pools if role == programme.role
-                       for m in pool.servers]
+            members = [
+                m
+                for role, pool, _, _ in self.staff_pools
+                if role == programme.role
+                for m in pool.servers
+            ]
             for i, member in enumerate(members):
-                member.enrol(programme.days_off_floor, programme.skill_gain,
-                             programme.cost_per_person, programme.target)
-                self.schedule_event(member.start_training,
-                                    at=programme.start_day + i * programme.days_off_floor)
+                member.enrol(
+                    programme.days_off_floor,
+                    programme.skill_gain,
+                    programme.cost_per_person,
+                    programme.target,
+                )
+                self.schedule_event(
+                    member.start_training, at=programme.start_day + i * programme.days_off_floor
+                )
 
     @property
     def roles(self) -> list[str]:
@@ -676,17 +809,23 @@ class ServiceOrganisation(mesa.Model):
         """Daily: fees, salaries and turnover, the renewal cohort due today, a weekly row."""
         day = int(round(self.time))
         p = self.params
-        self.ledger.earn(self.roster.monthly_value * 12 / 365 * self.shock_factor("price_change"),
-                         self.time)
+        self.ledger.earn(
+            self.roster.monthly_value * 12 / 365 * self.shock_factor("price_change"), self.time
+        )
         salaries = {role: salary for role, _, _, salary in self.staff_pools}
         for role, salary in salaries.items():
-            self.ledger.spend(f"salaries_{role}", self.headcount(role) * salary
-                              * self.hiring.salary_multiplier / 365, self.time)
+            self.ledger.spend(
+                f"salaries_{role}",
+                self.headcount(role) * salary * self.hiring.salary_multiplier / 365,
+                self.time,
+            )
         recognised = p.workforce.recognition and sum(
-            sum(map(_recognised, pool.servers)) for _, pool, _, _ in self.staff_pools)
+            sum(map(_recognised, pool.servers)) for _, pool, _, _ in self.staff_pools
+        )
         if recognised:
-            self.ledger.spend("recognition", recognised
-                              * p.workforce.recognition_cost_per_person / 365, self.time)
+            self.ledger.spend(
+                "recognition", recognised * p.workforce.recognition_cost_per_person / 365, self.time
+            )
         self.staff_turnover()
         self.fade_skills()
         for channel in self.channels.values():
@@ -707,15 +846,21 @@ class ServiceOrganisation(mesa.Model):
         self._cumulative_profit += revenue - costs
         stats = self.contact_centre.stats
         totals = {key: self.counters[key] for key in WEEKLY_COUNTS}
-        totals |= {"contacts_offered": stats.offered, "contacts_abandoned": stats.abandoned,
-                   "answered": stats.answered, "answered_wait_days": stats.answered_wait_days}
+        totals |= {
+            "contacts_offered": stats.offered,
+            "contacts_abandoned": stats.abandoned,
+            "answered": stats.answered,
+            "answered_wait_days": stats.answered_wait_days,
+        }
         delta = {key: value - self._totals.get(key, 0) for key, value in totals.items()}
         self._totals = totals
         members, initial = self.roster.members, self.params.customers.initial
         self._row = {
-            "day": float(self.time), "active_customers": len(members),
+            "day": float(self.time),
+            "active_customers": len(members),
             "retained_share": 1.0 - self.counters["initial_churned"] / max(1, initial),
-            "new_customers": delta["new_customers"], "churned_customers": delta["churned"],
+            "new_customers": delta["new_customers"],
+            "churned_customers": delta["churned"],
             "referrals": delta["referrals"],
             "negative_word_of_mouth": delta["negative_word_of_mouth"],
             "public_complaints": delta["public_complaints"],
@@ -725,19 +870,24 @@ class ServiceOrganisation(mesa.Model):
             "frontline_headcount": self.headcount("frontline"),
             "vacancies": sum(v.member is None for v in self.vacancies),
             "handling_standard": self.contact_centre.standard,
-            "work_pressure": (self.contact_centre.pool.queue_length
-                              / max(1, self.contact_centre.pool.size)),
-            "revenue": revenue, "costs": costs, "profit": revenue - costs,
+            "work_pressure": (
+                self.contact_centre.pool.queue_length / max(1, self.contact_centre.pool.size)
+            ),
+            "revenue": revenue,
+            "costs": costs,
+            "profit": revenue - costs,
             "cumulative_profit": self._cumulative_profit,
             "contacts_offered": delta["contacts_offered"],
             "contacts_abandoned": delta["contacts_abandoned"],
-            "asa_minutes": (delta["answered_wait_days"] / delta["answered"] * 1440
-                            if delta["answered"] else 0.0),
+            "asa_minutes": (
+                delta["answered_wait_days"] / delta["answered"] * 1440 if delta["answered"] else 0.0
+            ),
             "queue_length": self.contact_centre.pool.queue_length,
             "supervisor_queue": self.supervisors.queue_length,
             "delivery_backlog": self.delivery.queue_length,
-            "mean_satisfaction": (sum(map(_satisfaction, members)) / len(members)
-                                  if members else 0.0),
+            "mean_satisfaction": (
+                sum(map(_satisfaction, members)) / len(members) if members else 0.0
+            ),
             "reputation": self.reputation,
         }
         self.datacollector.collect(self)
@@ -765,9 +915,14 @@ _satisfaction, _recognised = attrgetter("satisfaction"), attrgetter("recognised"
 
 def _renewal(params: Scenario) -> Renewal:
     lp, period = params.loyalty, params.customers.renewal_period_days
-    return Renewal(lp.reference_satisfaction, lp.satisfaction_sensitivity, lp.base_churn_per_year,
-                   lp.follow_through, period, referral_probability(
-                       params.word_of_mouth.referrals_per_promoter_per_year, period))
+    return Renewal(
+        lp.reference_satisfaction,
+        lp.satisfaction_sensitivity,
+        lp.base_churn_per_year,
+        lp.follow_through,
+        period,
+        referral_probability(params.word_of_mouth.referrals_per_promoter_per_year, period),
+    )
 
 
 # Mesa lists its clock among a model's observables; this model's clock is plain, so asking to

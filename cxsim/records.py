@@ -15,8 +15,15 @@ import numpy as np
 
 from cxsim.mechanisms.requirements import StageLosses
 
-__all__ = ["Order", "Case", "OrderRecord", "CaseRecord", "ProblemRecord", "PROBLEM_OUTCOMES",
-           "QUICK_RESOLUTION_DAYS"]
+__all__ = [
+    "Order",
+    "Case",
+    "OrderRecord",
+    "CaseRecord",
+    "ProblemRecord",
+    "PROBLEM_OUTCOMES",
+    "QUICK_RESOLUTION_DAYS",
+]
 
 PROBLEM_OUTCOMES = ("silent", "unresolved", "resolved", "resolved_quickly")
 QUICK_RESOLUTION_DAYS = 0.5  # "resolved quickly" (TARP): fixed within half a day of complaining
@@ -93,12 +100,20 @@ class OrderRecord:
     def build(cls, order: Order, losses: StageLosses, **fields_: object) -> OrderRecord:
         """Row from an order, its stage losses and the delivery facts."""
         return cls(
-            order_id=order.order_id, customer_id=order.customer.unique_id,
-            new_customer=order.is_new_customer, created_day=order.created_day,
-            salesperson_id=order.salesperson_id, verified=order.verified,
-            loss_expression=losses.expression, loss_interpretation=losses.interpretation,
-            loss_verification=losses.verification, loss_handoff=losses.handoff,
-            loss_delivery=losses.delivery, loss_total=losses.total, **fields_)
+            order_id=order.order_id,
+            customer_id=order.customer.unique_id,
+            new_customer=order.is_new_customer,
+            created_day=order.created_day,
+            salesperson_id=order.salesperson_id,
+            verified=order.verified,
+            loss_expression=losses.expression,
+            loss_interpretation=losses.interpretation,
+            loss_verification=losses.verification,
+            loss_handoff=losses.handoff,
+            loss_delivery=losses.delivery,
+            loss_total=losses.total,
+            **fields_,
+        )
 
 
 @dataclass(slots=True)

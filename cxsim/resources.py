@@ -15,8 +15,13 @@ from pathlib import Path
 from cxsim.errors import CxsimError
 from cxsim.scenario import Scenario
 
-__all__ = ["model_memory_bytes", "output_bytes", "available_memory_bytes", "check_memory",
-           "PROCESS_BYTES"]
+__all__ = [
+    "model_memory_bytes",
+    "output_bytes",
+    "available_memory_bytes",
+    "check_memory",
+    "PROCESS_BYTES",
+]
 
 PROCESS_BYTES = 200 * 2**20  # Python, numpy, Mesa and cxsim imported (measured 190 MB)
 CUSTOMER_BYTES = 4096  # agent, traits, own generator (measured ~3.5 KB)
@@ -33,15 +38,17 @@ def _customers(params: Scenario) -> float:
 def _records(params: Scenario) -> float:
     """Order, case and problem rows: every contact and order of every customer-year."""
     c = params.customers
-    per_customer_year = (c.routine_contacts_per_year + 2 * c.incidents_per_year
-                         + 2 * c.orders_per_year)
+    per_customer_year = (
+        c.routine_contacts_per_year + 2 * c.incidents_per_year + 2 * c.orders_per_year
+    )
     return _customers(params) * per_customer_year * params.horizon.days / 365.0
 
 
 def model_memory_bytes(params: Scenario) -> int:
     """Memory one process needs to build and run ``params`` (interpreter included)."""
-    return int(PROCESS_BYTES + CUSTOMER_BYTES * _customers(params)
-               + RECORD_BYTES * _records(params))
+    return int(
+        PROCESS_BYTES + CUSTOMER_BYTES * _customers(params) + RECORD_BYTES * _records(params)
+    )
 
 
 def output_bytes(params: Scenario) -> int:
@@ -68,4 +75,5 @@ def check_memory(params: Scenario, processes: int = 1, what: str = "this run") -
         raise CxsimError(
             f"{params.name}: {what} needs about {need / 2**30:,.1f} GB of memory{per} for "
             f"{_customers(params):,.0f} customers over {params.horizon.days:g} days; this "
-            f"machine has {free / 2**30:,.1f} GB available")
+            f"machine has {free / 2**30:,.1f} GB available"
+        )

@@ -31,8 +31,16 @@ from cxsim.kpis import summarise
 from cxsim.model import TIMESERIES_COLUMNS, ServiceOrganisation
 from cxsim.scenario import Scenario
 
-__all__ = ["simulate", "run_summary", "run_with_series", "run_replications", "map_runs",
-           "replication_seed", "replicate", "worker_pool"]
+__all__ = [
+    "simulate",
+    "run_summary",
+    "run_with_series",
+    "run_replications",
+    "map_runs",
+    "replication_seed",
+    "replicate",
+    "worker_pool",
+]
 
 
 def replication_seed(seed: int, replication: int, stream: int = 0) -> int:
@@ -46,8 +54,9 @@ def replication_seed(seed: int, replication: int, stream: int = 0) -> int:
     return int(state[0]) << 32 | int(state[1])
 
 
-def simulate(params: Scenario, on_week: Callable[[float], None] | None = None
-             ) -> ServiceOrganisation:
+def simulate(
+    params: Scenario, on_week: Callable[[float], None] | None = None
+) -> ServiceOrganisation:
     """Build the model of ``params`` and run it over its horizon."""
     model = ServiceOrganisation(params)
     model.run(params.horizon.days, on_week)
@@ -75,12 +84,15 @@ def _summary_and_release(model: ServiceOrganisation) -> dict[str, Any]:
 
 def replicate(params: Scenario, replications: int) -> list[Scenario]:
     """``params`` once per replication, replication ``i`` with ``replication_seed(seed, i)``."""
-    return [params.model_copy(update={"seed": replication_seed(params.seed, i)})
-            for i in range(replications)]
+    return [
+        params.model_copy(update={"seed": replication_seed(params.seed, i)})
+        for i in range(replications)
+    ]
 
 
-def run_replications(params: Scenario, replications: int, jobs: int | None = None
-                     ) -> list[dict[str, Any]]:
+def run_replications(
+    params: Scenario, replications: int, jobs: int | None = None
+) -> list[dict[str, Any]]:
     """Summaries of ``replications`` runs of ``params``, in replication order."""
     return map_runs(replicate(params, replications), jobs)
 
@@ -94,15 +106,23 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
     pool removes if this process was killed (see ``_use_scratch_folder``).
     """
     _use_scratch_folder()
-    return _Pool(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"),
-                 initializer=_start_worker, initargs=(os.getpid(),))
+    return _Pool(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
+    )
 
 
 class _Pool(ProcessPoolExecutor):
     """A process pool that, on Ctrl-C, ends its workers instead of waiting for their runs."""
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> bool | None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool | None:
         if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
             self.stop_now()
         return super().__exit__(exc_type, exc, traceback)
@@ -133,8 +153,9 @@ def _start_worker(main_pid: int) -> None:
     # that raised KeyboardInterrupt too would only print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
-    threading.Thread(target=_exit_with, args=(main_pid,), name="cxsim-watchdog",
-                     daemon=True).start()
+    threading.Thread(
+        target=_exit_with, args=(main_pid,), name="cxsim-watchdog", daemon=True
+    ).start()
 
 
 def _exit_with(pid: int) -> None:
@@ -228,8 +249,9 @@ def _use_scratch_folder() -> None:
         tempfile.tempdir = saved
     # After multiprocessing's own clean-up (exitpriority -100), which would fail on a folder
     # that is gone already.
-    multiprocessing.util.Finalize(None, shutil.rmtree, args=(folder,),
-                                  kwargs={"ignore_errors": True}, exitpriority=-200)
+    multiprocessing.util.Finalize(
+        None, shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, exitpriority=-200
+    )
     _scratch = folder
 
 
@@ -247,15 +269,16 @@ def _scratch_root() -> Path:
 def _remove_dead_scratch(root: Path) -> None:
     """Remove the ``<pid>`` folders in ``root`` whose process no longer exists."""
     for entry in root.iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid() and not _alive(
-                int(entry.name)):
+        if entry.name.isdigit() and int(entry.name) != os.getpid() and not _alive(int(entry.name)):
             shutil.rmtree(entry, ignore_errors=True)  # rmtree does not follow links
 
 
-def map_runs[Item, Result](runs: Sequence[Item], jobs: int | None = None,
-                           task: Callable[[Item], Result] = run_summary,
-                           on_done: Callable[[int, Result], None] | None = None
-                           ) -> list[Result]:
+def map_runs[Item, Result](
+    runs: Sequence[Item],
+    jobs: int | None = None,
+    task: Callable[[Item], Result] = run_summary,
+    on_done: Callable[[int, Result], None] | None = None,
+) -> list[Result]:
     """``task`` of every run, in the order of ``runs``, on ``jobs`` processes (default: all).
 
     ``task`` must be picklable (a module-level function or an instance of a module class).

@@ -25,7 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from cxsim.documents import Document, Location, read_document
+from cxsim.documents import Location, read_document
 from cxsim.errors import ScenarioError, excerpt
 
 __all__ = [
@@ -48,9 +48,16 @@ MAX_EXTENDS_DEPTH = 32  # files in one extends: chain; the library's are 2 deep
 
 # Hard upper limits by unit where a field names none: beyond them a value is an error, not an
 # organisation (a billion money units per item; a century; a year of minutes or hours).
-UNIT_LIMITS = {"hours": 8760.0, "minutes": 525_600.0, "seconds": 31_536_000.0,
-               "days": 36_500.0, "day": 36_500.0, "effort points": 100.0,
-               "orders/team": 1e6, "contacts/agent": 1e6}
+UNIT_LIMITS = {
+    "hours": 8760.0,
+    "minutes": 525_600.0,
+    "seconds": 31_536_000.0,
+    "days": 36_500.0,
+    "day": 36_500.0,
+    "effort points": 100.0,
+    "orders/team": 1e6,
+    "contacts/agent": 1e6,
+}
 MONEY_LIMIT = 1e9
 
 
@@ -58,9 +65,18 @@ def _unit_limit(unit: str) -> float | None:
     return MONEY_LIMIT if unit.startswith("money") else UNIT_LIMITS.get(unit)
 
 
-def param(default: Any, unit: str, doc: str, *, ge: float | None = None, le: float | None = None,
-          gt: float | None = None, usual: tuple[float, float] | None = None, source: str = "",
-          meaning: str = "") -> Any:
+def param(
+    default: Any,
+    unit: str,
+    doc: str,
+    *,
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+    usual: tuple[float, float] | None = None,
+    source: str = "",
+    meaning: str = "",
+) -> Any:
     """Declare one scenario parameter with its range, unit and one-line description.
 
     ``le`` defaults to the unit's hard limit (:data:`UNIT_LIMITS`). ``usual`` is the plausible
@@ -70,15 +86,22 @@ def param(default: Any, unit: str, doc: str, *, ge: float | None = None, le: flo
     extra: dict[str, Any] = {"unit": unit}
     if usual is not None:
         extra |= {"usual": list(usual), "source": source, "meaning": meaning}
-    return Field(default, ge=ge, le=_unit_limit(unit) if le is None else le, gt=gt,
-                 description=doc, json_schema_extra=extra)
+    return Field(
+        default,
+        ge=ge,
+        le=_unit_limit(unit) if le is None else le,
+        gt=gt,
+        description=doc,
+        json_schema_extra=extra,
+    )
 
 
 def _located_error(loc: tuple[str, ...], expected: str, value: Any) -> None:
     """Raise a validation error at ``loc`` (relative to the validating block)."""
     error = PydanticCustomError("constraint", expected.replace("{", "{{").replace("}", "}}"))
-    raise ValidationError.from_exception_data("Scenario", [
-        {"type": error, "loc": loc, "input": value}])
+    raise ValidationError.from_exception_data(
+        "Scenario", [{"type": error, "loc": loc, "input": value}]
+    )
 
 
 class Block(BaseModel):
@@ -88,8 +111,9 @@ class Block(BaseModel):
     number (pydantic would otherwise read ``customers.initial: true`` as one customer).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True,
-                              allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -135,20 +159,20 @@ class Channel(Block):
     agents: int = param(1, "agents", "Agents on duty in this channel.", ge=0, le=100_000)
     aht_minutes: float = param(15.0, "minutes", "Mean handling time of one contact.", gt=0)
     patience_minutes: float | None = param(
-        20.0, "minutes", "Mean time a customer waits before giving up; null: never gives up.",
-        gt=0)
+        20.0, "minutes", "Mean time a customer waits before giving up; null: never gives up.", gt=0
+    )
 
 
 class SelfService(Block):
     """Self-service (portal, bot): no agents, solves a share of routine requests."""
 
     containment: float = param(
-        0.5, "share", "Share of routine requests that self-service solves.", **SHARE)
-    cost_per_contact: float = param(0.5, "money/contact", "Cost of one self-service session.",
-                                    ge=0)
+        0.5, "share", "Share of routine requests that self-service solves.", **SHARE
+    )
+    cost_per_contact: float = param(0.5, "money/contact", "Cost of one self-service session.", ge=0)
     failure_complexity: float = param(
-        0.1, "skill", "Extra complexity of a request that self-service failed to solve.",
-        **SHARE)
+        0.1, "skill", "Extra complexity of a request that self-service failed to solve.", **SHARE
+    )
 
 
 class Channels(Block):
@@ -158,13 +182,18 @@ class Channels(Block):
     email: Channel = Channel(agents=1, aht_minutes=10.0, patience_minutes=None)
     self_service: SelfService = SelfService()
     switch_probability: float = param(
-        0.5, "share",
+        0.5,
+        "share",
         "Chance that a customer trying again after a failed contact switches channel (CEB: 57%).",
-        **SHARE)
+        **SHARE,
+    )
     reexplain_effort: float = param(
-        0.3, "effort points",
+        0.3,
+        "effort points",
         "Effort of telling the story again when the record is not shared (CEB: 56% re-explain).",
-        ge=0, le=10)
+        ge=0,
+        le=10,
+    )
 
 
 class ChannelMix(Block):
@@ -191,40 +220,77 @@ class Segment(Block):
     """
 
     name: str = Field(..., description="Name of the segment in reports.", min_length=1)
-    share: float = param(..., "share", "Share of customers and prospects in this segment.",
-                         gt=0, le=1)
+    share: float = param(
+        ..., "share", "Share of customers and prospects in this segment.", gt=0, le=1
+    )
     value_per_month: float = param(
-        ..., "money/month", "Recurring fee an active customer pays per month.", ge=0)
+        ..., "money/month", "Recurring fee an active customer pays per month.", ge=0
+    )
     patience_factor: float = param(
-        ..., "multiplier", "Patience in the contact queue relative to contact_centre's mean.",
-        gt=0, le=10)
+        ...,
+        "multiplier",
+        "Patience in the contact queue relative to contact_centre's mean.",
+        gt=0,
+        le=10,
+    )
     clarity_mean: float = param(
-        ..., "share", "Mean clarity with which customers express their need (1 = perfectly).",
-        **SHARE)
+        ...,
+        "share",
+        "Mean clarity with which customers express their need (1 = perfectly).",
+        **SHARE,
+    )
     tolerance: float = param(
-        ..., "fit units", "Shortfall below the expected fit that a customer accepts unnoticed.",
-        **SHARE)
+        ...,
+        "fit units",
+        "Shortfall below the expected fit that a customer accepts unnoticed.",
+        **SHARE,
+    )
     complaint_propensity: float = param(
-        ..., "multiplier", "Propensity to complain relative to the problems block's curve.",
-        ge=0, le=10)
+        ...,
+        "multiplier",
+        "Propensity to complain relative to the problems block's curve.",
+        ge=0,
+        le=10,
+    )
     channel_mix: ChannelMix = Field(
-        ..., description="Shares who first try each channel.",
-        json_schema_extra={"unit": "shares"})
+        ..., description="Shares who first try each channel.", json_schema_extra={"unit": "shares"}
+    )
 
 
 # A mid-size B2B book of accounts: few large, demanding key accounts; many small businesses
 # that pay less, wait longer and complain less (TARP: the propensity to complain differs by
 # customer type).
 DEFAULT_SEGMENTS = (
-    Segment(name="key_accounts", share=0.15, value_per_month=1800.0, patience_factor=0.6,
-            clarity_mean=0.75, tolerance=0.03, complaint_propensity=1.5,
-            channel_mix=ChannelMix(phone=0.8, chat=0.0, email=0.2, self_service=0.0)),
-    Segment(name="mid_market", share=0.35, value_per_month=700.0, patience_factor=1.0,
-            clarity_mean=0.65, tolerance=0.05, complaint_propensity=1.0,
-            channel_mix=ChannelMix(phone=0.6, chat=0.2, email=0.2, self_service=0.0)),
-    Segment(name="small_business", share=0.5, value_per_month=300.0, patience_factor=1.3,
-            clarity_mean=0.6, tolerance=0.06, complaint_propensity=0.8,
-            channel_mix=ChannelMix(phone=0.4, chat=0.2, email=0.2, self_service=0.2)),
+    Segment(
+        name="key_accounts",
+        share=0.15,
+        value_per_month=1800.0,
+        patience_factor=0.6,
+        clarity_mean=0.75,
+        tolerance=0.03,
+        complaint_propensity=1.5,
+        channel_mix=ChannelMix(phone=0.8, chat=0.0, email=0.2, self_service=0.0),
+    ),
+    Segment(
+        name="mid_market",
+        share=0.35,
+        value_per_month=700.0,
+        patience_factor=1.0,
+        clarity_mean=0.65,
+        tolerance=0.05,
+        complaint_propensity=1.0,
+        channel_mix=ChannelMix(phone=0.6, chat=0.2, email=0.2, self_service=0.0),
+    ),
+    Segment(
+        name="small_business",
+        share=0.5,
+        value_per_month=300.0,
+        patience_factor=1.3,
+        clarity_mean=0.6,
+        tolerance=0.06,
+        complaint_propensity=0.8,
+        channel_mix=ChannelMix(phone=0.4, chat=0.2, email=0.2, self_service=0.2),
+    ),
 )
 
 
@@ -232,57 +298,93 @@ class Customers(Block):
     """The customer base: size, inflow, traits and how often they need the organisation."""
 
     initial: int = param(
-        1000, "customers", "Active customers at day 0.", ge=0, le=10_000_000,
-        usual=(0, 1_000_000), source="assumption: cxsim is benchmarked to 100,000 customers",
-        meaning="{value:,.0f} customers at day 0")
+        1000,
+        "customers",
+        "Active customers at day 0.",
+        ge=0,
+        le=10_000_000,
+        usual=(0, 1_000_000),
+        source="assumption: cxsim is benchmarked to 100,000 customers",
+        meaning="{value:,.0f} customers at day 0",
+    )
     arrival_rate_per_day: float = param(
-        1.6, "prospects/day", "Poisson rate at which new prospects contact sales.", ge=0, le=1e6)
+        1.6, "prospects/day", "Poisson rate at which new prospects contact sales.", ge=0, le=1e6
+    )
     need_dimensions: int = param(
-        5, "dimensions", "Length of the requirement vector that describes what a customer needs.",
-        ge=1, le=50)
+        5,
+        "dimensions",
+        "Length of the requirement vector that describes what a customer needs.",
+        ge=1,
+        le=50,
+    )
     clarity_sd: float = param(
-        0.15, "share", "Spread of clarity between customers of one segment.", ge=0, le=0.5)
+        0.15, "share", "Spread of clarity between customers of one segment.", ge=0, le=0.5
+    )
     trait_spread: float = param(
-        0.3, "log-scale",
+        0.3,
+        "log-scale",
         "Spread between customers of a segment in patience, tolerance and propensity to complain.",
-        ge=0, le=2)
+        ge=0,
+        le=2,
+    )
     expression_noise: float = param(
-        0.30, "fit units", "Error in what a customer of clarity 0 says about each need.",
-        ge=0, le=2)
+        0.30, "fit units", "Error in what a customer of clarity 0 says about each need.", ge=0, le=2
+    )
     expected_fit: float = param(
-        0.8, "fit units", "Fit a new customer expects from an order before any promise.",
-        **SHARE)
+        0.8, "fit units", "Fit a new customer expects from an order before any promise.", **SHARE
+    )
     expectation_learning: float = param(
-        0.3, "share",
+        0.3,
+        "share",
         "How far each delivery moves a customer's expectation toward the fit they got.",
-        **SHARE)
+        **SHARE,
+    )
     orders_per_year: float = param(
-        1.0, "orders/customer/year", "Rate at which an active customer places a new order.",
-        ge=0, le=365)
+        1.0,
+        "orders/customer/year",
+        "Rate at which an active customer places a new order.",
+        ge=0,
+        le=365,
+    )
     routine_contacts_per_year: float = param(
-        6.0, "contacts/customer/year",
+        6.0,
+        "contacts/customer/year",
         "Rate of routine requests (questions, changes) an active customer brings to the frontline.",
-        ge=0, le=1000,
-        usual=(0.0, 52.0), source="assumption: up to a request a week per account",
-        meaning="{value:g} requests per customer a year")
+        ge=0,
+        le=1000,
+        usual=(0.0, 52.0),
+        source="assumption: up to a request a week per account",
+        meaning="{value:g} requests per customer a year",
+    )
     incidents_per_year: float = param(
-        1.5, "incidents/customer/year", "Rate of service incidents an active customer meets.",
-        ge=0, le=365,
-        usual=(0.0, 24.0), source="assumption: up to two incidents a month per account",
-        meaning="{value:g} incidents per customer a year")
+        1.5,
+        "incidents/customer/year",
+        "Rate of service incidents an active customer meets.",
+        ge=0,
+        le=365,
+        usual=(0.0, 24.0),
+        source="assumption: up to two incidents a month per account",
+        meaning="{value:g} incidents per customer a year",
+    )
     initial_satisfaction: float = param(
-        0.72, "satisfaction", "Mean satisfaction of the customers active at day 0.", **SHARE)
+        0.72, "satisfaction", "Mean satisfaction of the customers active at day 0.", **SHARE
+    )
     retry_probability: float = param(
-        0.6, "share", "Chance that a customer who hung up or was not helped contacts again.",
-        **SHARE)
-    retry_delay_hours: float = param(
-        6.0, "hours", "Mean delay before such a repeat contact.", gt=0)
+        0.6,
+        "share",
+        "Chance that a customer who hung up or was not helped contacts again.",
+        **SHARE,
+    )
+    retry_delay_hours: float = param(6.0, "hours", "Mean delay before such a repeat contact.", gt=0)
     max_contacts_per_case: int = param(
-        5, "contacts", "Contacts after which a customer gives up on a case.", ge=1, le=100)
+        5, "contacts", "Contacts after which a customer gives up on a case.", ge=1, le=100
+    )
     renewal_period_days: int = param(
-        30, "days", "Interval between a customer's stay-or-leave decisions (renewals).", gt=0)
+        30, "days", "Interval between a customer's stay-or-leave decisions (renewals).", gt=0
+    )
     segments: tuple[Segment, ...] = Field(
-        DEFAULT_SEGMENTS, min_length=1, description="Customer segments; shares add up to 1.")
+        DEFAULT_SEGMENTS, min_length=1, description="Customer segments; shares add up to 1."
+    )
 
     @model_validator(mode="after")
     def _segments_add_up(self) -> Customers:
@@ -298,140 +400,218 @@ class Customers(Block):
 class Sales(Block):
     """Salespeople: how they listen, verify, promise and close."""
 
-    salespeople: int = param(3, "people", "Salespeople eliciting needs for new and repeat orders.",
-                             ge=0, le=100_000)
+    salespeople: int = param(
+        3, "people", "Salespeople eliciting needs for new and repeat orders.", ge=0, le=100_000
+    )
     elicitation_hours: float = param(
-        3.0, "hours", "Mean salesperson time to elicit the need of one order.", gt=0)
+        3.0, "hours", "Mean salesperson time to elicit the need of one order.", gt=0
+    )
     listening_skill_mean: float = param(
-        0.6, "skill", "Mean active-listening skill of salespeople (1 = hears exactly).", **SHARE)
+        0.6, "skill", "Mean active-listening skill of salespeople (1 = hears exactly).", **SHARE
+    )
     listening_skill_sd: float = param(0.1, "skill", "Spread of listening skill.", ge=0, le=0.5)
     interpretation_noise: float = param(
-        0.30, "fit units", "Error a salesperson of listening skill 0 adds to each need.",
-        ge=0, le=2)
+        0.30, "fit units", "Error a salesperson of listening skill 0 adds to each need.", ge=0, le=2
+    )
     anchoring: float = param(
-        0.35, "share",
+        0.35,
+        "share",
         "Pull of a poor listener's interpretation toward the standard catalogue (seed 003).",
-        **SHARE)
+        **SHARE,
+    )
     verification: bool = param(
-        False, "on/off", "Paraphrase and confirm the need with the customer before the handoff.")
+        False, "on/off", "Paraphrase and confirm the need with the customer before the handoff."
+    )
     verification_minutes: float = param(
-        30.0, "minutes", "Extra salesperson time a verification takes.", ge=0)
+        30.0, "minutes", "Extra salesperson time a verification takes.", ge=0
+    )
     verification_catch_rate: float = param(
-        0.6, "share", "Share of the misunderstanding that paraphrase-and-confirm corrects.",
-        **SHARE)
+        0.6, "share", "Share of the misunderstanding that paraphrase-and-confirm corrects.", **SHARE
+    )
     close_rate: float = param(
-        0.35, "share", "Chance that an elicited prospect buys, before any overpromise.", **SHARE)
+        0.35, "share", "Chance that an elicited prospect buys, before any overpromise.", **SHARE
+    )
     overpromise: float = param(
-        0.05, "fit units", "Fit promised beyond what is normally delivered; raises expectations.",
-        ge=0, le=1)
+        0.05,
+        "fit units",
+        "Fit promised beyond what is normally delivered; raises expectations.",
+        ge=0,
+        le=1,
+    )
     overpromise_close_gain: float = param(
-        1.0, "close-rate/fit unit", "Gain in close rate per unit of overpromise.", ge=0, le=10)
+        1.0, "close-rate/fit unit", "Gain in close rate per unit of overpromise.", ge=0, le=10
+    )
     volume_reward_weight: float = param(
-        0.0, "share",
+        0.0,
+        "share",
         "Weight of sales volume (vs customer retention) in salespeople's rewards (seed 004).",
-        **SHARE)
+        **SHARE,
+    )
     volume_overpromise: float = param(
-        0.1, "fit units", "Extra overpromise of a salesperson rewarded only on volume.",
-        ge=0, le=1)
+        0.1, "fit units", "Extra overpromise of a salesperson rewarded only on volume.", ge=0, le=1
+    )
     volume_anchoring: float = param(
-        0.3, "share", "Extra pull toward the standard catalogue when rewarded only on volume.",
-        **SHARE)
-    commission_per_sale: float = param(400.0, "money/sale", "Commission paid per new customer.",
-                                       ge=0)
+        0.3,
+        "share",
+        "Extra pull toward the standard catalogue when rewarded only on volume.",
+        **SHARE,
+    )
+    commission_per_sale: float = param(
+        400.0, "money/sale", "Commission paid per new customer.", ge=0
+    )
     cost_per_prospect: float = param(
-        120.0, "money/prospect", "Marketing cost to bring one prospect in.", ge=0)
-    salary_per_year: float = param(62_000.0, "money/year", "Loaded salary of one salesperson.",
-                                   ge=0,
-        usual=(20_000.0, 300_000.0), source="assumption: loaded salary of a salesperson",
-        meaning="{value:,.0f} a year, {monthly:,.0f} a month")
+        120.0, "money/prospect", "Marketing cost to bring one prospect in.", ge=0
+    )
+    salary_per_year: float = param(
+        62_000.0,
+        "money/year",
+        "Loaded salary of one salesperson.",
+        ge=0,
+        usual=(20_000.0, 300_000.0),
+        source="assumption: loaded salary of a salesperson",
+        meaning="{value:,.0f} a year, {monthly:,.0f} a month",
+    )
 
 
 class Delivery(Block):
     """Delivery teams: handoff, rigidity, execution and rework."""
 
-    teams: int = param(6, "teams", "Delivery teams; each builds one order at a time.",
-                       ge=0, le=100_000)
+    teams: int = param(
+        6, "teams", "Delivery teams; each builds one order at a time.", ge=0, le=100_000
+    )
     build_days: float = param(1.0, "days", "Mean time a team takes to build one order.", gt=0)
     documentation_quality: float = param(
-        0.6, "share", "Quality of the written handoff from sales to delivery (1 = lossless).",
-        **SHARE)
+        0.6,
+        "share",
+        "Quality of the written handoff from sales to delivery (1 = lossless).",
+        **SHARE,
+    )
     handoff_noise: float = param(
-        0.25, "fit units", "Error a handoff of documentation quality 0 adds to each need.",
-        ge=0, le=2)
+        0.25,
+        "fit units",
+        "Error a handoff of documentation quality 0 adds to each need.",
+        ge=0,
+        le=2,
+    )
     shared_record_handoff_gain: float = param(
-        0.5, "share", "Share of the handoff error removed when the customer record is shared.",
-        **SHARE)
+        0.5,
+        "share",
+        "Share of the handoff error removed when the customer record is shared.",
+        **SHARE,
+    )
     rigidity: float = param(
-        0.3, "share", "Pull of what is built toward the standard product (seed 000).", **SHARE)
+        0.3, "share", "Pull of what is built toward the standard product (seed 000).", **SHARE
+    )
     haste_backlog_per_team: float = param(
-        3.0, "orders/team",
-        "Queued orders per team at which haste doubles rigidity and execution error.", gt=0)
+        3.0,
+        "orders/team",
+        "Queued orders per team at which haste doubles rigidity and execution error.",
+        gt=0,
+    )
     execution_skill: float = param(
-        0.75, "skill", "Skill with which teams build what the specification says.", **SHARE)
+        0.75, "skill", "Skill with which teams build what the specification says.", **SHARE
+    )
     execution_noise: float = param(
-        0.2, "fit units", "Error a team of execution skill 0 adds to each need.", ge=0, le=2)
+        0.2, "fit units", "Error a team of execution skill 0 adds to each need.", ge=0, le=2
+    )
     order_value: float = param(1500.0, "money/order", "One-off revenue of an order.", ge=0)
     rework_days: float = param(2.0, "days", "Mean team time to rework a delivered order.", gt=0)
     rework_cost: float = param(
-        350.0, "money/rework",
+        350.0,
+        "money/rework",
         "Material and overtime cost of reworking an order (late-fix escalation, Stecklein 2004).",
-        ge=0)
+        ge=0,
+    )
     salary_per_year: float = param(
-        150_000.0, "money/team/year", "Loaded salaries of one delivery team.", ge=0)
+        150_000.0, "money/team/year", "Loaded salaries of one delivery team.", ge=0
+    )
 
 
 class ContactCentre(Block):
     """The phone queue of the contact centre: agents, handling, patience, target (Erlang A)."""
 
-    agents: int = param(2, "agents", "Frontline service agents on duty (24/7 staffing).",
-                        ge=0, le=100_000,
-        usual=(1, 5000), source="assumption: contact centres of one to a few thousand seats",
-        meaning="{value:g} agents")
+    agents: int = param(
+        2,
+        "agents",
+        "Frontline service agents on duty (24/7 staffing).",
+        ge=0,
+        le=100_000,
+        usual=(1, 5000),
+        source="assumption: contact centres of one to a few thousand seats",
+        meaning="{value:g} agents",
+    )
     aht_minutes: float = param(
-        12.0, "minutes", "Mean handling time of one contact (exponential).", gt=0,
+        12.0,
+        "minutes",
+        "Mean handling time of one contact (exponential).",
+        gt=0,
         usual=(1.0, 60.0),
         source="Brown et al. 2005: a few minutes; B2B support longer (assumption)",
-        meaning="{value:g} minutes per contact")
+        meaning="{value:g} minutes per contact",
+    )
     patience_minutes: float | None = param(
-        10.0, "minutes",
+        10.0,
+        "minutes",
         "Mean time a caller waits before hanging up (exponential); null for infinite patience.",
-        gt=0)
+        gt=0,
+    )
     service_level_seconds: float = param(
-        20.0, "seconds", "Answer-time target for the service-level measure.", ge=0)
+        20.0, "seconds", "Answer-time target for the service-level measure.", ge=0
+    )
     arrival_rate_per_hour: float = param(
-        0.0, "contacts/hour",
+        0.0,
+        "contacts/hour",
         "Poisson enquiries from outside the customer base: answered once, never escalated.",
-        ge=0, le=1e6)
+        ge=0,
+        le=1e6,
+    )
 
 
 class Warmup(Block):
     """Start-up period left out of the contact-centre statistics."""
 
-    days: float = param(0.0, "days", "Days from the start before statistics are counted.",
-                        ge=0, le=36500)
+    days: float = param(
+        0.0, "days", "Days from the start before statistics are counted.", ge=0, le=36500
+    )
 
 
 class Frontline(Block):
     """The frontline service agents' skills and authority."""
 
     skill_mean: float = param(
-        0.65, "skill", "Mean problem-solving skill of frontline agents.", **SHARE)
+        0.65, "skill", "Mean problem-solving skill of frontline agents.", **SHARE
+    )
     skill_sd: float = param(0.1, "skill", "Spread of frontline skill.", ge=0, le=0.5)
     empathy_mean: float = param(
-        0.6, "share", "Mean listening and empathy of frontline agents during a recovery.", **SHARE)
+        0.6, "share", "Mean listening and empathy of frontline agents during a recovery.", **SHARE
+    )
     empowerment_limit: float = param(
-        50.0, "money/case",
+        50.0,
+        "money/case",
         "Largest remedy (refund, credit, rework order) an agent may grant without a supervisor.",
         ge=0,
-        usual=(0.0, 5000.0), source="assumption: frontline refund limits of tens to a few thousand",
-        meaning="agents may grant up to {value:,.0f} per case")
-    salary_per_year: float = param(40_000.0, "money/year", "Loaded salary of one agent.", ge=0,
-        usual=(15_000.0, 150_000.0), source="assumption: loaded salary of a service agent",
-        meaning="{value:,.0f} a year, {monthly:,.0f} a month")
+        usual=(0.0, 5000.0),
+        source="assumption: frontline refund limits of tens to a few thousand",
+        meaning="agents may grant up to {value:,.0f} per case",
+    )
+    salary_per_year: float = param(
+        40_000.0,
+        "money/year",
+        "Loaded salary of one agent.",
+        ge=0,
+        usual=(15_000.0, 150_000.0),
+        source="assumption: loaded salary of a service agent",
+        meaning="{value:,.0f} a year, {monthly:,.0f} a month",
+    )
     cost_per_contact: float = param(
-        6.0, "money/contact", "Non-salary cost of one handled contact (telephony, systems).", ge=0,
-        usual=(0.0, 60.0), source="MetricNet: about $22 per tier-1 ticket, fully loaded",
-        meaning="{value:,.0f} per contact on top of salaries")
+        6.0,
+        "money/contact",
+        "Non-salary cost of one handled contact (telephony, systems).",
+        ge=0,
+        usual=(0.0, 60.0),
+        source="MetricNet: about $22 per tier-1 ticket, fully loaded",
+        meaning="{value:,.0f} per contact on top of salaries",
+    )
 
 
 class Supervisors(Block):
@@ -439,57 +619,85 @@ class Supervisors(Block):
 
     count: int = param(1, "people", "Supervisors taking escalations.", ge=0, le=100_000)
     competency: float = param(
-        0.85, "share", "Chance that a supervisor resolves an escalated case.", **SHARE)
+        0.85, "share", "Chance that a supervisor resolves an escalated case.", **SHARE
+    )
     handling_minutes: float = param(
-        45.0, "minutes", "Mean supervisor time per escalated case.", gt=0)
+        45.0, "minutes", "Mean supervisor time per escalated case.", gt=0
+    )
     callback_delay_hours: float = param(
-        4.0, "hours", "Mean delay before the supervisor calls the customer back.", ge=0)
-    salary_per_year: float = param(68_000.0, "money/year", "Loaded salary of one supervisor.",
-                                   ge=0,
-        usual=(25_000.0, 250_000.0), source="assumption: loaded salary of a supervisor",
-        meaning="{value:,.0f} a year, {monthly:,.0f} a month")
+        4.0, "hours", "Mean delay before the supervisor calls the customer back.", ge=0
+    )
+    salary_per_year: float = param(
+        68_000.0,
+        "money/year",
+        "Loaded salary of one supervisor.",
+        ge=0,
+        usual=(25_000.0, 250_000.0),
+        source="assumption: loaded salary of a supervisor",
+        meaning="{value:,.0f} a year, {monthly:,.0f} a month",
+    )
     cost_per_case: float = param(
-        20.0, "money/case", "Non-salary cost of one escalated case (tier-2 overhead).", ge=0,
-        usual=(0.0, 200.0), source="MetricNet: about $69 per tier-2 ticket, fully loaded",
-        meaning="{value:,.0f} per escalated case on top of salaries")
+        20.0,
+        "money/case",
+        "Non-salary cost of one escalated case (tier-2 overhead).",
+        ge=0,
+        usual=(0.0, 200.0),
+        source="MetricNet: about $69 per tier-2 ticket, fully loaded",
+        meaning="{value:,.0f} per escalated case on top of salaries",
+    )
     coaching_sessions_per_day: float = param(
-        0.0, "sessions/supervisor/day",
+        0.0,
+        "sessions/supervisor/day",
         "Coaching sessions each supervisor offers a day; skipped while escalations wait.",
-        ge=0, le=50)
+        ge=0,
+        le=50,
+    )
     coaching_hours: float = param(1.0, "hours", "Supervisor time per coaching session.", gt=0)
     coaching_gain: float = param(
-        0.05, "share", "Share of an agent's gap to the skill ceiling one session closes.",
-        **SHARE)
+        0.05, "share", "Share of an agent's gap to the skill ceiling one session closes.", **SHARE
+    )
 
 
 class Problems(Block):
     """How large problems are and how likely customers are to complain about them."""
 
     severity_median: float = param(
-        60.0, "money", "Median money at stake in a service incident (lognormal).", gt=0)
-    severity_sigma: float = param(1.0, "log-money", "Log-scale spread of incident severity.",
-                                  ge=0, le=3)
+        60.0, "money", "Median money at stake in a service incident (lognormal).", gt=0
+    )
+    severity_sigma: float = param(
+        1.0, "log-money", "Log-scale spread of incident severity.", ge=0, le=3
+    )
     gap_severity_per_fit: float = param(
-        2000.0, "money/fit unit", "Money at stake per unit of requirement shortfall.", ge=0)
+        2000.0, "money/fit unit", "Money at stake per unit of requirement shortfall.", ge=0
+    )
     complaint_floor: float = param(
-        0.05, "share", "Chance of complaining about a trivial problem (TARP: a few percent).",
+        0.05,
+        "share",
+        "Chance of complaining about a trivial problem (TARP: a few percent).",
         **SHARE,
-        usual=(0.0, 0.2), source="TARP: a few percent complain about a small problem",
-        meaning="{percent:.0f}% complain about a trivial problem")
+        usual=(0.0, 0.2),
+        source="TARP: a few percent complain about a small problem",
+        meaning="{percent:.0f}% complain about a trivial problem",
+    )
     complaint_ceiling: float = param(
-        0.7, "share", "Chance of complaining about a very large problem.", **SHARE)
+        0.7, "share", "Chance of complaining about a very large problem.", **SHARE
+    )
     complaint_scale: float = param(
-        150.0, "money", "Severity at which the complaint chance is 63% of the way up.", gt=0)
+        150.0, "money", "Severity at which the complaint chance is 63% of the way up.", gt=0
+    )
     routine_complexity_mean: float = param(
-        0.5, "skill", "Mean skill a routine request needs.", **SHARE)
-    incident_complexity_mean: float = param(
-        0.6, "skill", "Mean skill an incident needs.", **SHARE)
+        0.5, "skill", "Mean skill a routine request needs.", **SHARE
+    )
+    incident_complexity_mean: float = param(0.6, "skill", "Mean skill an incident needs.", **SHARE)
     problem_drop: float = param(
-        0.7, "share", "Share of a met expectation that any noticed problem takes away.",
-        **SHARE)
+        0.7, "share", "Share of a met expectation that any noticed problem takes away.", **SHARE
+    )
     impact_scale: float = param(
-        150.0, "money", "Money at stake at which a problem's extra impact is 63% of its maximum.",
-        gt=0)
+        150.0,
+        "money",
+        "Money at stake at which a problem's extra impact is 63% of its maximum.",
+        gt=0,
+    )
 
 
 class Recovery(Block):
@@ -497,128 +705,202 @@ class Recovery(Block):
 
     apology: bool = param(True, "on/off", "Agents apologise sincerely when resolving a problem.")
     compensation_share: float = param(
-        0.2, "share of severity", "Goodwill compensation offered on top of the remedy.",
-        ge=0, le=5,
-        usual=(0.0, 1.0), source="assumption: goodwill rarely exceeds the money at stake",
-        meaning="compensation of {percent:.0f}% of the money at stake")
+        0.2,
+        "share of severity",
+        "Goodwill compensation offered on top of the remedy.",
+        ge=0,
+        le=5,
+        usual=(0.0, 1.0),
+        source="assumption: goodwill rarely exceeds the money at stake",
+        meaning="compensation of {percent:.0f}% of the money at stake",
+    )
     speed_halflife_days: float = param(
-        1.5, "days", "Delay from noticing a problem at which a recovery's effect halves.", gt=0)
+        1.5, "days", "Delay from noticing a problem at which a recovery's effect halves.", gt=0
+    )
     empathy_weight: float = param(
-        0.2, "share", "Weight of the handler's listening and empathy in a recovery.", **SHARE)
-    apology_weight: float = param(0.1, "share", "Weight of a sincere apology in a recovery.",
-                                  **SHARE)
+        0.2, "share", "Weight of the handler's listening and empathy in a recovery.", **SHARE
+    )
+    apology_weight: float = param(
+        0.1, "share", "Weight of a sincere apology in a recovery.", **SHARE
+    )
     compensation_weight: float = param(
-        0.15, "share", "Weight of compensation (saturating at 30% of the stake) in a recovery.",
-        **SHARE)
+        0.15,
+        "share",
+        "Weight of compensation (saturating at 30% of the stake) in a recovery.",
+        **SHARE,
+    )
 
 
 class Loyalty(Block):
     """How customers remember episodes and decide to stay."""
 
     met_expectation: float = param(
-        0.8, "satisfaction", "Experience of an order that exactly meets the expectation.",
-        **SHARE)
+        0.8, "satisfaction", "Experience of an order that exactly meets the expectation.", **SHARE
+    )
     disconfirmation_gain: float = param(
-        2.0, "satisfaction/fit unit", "Change in experience per unit of fit above expectation.",
-        ge=0, le=20)
+        2.0,
+        "satisfaction/fit unit",
+        "Change in experience per unit of fit above expectation.",
+        ge=0,
+        le=20,
+    )
     memory_weight: float = param(
-        0.3, "share", "Weight of a better-than-remembered episode in satisfaction (delight).",
-        **SHARE)
+        0.3,
+        "share",
+        "Weight of a better-than-remembered episode in satisfaction (delight).",
+        **SHARE,
+    )
     negativity_weight: float = param(
-        0.6, "share",
+        0.6,
+        "share",
         "Weight of a worse-than-remembered or intense episode (bad is stronger than good).",
-        **SHARE)
+        **SHARE,
+    )
     peak_weight: float = param(
-        0.35, "share",
+        0.35,
+        "share",
         "Largest weight of a case's worst moment against its end (peak-end rule).",
-        **SHARE)
+        **SHARE,
+    )
     complaint_relief: float = param(
-        0.17, "satisfaction",
+        0.17,
+        "satisfaction",
         "Lift from being heard when a complaint ends unresolved (TARP: beats silence).",
-        ge=0, le=1)
+        ge=0,
+        le=1,
+    )
     failure_memory_days: float = param(
-        30.0, "days", "A failure within this many days of an earlier one counts as repeated.",
-        ge=0)
+        30.0, "days", "A failure within this many days of an earlier one counts as repeated.", ge=0
+    )
     high_effort_points: float = param(
-        4.0, "effort points",
+        4.0,
+        "effort points",
         "Effort (CES >= 5 at 4 points) after which no case can leave a customer happier (CEB).",
-        ge=0)
+        ge=0,
+    )
     severe_problem: float = param(
-        100.0, "money",
+        100.0,
+        "money",
         "Money at stake above which no recovery lifts satisfaction above its earlier level.",
-        ge=0)
+        ge=0,
+    )
     base_churn_per_year: float = param(
-        0.08, "1/year", "Intention-to-leave hazard at the reference satisfaction.", ge=0, le=50,
-        usual=(0.01, 1.0), source="B2B annual retention 74-85%, practitioner compilations",
-        meaning="the average customer would leave within {days:.0f} days")
+        0.08,
+        "1/year",
+        "Intention-to-leave hazard at the reference satisfaction.",
+        ge=0,
+        le=50,
+        usual=(0.01, 1.0),
+        source="B2B annual retention 74-85%, practitioner compilations",
+        meaning="the average customer would leave within {days:.0f} days",
+    )
     follow_through: float = param(
-        0.5, "share",
+        0.5,
+        "share",
         "Share of the intention to leave that turns into leaving (Mittal & Kamakura 2001).",
-        **SHARE)
+        **SHARE,
+    )
     reference_satisfaction: float = param(
-        0.70, "satisfaction", "Satisfaction at which the churn hazard equals its base.", **SHARE)
+        0.70, "satisfaction", "Satisfaction at which the churn hazard equals its base.", **SHARE
+    )
     satisfaction_sensitivity: float = param(
-        8.0, "1/satisfaction", "Log-change of the churn hazard per unit of satisfaction lost.",
-        ge=0, le=50)
+        8.0,
+        "1/satisfaction",
+        "Log-change of the churn hazard per unit of satisfaction lost.",
+        ge=0,
+        le=50,
+    )
     effort_weight: float = param(
-        0.015, "satisfaction/effort point", "Experience lost per point of customer effort.",
-        ge=0, le=1)
+        0.015,
+        "satisfaction/effort point",
+        "Experience lost per point of customer effort.",
+        ge=0,
+        le=1,
+    )
 
 
 class WordOfMouth(Block):
     """Who tells whom: the customer network, referrals, reputation and public complaints."""
 
     network_degree: int = param(
-        6, "contacts", "Mean number of other customers each customer talks to.", ge=0, le=200)
+        6, "contacts", "Mean number of other customers each customer talks to.", ge=0, le=200
+    )
     rewiring: float = param(
-        0.1, "share", "Share of network links that reach outside one's circle (small world).",
-        **SHARE)
+        0.1,
+        "share",
+        "Share of network links that reach outside one's circle (small world).",
+        **SHARE,
+    )
     negative_below: float = param(
-        0.35, "experience", "Episodes worse than this are told to others as bad news.", **SHARE)
+        0.35, "experience", "Episodes worse than this are told to others as bad news.", **SHARE
+    )
     positive_above: float = param(
-        0.9, "experience", "Episodes better than this are told to others as good news.",
-        **SHARE)
+        0.9, "experience", "Episodes better than this are told to others as good news.", **SHARE
+    )
     negative_tell: int = param(
-        3, "contacts", "Contacts a customer tells after a bad episode or a bitter exit.",
-        ge=0, le=200)
-    positive_tell: int = param(1, "contacts", "Contacts a customer tells after a delight.",
-                               ge=0, le=200)
+        3,
+        "contacts",
+        "Contacts a customer tells after a bad episode or a bitter exit.",
+        ge=0,
+        le=200,
+    )
+    positive_tell: int = param(
+        1, "contacts", "Contacts a customer tells after a delight.", ge=0, le=200
+    )
     telling_impact: float = param(
-        0.02, "satisfaction", "Satisfaction a listener gains or loses per story heard.", **SHARE)
+        0.02, "satisfaction", "Satisfaction a listener gains or loses per story heard.", **SHARE
+    )
     reputation_per_telling: float = param(
-        0.0001, "reputation", "Change in reputation (prospects' readiness to buy) per story.",
-        ge=0, le=1)
+        0.0001,
+        "reputation",
+        "Change in reputation (prospects' readiness to buy) per story.",
+        ge=0,
+        le=1,
+    )
     reputation_halflife_days: float = param(
-        90.0, "days", "Time for reputation to recover half-way to neutral.", gt=0)
+        90.0, "days", "Time for reputation to recover half-way to neutral.", gt=0
+    )
     referrals_per_promoter_per_year: float = param(
-        0.3, "prospects/year", "Prospects a promoter refers per year.", ge=0, le=100)
+        0.3, "prospects/year", "Prospects a promoter refers per year.", ge=0, le=100
+    )
     referral_close_boost: float = param(
-        1.5, "multiplier", "Close rate of a referred prospect relative to a cold one.",
-        ge=0, le=10)
+        1.5, "multiplier", "Close rate of a referred prospect relative to a cold one.", ge=0, le=10
+    )
     public_complaint_probability: float = param(
-        0.05, "share",
-        "Chance that an unresolved complaint above loyalty.severe_problem goes public.", **SHARE)
+        0.05,
+        "share",
+        "Chance that an unresolved complaint above loyalty.severe_problem goes public.",
+        **SHARE,
+    )
     public_reach: float = param(
-        0.3, "share", "Share of prospects a fresh public complaint keeps away.", **SHARE)
+        0.3, "share", "Share of prospects a fresh public complaint keeps away.", **SHARE
+    )
     public_halflife_days: float = param(
-        30.0, "days", "Time for a public complaint's deterrence to halve.", gt=0)
+        30.0, "days", "Time for a public complaint's deterrence to halve.", gt=0
+    )
 
 
 class HiringProfile(Block):
     """Who a hiring policy brings in, relative to the role's usual hire (seeds 001, 004)."""
 
-    skill_offset: float = param(0.0, "skill", "Starting skill relative to the role's mean.",
-                                ge=-1, le=1)
-    empathy_offset: float = param(0.0, "share", "Empathy relative to the frontline mean.",
-                                  ge=-1, le=1)
-    learning_multiplier: float = param(1.0, "multiplier", "Speed of learning from experience.",
-                                       ge=0, le=10)
-    turnover_multiplier: float = param(1.0, "multiplier", "Leaving hazard relative to base.",
-                                       ge=0, le=10)
-    salary_multiplier: float = param(1.0, "multiplier", "Salary relative to the role's salary.",
-                                     gt=0, le=10)
-    hire_cost_multiplier: float = param(1.0, "multiplier", "Recruiting cost relative to base.",
-                                        ge=0, le=10)
+    skill_offset: float = param(
+        0.0, "skill", "Starting skill relative to the role's mean.", ge=-1, le=1
+    )
+    empathy_offset: float = param(
+        0.0, "share", "Empathy relative to the frontline mean.", ge=-1, le=1
+    )
+    learning_multiplier: float = param(
+        1.0, "multiplier", "Speed of learning from experience.", ge=0, le=10
+    )
+    turnover_multiplier: float = param(
+        1.0, "multiplier", "Leaving hazard relative to base.", ge=0, le=10
+    )
+    salary_multiplier: float = param(
+        1.0, "multiplier", "Salary relative to the role's salary.", gt=0, le=10
+    )
+    hire_cost_multiplier: float = param(
+        1.0, "multiplier", "Recruiting cost relative to base.", ge=0, le=10
+    )
 
 
 class HiringProfiles(Block):
@@ -626,79 +908,116 @@ class HiringProfiles(Block):
 
     skill: HiringProfile = HiringProfile()
     attitude: HiringProfile = HiringProfile(
-        skill_offset=-0.1, empathy_offset=0.15, learning_multiplier=2.0,
-        turnover_multiplier=0.6, salary_multiplier=1.0, hire_cost_multiplier=1.2)
+        skill_offset=-0.1,
+        empathy_offset=0.15,
+        learning_multiplier=2.0,
+        turnover_multiplier=0.6,
+        salary_multiplier=1.0,
+        hire_cost_multiplier=1.2,
+    )
     cheapest: HiringProfile = HiringProfile(
-        skill_offset=-0.15, empathy_offset=-0.05, learning_multiplier=1.0,
-        turnover_multiplier=1.5, salary_multiplier=0.8, hire_cost_multiplier=0.6)
+        skill_offset=-0.15,
+        empathy_offset=-0.05,
+        learning_multiplier=1.0,
+        turnover_multiplier=1.5,
+        salary_multiplier=0.8,
+        hire_cost_multiplier=0.6,
+    )
 
 
 class Workforce(Block):
     """Staff come and go: turnover, vacancies, hiring delay and onboarding, for every role."""
 
     turnover_per_year: float = param(
-        0.0, "1/year",
+        0.0,
+        "1/year",
         "Leaving hazard without work pressure (0: constant staff; contact centres 0.3-0.45).",
-        ge=0, le=20,
-        usual=(0.0, 1.0), source="contact centres 30-45% a year, practitioner surveys",
-        meaning="the average employee would stay {days:.0f} days")
+        ge=0,
+        le=20,
+        usual=(0.0, 1.0),
+        source="contact centres 30-45% a year, practitioner surveys",
+        meaning="the average employee would stay {days:.0f} days",
+    )
     pressure_turnover: float = param(
-        0.1, "1/(jobs waiting per person)",
+        0.1,
+        "1/(jobs waiting per person)",
         "Log-increase of the leaving hazard per job waiting per person in their queue.",
-        ge=0, le=10)
+        ge=0,
+        le=10,
+    )
     recognition: float = param(
-        0.0, "share", "Share of staff given personal recognition (seed 002, seed 004).", **SHARE)
+        0.0, "share", "Share of staff given personal recognition (seed 002, seed 004).", **SHARE
+    )
     recognition_effect: float = param(
-        0.4, "share", "Cut in the leaving hazard of a recognised member of staff.", **SHARE)
+        0.4, "share", "Cut in the leaving hazard of a recognised member of staff.", **SHARE
+    )
     recognition_cost_per_person: float = param(
-        1500.0, "money/person/year", "Cost of recognising one member of staff for a year.",
-        ge=0)
+        1500.0, "money/person/year", "Cost of recognising one member of staff for a year.", ge=0
+    )
     hiring_delay_days: float = param(
-        30.0, "days", "Mean time to fill a vacancy (exponential).", gt=0)
+        30.0, "days", "Mean time to fill a vacancy (exponential).", gt=0
+    )
     onboarding_days: float = param(
-        10.0, "days", "Time a new hire spends in onboarding, paid but not yet serving.", ge=0)
+        10.0, "days", "Time a new hire spends in onboarding, paid but not yet serving.", ge=0
+    )
     cost_per_hire: float = param(5000.0, "money/hire", "Recruiting cost of one hire.", ge=0)
     learning_per_job: float = param(
-        0.0, "share", "Share of the gap to the skill ceiling closed by each job done.", **SHARE)
+        0.0, "share", "Share of the gap to the skill ceiling closed by each job done.", **SHARE
+    )
     skill_ceiling: float = param(0.95, "skill", "Skill that experience tends to.", **SHARE)
     skill_decay_per_year: float = param(
-        0.0, "1/year", "Rate at which skill fades toward the floor without refreshment.",
-        ge=0, le=20)
+        0.0,
+        "1/year",
+        "Rate at which skill fades toward the floor without refreshment.",
+        ge=0,
+        le=20,
+    )
     skill_floor: float = param(0.3, "skill", "Skill that fading tends to.", **SHARE)
     hiring_policy: Literal["skill", "attitude", "cheapest"] = Field(
-        "skill", description="Hire for skill, for attitude and learning, or the cheapest.",
-        json_schema_extra={"unit": "policy"})
+        "skill",
+        description="Hire for skill, for attitude and learning, or the cheapest.",
+        json_schema_extra={"unit": "policy"},
+    )
     profiles: HiringProfiles = HiringProfiles()
 
 
 class Training(Block):
     """A training programme for one role: staff go off the floor in turn and come back better."""
 
-    name: str = Field("training", description="Name of the programme in reports.",
-                      min_length=1)
+    name: str = Field("training", description="Name of the programme in reports.", min_length=1)
     role: Literal["sales", "delivery", "frontline", "supervisors"] = Field(
-        "frontline", description="Who is trained.", json_schema_extra={"unit": "role"})
+        "frontline", description="Who is trained.", json_schema_extra={"unit": "role"}
+    )
     start_day: float = param(0.0, "day", "Day the first trainee goes off the floor.", ge=0)
     days_off_floor: float = param(2.0, "days", "Time each trainee spends away from work.", ge=0)
-    cost_per_person: float = param(1500.0, "money/person", "Cost of training one person.",
-                                   ge=0)
+    cost_per_person: float = param(1500.0, "money/person", "Cost of training one person.", ge=0)
     skill_gain: float = param(
-        0.3, "share", "Share of the gap to the skill ceiling the training closes.", **SHARE)
+        0.3, "share", "Share of the gap to the skill ceiling the training closes.", **SHARE
+    )
     target: Literal["skill", "empathy"] = Field(
-        "skill", description="What it trains: the role's skill (listening, product knowledge, "
-                             "problem ownership, use of empowerment) or empathy in recovery.",
-        json_schema_extra={"unit": "skill or empathy"})
+        "skill",
+        description="What it trains: the role's skill (listening, product knowledge, "
+        "problem ownership, use of empowerment) or empathy in recovery.",
+        json_schema_extra={"unit": "skill or empathy"},
+    )
     unified: bool = param(
-        False, "on/off",
-        "Trained together with sales, delivery and service: handoffs lose less (seed 000).")
+        False,
+        "on/off",
+        "Trained together with sales, delivery and service: handoffs lose less (seed 000).",
+    )
     handoff_gain: float = param(
-        0.3, "share", "Share of the handoff error a unified training removes.", **SHARE)
+        0.3, "share", "Share of the handoff error a unified training removes.", **SHARE
+    )
 
     @model_validator(mode="after")
     def _empathy_needs_a_listener(self) -> Training:
         if self.target == "empathy" and self.role not in ("frontline", "supervisors"):
-            _located_error(("target",), "skill for sales and delivery (only frontline agents "
-                           "and supervisors are trained in empathy)", self.target)
+            _located_error(
+                ("target",),
+                "skill for sales and delivery (only frontline agents "
+                "and supervisors are trained in empathy)",
+                self.target,
+            )
         return self
 
 
@@ -706,31 +1025,41 @@ class WorkPressure(Block):
     """Service-quality erosion under pressure (Oliva and Sterman 2001), for every channel."""
 
     corner_cutting: float = param(
-        0.0, "share",
+        0.0,
+        "share",
         "Largest share of handling time agents cut under pressure (0: they never cut corners).",
-        **SHARE)
+        **SHARE,
+    )
     pressure_scale: float = param(
-        2.0, "contacts/agent", "Contacts waiting per agent at which half the cut is made.", gt=0)
+        2.0, "contacts/agent", "Contacts waiting per agent at which half the cut is made.", gt=0
+    )
     error_per_cut: float = param(
-        0.5, "skill", "Skill lost to errors per share of handling time cut.", ge=0, le=2)
+        0.5, "skill", "Skill lost to errors per share of handling time cut.", ge=0, le=2
+    )
     standard_erosion_days: float = param(
-        60.0, "days", "Time for the handling standard to drift down to what is achieved.", gt=0)
+        60.0, "days", "Time for the handling standard to drift down to what is achieved.", gt=0
+    )
     standard_recovery_days: float = param(
-        365.0, "days", "Time for the standard to climb back when pressure is gone.", gt=0)
+        365.0, "days", "Time for the standard to climb back when pressure is gone.", gt=0
+    )
 
 
 class FeedbackLoop(Block):
     """Complaints fed back to delivery fix recurring problems, after a lag (seed 000)."""
 
     report_share: float = param(
-        0.0, "share", "Share of incident complaints reported back to delivery (0: no loop).",
-        **SHARE)
+        0.0,
+        "share",
+        "Share of incident complaints reported back to delivery (0: no loop).",
+        **SHARE,
+    )
     lag_days: float = param(60.0, "days", "Time from a report to the process fix.", ge=0)
     fix_per_report: float = param(
-        0.002, "share", "Cut in the incident rate per report acted on.", **SHARE)
+        0.002, "share", "Cut in the incident rate per report acted on.", **SHARE
+    )
     floor: float = param(
-        0.5, "share", "Lowest incident rate the loop can reach, relative to the start.",
-        **SHARE)
+        0.5, "share", "Lowest incident rate the loop can reach, relative to the start.", **SHARE
+    )
     cost_per_report: float = param(50.0, "money/report", "Cost of analysing one report.", ge=0)
 
 
@@ -738,13 +1067,18 @@ class Proactive(Block):
     """Proactive service: problems found and raised by the organisation first (seed 000)."""
 
     detection_share: float = param(
-        0.0, "share", "Share of incidents the organisation detects before the customer does.",
-        **SHARE)
+        0.0,
+        "share",
+        "Share of incidents the organisation detects before the customer does.",
+        **SHARE,
+    )
     damage_share: float = param(
-        0.5, "share", "Share of the money at stake still lost when a problem is caught early.",
-        **SHARE)
-    cost_per_outreach: float = param(15.0, "money/outreach", "Cost of one proactive call.",
-                                     ge=0)
+        0.5,
+        "share",
+        "Share of the money at stake still lost when a problem is caught early.",
+        **SHARE,
+    )
+    cost_per_outreach: float = param(15.0, "money/outreach", "Cost of one proactive call.", ge=0)
 
 
 class Shock(Block):
@@ -752,19 +1086,20 @@ class Shock(Block):
 
     kind: Literal["logistics_disruption", "demand_pulse", "price_change", "hiring_freeze"] = Field(
         description="logistics_disruption: build time and incidents; demand_pulse: prospects "
-                    "and routine requests; price_change: monthly fees; hiring_freeze: no "
-                    "vacancy is filled (magnitude unused).",
-        json_schema_extra={"unit": "one of three"})
+        "and routine requests; price_change: monthly fees; hiring_freeze: no "
+        "vacancy is filled (magnitude unused).",
+        json_schema_extra={"unit": "one of three"},
+    )
     start_day: float = param(0.0, "day", "Day the shock begins.", ge=0)
     end_day: float | None = param(None, "day", "Day it ends; null: it never does.", ge=0)
-    magnitude: float = param(1.0, "multiplier", "Factor applied while the shock lasts.",
-                             ge=0, le=100)
+    magnitude: float = param(
+        1.0, "multiplier", "Factor applied while the shock lasts.", ge=0, le=100
+    )
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Shock:
         if self.end_day is not None and self.end_day <= self.start_day:
-            _located_error(("end_day",), f"greater than start_day ({self.start_day})",
-                           self.end_day)
+            _located_error(("end_day",), f"greater than start_day ({self.start_day})", self.end_day)
         return self
 
     def active_at(self, day: float) -> bool:
@@ -781,32 +1116,48 @@ class SharedRecord(Block):
 
     enabled: bool = param(False, "on/off", "Sales, delivery and service share one record.")
     skill_gain: float = param(
-        0.1, "skill", "Frontline skill gained by seeing the customer's history (when enabled).",
-        **SHARE)
+        0.1,
+        "skill",
+        "Frontline skill gained by seeing the customer's history (when enabled).",
+        **SHARE,
+    )
     cost_per_year: float = param(
-        40_000.0, "money/year", "Licence and upkeep of the shared record when enabled.", ge=0)
+        40_000.0, "money/year", "Licence and upkeep of the shared record when enabled.", ge=0
+    )
 
 
 class Economics(Block):
     """Money: costs of goods and the discount rate."""
 
-    cogs_share: float = param(0.6, "share", "Cost of goods and delivery as a share of revenue.",
-                              **SHARE)
+    cogs_share: float = param(
+        0.6, "share", "Cost of goods and delivery as a share of revenue.", **SHARE
+    )
     discount_rate_per_year: float = param(
-        0.10, "1/year", "Annual discount rate for the net present value.", ge=0, le=1,
-        usual=(0.0, 0.3), source="assumption: firms' cost of capital",
-        meaning="{percent:.0f}% a year")
+        0.10,
+        "1/year",
+        "Annual discount rate for the net present value.",
+        ge=0,
+        le=1,
+        usual=(0.0, 0.3),
+        source="assumption: firms' cost of capital",
+        meaning="{percent:.0f}% a year",
+    )
 
 
 class Scenario(Block):
     """One organisation, its policies and its customers, as read from a scenario file."""
 
-    name: str = Field("baseline", description="Short name used in reports.", min_length=1,
-                      max_length=120, pattern=r"^[^\x00-\x1f\x7f]+$")
-    description: str = Field("", description="What this scenario changes and why.",
-                             max_length=5000)
-    seed: int = param(42, "integer", "Seed of all random streams (same seed, same customers).",
-                      ge=0, le=2**64 - 1)
+    name: str = Field(
+        "baseline",
+        description="Short name used in reports.",
+        min_length=1,
+        max_length=120,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+    )
+    description: str = Field("", description="What this scenario changes and why.", max_length=5000)
+    seed: int = param(
+        42, "integer", "Seed of all random streams (same seed, same customers).", ge=0, le=2**64 - 1
+    )
     horizon: Horizon = Horizon()
     warmup: Warmup = Warmup()
     customers: Customers = Customers()
@@ -826,16 +1177,21 @@ class Scenario(Block):
     work_pressure: WorkPressure = WorkPressure()
     shocks: tuple[Shock, ...] = Field((), description="Timeline of shocks (may be empty).")
     training: tuple[Training, ...] = Field(
-        (), description="Training programmes (may be empty); skills then fade at "
-                        "workforce.skill_decay_per_year.")
+        (),
+        description="Training programmes (may be empty); skills then fade at "
+        "workforce.skill_decay_per_year.",
+    )
     loyalty: Loyalty = Loyalty()
     economics: Economics = Economics()
 
     @model_validator(mode="after")
     def _warmup_inside_horizon(self) -> Scenario:
         if self.warmup.days >= self.horizon.days:
-            _located_error(("warmup", "days"), f"less than horizon.days ({self.horizon.days})",
-                           self.warmup.days)
+            _located_error(
+                ("warmup", "days"),
+                f"less than horizon.days ({self.horizon.days})",
+                self.warmup.days,
+            )
         return self
 
     def parameter_hash(self) -> str:
@@ -855,8 +1211,7 @@ def _block_at(root: type[BaseModel], loc: Location) -> type[BaseModel] | None:
         if info is None:
             return None
         inner = (info.annotation, *get_args(info.annotation))
-        block = next((t for t in inner if isinstance(t, type) and issubclass(t, BaseModel)),
-                     None)
+        block = next((t for t in inner if isinstance(t, type) and issubclass(t, BaseModel)), None)
     return block
 
 
@@ -876,13 +1231,17 @@ def describe_error(error: dict[str, Any], root: type[BaseModel] | None = None) -
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         return f"{path}: unknown key" + (f"; did you mean {close[0]}?" if close else "")
     if error["type"] == "missing":
-        return (f"{path}: missing; a list item given in a file gives every field (a list "
-                "replaces the parent's list whole)")
+        return (
+            f"{path}: missing; a list item given in a file gives every field (a list "
+            "replaces the parent's list whole)"
+        )
     if error["type"] == "string_pattern_mismatch":
         return f"{path}: expected text without control characters, got {excerpt(error['input'])}"
     message = error["msg"][0].lower() + error["msg"][1:]
-    return (f"{path}: expected {message.removeprefix('input should be ')}, "
-            f"got {excerpt(error['input'])}")
+    return (
+        f"{path}: expected {message.removeprefix('input should be ')}, "
+        f"got {excerpt(error['input'])}"
+    )
 
 
 def _origin(lines: Mapping[Location, tuple[str, int]], loc: Location, source: str) -> str:
@@ -894,8 +1253,11 @@ def _origin(lines: Mapping[Location, tuple[str, int]], loc: Location, source: st
     return source
 
 
-def scenario_from_dict(data: Mapping[str, Any], source: str = "<scenario>",
-                       lines: Mapping[Location, tuple[str, int]] | None = None) -> Scenario:
+def scenario_from_dict(
+    data: Mapping[str, Any],
+    source: str = "<scenario>",
+    lines: Mapping[Location, tuple[str, int]] | None = None,
+) -> Scenario:
     """Validate a plain mapping; raise ScenarioError naming the file (and line) of the bad key.
 
     ``lines`` maps key paths to the file and line that set them (from ``extends:`` chains).
@@ -913,8 +1275,9 @@ def read_yaml(path: Path, what: str = "a scenario") -> dict[str, Any]:
     return read_document(Path(path), what).data
 
 
-def _deep_merge(base: dict[str, Any], override: Mapping[str, Any],
-                path: str = "") -> dict[str, Any]:
+def _deep_merge(
+    base: dict[str, Any], override: Mapping[str, Any], path: str = ""
+) -> dict[str, Any]:
     """``base`` with ``override`` merged in; numeric keys address list items (``segments.0``).
 
     Mappings merge key by key; a list or a value replaces what was there whole.
@@ -924,13 +1287,17 @@ def _deep_merge(base: dict[str, Any], override: Mapping[str, Any],
         current, here = merged.get(key), f"{path}{key}"
         if isinstance(value, Mapping) and isinstance(current, dict):
             merged[key] = _deep_merge(current, value, f"{here}.")
-        elif isinstance(value, Mapping) and isinstance(current, list | tuple) and all(
-                str(k).isdigit() for k in value):
+        elif (
+            isinstance(value, Mapping)
+            and isinstance(current, list | tuple)
+            and all(str(k).isdigit() for k in value)
+        ):
             items = {str(i): item for i, item in enumerate(current)}
             for index in value:
                 if str(index) not in items:
-                    raise ScenarioError(f"{here}.{index}: expected an index below "
-                                        f"{len(items)} (the items defined)")
+                    raise ScenarioError(
+                        f"{here}.{index}: expected an index below {len(items)} (the items defined)"
+                    )
             merged[key] = list(_deep_merge(items, value, f"{here}.").values())
         else:
             merged[key] = value
@@ -947,8 +1314,9 @@ def _replaced(loc: Location, data: Mapping[str, Any]) -> bool:
     return True
 
 
-def _resolve_extends(path: Path, chain: tuple[Path, ...] = ()
-                     ) -> tuple[dict[str, Any], dict[Location, tuple[str, int]]]:
+def _resolve_extends(
+    path: Path, chain: tuple[Path, ...] = ()
+) -> tuple[dict[str, Any], dict[Location, tuple[str, int]]]:
     """Read ``path`` and the files it extends, relative to each file; reject cycles.
 
     Returns the merged mapping and, for every key path, the file and line that set it.
@@ -967,8 +1335,10 @@ def _resolve_extends(path: Path, chain: tuple[Path, ...] = ()
         return data, lines
     where = f"{path}:{document.lines.get(('extends',), 1)}"
     if not isinstance(parent, str) or not parent.endswith((".yaml", ".yml")):
-        raise ScenarioError(f"{where}: extends: expected the path of a .yaml or .yml "
-                            f"scenario file, got {excerpt(parent)}")
+        raise ScenarioError(
+            f"{where}: extends: expected the path of a .yaml or .yml "
+            f"scenario file, got {excerpt(parent)}"
+        )
     base, base_lines = _resolve_extends(path.parent / parent, (*chain, resolved))
     merged_lines = {loc: o for loc, o in base_lines.items() if not _replaced(loc, data)}
     try:
@@ -980,8 +1350,7 @@ def _resolve_extends(path: Path, chain: tuple[Path, ...] = ()
 
 def yaml_value(value: Any) -> str:
     """``value`` written as the right-hand side of a ``key.path=value`` override."""
-    return yaml.safe_dump(value, default_flow_style=True, width=10**6).strip().removesuffix(
-        "\n...")
+    return yaml.safe_dump(value, default_flow_style=True, width=10**6).strip().removesuffix("\n...")
 
 
 def parse_overrides(assignments: Iterable[str]) -> dict[str, Any]:
@@ -998,13 +1367,14 @@ def parse_overrides(assignments: Iterable[str]) -> dict[str, Any]:
         try:
             value = yaml.safe_load(raw) if raw.strip() else None
         except yaml.YAMLError:
-            raise ScenarioError(f"--set {excerpt(text)[1:-1]}: value is not a valid YAML "
-                                "scalar") from None
+            raise ScenarioError(
+                f"--set {excerpt(text)[1:-1]}: value is not a valid YAML scalar"
+            ) from None
         node, *parents, leaf = nested, *parts
         for depth, part in enumerate(parents):
             node = node.setdefault(part, {})
             if not isinstance(node, dict):
-                raise _conflict(text, parts[:depth + 1])
+                raise _conflict(text, parts[: depth + 1])
         if isinstance(node.get(leaf), dict):
             raise _conflict(text, parts)
         node[leaf] = value
@@ -1012,8 +1382,10 @@ def parse_overrides(assignments: Iterable[str]) -> dict[str, Any]:
 
 
 def _conflict(text: str, parts: list[str]) -> ScenarioError:
-    return ScenarioError(f"--set {excerpt(text)[1:-1]}: conflicts with another --set of "
-                         f"{'.'.join(parts)} (one sets a value, the other a key inside it)")
+    return ScenarioError(
+        f"--set {excerpt(text)[1:-1]}: conflicts with another --set of "
+        f"{'.'.join(parts)} (one sets a value, the other a key inside it)"
+    )
 
 
 def load_scenario(path: str | Path, overrides: Iterable[str] = (), **direct: Any) -> Scenario:
@@ -1025,8 +1397,9 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = (), **direct: Any
     data, lines = _resolve_extends(path)
     scenario = scenario_from_dict(data, str(path), lines)
     assignments = list(overrides)
-    assignments += [f"{key.replace('__', '.')}={value}" for key, value in direct.items()
-                    if value is not None]
+    assignments += [
+        f"{key.replace('__', '.')}={value}" for key, value in direct.items() if value is not None
+    ]
     return with_overrides(scenario, assignments, f"{path} (--set)") if assignments else scenario
 
 
@@ -1034,12 +1407,24 @@ def _implausible(key: str, value: float, extra: dict[str, Any]) -> str | None:
     low, high = extra["usual"]
     if low <= value <= high:
         return None
-    meaning = extra["meaning"].format(value=value, days=365.0 / value if value else math.inf,
-                                      monthly=value / 12, percent=100 * value)
-    hint = next((f"; did you mean {guess:g}?" for guess in (value / 100, value * 12)
-                 if low <= guess <= high and guess != value), "")
-    return (f"{key}: {value:g} means {meaning}, outside the usual {_number(low)} to "
-            f"{_number(high)} ({extra['source']}){hint}")
+    meaning = extra["meaning"].format(
+        value=value,
+        days=365.0 / value if value else math.inf,
+        monthly=value / 12,
+        percent=100 * value,
+    )
+    hint = next(
+        (
+            f"; did you mean {guess:g}?"
+            for guess in (value / 100, value * 12)
+            if low <= guess <= high and guess != value
+        ),
+        "",
+    )
+    return (
+        f"{key}: {value:g} means {meaning}, outside the usual {_number(low)} to "
+        f"{_number(high)} ({extra['source']}){hint}"
+    )
 
 
 def _number(value: float) -> str:
@@ -1056,8 +1441,12 @@ def plausibility_warnings(block: BaseModel, prefix: str = "") -> list[str]:
             where = f"{key}.{index}" if isinstance(value, tuple) else key
             if isinstance(item, BaseModel):
                 warnings += plausibility_warnings(item, f"{where}.")
-            elif isinstance(info.json_schema_extra, dict) and "usual" in info.json_schema_extra \
-                    and isinstance(item, int | float) and not isinstance(item, bool):
+            elif (
+                isinstance(info.json_schema_extra, dict)
+                and "usual" in info.json_schema_extra
+                and isinstance(item, int | float)
+                and not isinstance(item, bool)
+            ):
                 warning = _implausible(where, item, info.json_schema_extra)
                 warnings += [warning] if warning else []
     return warnings
@@ -1066,8 +1455,7 @@ def plausibility_warnings(block: BaseModel, prefix: str = "") -> list[str]:
 _BOUND_SYMBOLS = {"Ge": ">=", "Gt": ">", "Le": "<=", "Lt": "<"}
 
 
-def with_overrides(base: Scenario, assignments: Iterable[str],
-                   source: str = "--set") -> Scenario:
+def with_overrides(base: Scenario, assignments: Iterable[str], source: str = "--set") -> Scenario:
     """``base`` with ``key.path=value`` assignments applied and validated."""
     try:
         merged = _deep_merge(base.model_dump(), parse_overrides(assignments))
@@ -1076,8 +1464,9 @@ def with_overrides(base: Scenario, assignments: Iterable[str],
     return scenario_from_dict(merged, source)
 
 
-def parameter_table(model: type[BaseModel] = Scenario, prefix: str = "",
-                    defaults: Any = None) -> list[dict[str, Any]]:
+def parameter_table(
+    model: type[BaseModel] = Scenario, prefix: str = "", defaults: Any = None
+) -> list[dict[str, Any]]:
     """Rows of (key, default, unit, range, description) for every parameter, for documentation.
 
     A list of blocks (the customer segments) gives one row per field, keyed ``key[].field``,
@@ -1089,8 +1478,9 @@ def parameter_table(model: type[BaseModel] = Scenario, prefix: str = "",
         default = field.default if defaults is None else [getattr(d, name) for d in defaults]
         item = next(iter(get_args(annotation)), None)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            rows.extend(parameter_table(annotation, f"{key}.",
-                                        None if defaults is None else default))
+            rows.extend(
+                parameter_table(annotation, f"{key}.", None if defaults is None else default)
+            )
         elif isinstance(item, type) and issubclass(item, BaseModel):
             rows.extend(parameter_table(item, f"{key}[].", field.default))
         else:
@@ -1099,13 +1489,21 @@ def parameter_table(model: type[BaseModel] = Scenario, prefix: str = "",
 
 
 def _parameter_row(key: str, field: Any, default: Any) -> dict[str, Any]:
-    bounds = [f"{_BOUND_SYMBOLS[type(m).__name__]} {getattr(m, type(m).__name__.lower())}"
-              for m in field.metadata if type(m).__name__ in _BOUND_SYMBOLS]
+    bounds = [
+        f"{_BOUND_SYMBOLS[type(m).__name__]} {getattr(m, type(m).__name__.lower())}"
+        for m in field.metadata
+        if type(m).__name__ in _BOUND_SYMBOLS
+    ]
     extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
     if isinstance(default, list):
         default = " / ".join(str(v) for v in default)
     if "usual" in extra:
         low, high = extra["usual"]
         bounds.append(f"usual {_number(low)} to {_number(high)} ({extra['source']})")
-    return {"key": key, "default": default, "unit": extra.get("unit", ""),
-            "range": ", ".join(bounds), "description": field.description or ""}
+    return {
+        "key": key,
+        "default": default,
+        "unit": extra.get("unit", ""),
+        "range": ", ".join(bounds),
+        "description": field.description or "",
+    }

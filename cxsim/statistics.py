@@ -16,8 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-__all__ = ["Estimate", "estimate", "paired_difference", "relative_change",
-           "independent_half_width"]
+__all__ = ["Estimate", "estimate", "paired_difference", "relative_change", "independent_half_width"]
 
 LEVEL = 0.95
 
@@ -61,14 +60,16 @@ def estimate(values: Sequence[float], level: float = LEVEL) -> Estimate:
     return Estimate(mean, mean - half, mean + half, len(data))
 
 
-def paired_difference(reference: Sequence[float], other: Sequence[float],
-                      level: float = LEVEL) -> Estimate:
+def paired_difference(
+    reference: Sequence[float], other: Sequence[float], level: float = LEVEL
+) -> Estimate:
     """Mean of ``other_i - reference_i`` with its paired-t interval (replication i paired)."""
     return estimate(np.asarray(other, float) - np.asarray(reference, float), level)
 
 
-def relative_change(reference: Sequence[float], other: Sequence[float],
-                    level: float = LEVEL) -> Estimate:
+def relative_change(
+    reference: Sequence[float], other: Sequence[float], level: float = LEVEL
+) -> Estimate:
     """``mean(other) / mean(reference) - 1`` with a delta-method interval.
 
     The ratio ``r = mean(y) / mean(x)`` of paired samples has standard error
@@ -86,8 +87,9 @@ def relative_change(reference: Sequence[float], other: Sequence[float],
     return Estimate(ratio - 1, ratio - 1 - half, ratio - 1 + half, len(x))
 
 
-def independent_half_width(reference: Sequence[float], other: Sequence[float],
-                           level: float = LEVEL) -> float:
+def independent_half_width(
+    reference: Sequence[float], other: Sequence[float], level: float = LEVEL
+) -> float:
     """Half-width the difference interval would have if the runs shared no random numbers.
 
     ``Var(b - a) = Var(a) + Var(b) - 2 Cov(a, b)``; independent runs have ``Cov = 0``, so the

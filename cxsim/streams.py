@@ -77,8 +77,10 @@ class Streams:
     @classmethod
     def from_seed(cls, seed: int) -> Streams:
         """Spawn every named stream from ``seed``."""
-        return cls(seed=seed, **{f.name: named_stream(seed, f.name) for f in fields(cls)
-                                 if f.name != "seed"})
+        return cls(
+            seed=seed,
+            **{f.name: named_stream(seed, f.name) for f in fields(cls) if f.name != "seed"},
+        )
 
     def customer(self, origin: int, number: int) -> np.random.Generator:
         """Decision stream of one customer: buy, complain, retry, switch, patience, churn.

@@ -28,8 +28,16 @@ from cxsim.resources import check_memory
 from cxsim.runner import map_runs, run_summary
 from cxsim.scenario import Scenario, ScenarioError
 
-__all__ = ["run_sweep", "sweep_row", "read_runs", "pending_runs", "check_scheduler_address",
-           "RUNS", "MANIFEST", "SWEEP_KIND"]
+__all__ = [
+    "run_sweep",
+    "sweep_row",
+    "read_runs",
+    "pending_runs",
+    "check_scheduler_address",
+    "RUNS",
+    "MANIFEST",
+    "SWEEP_KIND",
+]
 
 RUNS, MANIFEST = "runs", "manifest.json"
 SWEEP_KIND = "sweep"
@@ -43,9 +51,15 @@ def sweep_row(run: Run, params: Scenario, kpis: Sequence[str]) -> dict[str, Any]
     missing = [k for k in kpis if k not in flat]
     if missing:
         raise KeyError(f"KPIs not in the run summary: {missing}")
-    return {"key": run.key, "point": run.point, "replication": run.replication,
-            "seed": str(run.seed), "parameter_hash": params.parameter_hash(),
-            **run.values, **{k: flat[k] for k in kpis}}
+    return {
+        "key": run.key,
+        "point": run.point,
+        "replication": run.replication,
+        "seed": str(run.seed),
+        "parameter_hash": params.parameter_hash(),
+        **run.values,
+        **{k: flat[k] for k in kpis},
+    }
 
 
 class _Task:
@@ -73,13 +87,16 @@ def _manifest(out: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, ValueError):
         data = None
     if not isinstance(data, dict) or not isinstance(data.get("experiment_hash"), str):
-        raise ScenarioError(f"{out / MANIFEST}: not a readable sweep manifest; this folder "
-                            "cannot be resumed (sweep into another --out)")
+        raise ScenarioError(
+            f"{out / MANIFEST}: not a readable sweep manifest; this folder "
+            "cannot be resumed (sweep into another --out)"
+        )
     return data
 
 
-def _prepare(out: Path, experiment: Experiment, base: Scenario, resume: bool,
-             needed_bytes: int = 0) -> None:
+def _prepare(
+    out: Path, experiment: Experiment, base: Scenario, resume: bool, needed_bytes: int = 0
+) -> None:
     """Create ``out`` with its manifest, or check that a resumed folder is this experiment.
 
     A folder that is not empty and holds no manifest is refused, never written into.
@@ -91,27 +108,43 @@ def _prepare(out: Path, experiment: Experiment, base: Scenario, resume: bool,
             raise ScenarioError(f"{out}: holds a sweep already; use --resume or another --out")
         started = _manifest(out)["experiment_hash"]
         if started != fingerprint:
-            raise ScenarioError(f"{out}: was started with a different experiment "
-                                f"({started} != {fingerprint}); use another --out")
+            raise ScenarioError(
+                f"{out}: was started with a different experiment "
+                f"({started} != {fingerprint}); use another --out"
+            )
         if not (out / RUNS).is_dir():
-            raise ScenarioError(f"{out}: has a manifest but no {RUNS}/ folder; not a sweep "
-                                "cxsim can resume")
+            raise ScenarioError(
+                f"{out}: has a manifest but no {RUNS}/ folder; not a sweep cxsim can resume"
+            )
         return
     if out.is_dir() and any(out.iterdir()):
-        raise ScenarioError(f"{out}: is not empty and holds no sweep ({MANIFEST}); nothing "
-                            "was written. Give a new or empty --out")
+        raise ScenarioError(
+            f"{out}: is not empty and holds no sweep ({MANIFEST}); nothing "
+            "was written. Give a new or empty --out"
+        )
     if resume and out.exists():
         raise ScenarioError(f"{out}: holds no sweep to resume (no {MANIFEST})")
     with new_folder(out, SWEEP_KIND) as staging:
         (staging / RUNS).mkdir()
         (staging / "experiment.yaml").write_text(
-            yaml.safe_dump(experiment.model_dump(mode="json"), sort_keys=False))
+            yaml.safe_dump(experiment.model_dump(mode="json"), sort_keys=False)
+        )
         (staging / "base.yaml").write_text(
-            yaml.safe_dump(base.model_dump(mode="json"), sort_keys=False))
-        (staging / MANIFEST).write_text(json.dumps(
-            {"experiment_hash": fingerprint, "name": experiment.name,
-             "factors": list(experiment.factors), "kpis": experiment.kpis,
-             "design": experiment.design.kind}, indent=2) + "\n")
+            yaml.safe_dump(base.model_dump(mode="json"), sort_keys=False)
+        )
+        (staging / MANIFEST).write_text(
+            json.dumps(
+                {
+                    "experiment_hash": fingerprint,
+                    "name": experiment.name,
+                    "factors": list(experiment.factors),
+                    "kpis": experiment.kpis,
+                    "design": experiment.design.kind,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
 
 
 def pending_runs(out: Path, runs: Sequence[Run]) -> list[Run]:
@@ -120,10 +153,17 @@ def pending_runs(out: Path, runs: Sequence[Run]) -> list[Run]:
     return [r for r in runs if r.key not in done]
 
 
-def run_sweep(experiment: Experiment, base: Scenario, out: Path, jobs: int | None = None,
-              scheduler: str | None = None, resume: bool = False, source: str = "<experiment>",
-              on_start: Callable[[int, int], None] | None = None,
-              on_done: Callable[[], None] | None = None) -> int:
+def run_sweep(
+    experiment: Experiment,
+    base: Scenario,
+    out: Path,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    source: str = "<experiment>",
+    on_start: Callable[[int, int], None] | None = None,
+    on_done: Callable[[], None] | None = None,
+) -> int:
     """Run every pending run of ``experiment``; return how many ran now.
 
     ``on_start(total, pending)`` is called once the design is known; ``on_done()`` after each
@@ -133,8 +173,11 @@ def run_sweep(experiment: Experiment, base: Scenario, out: Path, jobs: int | Non
         check_scheduler_address(scheduler)
     runs = experiment_runs(experiment, base, source)  # validates every point first
     check_kpis(experiment, base, source)
-    check_memory(base, 1 if scheduler else min(len(runs), jobs or os.cpu_count() or 1),
-                 "each run of this sweep")
+    check_memory(
+        base,
+        1 if scheduler else min(len(runs), jobs or os.cpu_count() or 1),
+        "each run of this sweep",
+    )
     client = _connect(scheduler) if scheduler is not None else None  # before writing anything
     out = Path(out)
     _prepare(out, experiment, base, resume, RUN_FILE_BYTES * len(runs))
@@ -160,8 +203,10 @@ def check_scheduler_address(address: str) -> None:
     """Refuse, before any work, an address that names no Dask scheduler (scheme://host:port)."""
     match = _ADDRESS.fullmatch(address)
     if match is None or not 1 <= int(match["port"]) <= 65535:
-        raise ScenarioError(f"--scheduler {excerpt(address)[1:-1]}: expected a Dask scheduler "
-                            "address such as tcp://10.0.0.5:8786 (port 1-65535)")
+        raise ScenarioError(
+            f"--scheduler {excerpt(address)[1:-1]}: expected a Dask scheduler "
+            "address such as tcp://10.0.0.5:8786 (port 1-65535)"
+        )
 
 
 def _connect(address: str) -> Any:
@@ -172,12 +217,14 @@ def _connect(address: str) -> Any:
     try:
         return Client(address)  # waits distributed.comm.timeouts.connect (dask config)
     except (OSError, ValueError) as exc:  # refused, unknown host or scheme, or timed out
-        raise ScenarioError(f"--scheduler {address}: cannot reach a Dask scheduler ({exc})"
-                            ) from None
+        raise ScenarioError(
+            f"--scheduler {address}: cannot reach a Dask scheduler ({exc})"
+        ) from None
 
 
-def _on_dask(client: Any, runs: Sequence[Run], task: _Task,
-             save: Callable[[int, dict[str, Any]], None]) -> None:
+def _on_dask(
+    client: Any, runs: Sequence[Run], task: _Task, save: Callable[[int, dict[str, Any]], None]
+) -> None:
     """Submit ``runs`` through ``client``; save each as it finishes."""
     from distributed import as_completed
 
@@ -202,9 +249,10 @@ def _read_run_file(path: Path, out: Path) -> pa.Table:
         return pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ScenarioError(f"{path}: not a readable Parquet run file ({reason}); delete it and "
-                            f"rerun it with cxsim sweep EXPERIMENT --out {out} --resume"
-                            ) from None
+        raise ScenarioError(
+            f"{path}: not a readable Parquet run file ({reason}); delete it and "
+            f"rerun it with cxsim sweep EXPERIMENT --out {out} --resume"
+        ) from None
 
 
 def read_runs(out: Path, columns: Sequence[str] | None = None) -> pa.Table:
@@ -240,20 +288,31 @@ def read_runs(out: Path, columns: Sequence[str] | None = None) -> pa.Table:
         missing = [c for c in (columns if columns is not None else _IDENTITY) if c not in names]
         extra = sorted(names - set(columns)) if columns is not None else []
         if missing or extra:
-            found = "; ".join(part for part in (
-                f"missing {', '.join(missing)}" if missing else "",
-                f"unexpected {', '.join(extra)}" if extra else "") if part)
-            raise ScenarioError(f"{path}: columns differ from the experiment's ({found}); was "
-                                "the experiment changed? Delete the file and resume, or sweep "
-                                "into another --out")
+            found = "; ".join(
+                part
+                for part in (
+                    f"missing {', '.join(missing)}" if missing else "",
+                    f"unexpected {', '.join(extra)}" if extra else "",
+                )
+                if part
+            )
+            raise ScenarioError(
+                f"{path}: columns differ from the experiment's ({found}); was "
+                "the experiment changed? Delete the file and resume, or sweep "
+                "into another --out"
+            )
         tables.append(table.select(list(columns)) if columns is not None else table)
     if not tables:
-        return pa.table({"key": pa.array([], pa.string()), "point": pa.array([], pa.int64()),
-                         "replication": pa.array([], pa.int64())})
+        return pa.table(
+            {
+                "key": pa.array([], pa.string()),
+                "point": pa.array([], pa.int64()),
+                "replication": pa.array([], pa.int64()),
+            }
+        )
     try:
         table = pa.concat_tables(tables, promote_options="permissive")
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         reason = str(exc).splitlines()[0]
-        raise ScenarioError(f"{folder}: run files disagree on column types ({reason})"
-                            ) from None
+        raise ScenarioError(f"{folder}: run files disagree on column types ({reason})") from None
     return table.sort_by([("point", "ascending"), ("replication", "ascending")])

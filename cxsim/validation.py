@@ -80,25 +80,37 @@ def analytical_values(params: Scenario) -> dict[str, float]:
     threshold = cc.service_level_seconds / 60.0
     patience = cc.patience_minutes if cc.patience_minutes is not None else math.inf
     exact = theory.erlang_a(cc.agents, rate_per_minute, cc.aht_minutes, patience, threshold)
-    return {"wait_probability": exact.wait_probability, "mean_wait_minutes": exact.asa,
-            "service_level": exact.service_level,
-            "abandonment_rate": exact.abandonment_probability, "occupancy": exact.occupancy}
+    return {
+        "wait_probability": exact.wait_probability,
+        "mean_wait_minutes": exact.asa,
+        "service_level": exact.service_level,
+        "abandonment_rate": exact.abandonment_probability,
+        "occupancy": exact.occupancy,
+    }
 
 
-def validate_queue(params: Scenario, replications: int, jobs: int | None = None,
-                   level: float = 0.95) -> list[Comparison]:
+def validate_queue(
+    params: Scenario, replications: int, jobs: int | None = None, level: float = 0.95
+) -> list[Comparison]:
     """Replicate a validation scenario; compare every queue quantity and Little's law.
 
     Each comparison carries the simulated mean's ``level`` confidence interval.
     """
     blocks = [s["contact_centre"] for s in run_replications(params, replications, jobs)]
     exact = analytical_values(params)
-    comparisons = [Comparison(params.name, label, estimate([b[key] for b in blocks], level),
-                              exact[key]) for key, label in QUANTITIES.items()]
+    comparisons = [
+        Comparison(params.name, label, estimate([b[key] for b in blocks], level), exact[key])
+        for key, label in QUANTITIES.items()
+    ]
     little = [b["arrival_rate_per_hour"] / 60.0 * b["mean_wait_minutes"] for b in blocks]
-    comparisons.append(Comparison(
-        params.name, "Little's law: mean queue length (vs arrival rate x mean wait)",
-        estimate([b["mean_queue_length"] for b in blocks], level), float(np.mean(little))))
+    comparisons.append(
+        Comparison(
+            params.name,
+            "Little's law: mean queue length (vs arrival rate x mean wait)",
+            estimate([b["mean_queue_length"] for b in blocks], level),
+            float(np.mean(little)),
+        )
+    )
     return comparisons
 
 
@@ -131,23 +143,29 @@ STYLISED_FACTS: list[StylisedFact] = []
 
 def stylised_fact(name: str, source: str) -> Callable:
     """Register ``check(base, replications, jobs) -> FactResult`` under ``name``."""
+
     def register(check: Callable[[Scenario, int, int | None], FactResult]) -> Callable:
         STYLISED_FACTS.append(StylisedFact(name, source, check))
         return check
+
     return register
 
 
-def _variants(base: Scenario, key: str, values: Sequence[float], replications: int,
-              jobs: int | None) -> list[list[dict]]:
+def _variants(
+    base: Scenario, key: str, values: Sequence[float], replications: int, jobs: int | None
+) -> list[list[dict]]:
     """Summaries per value of ``key``; replication i of every value shares its seed (CRN)."""
-    runs = [run for v in values
-            for run in replicate(with_overrides(base, [f"{key}={v}"]), replications)]
+    runs = [
+        run for v in values for run in replicate(with_overrides(base, [f"{key}={v}"]), replications)
+    ]
     flat = map_runs(runs, jobs)
-    return [flat[j * replications:(j + 1) * replications] for j in range(len(values))]
+    return [flat[j * replications : (j + 1) * replications] for j in range(len(values))]
 
 
-@stylised_fact("Higher first-contact resolution goes with higher satisfaction",
-               "SQM Group: FCR and customer satisfaction move about 1:1")
+@stylised_fact(
+    "Higher first-contact resolution goes with higher satisfaction",
+    "SQM Group: FCR and customer satisfaction move about 1:1",
+)
 def fcr_and_satisfaction(base: Scenario, replications: int, jobs: int | None) -> FactResult:
     """Vary frontline skill; FCR and CSAT should rise together (Spearman rho > 0.8)."""
     skills = (0.4, 0.55, 0.7, 0.85)
@@ -155,15 +173,18 @@ def fcr_and_satisfaction(base: Scenario, replications: int, jobs: int | None) ->
     fcr = [float(np.mean([s["fcr"] for s in g])) for g in groups]
     csat = [float(np.mean([s["csat"] for s in g])) for g in groups]
     rho = float(stats.spearmanr(fcr, csat).statistic)
-    rows = [(f"{k:.2f}", f"{f:.1%}", f"{c:.1%}") for k, f, c in zip(skills, fcr, csat,
-                                                                        strict=True)]
-    return FactResult("pass" if rho > 0.8 else "fail",
-                      f"rank correlation of FCR and CSAT across frontline skill: {rho:+.2f}",
-                      [("frontline skill", "FCR", "CSAT"), *rows])
+    rows = [(f"{k:.2f}", f"{f:.1%}", f"{c:.1%}") for k, f, c in zip(skills, fcr, csat, strict=True)]
+    return FactResult(
+        "pass" if rho > 0.8 else "fail",
+        f"rank correlation of FCR and CSAT across frontline skill: {rho:+.2f}",
+        [("frontline skill", "FCR", "CSAT"), *rows],
+    )
 
 
-@stylised_fact("More escalation handoffs raise customer effort",
-               "CEB 2010: transfers and repeat contacts drive effort and disloyalty")
+@stylised_fact(
+    "More escalation handoffs raise customer effort",
+    "CEB 2010: transfers and repeat contacts drive effort and disloyalty",
+)
 def handoffs_and_effort(base: Scenario, replications: int, jobs: int | None) -> FactResult:
     """Cases with more handoffs carry a higher Customer Effort Score."""
     model = simulate(base)
@@ -171,23 +192,27 @@ def handoffs_and_effort(base: Scenario, replications: int, jobs: int | None) -> 
     for case in model.recorder.cases:
         by_handoffs.setdefault(min(case.handoffs, 2), []).append(case.ces)
     means = [float(np.mean(by_handoffs[h])) for h in sorted(by_handoffs)]
-    rows = [(("0", "1", "2 or more")[h], str(len(by_handoffs[h])), f"{m:.2f}")
-            for h, m in zip(sorted(by_handoffs), means, strict=True)]
+    rows = [
+        (("0", "1", "2 or more")[h], str(len(by_handoffs[h])), f"{m:.2f}")
+        for h, m in zip(sorted(by_handoffs), means, strict=True)
+    ]
     rising = len(means) >= 2 and all(a < b for a, b in zip(means, means[1:], strict=False))
-    return FactResult("pass" if rising else "fail",
-                      "mean CES by number of handoffs: " + " < ".join(f"{m:.2f}" for m in means),
-                      [("handoffs", "cases", "mean CES"), *rows])
+    return FactResult(
+        "pass" if rising else "fail",
+        "mean CES by number of handoffs: " + " < ".join(f"{m:.2f}" for m in means),
+        [("handoffs", "cases", "mean CES"), *rows],
+    )
 
 
-@stylised_fact("Elasticity of profit to retention (reported, not forced)",
-               "Reichheld & Sasser 1990: +5 points of retention gave +25% to +85% profit")
-def profit_retention_elasticity(base: Scenario, replications: int,
-                                jobs: int | None) -> FactResult:
+@stylised_fact(
+    "Elasticity of profit to retention (reported, not forced)",
+    "Reichheld & Sasser 1990: +5 points of retention gave +25% to +85% profit",
+)
+def profit_retention_elasticity(base: Scenario, replications: int, jobs: int | None) -> FactResult:
     """Lower the base churn hazard until retention rises about 5 points; report the profit."""
     churn = base.loyalty.base_churn_per_year
     lower = max(0.0, churn - 0.035)
-    ref, better = _variants(base, "loyalty.base_churn_per_year", (churn, lower), replications,
-                            jobs)
+    ref, better = _variants(base, "loyalty.base_churn_per_year", (churn, lower), replications, jobs)
     retention = [float(np.mean([s["retention_rate"] for s in g])) for g in (ref, better)]
     profit = [float(np.mean([s["profit"] for s in g])) for g in (ref, better)]
     gain_points = 100 * (retention[1] - retention[0])
@@ -198,13 +223,17 @@ def profit_retention_elasticity(base: Scenario, replications: int,
         f"+{gain_points:.1f} points of retention raise profit {profit_change:+.1%} over "
         f"{base.horizon.days:.0f} days ({per_five:+.1%} per 5 points); the published cases "
         "range from +25% to +85% over a customer lifetime",
-        [("base churn per year", "retention", "profit"),
-         (f"{churn:.3f}", f"{retention[0]:.1%}", f"{profit[0]:,.0f}"),
-         (f"{lower:.3f}", f"{retention[1]:.1%}", f"{profit[1]:,.0f}")])
+        [
+            ("base churn per year", "retention", "profit"),
+            (f"{churn:.3f}", f"{retention[0]:.1%}", f"{profit[0]:,.0f}"),
+            (f"{lower:.3f}", f"{retention[1]:.1%}", f"{profit[1]:,.0f}"),
+        ],
+    )
 
 
-def run_stylised_facts(base: Scenario, replications: int, jobs: int | None = None
-                       ) -> list[tuple[StylisedFact, FactResult]]:
+def run_stylised_facts(
+    base: Scenario, replications: int, jobs: int | None = None
+) -> list[tuple[StylisedFact, FactResult]]:
     """Every registered stylised fact, checked on ``base``."""
     return [(fact, fact.check(base, replications, jobs)) for fact in STYLISED_FACTS]
 
@@ -212,45 +241,67 @@ def run_stylised_facts(base: Scenario, replications: int, jobs: int | None = Non
 # --- calibration targets, as facts -------------------------------------------------------
 def _targets_fact(group_prefix: str, ordered: bool = False) -> Callable[..., FactResult]:
     """A fact that passes when every calibration target of ``group_prefix`` is met."""
+
     def check(base: Scenario, replications: int, jobs: int | None) -> FactResult:
         targets = [t for t in calibration.all_targets() if t.group.startswith(group_prefix)]
         in_order = not ordered or all(
-            a.model < b.model for a, b in zip(targets, targets[1:], strict=False)
-            if a.name.split(",")[0] == b.name.split(",")[0])
+            a.model < b.model
+            for a, b in zip(targets, targets[1:], strict=False)
+            if a.name.split(",")[0] == b.name.split(",")[0]
+        )
         met = sum(t.passed for t in targets)
-        rows = [(t.name, f"{t.published:.0%}", f"{t.model:.0%}",
-                 f"±{100 * t.tolerance:g} points", str(t.count)) for t in targets]
+        rows = [
+            (
+                t.name,
+                f"{t.published:.0%}",
+                f"{t.model:.0%}",
+                f"±{100 * t.tolerance:g} points",
+                str(t.count),
+            )
+            for t in targets
+        ]
         return FactResult(
             "pass" if met == len(targets) and in_order else "fail",
             f"{met} of {len(targets)} figures within tolerance"
             + ("; ordering holds" if ordered and in_order else ""),
-            [("figure", "published", "model", "tolerance", "cases"), *rows])
+            [("figure", "published", "model", "tolerance", "cases"), *rows],
+        )
+
     return check
 
 
-stylised_fact("Willingness to buy again after a problem follows TARP",
-              "TARP / US Office of Consumer Affairs complaint-handling studies")(
-    _targets_fact("TARP", ordered=True))
-stylised_fact("High-effort service leaves customers more disloyal",
-              "CEB 2010 (Dixon, Freeman & Toman, HBR), 75,000 customers")(
-    _targets_fact("CEB"))
-stylised_fact("Each additional contact costs about 15 points of top-box satisfaction",
-              "SQM Group first-contact-resolution research")(_targets_fact("SQM"))
+stylised_fact(
+    "Willingness to buy again after a problem follows TARP",
+    "TARP / US Office of Consumer Affairs complaint-handling studies",
+)(_targets_fact("TARP", ordered=True))
+stylised_fact(
+    "High-effort service leaves customers more disloyal",
+    "CEB 2010 (Dixon, Freeman & Toman, HBR), 75,000 customers",
+)(_targets_fact("CEB"))
+stylised_fact(
+    "Each additional contact costs about 15 points of top-box satisfaction",
+    "SQM Group first-contact-resolution research",
+)(_targets_fact("SQM"))
 
 
-@stylised_fact("Complaining rises with the money at stake; few complain about small problems",
-               "TARP complaint-handling studies")
+@stylised_fact(
+    "Complaining rises with the money at stake; few complain about small problems",
+    "TARP complaint-handling studies",
+)
 def complaints_by_severity(base: Scenario, replications: int, jobs: int | None) -> FactResult:
     """Complaint rate by severity band in the calibration scenario."""
     problems, _ = calibration.calibration_records(load_scenario(calibration.CALIBRATION_SCENARIO))
     rows = calibration.complaint_rates(problems)
     rates = [rate for _, rate, _ in rows]
     rising = all(a < b for a, b in zip(rates, rates[1:], strict=False))
-    return FactResult("pass" if rising and rates[0] < 0.10 else "fail",
-                      "complaint rate by money at stake: "
-                      + " < ".join(f"{r:.0%}" for r in rates),
-                      [("money at stake", "complained", "problems"),
-                       *((band, f"{rate:.1%}", str(n)) for band, rate, n in rows)])
+    return FactResult(
+        "pass" if rising and rates[0] < 0.10 else "fail",
+        "complaint rate by money at stake: " + " < ".join(f"{r:.0%}" for r in rates),
+        [
+            ("money at stake", "complained", "problems"),
+            *((band, f"{rate:.1%}", str(n)) for band, rate, n in rows),
+        ],
+    )
 
 
 # --- organisation levers, as facts --------------------------------------------------------
@@ -261,12 +312,16 @@ def _small(base: Scenario, *assignments: str) -> ServiceOrganisation:
     return simulate(with_overrides(base, [*SMALL_ORGANISATION, *assignments]))
 
 
-@stylised_fact("Training costs money first and pays back later",
-               "Oliva & Sterman 2001 (training delays); seed 000 (unified training)")
+@stylised_fact(
+    "Training costs money first and pays back later",
+    "Oliva & Sterman 2001 (training delays); seed 000 (unified training)",
+)
 def training_payback(base: Scenario, replications: int, jobs: int | None) -> FactResult:
     """Frontline training at day 100: its cost falls in that week, higher FCR afterwards."""
-    programme = ("training=[{name: t, role: frontline, start_day: 100, days_off_floor: 3, "
-                 "skill_gain: 0.5, cost_per_person: 2000}]")
+    programme = (
+        "training=[{name: t, role: frontline, start_day: 100, days_off_floor: 3, "
+        "skill_gain: 0.5, cost_per_person: 2000}]"
+    )
     trained, plain = _small(base, programme), _small(base)
 
     def fcr_after(model: ServiceOrganisation) -> float:
@@ -275,13 +330,17 @@ def training_payback(base: Scenario, replications: int, jobs: int | None) -> Fac
 
     cost = trained.ledger.costs["training"]
     gain = fcr_after(trained) - fcr_after(plain)
-    return FactResult("pass" if cost > 0 and gain > 0 else "fail",
-                      f"training cost {cost:,.0f} from day 100; FCR after day 120 "
-                      f"{gain:+.1%} against no training")
+    return FactResult(
+        "pass" if cost > 0 and gain > 0 else "fail",
+        f"training cost {cost:,.0f} from day 100; FCR after day 120 "
+        f"{gain:+.1%} against no training",
+    )
 
 
-@stylised_fact("Hiring for attitude lowers turnover within six months",
-               "Seeds 001 and 004: hire for flair and fast learning")
+@stylised_fact(
+    "Hiring for attitude lowers turnover within six months",
+    "Seeds 001 and 004: hire for flair and fast learning",
+)
 def attitude_turnover(base: Scenario, replications: int, jobs: int | None) -> FactResult:
     """Same turnover pressure for six months; count leavers under two hiring policies."""
     keys = ("workforce.turnover_per_year=2", "horizon.days=183")
@@ -289,22 +348,33 @@ def attitude_turnover(base: Scenario, replications: int, jobs: int | None) -> Fa
     for policy in ("skill", "attitude"):
         model = _small(base, *keys, f"workforce.hiring_policy={policy}")
         leavers[policy] = sum(model.counters[f"leavers_{role}"] for role in model.roles)
-    return FactResult("pass" if leavers["attitude"] < leavers["skill"] else "fail",
-                      f"leavers in six months: hire for skill {leavers['skill']}, "
-                      f"hire for attitude {leavers['attitude']}")
+    return FactResult(
+        "pass" if leavers["attitude"] < leavers["skill"] else "fail",
+        f"leavers in six months: hire for skill {leavers['skill']}, "
+        f"hire for attitude {leavers['attitude']}",
+    )
 
 
-@stylised_fact("A demand pulse under pressure leaves quality lower after it ends",
-               "Oliva & Sterman 2001, service-quality erosion")
+@stylised_fact(
+    "A demand pulse under pressure leaves quality lower after it ends",
+    "Oliva & Sterman 2001, service-quality erosion",
+)
 def erosion_after_pulse(base: Scenario, replications: int, jobs: int | None) -> FactResult:
     """A tight phone queue, a 4x pulse on days 120-180, corner cutting allowed."""
-    model = _small(base, "contact_centre.agents=1", "channels.chat.agents=0",
-                   "channels.email.agents=0", "contact_centre.aht_minutes=45",
-                   "contact_centre.patience_minutes=null", "work_pressure.corner_cutting=0.5",
-                   "shocks=[{kind: demand_pulse, start_day: 120, end_day: 180, magnitude: 4}]")
+    model = _small(
+        base,
+        "contact_centre.agents=1",
+        "channels.chat.agents=0",
+        "channels.email.agents=0",
+        "contact_centre.aht_minutes=45",
+        "contact_centre.patience_minutes=null",
+        "work_pressure.corner_cutting=0.5",
+        "shocks=[{kind: demand_pulse, start_day: 120, end_day: 180, magnitude: 4}]",
+    )
     series = model.datacollector.get_model_vars_dataframe().set_index("day")
     before = float(series.loc[:119.0, "handling_standard"].min())
     after = float(series.loc[250.0:, "handling_standard"].max())
-    return FactResult("pass" if after < before - 0.05 else "fail",
-                      f"handling standard before the pulse >= {before:.2f}, "
-                      f"after it ends <= {after:.2f}")
+    return FactResult(
+        "pass" if after < before - 0.05 else "fail",
+        f"handling standard before the pulse >= {before:.2f}, after it ends <= {after:.2f}",
+    )

@@ -44,8 +44,10 @@ def _sweep(folder: Path, body: str) -> Path:
     """A tiny sweep (30 customers, 20 days) run in this process into ``folder/sweep``."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "experiment.yaml"
-    path.write_text(f"name: tiny\nbase: {ROOT / 'scenarios' / 'baseline.yaml'}\n"
-                    "fixed: {customers.initial: 30, horizon.days: 20}\n" + body)
+    path.write_text(
+        f"name: tiny\nbase: {ROOT / 'scenarios' / 'baseline.yaml'}\n"
+        "fixed: {customers.initial: 30, horizon.days: 20}\n" + body
+    )
     experiment, base = load_experiment(path)
     run_sweep(experiment, base, folder / "sweep", jobs=1)
     return folder / "sweep"
@@ -118,14 +120,16 @@ def test_cli_analyses_an_incomplete_sweep_and_the_report_names_the_gap(grid_copy
 def test_missing_points_are_merged_into_ranges_and_cut_short() -> None:
     missing = {p: (0, 1) for p in range(4, 9)} | {10: (1,), 11: (1,)}
     missing |= {p: (0,) for p in range(20, 60, 2)}
-    coverage = Coverage(expected=200, found=200 - 31, points=100, replications=2,
-                        missing=missing)
+    coverage = Coverage(expected=200, found=200 - 31, points=100, replications=2, missing=missing)
     text = coverage.missing_text(limit=4)
-    assert text.startswith("points 4-8 (all 2 replications), points 10-11 (replication 1), "
-                           "point 20 (replication 0), point 22 (replication 0), ")
+    assert text.startswith(
+        "points 4-8 (all 2 replications), points 10-11 (replication 1), "
+        "point 20 (replication 0), point 22 (replication 0), "
+    )
     assert text.endswith("... and 18 more point(s)")
-    single = Coverage(expected=10, found=7, points=10, replications=1,
-                      missing={2: (0,), 3: (0,), 7: (0,)})
+    single = Coverage(
+        expected=10, found=7, points=10, replications=1, missing={2: (0,), 3: (0,), 7: (0,)}
+    )
     assert single.missing_text() == "points 2-3, point 7"
     assert single.empty_points == [2, 3, 7] and not single.complete
 
@@ -143,10 +147,12 @@ def test_one_replication_gives_no_interval_rather_than_zero(tmp_path: Path) -> N
 
 
 def test_point_means_ci_is_nan_for_a_single_replication() -> None:
-    experiment = Experiment(name="e", base="none", kpis=["y"],
-                            factors={"a": {"levels": [0, 1]}}, replications=2)
-    runs = pd.DataFrame({"point": [0, 0, 1], "replication": [0, 1, 0], "a": [0, 0, 1],
-                         "y": [1.0, 3.0, 5.0]})
+    experiment = Experiment(
+        name="e", base="none", kpis=["y"], factors={"a": {"levels": [0, 1]}}, replications=2
+    )
+    runs = pd.DataFrame(
+        {"point": [0, 0, 1], "replication": [0, 1, 0], "a": [0, 0, 1], "y": [1.0, 3.0, 5.0]}
+    )
     points = point_means(runs, experiment).set_index("point")
     assert points.loc[0, "y_ci"] > 0 and pd.isna(points.loc[1, "y_ci"])
     assert list(points["replications"]) == [2, 1]
@@ -166,8 +172,9 @@ def test_sobol_and_morris_need_every_design_point(tmp_path: Path, kind: str) -> 
 
 
 def test_morris_with_a_replication_missing_is_still_analysed(tmp_path: Path) -> None:
-    folder = _sweep(tmp_path, RANGES.replace("KIND", "morris")
-                    .replace("replications: 1", "replications: 2"))
+    folder = _sweep(
+        tmp_path, RANGES.replace("KIND", "morris").replace("replications: 1", "replications: 2")
+    )
     _run_file(folder, 0, 1).unlink()
     report = analyse_sweep(folder)
     assert report.coverage.missing == {0: (1,)}
@@ -200,8 +207,9 @@ def _kpi_missing(folder: Path) -> None:
 def _outside_design(folder: Path) -> None:
     path = _run_file(folder, 0, 0)
     table = pq.read_table(path).to_pandas().assign(point=9, key="p000009-r0000")
-    pq.write_table(pa.Table.from_pandas(table, preserve_index=False),
-                   folder / RUNS / "p000009-r0000.parquet")
+    pq.write_table(
+        pa.Table.from_pandas(table, preserve_index=False), folder / RUNS / "p000009-r0000.parquet"
+    )
 
 
 def _rewrite(name: str, text: str) -> Callable[[Path], None]:
@@ -229,26 +237,52 @@ def _drop_manifest_key(folder: Path) -> None:
 
 BAD_INPUT = {
     "no runs": (_no_runs, "", r"no finished runs in runs/ \(0 of the design's 8\)"),
-    "truncated run": (_truncate, "runs/p000002-r0001.parquet",
-                      r"not a readable Parquet run file .*delete it"),
-    "extra column": (_extra_column, "runs/p000000-r0000.parquet",
-                     r"columns differ from the experiment's \(unexpected nps\)"),
-    "kpi missing": (_kpi_missing, "runs/p000000-r0000.parquet",
-                    r"columns differ from the experiment's \(missing profit\)"),
-    "outside design": (_outside_design, "runs/p000009-r0000.parquet",
-                       r"point 9 replication 0 is outside the design"),
-    "experiment not yaml": (_rewrite("experiment.yaml", "name: [unclosed\n"),
-                            "experiment.yaml", r"not valid YAML \(line \d+\)"),
-    "experiment not mapping": (_rewrite("experiment.yaml", "- a\n- b\n"), "experiment.yaml",
-                               r"expected a mapping"),
-    "experiment invalid": (_edit_experiment("kind: grid", "kind: fractal"), "experiment.yaml",
-                           r"design\.kind: expected"),
-    "experiment changed": (_edit_experiment("- profit", "- fcr"), "experiment.yaml",
-                           r"kpis differ from manifest\.json"),
-    "manifest not json": (_rewrite(MANIFEST, "{\"name\": "), MANIFEST,
-                          r"not valid JSON \(line 1\)"),
-    "manifest not object": (_rewrite(MANIFEST, "[1, 2]"), MANIFEST,
-                            r"expected a JSON object .*got list"),
+    "truncated run": (
+        _truncate,
+        "runs/p000002-r0001.parquet",
+        r"not a readable Parquet run file .*delete it",
+    ),
+    "extra column": (
+        _extra_column,
+        "runs/p000000-r0000.parquet",
+        r"columns differ from the experiment's \(unexpected nps\)",
+    ),
+    "kpi missing": (
+        _kpi_missing,
+        "runs/p000000-r0000.parquet",
+        r"columns differ from the experiment's \(missing profit\)",
+    ),
+    "outside design": (
+        _outside_design,
+        "runs/p000009-r0000.parquet",
+        r"point 9 replication 0 is outside the design",
+    ),
+    "experiment not yaml": (
+        _rewrite("experiment.yaml", "name: [unclosed\n"),
+        "experiment.yaml",
+        r"not valid YAML \(line \d+\)",
+    ),
+    "experiment not mapping": (
+        _rewrite("experiment.yaml", "- a\n- b\n"),
+        "experiment.yaml",
+        r"expected a mapping",
+    ),
+    "experiment invalid": (
+        _edit_experiment("kind: grid", "kind: fractal"),
+        "experiment.yaml",
+        r"design\.kind: expected",
+    ),
+    "experiment changed": (
+        _edit_experiment("- profit", "- fcr"),
+        "experiment.yaml",
+        r"kpis differ from manifest\.json",
+    ),
+    "manifest not json": (_rewrite(MANIFEST, '{"name": '), MANIFEST, r"not valid JSON \(line 1\)"),
+    "manifest not object": (
+        _rewrite(MANIFEST, "[1, 2]"),
+        MANIFEST,
+        r"expected a JSON object .*got list",
+    ),
     "manifest missing key": (_drop_manifest_key, MANIFEST, r"missing key\(s\) kpis"),
     "not a sweep folder": (lambda f: (f / MANIFEST).unlink(), "", r"not a sweep folder"),
 }
@@ -268,16 +302,20 @@ def test_bad_sweep_folder_is_one_error_line(grid_copy: Path, case: str) -> None:
 
 
 def test_paths_that_are_no_sweep_folder(tmp_path: Path) -> None:
-    cases = {tmp_path / "empty": "not a sweep folder (no manifest.json or experiment.yaml)",
-             tmp_path / "nowhere": "no such folder",
-             tmp_path / "file.txt": "is a file, not a sweep folder"}
+    cases = {
+        tmp_path / "empty": "not a sweep folder (no manifest.json or experiment.yaml)",
+        tmp_path / "nowhere": "no such folder",
+        tmp_path / "file.txt": "is a file, not a sweep folder",
+    }
     (tmp_path / "empty").mkdir()
     (tmp_path / "file.txt").write_text("x")
     for path, expected in cases.items():
         result = runner.invoke(app, ["analyse", str(path)])
         assert result.exit_code == 2, path
-        assert result.output.strip() == f"error: {path}: {expected}; give the --out folder " \
-                                        "of cxsim sweep"
+        assert (
+            result.output.strip() == f"error: {path}: {expected}; give the --out folder "
+            "of cxsim sweep"
+        )
 
 
 def test_read_runs_checks_the_columns(grid_copy: Path) -> None:

@@ -16,8 +16,7 @@ def baseline(baseline_path):
 
 @pytest.fixture(scope="module")
 def empowered(baseline_path):
-    model = ServiceOrganisation(load_scenario(baseline_path,
-                                              ["frontline.empowerment_limit=5000"]))
+    model = ServiceOrganisation(load_scenario(baseline_path, ["frontline.empowerment_limit=5000"]))
     model.run(model.params.horizon.days)
     return summarise(model)
 

@@ -17,15 +17,21 @@ class Log:
     def __getattr__(self, name: str):
         def note() -> None:
             self.fired.append((name, self.model.time))
+
         return note
 
 
 @pytest.fixture
 def quiet() -> ServiceOrganisation:
     """A model with no customers, staff demand or enquiries: only the daily step runs."""
-    return ServiceOrganisation(make_scenario(
-        "customers.initial=0", "customers.arrival_rate_per_day=0",
-        "contact_centre.arrival_rate_per_hour=0", "warmup.days=0"))
+    return ServiceOrganisation(
+        make_scenario(
+            "customers.initial=0",
+            "customers.arrival_rate_per_day=0",
+            "contact_centre.arrival_rate_per_hour=0",
+            "warmup.days=0",
+        )
+    )
 
 
 def test_events_run_by_time_then_priority_then_first_scheduled(quiet):
@@ -37,8 +43,14 @@ def test_events_run_by_time_then_priority_then_first_scheduled(quiet):
     quiet.schedule_event(log.high, at=0.5, priority=Priority.HIGH)
     quiet.schedule_event(log.relative, after=0.25)
     quiet.run_until(0.9)
-    assert log.fired == [("relative", 0.25), ("high", 0.5), ("first_default", 0.5),
-                         ("second_default", 0.5), ("low", 0.5), ("late", 0.7)]
+    assert log.fired == [
+        ("relative", 0.25),
+        ("high", 0.5),
+        ("first_default", 0.5),
+        ("second_default", 0.5),
+        ("low", 0.5),
+        ("late", 0.7),
+    ]
     assert quiet.time == 0.9
 
 

@@ -14,13 +14,36 @@ from cxsim.cli import app
 
 runner = CliRunner()
 
-REQUIRED = ["retention_rate", "customers_active_end", "revenue", "costs", "profit", "npv",
-            "csat", "nps", "ces", "fcr", "escalation_rate", "handoffs_per_case",
-            "complaint_rate", "silent_churn_share", "translation_loss",
-            "translation_loss_by_stage", "rework_rate", "contact_centre", "scenario", "seed",
-            "parameter_hash"]
-CONTACT_CENTRE = ["asa_minutes", "wait_probability", "service_level", "abandonment_rate",
-                  "occupancy"]
+REQUIRED = [
+    "retention_rate",
+    "customers_active_end",
+    "revenue",
+    "costs",
+    "profit",
+    "npv",
+    "csat",
+    "nps",
+    "ces",
+    "fcr",
+    "escalation_rate",
+    "handoffs_per_case",
+    "complaint_rate",
+    "silent_churn_share",
+    "translation_loss",
+    "translation_loss_by_stage",
+    "rework_rate",
+    "contact_centre",
+    "scenario",
+    "seed",
+    "parameter_hash",
+]
+CONTACT_CENTRE = [
+    "asa_minutes",
+    "wait_probability",
+    "service_level",
+    "abandonment_rate",
+    "occupancy",
+]
 
 
 def _numbers(value):
@@ -32,21 +55,42 @@ def _numbers(value):
 
 
 @pytest.fixture(scope="module")
-def run_output(tmp_path_factory, ):
+def run_output(
+    tmp_path_factory,
+):
     from conftest import BASELINE
 
     out = tmp_path_factory.mktemp("run") / "baseline"
-    result = runner.invoke(app, ["run", str(BASELINE), "--days", "120", "--out", str(out),
-                                 "--set", "customers.initial=300"])
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            str(BASELINE),
+            "--days",
+            "120",
+            "--out",
+            str(out),
+            "--set",
+            "customers.initial=300",
+        ],
+    )
     assert result.exit_code == 0, result.output
     return out, result.output
 
 
 def test_run_writes_every_output(run_output):
     out, _ = run_output
-    expected = {"summary.json", "timeseries.csv", "orders.parquet", "cases.parquet",
-                "scenario.yaml", "active_customers.png", "cumulative_profit.png",
-                "translation_loss.png", "contact_centre_waiting.png"}
+    expected = {
+        "summary.json",
+        "timeseries.csv",
+        "orders.parquet",
+        "cases.parquet",
+        "scenario.yaml",
+        "active_customers.png",
+        "cumulative_profit.png",
+        "translation_loss.png",
+        "contact_centre_waiting.png",
+    }
     assert expected <= {p.name for p in out.iterdir()}
     assert all((out / name).stat().st_size > 0 for name in expected)
 
@@ -58,7 +102,12 @@ def test_summary_has_every_kpi_and_no_nan(run_output):
     assert all(math.isfinite(x) for x in _numbers(summary))
     assert summary["profit"] == pytest.approx(summary["revenue"] - sum(summary["costs"].values()))
     assert set(summary["translation_loss_by_stage"]) == {
-        "expression", "interpretation", "verification", "handoff", "delivery"}
+        "expression",
+        "interpretation",
+        "verification",
+        "handoff",
+        "delivery",
+    }
 
 
 def test_timeseries_has_a_row_per_week_and_records_tally(run_output):
@@ -83,17 +132,23 @@ def test_run_prints_headline_kpis(run_output):
         assert label in output
 
 
-@pytest.mark.parametrize("args", [
-    ["--set", "contact_centre.agents=-1"],
-    ["--set", "frontline.nonsense=1"],
-    ["--set", "contact_centre.agents"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--set", "contact_centre.agents=-1"],
+        ["--set", "frontline.nonsense=1"],
+        ["--set", "contact_centre.agents"],
+    ],
+)
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, args):
     from conftest import BASELINE
 
     out = tmp_path / "never"
-    proc = subprocess.run([sys.executable, "-m", "cxsim", "run", str(BASELINE), "--out",
-                           str(out), *args], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cxsim", "run", str(BASELINE), "--out", str(out), *args],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ")
@@ -112,14 +167,30 @@ def test_bad_file_names_the_file_and_key(tmp_path):
 def test_bench_smoke_run_writes_results_and_a_table(tmp_path: Path) -> None:
     """A tiny run of the benchmark command (the real benchmark is `make bench`)."""
     pytest.importorskip("ciw")
-    result = runner.invoke(app, ["bench", "--sizes", "100,200", "--reps", "2", "--repeats", "2",
-                                 "--rep-customers", "50", "--out", str(tmp_path)])
+    result = runner.invoke(
+        app,
+        [
+            "bench",
+            "--sizes",
+            "100,200",
+            "--reps",
+            "2",
+            "--repeats",
+            "2",
+            "--rep-customers",
+            "50",
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     results = json.loads((tmp_path / "results.json").read_text())
     assert [r["customers"] for r in results["sizes"]] == [100, 200]
     assert all(r["events"] > 0 and r["peak_memory_mb"] > 0 for r in results["sizes"])
-    assert all(r["wall_s"] == min(r["wall_s_runs"]) and len(r["wall_s_runs"]) == 2
-               for r in results["sizes"])
+    assert all(
+        r["wall_s"] == min(r["wall_s_runs"]) and len(r["wall_s_runs"]) == 2
+        for r in results["sizes"]
+    )
     assert results["ciw"]["contacts_ciw"] > 0 and results["ciw"]["ratio_cxsim_to_ciw"] > 0
     assert "events/s" in (tmp_path / "results.md").read_text()
     bad = runner.invoke(app, ["bench", "--sizes", "ten", "--out", str(tmp_path / "x")])
@@ -130,11 +201,17 @@ def test_benchmark_targets_are_judged_from_the_measurements() -> None:
     from cxsim.benchmark import target_checks
 
     def results(wall_100k: float, peak_mb: float, ciw: float, speedup: float) -> dict:
-        return {"sizes": [{"customers": 10_000, "wall_s": 6.0, "peak_memory_mb": 200},
-                          {"customers": 100_000, "wall_s": wall_100k, "peak_memory_mb": peak_mb}],
-                "ciw": {"ratio_cxsim_to_ciw": ciw},
-                "replications": [{"jobs": 1, "replications_per_minute": 40.0},
-                                 {"jobs": 2, "replications_per_minute": 40.0 * speedup}]}
+        return {
+            "sizes": [
+                {"customers": 10_000, "wall_s": 6.0, "peak_memory_mb": 200},
+                {"customers": 100_000, "wall_s": wall_100k, "peak_memory_mb": peak_mb},
+            ],
+            "ciw": {"ratio_cxsim_to_ciw": ciw},
+            "replications": [
+                {"jobs": 1, "replications_per_minute": 40.0},
+                {"jobs": 2, "replications_per_minute": 40.0 * speedup},
+            ],
+        }
 
     good = target_checks(results(55.0, 800, 0.9, 1.9))
     assert len(good) == 5 and all(met for _, _, met in good)

@@ -63,8 +63,14 @@ def test_relative_change_is_undefined_for_a_zero_reference() -> None:
 
 # --- comparison objects (no simulation) ---------------------------------------------------
 def _fake(name: str, retention: list[float], profit: list[float]) -> Replicated:
-    kpis = pd.DataFrame({"retention_rate": retention, "profit": profit,
-                         "revenue": np.array(profit) * 3, "costs.salaries_frontline": profit})
+    kpis = pd.DataFrame(
+        {
+            "retention_rate": retention,
+            "profit": profit,
+            "revenue": np.array(profit) * 3,
+            "costs.salaries_frontline": profit,
+        }
+    )
     return Replicated(Scenario(name=name), name, list(range(len(profit))), kpis, [])
 
 
@@ -72,8 +78,11 @@ def _pair(retention_shift: float, profit_factor: float) -> ScenarioComparison:
     retention = [0.80, 0.82, 0.78, 0.81, 0.79]
     profit = [100.0, 110.0, 90.0, 105.0, 95.0]
     noise = np.array([0.001, -0.001, 0.0005, -0.0005, 0.0])
-    other = _fake("option-b", list(np.array(retention) + retention_shift + noise),
-                  list(np.array(profit) * profit_factor * (1 + noise)))
+    other = _fake(
+        "option-b",
+        list(np.array(retention) + retention_shift + noise),
+        list(np.array(profit) * profit_factor * (1 + noise)),
+    )
     return ScenarioComparison([_fake("today", retention, profit), other], 5, 42, True)
 
 
@@ -91,8 +100,15 @@ def test_headline_says_fewer_and_less_for_a_worse_option() -> None:
 
 
 def test_headline_marks_differences_within_noise_as_not_significant() -> None:
-    c = ScenarioComparison([_fake("today", [0.8, 0.82, 0.78], [100, 120, 80]),
-                            _fake("same", [0.82, 0.78, 0.8], [120, 80, 100])], 3, 1, True)
+    c = ScenarioComparison(
+        [
+            _fake("today", [0.8, 0.82, 0.78], [100, 120, 80]),
+            _fake("same", [0.82, 0.78, 0.8], [120, 80, 100]),
+        ],
+        3,
+        1,
+        True,
+    )
     sentence = headline(c, c.alternatives[0])
     assert sentence.count("not significant") == 2
 
@@ -107,8 +123,16 @@ def test_summary_table_has_paired_differences_and_significance() -> None:
 
 
 def test_flatten_kpis_keeps_numbers_with_dotted_keys() -> None:
-    flat = flatten_kpis({"scenario": "x", "seed": 3, "fcr": 0.7, "flag": True,
-                         "contact_centre": {"asa_minutes": 1.5}, "segments": {"a": {"n": 2}}})
+    flat = flatten_kpis(
+        {
+            "scenario": "x",
+            "seed": 3,
+            "fcr": 0.7,
+            "flag": True,
+            "contact_centre": {"asa_minutes": 1.5},
+            "segments": {"a": {"n": 2}},
+        }
+    )
     assert flat == {"fcr": 0.7, "contact_centre.asa_minutes": 1.5, "segments.a.n": 2.0}
 
 
@@ -118,8 +142,12 @@ def test_bridge_groups_cover_every_cost_category_once() -> None:
 
 
 def test_repeated_names_are_made_unique() -> None:
-    names = [(s.name, safe) for s, safe in labelled(
-        [Scenario(name="a"), Scenario(name="a"), Scenario(name="b"), Scenario(name="a-2")])]
+    names = [
+        (s.name, safe)
+        for s, safe in labelled(
+            [Scenario(name="a"), Scenario(name="a"), Scenario(name="b"), Scenario(name="a-2")]
+        )
+    ]
     assert names == [("a", "a"), ("a-2", "a-2"), ("b", "b"), ("a-2-2", "a-2-2")]
 
 
@@ -148,7 +176,8 @@ def test_bridge_adds_up_to_the_profit_difference(small_comparison: ScenarioCompa
     c = small_comparison
     steps = bridge_steps(c, c.alternatives[0])
     assert sum(e.mean for _, e in steps) == pytest.approx(
-        c.difference(c.alternatives[0], "profit").mean, rel=1e-9)
+        c.difference(c.alternatives[0], "profit").mean, rel=1e-9
+    )
 
 
 def test_common_random_numbers_narrow_the_retention_difference() -> None:
@@ -171,8 +200,21 @@ def test_common_random_numbers_narrow_the_retention_difference() -> None:
 
 # --- the command ---------------------------------------------------------------------------
 def _compare_cli(out: Path, *extra: str) -> None:
-    result = runner.invoke(app, ["compare", str(BASELINE), str(EMPOWERED), "--reps", "3",
-                                 *TINY, "--out", str(out), "--quiet", *extra])
+    result = runner.invoke(
+        app,
+        [
+            "compare",
+            str(BASELINE),
+            str(EMPOWERED),
+            "--reps",
+            "3",
+            *TINY,
+            "--out",
+            str(out),
+            "--quiet",
+            *extra,
+        ],
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -183,13 +225,14 @@ def compared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_results_do_not_depend_on_the_number_of_processes(compared: Path,
-                                                           tmp_path: Path) -> None:
+def test_results_do_not_depend_on_the_number_of_processes(compared: Path, tmp_path: Path) -> None:
     _compare_cli(tmp_path / "jobs1", "--jobs", "1")
     assert (tmp_path / "jobs1" / "summary.csv").read_bytes() == (
-        compared / "summary.csv").read_bytes()
+        compared / "summary.csv"
+    ).read_bytes()
     assert pq.read_table(tmp_path / "jobs1" / "replications.parquet").equals(
-        pq.read_table(compared / "replications.parquet"))
+        pq.read_table(compared / "replications.parquet")
+    )
 
 
 def test_outputs_hold_every_replication_and_the_resolved_scenarios(compared: Path) -> None:
@@ -199,11 +242,20 @@ def test_outputs_hold_every_replication_and_the_resolved_scenarios(compared: Pat
     series = pq.read_table(compared / "timeseries.parquet").to_pandas()
     assert series.groupby(["scenario", "replication"]).size().nunique() == 1
     resolved = load_scenario(compared / "scenarios" / "empowered-frontline.yaml")
-    assert resolved.frontline.empowerment_limit == load_scenario(
-        EMPOWERED).frontline.empowerment_limit and resolved.customers.initial == 250
+    assert (
+        resolved.frontline.empowerment_limit == load_scenario(EMPOWERED).frontline.empowerment_limit
+        and resolved.customers.initial == 250
+    )
     summary = pd.read_csv(compared / "summary.csv")
-    assert {"mean", "ci_low", "ci_high", "difference", "difference_ci_low",
-            "difference_ci_high", "significant"} <= set(summary.columns)
+    assert {
+        "mean",
+        "ci_low",
+        "ci_high",
+        "difference",
+        "difference_ci_low",
+        "difference_ci_high",
+        "significant",
+    } <= set(summary.columns)
     assert (summary["ci_low"] <= summary["mean"] + 1e-9).all()
 
 
@@ -242,33 +294,51 @@ def test_report_is_self_contained_and_shows_everything_asked_for(compared: Path)
     page = _Report()
     page.feed((compared / "report.html").read_text())
     text = " ".join(page.text)
-    assert page.h2 == ["In one sentence", "Customers and profit over time", "Key figures",
-                       "Profit bridge", "Translation loss by stage",
-                       "What explains the difference", "What common random numbers bought",
-                       "How to reproduce"]
+    assert page.h2 == [
+        "In one sentence",
+        "Customers and profit over time",
+        "Key figures",
+        "Profit bridge",
+        "Translation loss by stage",
+        "What explains the difference",
+        "What common random numbers bought",
+        "How to reproduce",
+    ]
     assert len(page.headlines) == 1
     assert page.headlines[0].startswith("empowered-frontline keeps ")
     assert "profit" in page.headlines[0] and page.headlines[0].endswith("with baseline.")
     assert len(page.images) == 4  # bands, bridge, translation loss, mechanisms
     for src in page.images:
         assert base64.b64decode(src.removeprefix("data:image/png;base64,"))[:4] == b"\x89PNG"
-    for fact in ("Replications per scenario", "Base seed", "150 days", "Version of mesa",
-                 "Version of numpy", "--reps 3 --seed 42 --days 150", "Annual retention",
-                 "Salaries", "Escalation rate", "Replications saved by pairing"):
+    for fact in (
+        "Replications per scenario",
+        "Base seed",
+        "150 days",
+        "Version of mesa",
+        "Version of numpy",
+        "--reps 3 --seed 42 --days 150",
+        "Annual retention",
+        "Salaries",
+        "Escalation rate",
+        "Replications saved by pairing",
+    ):
         assert fact in text, fact
 
 
 def test_report_renders_in_a_headless_browser(compared: Path) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="Playwright for Python is not installed")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright for Python is not installed"
+    )
     if chromium is None:
         pytest.skip("no chromium on this machine (.ci/run installs Debian's chromium)")
     shots = ROOT / "results" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-background-networking", "--disable-component-update"])
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         page.goto((compared / "report.html").as_uri())
         loaded = page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth)")
@@ -286,6 +356,7 @@ def test_bad_scenario_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     result = runner.invoke(app, ["compare", str(BASELINE), str(bad), "--out", str(out)])
     assert result.exit_code == 2
     assert "frontline.empowerment_limit" in result.output and not out.exists()
-    result = runner.invoke(app, ["compare", str(BASELINE), "--set", "customers.initial=x",
-                                 "--out", str(out)])
+    result = runner.invoke(
+        app, ["compare", str(BASELINE), "--set", "customers.initial=x", "--out", str(out)]
+    )
     assert result.exit_code == 2 and "customers.initial" in result.output and not out.exists()

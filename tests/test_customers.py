@@ -14,6 +14,7 @@ def side_by_side(baseline_path):
     baseline = simulate(load_scenario(baseline_path))
     poor = simulate(load_scenario(ROOT / "scenarios" / "poor_complaint_handling.yaml"))
     from cxsim.kpis import summarise
+
     return summarise(baseline), summarise(poor)
 
 
@@ -40,10 +41,12 @@ def test_the_network_is_a_small_world_and_newcomers_join_it():
     assert np.mean([len(n) for n in neighbours]) == pytest.approx(6, abs=0.01)
     assert all(i in neighbours[j] for i, ns in enumerate(neighbours) for j in ns)
     model, _ = run_small()
-    referred = [a for a in model.agents if getattr(a, "referrer", None) is not None
-                and a.status != "prospect"]
-    assert referred and all(c.referrer in c.contacts and c in c.referrer.contacts
-                            for c in referred)
+    referred = [
+        a
+        for a in model.agents
+        if getattr(a, "referrer", None) is not None and a.status != "prospect"
+    ]
+    assert referred and all(c.referrer in c.contacts and c in c.referrer.contacts for c in referred)
 
 
 def test_referrals_bring_customers_and_silence_them_brings_none():
@@ -55,8 +58,7 @@ def test_referrals_bring_customers_and_silence_them_brings_none():
 
 def test_public_complaints_keep_prospects_away_for_a_while():
     _, quiet = run_small("word_of_mouth.public_complaint_probability=0")
-    _, loud = run_small("word_of_mouth.public_complaint_probability=1",
-                        "loyalty.severe_problem=0")
+    _, loud = run_small("word_of_mouth.public_complaint_probability=1", "loyalty.severe_problem=0")
     assert quiet["public_complaints"] == 0 and loud["public_complaints"] > 5
     assert loud["acquisitions_lost_to_reputation"] > quiet["acquisitions_lost_to_reputation"]
     assert wom.decay(0.3, 0.0, 30, 30) == pytest.approx(0.15)
@@ -80,7 +82,8 @@ def test_segments_have_their_shares_and_their_own_traits():
     key = [c.traits for c in customers if c.traits.segment == "key_accounts"]
     small = [c.traits for c in customers if c.traits.segment == "small_business"]
     assert np.mean([t.complaint_propensity for t in key]) > np.mean(
-        [t.complaint_propensity for t in small])
+        [t.complaint_propensity for t in small]
+    )
     assert len({t.patience_factor for t in key}) == len(key)  # each draws their own
     assert set(kpi["segments"]) == set(shares)
 

@@ -28,13 +28,16 @@ SMALL_DEMO = ROOT / "tests" / "data" / "small_demo.yaml"
 def test_every_lever_has_plain_words_and_changes_its_scenario_key() -> None:
     base = demo_scenario(str(SMALL_DEMO))
     start = lever_defaults(base)
-    flipped = {"int": lambda lever, v: min(lever.high, v + lever.step),
-               "bool": lambda lever, v: not v,
-               "choice": lambda lever, v: next(c for c in lever.choices if c != v)}
+    flipped = {
+        "int": lambda lever, v: min(lever.high, v + lever.step),
+        "bool": lambda lever, v: not v,
+        "choice": lambda lever, v: next(c for c in lever.choices if c != v),
+    }
     for lever in LEVERS:
         assert "_" not in lever.label and lever.tooltip.endswith(".")
-        changed = apply_levers(base, {**start, lever.name: flipped[lever.kind](
-            lever, start[lever.name])})
+        changed = apply_levers(
+            base, {**start, lever.name: flipped[lever.kind](lever, start[lever.name])}
+        )
         assert changed != base, lever.name
         assert lever.current(changed) != start[lever.name], lever.name
     assert apply_levers(base, start) is base
@@ -50,8 +53,7 @@ def test_without_levers_the_two_organisations_are_identical() -> None:
 
 def test_a_lever_changes_only_the_right_hand_organisation() -> None:
     plain = Workshop(scenario_path=str(SMALL_DEMO))
-    workshop = Workshop({"shared_record": True, "authority": 1000},
-                        scenario_path=str(SMALL_DEMO))
+    workshop = Workshop({"shared_record": True, "authority": 1000}, scenario_path=str(SMALL_DEMO))
     for _ in range(60):
         plain.step()
         workshop.step()
@@ -76,9 +78,12 @@ def demo_url() -> Iterator[str]:
     pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
     port = _free_port()
     env = {**os.environ, SCENARIO_ENV: str(SMALL_DEMO)}
-    server = subprocess.Popen([sys.executable, "-m", "cxsim", "demo", "--port", str(port),
-                               "--no-open"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cxsim", "demo", "--port", str(port), "--no-open"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://localhost:{port}/"
     deadline = time.monotonic() + 90
     while True:
@@ -101,8 +106,10 @@ def browser_page(demo_url: str) -> Iterator[object]:
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-background-networking", "--disable-component-update"])
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.goto(demo_url)
         page.get_by_text("Pull a lever").first.wait_for(timeout=60_000)
@@ -166,8 +173,9 @@ def test_lever_and_steps_change_the_charts_and_reset_restores(browser_page: obje
 runner = CliRunner()
 
 
-def _demo_exec(monkeypatch: pytest.MonkeyPatch,
-               *args: str) -> tuple[object, list[str], dict[str, str]]:
+def _demo_exec(
+    monkeypatch: pytest.MonkeyPatch, *args: str
+) -> tuple[object, list[str], dict[str, str]]:
     """Run ``cxsim demo ARGS`` with ``os.execve`` caught: the result, the argv and the env."""
     calls: list[tuple[str, list[str], dict[str, str]]] = []
     monkeypatch.setattr(os, "execve", lambda path, argv, env: calls.append((path, argv, env)))
@@ -179,7 +187,8 @@ def _demo_exec(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_demo_starts_solara_without_the_version_check_or_telemetry(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import solara.__main__ as solara_cli
 
     _, argv, env = _demo_exec(monkeypatch)
@@ -192,7 +201,8 @@ def test_demo_starts_solara_without_the_version_check_or_telemetry(
 
 
 def test_demo_listens_on_localhost_unless_told_and_announces_that_address(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     result, argv, _ = _demo_exec(monkeypatch, "--port", "8123")
     assert argv[argv.index("--host") + 1] == "localhost"
     assert argv[argv.index("--port") + 1] == "8123"
@@ -206,7 +216,8 @@ def test_demo_listens_on_localhost_unless_told_and_announces_that_address(
 
 @pytest.mark.parametrize("port", ["70000", "0", "-1", "65536"])
 def test_demo_refuses_a_port_outside_1_to_65535_before_starting(
-        monkeypatch: pytest.MonkeyPatch, port: str) -> None:
+    monkeypatch: pytest.MonkeyPatch, port: str
+) -> None:
     calls: list[object] = []
     monkeypatch.setattr(os, "execve", lambda *args: calls.append(args))
     result = runner.invoke(app, ["demo", "--no-open", "--port", port])
@@ -220,8 +231,10 @@ def _bad_scenario(tmp_path: Path, kind: str) -> Path:
     """A path ``cxsim demo`` must refuse: a folder, a missing, a non-YAML or a binary file."""
     if kind == "directory":
         return tmp_path
-    path = tmp_path / {"missing": "nowhere.yaml", "not YAML": "notes.txt",
-                       "binary": "picture.png"}[kind]
+    path = (
+        tmp_path
+        / {"missing": "nowhere.yaml", "not YAML": "notes.txt", "binary": "picture.png"}[kind]
+    )
     if kind == "not YAML":
         path.write_text("levers: [unclosed\n")
     elif kind == "binary":
@@ -231,13 +244,15 @@ def _bad_scenario(tmp_path: Path, kind: str) -> Path:
 
 @pytest.mark.parametrize("kind", ["directory", "missing", "not YAML", "binary"])
 def test_demo_with_a_bad_scenario_path_says_one_line_and_exits_2(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kind: str) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kind: str
+) -> None:
     calls: list[object] = []
     monkeypatch.setattr(os, "execve", lambda *args: calls.append(args))
     path = _bad_scenario(tmp_path, kind)
     result = runner.invoke(app, ["demo", "--no-open", str(path)])
-    assert result.exception is None or isinstance(result.exception, SystemExit), \
-        repr(result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
     assert result.exit_code == 2 and not calls
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and str(path) in lines[0]
@@ -246,7 +261,7 @@ def test_demo_with_a_bad_scenario_path_says_one_line_and_exits_2(
 
 # A sitecustomize module for the server's Python: every name lookup or connection that is not
 # this machine is refused and written down, so the test sees any attempt to go online.
-_NO_NETWORK = '''
+_NO_NETWORK = """
 import os, socket
 _LOG, _LOCAL = os.environ["CXSIM_TEST_NET_LOG"], {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
 _getaddrinfo, _connect = socket.getaddrinfo, socket.socket.connect
@@ -264,20 +279,28 @@ def connect(self, address):
         _refuse(f"connect {address}")
     return _connect(self, address)
 socket.getaddrinfo, socket.socket.connect = getaddrinfo, connect
-'''
+"""
 
 
 def test_demo_server_starts_offline_on_the_announced_address(tmp_path: Path) -> None:
     """The real server, with the network blocked: it serves, and never tried to go online."""
     (tmp_path / "sitecustomize.py").write_text(_NO_NETWORK)
     log, out = tmp_path / "network.log", tmp_path / "server.out"
-    env = {**os.environ, "PYTHONPATH": str(tmp_path), "CXSIM_TEST_NET_LOG": str(log),
-           SCENARIO_ENV: str(SMALL_DEMO)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(tmp_path),
+        "CXSIM_TEST_NET_LOG": str(log),
+        SCENARIO_ENV: str(SMALL_DEMO),
+    }
     env.pop("SOLARA_TELEMETRY_MIXPANEL_ENABLE", None)
     port = _free_port()
     with out.open("w") as sink:
-        server = subprocess.Popen([sys.executable, "-m", "cxsim", "demo", "--port", str(port),
-                                   "--no-open"], env=env, stdout=sink, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "cxsim", "demo", "--port", str(port), "--no-open"],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
     url, deadline = f"http://localhost:{port}", time.monotonic() + 30
     try:
         while True:

@@ -12,16 +12,18 @@ ODD = ROOT / "docs" / "odd.md"
 def test_odd_parameter_table_matches_the_schema():
     text = ODD.read_text()
     table = text.split(START, 1)[1].split(END, 1)[0].strip()
-    assert table == parameter_markdown(), \
+    assert table == parameter_markdown(), (
         "docs/odd.md is stale: run python -m cxsim.report.parameters docs/odd.md"
+    )
     for row in parameter_table():
         assert f"`{row['key']}`" in table
 
 
 def test_odd_describes_every_mechanism_module():
     text = ODD.read_text()
-    modules = sorted(p.name for p in (ROOT / "cxsim" / "mechanisms").glob("*.py")
-                     if p.name != "__init__.py")
+    modules = sorted(
+        p.name for p in (ROOT / "cxsim" / "mechanisms").glob("*.py") if p.name != "__init__.py"
+    )
     missing = [m for m in modules if f"`{m}`" not in text and f"mechanisms/{m}" not in text]
     assert not missing
 

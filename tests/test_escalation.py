@@ -33,22 +33,23 @@ def test_higher_empowerment_limit_raises_fcr_and_lowers_escalation():
 
 
 def test_zero_frontline_agents_means_every_contact_abandons():
-    model, kpi = run_small("contact_centre.agents=0", "channels.chat.agents=0",
-                           "channels.email.agents=0")
+    model, kpi = run_small(
+        "contact_centre.agents=0", "channels.chat.agents=0", "channels.email.agents=0"
+    )
     cc = kpi["contact_centre"]
     assert model.contact_centre.stats.offered > 100
     assert model.contact_centre.stats.answered == 0
     assert cc["abandonment_rate"] == 1.0 and cc["occupancy"] == 0.0
     assert kpi["channels"]["chat"]["offered"] == kpi["channels"]["email"]["offered"] == 0
     # only self-service, which needs no agent, still solves anything
-    assert all(c.channel == "self_service" for c in model.recorder.cases
-               if c.first_contact_resolution)
+    assert all(
+        c.channel == "self_service" for c in model.recorder.cases if c.first_contact_resolution
+    )
 
 
 def test_without_supervisors_escalated_cases_are_never_resolved_above_the_limit():
     model, _ = run_small("supervisors.count=0")
-    above = [c for c in model.recorder.cases
-             if c.remedy_cost > model.policy.empowerment_limit]
+    above = [c for c in model.recorder.cases if c.remedy_cost > model.policy.empowerment_limit]
     assert above and not any(c.resolved for c in above)
 
 

@@ -15,16 +15,28 @@ from cxsim.errors import CxsimError
 from cxsim.experiment import load_experiment
 from cxsim.scenario import Scenario, load_scenario, parameter_table, with_overrides
 
-KEYS = sorted({part for row in parameter_table() for part in row["key"].split(".")}
-              | {"extends", "segments", "levels", "low", "high", "kind"})
+KEYS = sorted(
+    {part for row in parameter_table() for part in row["key"].split(".")}
+    | {"extends", "segments", "levels", "low", "high", "kind"}
+)
 key = st.one_of(st.sampled_from(KEYS), st.text(min_size=1, max_size=12))
-scalar = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
-                   st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=30))
-document = st.recursive(scalar, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(key, inner, max_size=5)), max_leaves=25)
-SETTINGS = settings(max_examples=int(os.environ.get("CXSIM_PROPERTY_EXAMPLES", "80")), deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+)
+document = st.recursive(
+    scalar,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(key, inner, max_size=5)),
+    max_leaves=25,
+)
+SETTINGS = settings(
+    max_examples=int(os.environ.get("CXSIM_PROPERTY_EXAMPLES", "80")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def _one_line(error: CxsimError) -> None:
@@ -58,11 +70,19 @@ def test_any_text_file_loads_or_says_why_in_one_line(tmp_path, text):
 
 
 @SETTINGS
-@given(assignments=st.lists(st.one_of(
-    st.text(max_size=40),
-    st.builds(lambda k, v: f"{k}={v}", st.sampled_from([r["key"].replace("[]", ".0")
-                                                        for r in parameter_table()]),
-              st.text(max_size=20))), max_size=4))
+@given(
+    assignments=st.lists(
+        st.one_of(
+            st.text(max_size=40),
+            st.builds(
+                lambda k, v: f"{k}={v}",
+                st.sampled_from([r["key"].replace("[]", ".0") for r in parameter_table()]),
+                st.text(max_size=20),
+            ),
+        ),
+        max_size=4,
+    )
+)
 def test_any_set_strings_apply_or_say_why_in_one_line(assignments):
     try:
         assert isinstance(with_overrides(Scenario(), assignments), Scenario)
@@ -70,16 +90,28 @@ def test_any_set_strings_apply_or_say_why_in_one_line(assignments):
         _one_line(error)
 
 
-factor = st.dictionaries(st.sampled_from(["levels", "low", "high", "mode", "distribution",
-                                          "integer", "oops"]), document, max_size=3)
+factor = st.dictionaries(
+    st.sampled_from(["levels", "low", "high", "mode", "distribution", "integer", "oops"]),
+    document,
+    max_size=3,
+)
 experiment = st.fixed_dictionaries(
     {"name": st.one_of(st.text(max_size=20), scalar), "base": st.just(str(BASELINE))},
-    optional={"factors": st.dictionaries(st.sampled_from(["supervisors.count",
-                                                          "frontline.empowerment_limit",
-                                                          "nonsense"]), factor, max_size=2),
-              "design": st.dictionaries(st.sampled_from(["kind", "samples", "levels"]),
-                                        document, max_size=2),
-              "replications": scalar, "seed": scalar, "kpis": document, "fixed": document})
+    optional={
+        "factors": st.dictionaries(
+            st.sampled_from(["supervisors.count", "frontline.empowerment_limit", "nonsense"]),
+            factor,
+            max_size=2,
+        ),
+        "design": st.dictionaries(
+            st.sampled_from(["kind", "samples", "levels"]), document, max_size=2
+        ),
+        "replications": scalar,
+        "seed": scalar,
+        "kpis": document,
+        "fixed": document,
+    },
+)
 
 
 @SETTINGS

@@ -24,12 +24,14 @@ from cxsim.runner import SCRATCH_PREFIX, _remove_dead_scratch
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="process groups, /proc, kill -9")
 
-SCENARIOS = [str(ROOT / "scenarios" / "baseline.yaml"),
-             str(ROOT / "scenarios" / "empowered_frontline.yaml")]
+SCENARIOS = [
+    str(ROOT / "scenarios" / "baseline.yaml"),
+    str(ROOT / "scenarios" / "empowered_frontline.yaml"),
+]
 # Enough work to keep two workers busy for some seconds after they start.
 BUSY = ["--set", "customers.initial=300", "--days", "200", "--reps", "6", "--jobs", "2"]
 EXPERIMENT = f"""name: interrupted-grid
-base: {ROOT / 'scenarios' / 'baseline.yaml'}
+base: {ROOT / "scenarios" / "baseline.yaml"}
 fixed: {{customers.initial: 300, horizon.days: 200}}
 factors:
   frontline.empowerment_limit: {{levels: [0, 1000]}}
@@ -43,8 +45,15 @@ GONE_WITHIN_S = 10.0
 
 def _cxsim(args: list[str], tmp: Path, **popen: object) -> subprocess.Popen[str]:
     env = {**os.environ, "TMPDIR": str(tmp), "COLUMNS": "200"}
-    return subprocess.Popen([sys.executable, "-m", "cxsim.cli", *args], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+    return subprocess.Popen(
+        [sys.executable, "-m", "cxsim.cli", *args],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
 
 
 @pytest.fixture
@@ -62,8 +71,9 @@ def _alive(process: psutil.Process) -> bool:
         return False
 
 
-def _wait_for_workers(main: subprocess.Popen[str], workers: int = 2,
-                      timeout: float = 60.0) -> list[psutil.Process]:
+def _wait_for_workers(
+    main: subprocess.Popen[str], workers: int = 2, timeout: float = 60.0
+) -> list[psutil.Process]:
     """Every descendant of ``main`` once ``workers`` pool workers (forkserver children) run.
 
     A worker counts once it has started its watchdog thread (two threads), so it has also
@@ -96,15 +106,32 @@ def _seconds_until_gone(processes: list[psutil.Process]) -> float:
     start = time.monotonic()
     while any(_alive(p) for p in processes):
         assert time.monotonic() - start < GONE_WITHIN_S, [
-            (p.pid, p.cmdline()) for p in processes if _alive(p)]
+            (p.pid, p.cmdline()) for p in processes if _alive(p)
+        ]
         time.sleep(0.05)
     return time.monotonic() - start
 
 
 def _small_compare(tmp: Path, out: Path) -> None:
     """A short compare that starts a pool of two processes."""
-    run = _cxsim(["compare", *SCENARIOS, "--set", "customers.initial=50", "--days", "5",
-                  "--reps", "2", "--jobs", "2", "--quiet", "--out", str(out)], tmp)
+    run = _cxsim(
+        [
+            "compare",
+            *SCENARIOS,
+            "--set",
+            "customers.initial=50",
+            "--days",
+            "5",
+            "--reps",
+            "2",
+            "--jobs",
+            "2",
+            "--quiet",
+            "--out",
+            str(out),
+        ],
+        tmp,
+    )
     _, err = run.communicate(timeout=120)
     assert run.returncode == 0, err
 
@@ -114,8 +141,7 @@ def _kill_and_check(main: subprocess.Popen[str], tmp: Path, tmp_path: Path) -> N
     tree = _wait_for_workers(main)
     scratch = tmp / f"{SCRATCH_PREFIX}{os.getuid()}" / str(main.pid)
     assert list(scratch.glob("pymp-*")), "multiprocessing's folder should be in the scratch"
-    tree = tree + [p for p in psutil.Process(main.pid).children(recursive=True)
-                   if p not in tree]
+    tree = tree + [p for p in psutil.Process(main.pid).children(recursive=True) if p not in tree]
     main.kill()
     main.wait()  # not communicate(): the descendants hold its pipes until they end
     print(f"descendants gone {_seconds_until_gone(tree):.2f} s after kill -9")
@@ -128,22 +154,23 @@ def _kill_and_check(main: subprocess.Popen[str], tmp: Path, tmp_path: Path) -> N
 
 
 def test_killed_compare_leaves_no_process_and_no_temp_folder(tmp: Path, tmp_path: Path) -> None:
-    main = _cxsim(["compare", *SCENARIOS, *BUSY, "--quiet", "--out", str(tmp_path / "out")],
-                  tmp)
+    main = _cxsim(["compare", *SCENARIOS, *BUSY, "--quiet", "--out", str(tmp_path / "out")], tmp)
     _kill_and_check(main, tmp, tmp_path)
 
 
 def test_killed_sweep_leaves_no_process_and_no_temp_folder(tmp: Path, tmp_path: Path) -> None:
     experiment = tmp_path / "experiment.yaml"
     experiment.write_text(EXPERIMENT)
-    main = _cxsim(["sweep", str(experiment), "--jobs", "2", "--quiet",
-                   "--out", str(tmp_path / "sweep")], tmp)
+    main = _cxsim(
+        ["sweep", str(experiment), "--jobs", "2", "--quiet", "--out", str(tmp_path / "sweep")], tmp
+    )
     _kill_and_check(main, tmp, tmp_path)
 
 
 def test_ctrl_c_in_compare_prints_one_line_and_exits_130(tmp: Path, tmp_path: Path) -> None:
-    main = _cxsim(["compare", *SCENARIOS, *BUSY, "--out", str(tmp_path / "out")], tmp,
-                  start_new_session=True)
+    main = _cxsim(
+        ["compare", *SCENARIOS, *BUSY, "--out", str(tmp_path / "out")], tmp, start_new_session=True
+    )
     tree = _wait_for_workers(main)
     time.sleep(0.5)  # runs under way
     os.killpg(main.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
@@ -164,11 +191,13 @@ def test_scratch_clean_up_removes_only_dead_processes_folders(tmp_path: Path) ->
         (tmp_path / name / "file").write_text("x")
     _remove_dead_scratch(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [str(os.getpid()), "pymp-other", "notes"])
+        [str(os.getpid()), "pymp-other", "notes"]
+    )
 
 
 def test_pools_start_where_the_temp_dir_is_too_deep_for_a_scratch_folder(
-        tmp: Path, tmp_path: Path) -> None:
+    tmp: Path, tmp_path: Path
+) -> None:
     # 74 characters: pymp-*/listener-* fits in a socket path (107 on Linux), cxsim-<uid>/<pid>
     # in front of it would not.
     deep = tmp / ("d" * (74 - len(str(tmp)) - 1))

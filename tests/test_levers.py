@@ -11,8 +11,10 @@ def test_volume_rewards_raise_expectations_and_lose_requirements_to_the_catalogu
     pushed, volume = run_small("sales.volume_reward_weight=1")
     assert pushed.policy.overpromise > plain.policy.overpromise
     assert pushed.policy.anchoring > plain.policy.anchoring
-    assert volume["translation_loss_by_stage"]["interpretation"] > \
-        balanced["translation_loss_by_stage"]["interpretation"]
+    assert (
+        volume["translation_loss_by_stage"]["interpretation"]
+        > balanced["translation_loss_by_stage"]["interpretation"]
+    )
     assert volume["rework_rate"] > balanced["rework_rate"]
 
 
@@ -30,8 +32,9 @@ def test_proactive_service_catches_incidents_before_customers_complain():
     assert proactive["costs"]["proactive_service"] > 0
     assert model.counters["complaints"] < 0.7 * plain.counters["complaints"]
     silent = [p for p in model.recorder.problems if p.kind == "incident" and p.outcome == "silent"]
-    silent_plain = [p for p in plain.recorder.problems
-                    if p.kind == "incident" and p.outcome == "silent"]
+    silent_plain = [
+        p for p in plain.recorder.problems if p.kind == "incident" and p.outcome == "silent"
+    ]
     assert len(silent) < 0.5 * len(silent_plain)  # caught before customers suffer in silence
 
 
@@ -72,9 +75,14 @@ def test_a_shock_must_end_after_it_starts():
 
 
 def test_a_demand_pulse_under_pressure_leaves_quality_lower_after_it_ends():
-    tight = ("contact_centre.agents=1", "channels.chat.agents=0", "channels.email.agents=0",
-             "contact_centre.aht_minutes=45", "contact_centre.patience_minutes=null",
-             "shocks=[{kind: demand_pulse, start_day: 120, end_day: 180, magnitude: 4}]")
+    tight = (
+        "contact_centre.agents=1",
+        "channels.chat.agents=0",
+        "channels.email.agents=0",
+        "contact_centre.aht_minutes=45",
+        "contact_centre.patience_minutes=null",
+        "shocks=[{kind: demand_pulse, start_day: 120, end_day: 180, magnitude: 4}]",
+    )
 
     def fcr_between(model, start, end):
         cases = [c for c in model.recorder.cases if start <= c.opened_day < end]
@@ -97,8 +105,9 @@ def test_a_feedback_loop_makes_incidents_rarer_after_a_lag():
     assert looped.incident_factor < 0.9
 
     def incidents(model, start, end):
-        return sum(start <= p.noticed_day < end for p in model.recorder.problems
-                   if p.kind == "incident")
+        return sum(
+            start <= p.noticed_day < end for p in model.recorder.problems if p.kind == "incident"
+        )
 
     assert incidents(looped, 0, 60) == incidents(plain, 0, 60)  # nothing changes before the lag
     assert incidents(looped, 240, 365) < 0.9 * incidents(plain, 240, 365)
@@ -110,7 +119,8 @@ def test_volume_rewards_widen_the_expectation_gap_and_cost_customers():
 
     def gap(model):
         return sum(o.expected_fit - o.delivered_fit for o in model.recorder.orders) / len(
-            model.recorder.orders)
+            model.recorder.orders
+        )
 
     assert gap(pushed) > gap(plain) + 0.05
     assert volume["retention_rate"] < balanced["retention_rate"]

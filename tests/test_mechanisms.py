@@ -26,17 +26,25 @@ def test_churn_probability_rises_as_satisfaction_falls_and_only_part_is_acted_on
     assert loyalty.willingness_to_buy_again(0.7, 0.7, 8.0, 0.1) == pytest.approx(math.exp(-0.1))
 
 
-@given(satisfaction=st.floats(0.0, 1.0), reference=st.floats(0.3, 0.9),
-       sensitivity=st.floats(0.0, 15.0), base=st.floats(0.0, 1.0),
-       follow_through=st.floats(0.0, 1.0), period=st.integers(1, 365))
+@given(
+    satisfaction=st.floats(0.0, 1.0),
+    reference=st.floats(0.3, 0.9),
+    sensitivity=st.floats(0.0, 15.0),
+    base=st.floats(0.0, 1.0),
+    follow_through=st.floats(0.0, 1.0),
+    period=st.integers(1, 365),
+)
 def test_the_renewal_shortcut_gives_exactly_the_published_formulas(
-        satisfaction, reference, sensitivity, base, follow_through, period):
+    satisfaction, reference, sensitivity, base, follow_through, period
+):
     renewal = loyalty.Renewal(reference, sensitivity, base, follow_through, period, 0.1)
     hazard = renewal.hazard(satisfaction)
     assert renewal.leaving_probability(hazard) == loyalty.churn_probability(
-        satisfaction, reference, sensitivity, base, follow_through, period)
+        satisfaction, reference, sensitivity, base, follow_through, period
+    )
     assert renewal.willingness(satisfaction) == loyalty.willingness_to_buy_again(
-        satisfaction, reference, sensitivity, base)
+        satisfaction, reference, sensitivity, base
+    )
 
 
 def test_bad_and_intense_episodes_weigh_more_than_delight():
@@ -52,8 +60,9 @@ def test_a_case_is_remembered_by_its_worst_moment_and_its_end():
     assert loyalty.case_episode(0.2, 0.9, 0.3, 0.0) == pytest.approx(0.3 * 0.2 + 0.7 * 0.9)
     assert loyalty.case_episode(0.2, 0.9, 0.3, 0.1) < loyalty.case_episode(0.2, 0.9, 0.3, 0.0)
     # the worst moment weighs more the longer the problem lasted
-    assert (loyalty.peak_weight_after(0.01, 1.5, 0.35) < loyalty.peak_weight_after(3, 1.5, 0.35)
-            < 0.35)
+    assert (
+        loyalty.peak_weight_after(0.01, 1.5, 0.35) < loyalty.peak_weight_after(3, 1.5, 0.35) < 0.35
+    )
 
 
 def test_effort_counts_extra_contacts_transfers_hang_ups_and_waiting():
@@ -91,8 +100,11 @@ def test_overpromising_raises_expectation_and_close_rate():
     assert expectation.expected_fit(0.8, 0.1) > expectation.expected_fit(0.8, 0.0)
     assert close_probability(0.35, 0.1, 1.0) > close_probability(0.35, 0.0, 1.0)
     assert close_probability(0.9, 1.0, 10.0) == 1.0
-    assert expectation.order_experience(0.9, 0.8, 0.8, 2.0) > 0.8 > \
-        expectation.order_experience(0.7, 0.8, 0.8, 2.0)
+    assert (
+        expectation.order_experience(0.9, 0.8, 0.8, 2.0)
+        > 0.8
+        > expectation.order_experience(0.7, 0.8, 0.8, 2.0)
+    )
 
 
 def test_expectations_follow_what_was_delivered():
@@ -141,8 +153,8 @@ def test_server_pool_serves_first_come_first_served_and_skips_withdrawn_jobs():
 
 
 @given(st.floats(0.0, 1.0), st.floats(-1e6, 1e6), st.floats(0.0, 1.0))
-def test_satisfaction_stays_on_its_scale_whatever_the_episode(satisfaction: float,
-                                                              experience: float,
-                                                              weight: float) -> None:
+def test_satisfaction_stays_on_its_scale_whatever_the_episode(
+    satisfaction: float, experience: float, weight: float
+) -> None:
     """An overloaded queue can push an episode far below 0; satisfaction stays in 0..1."""
     assert 0.0 <= loyalty.remember(satisfaction, experience, weight) <= 1.0

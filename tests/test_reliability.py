@@ -30,8 +30,13 @@ TINY = ["--set", "customers.initial=60", "--days", "20"]
 def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run ``cxsim args``: in this process (fast), or as a process in ``cwd``."""
     if cwd is not None:
-        return subprocess.run([sys.executable, "-m", "cxsim", *args], capture_output=True,
-                              text=True, cwd=cwd, timeout=300)
+        return subprocess.run(
+            [sys.executable, "-m", "cxsim", *args],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            timeout=300,
+        )
     result = runner.invoke(app, list(args))
     crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
     stderr = result.stderr + ("Traceback: " + repr(result.exception) if crashed else "")
@@ -52,8 +57,10 @@ def _refused(proc: subprocess.CompletedProcess, *words: str) -> str:
 def _client_folder(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     folder = tmp_path / "clients" / "acme"
     folder.mkdir(parents=True)
-    files = {"today.yaml": "extends: " + str(BASELINE) + "\nname: acme-today\n",
-             "notes.txt": "meeting on Tuesday\n"}
+    files = {
+        "today.yaml": "extends: " + str(BASELINE) + "\nname: acme-today\n",
+        "notes.txt": "meeting on Tuesday\n",
+    }
     for name, text in files.items():
         (folder / name).write_text(text)
     return folder, files
@@ -109,13 +116,24 @@ def test_compare_keeps_every_scenario_file_inside_its_folder(tmp_path):
         paths.append(tmp_path / f"s{i}.yaml")
         paths[-1].write_text(yaml.safe_dump({"extends": str(BASELINE), "name": name}))
     out = tmp_path / "cmp"
-    proc = _cli("compare", *map(str, paths), "--reps", "2", *TINY, "--out", str(out),
-                "--quiet", "--jobs", "1")
+    proc = _cli(
+        "compare",
+        *map(str, paths),
+        "--reps",
+        "2",
+        *TINY,
+        "--out",
+        str(out),
+        "--quiet",
+        "--jobs",
+        "1",
+    )
     assert proc.returncode == 0, proc.stderr
     files = sorted(p.name for p in (out / "scenarios").iterdir())
     assert len(files) == len(names) == len(set(files))
     assert not (tmp_path / "escape.yaml").exists() and not list(tmp_path.glob("*escape*"))
     import pandas as pd
+
     labels = pd.read_csv(out / "summary.csv")["scenario"].unique()
     assert len(labels) == len(names)
 
@@ -138,12 +156,19 @@ def test_sweep_refuses_a_folder_without_its_manifest(tmp_path):
 
 @pytest.mark.parametrize("where", ["file", "below a file", "read-only"])
 def test_an_output_that_cannot_be_written_is_refused_before_the_run(tmp_path, where):
-    target = {"file": tmp_path / "f.txt", "below a file": tmp_path / "f.txt" / "out",
-              "read-only": Path("/proc/cxsim-out")}[where]
+    target = {
+        "file": tmp_path / "f.txt",
+        "below a file": tmp_path / "f.txt" / "out",
+        "read-only": Path("/proc/cxsim-out"),
+    }[where]
     (tmp_path / "f.txt").write_text("mine")
     proc = _cli("run", str(BASELINE), *TINY, "--out", str(target))
-    _refused(proc, {"file": "is a file", "below a file": "which is a file",
-                    "read-only": "not writable"}[where])
+    _refused(
+        proc,
+        {"file": "is a file", "below a file": "which is a file", "read-only": "not writable"}[
+            where
+        ],
+    )
     assert (tmp_path / "f.txt").read_text() == "mine"
 
 
@@ -191,9 +216,19 @@ def test_replacing_results_swaps_complete_folders_and_repairs_a_kill(tmp_path):
     assert (out / "a.txt").read_text() == "new" and (out / MARKER).exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
     # a kill between the two renames of the fallback: complete new results beside no target
-    (out / MARKER).write_text(json.dumps({"made_by": "cxsim", "kind": "run", "state": "complete",
-                                          "pid": 2**22 + 7, "host": os.uname().nodename,
-                                          "target": "r", "created": time.time()}))
+    (out / MARKER).write_text(
+        json.dumps(
+            {
+                "made_by": "cxsim",
+                "kind": "run",
+                "state": "complete",
+                "pid": 2**22 + 7,
+                "host": os.uname().nodename,
+                "target": "r",
+                "created": time.time(),
+            }
+        )
+    )
     out.rename(tmp_path / ".r.cxsim-staging-x")
     clean_stale_staging(tmp_path)
     assert (out / "a.txt").read_text() == "new"
@@ -203,9 +238,24 @@ def test_a_killed_run_leaves_the_previous_results_in_place(tmp_path):
     out = tmp_path / "o"
     assert _cli("run", str(BASELINE), *TINY, "--out", str(out), "--quiet").returncode == 0
     before = (out / "summary.json").read_text()
-    proc = subprocess.Popen([sys.executable, "-m", "cxsim", "run", str(BASELINE), "--set",
-                             "customers.initial=20000", "--days", "730", "--out", str(out),
-                             "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cxsim",
+            "run",
+            str(BASELINE),
+            "--set",
+            "customers.initial=20000",
+            "--days",
+            "730",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(4)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -217,17 +267,21 @@ def test_a_killed_run_leaves_the_previous_results_in_place(tmp_path):
 def test_a_results_folder_of_another_kind_is_not_replaced(tmp_path):
     out = tmp_path / "o"
     assert _cli("run", str(BASELINE), *TINY, "--out", str(out), "--quiet").returncode == 0
-    proc = _cli("compare", str(BASELINE), str(BASELINE), "--reps", "2", *TINY, "--out",
-                str(out))
+    proc = _cli("compare", str(BASELINE), str(BASELINE), "--reps", "2", *TINY, "--out", str(out))
     _refused(proc, "holds cxsim run results")
 
 
 # --- bounded, strict inputs ---------------------------------------------------------------
 def _grid_experiment(tmp_path: Path, **changes: object) -> Path:
-    data = {"name": "grid", "base": str(BASELINE), "replications": 1,
-            "fixed": {"customers.initial": 40, "horizon.days": 10},
-            "factors": {"supervisors.count": {"levels": [1, 2]}},
-            "design": {"kind": "grid"}, "kpis": ["retention_rate"]} | changes
+    data = {
+        "name": "grid",
+        "base": str(BASELINE),
+        "replications": 1,
+        "fixed": {"customers.initial": 40, "horizon.days": 10},
+        "factors": {"supervisors.count": {"levels": [1, 2]}},
+        "design": {"kind": "grid"},
+        "kpis": ["retention_rate"],
+    } | changes
     path = tmp_path / "experiment.yaml"
     path.write_text(yaml.safe_dump(data))
     return path
@@ -239,26 +293,33 @@ def _scenario(tmp_path: Path, text: str, name: str = "client.yaml") -> Path:
     return path
 
 
-BOMB = "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9) if i else '1'}]\n"
-               for i in range(10)) + "customers:\n  initial: *l9\n"
+BOMB = (
+    "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9) if i else '1'}]\n" for i in range(10))
+    + "customers:\n  initial: *l9\n"
+)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    (BOMB, "aliases are expanded"),
-    ("", "is empty; a scenario file holds keys, e.g. start one with 'extends: baseline.yaml'"),
-    ("# only a comment\n", "is empty"),
-    (f"extends: {BASELINE}\ncustomers:\n  initial: true\n", "a number, not true/false"),
-    (f"extends: {BASELINE}\nseed: 1\nseed: 2\n", "seed is given twice"),
-    (f"extends: {BASELINE}\nrecovery:\n  compensation_share: .inf\n", "finite number"),
-    (f"extends: {BASELINE}\nsales:\n  salary_per_year: 1.0e+308\n", "less than or equal to"),
-    (f"extends: {BASELINE}\ncustomers:\n  intial: 5\n", "did you mean initial?"),
-    (f"extends: {BASELINE}\ncustomers:\n  segments:\n    - {{name: all, share: 1.0}}\n",
-     "missing; a list item given in a file gives every field"),
-    (f"extends: {BASELINE}\nname: {'x' * 50_000}\n", "at most 120 characters"),
-    ("extends: /dev/zero\n", "extends: expected the path of a .yaml or .yml"),
-    ("a: &a [*a]\n", "refers to itself"),
-    ("x: !!python/object/apply:os.system ['true']\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (BOMB, "aliases are expanded"),
+        ("", "is empty; a scenario file holds keys, e.g. start one with 'extends: baseline.yaml'"),
+        ("# only a comment\n", "is empty"),
+        (f"extends: {BASELINE}\ncustomers:\n  initial: true\n", "a number, not true/false"),
+        (f"extends: {BASELINE}\nseed: 1\nseed: 2\n", "seed is given twice"),
+        (f"extends: {BASELINE}\nrecovery:\n  compensation_share: .inf\n", "finite number"),
+        (f"extends: {BASELINE}\nsales:\n  salary_per_year: 1.0e+308\n", "less than or equal to"),
+        (f"extends: {BASELINE}\ncustomers:\n  intial: 5\n", "did you mean initial?"),
+        (
+            f"extends: {BASELINE}\ncustomers:\n  segments:\n    - {{name: all, share: 1.0}}\n",
+            "missing; a list item given in a file gives every field",
+        ),
+        (f"extends: {BASELINE}\nname: {'x' * 50_000}\n", "at most 120 characters"),
+        ("extends: /dev/zero\n", "extends: expected the path of a .yaml or .yml"),
+        ("a: &a [*a]\n", "refers to itself"),
+        ("x: !!python/object/apply:os.system ['true']\n", "not valid YAML"),
+    ],
+)
 def test_bad_files_get_one_short_line(tmp_path, text, expected):
     path = _scenario(tmp_path, text)
     proc = _cli("run", str(path), "--out", str(tmp_path / "o"))
@@ -279,14 +340,22 @@ def test_files_that_are_no_yaml_text_are_refused(tmp_path, make):
         path.write_text("k: [" + "1, " * 1_000_000 + "1]\n")
     else:
         path = Path("/dev/zero")
-    expected = {"directory": "is a folder", "binary": "binary file", "latin-1": "not UTF-8",
-                "huge": "at most", "device": "not a regular file"}[make]
+    expected = {
+        "directory": "is a folder",
+        "binary": "binary file",
+        "latin-1": "not UTF-8",
+        "huge": "at most",
+        "device": "not a regular file",
+    }[make]
     _refused(_cli("run", str(path), "--out", str(tmp_path / "o")), expected)
 
 
 def test_an_error_names_the_parent_file_and_line_that_hold_the_key(tmp_path):
-    _scenario(tmp_path, "extends: " + str(BASELINE) + "\nname: p\nsales:\n  close_rate: 7\n",
-              "parent.yaml")
+    _scenario(
+        tmp_path,
+        "extends: " + str(BASELINE) + "\nname: p\nsales:\n  close_rate: 7\n",
+        "parent.yaml",
+    )
     child = _scenario(tmp_path, "extends: parent.yaml\nname: child\n", "child.yaml")
     line = _refused(_cli("run", str(child), "--out", str(tmp_path / "o")))
     assert f"{tmp_path / 'parent.yaml'}:4: sales.close_rate" in line
@@ -303,32 +372,41 @@ def test_a_deep_extends_chain_is_refused(tmp_path):
     _scenario(tmp_path, f"extends: {BASELINE}\n", "f0.yaml")
     for i in range(1, 40):
         _scenario(tmp_path, f"extends: f{i - 1}.yaml\n", f"f{i}.yaml")
-    _refused(_cli("run", str(tmp_path / "f39.yaml"), "--out", str(tmp_path / "o")),
-             "a chain of over 32 files")
+    _refused(
+        _cli("run", str(tmp_path / "f39.yaml"), "--out", str(tmp_path / "o")),
+        "a chain of over 32 files",
+    )
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["--set", "customers=5", "--set", "customers.initial=200"], "conflicts"),
-    (["--set", "customers.initial=200", "--set", "customers=5"], "conflicts"),
-    (["--set", "customers.initial=10000000"], "GB of memory"),
-    (["--seed", "-5"], "--seed"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--set", "customers=5", "--set", "customers.initial=200"], "conflicts"),
+        (["--set", "customers.initial=200", "--set", "customers=5"], "conflicts"),
+        (["--set", "customers.initial=10000000"], "GB of memory"),
+        (["--seed", "-5"], "--seed"),
+    ],
+)
 def test_bad_command_line_values_are_refused(tmp_path, args, expected):
     _refused(_cli("run", str(BASELINE), *args, "--out", str(tmp_path / "o")), expected)
     assert not (tmp_path / "o").exists()
 
 
 def test_compare_seed_must_be_a_seed(tmp_path):
-    _refused(_cli("compare", str(BASELINE), "--seed", "-5", "--out", str(tmp_path / "o")),
-             "--seed")
+    _refused(_cli("compare", str(BASELINE), "--seed", "-5", "--out", str(tmp_path / "o")), "--seed")
 
 
-@pytest.mark.parametrize(("changes", "expected"), [
-    ({"kpis": ["retention_rat"]}, "did you mean retention_rate?"),
-    ({"factors": {"supervisors.count": {"levels": []}}}, "at least 1 item"),
-    ({"factors": {f"supervisors.count{i}": {"levels": list(range(10))} for i in range(8)}},
-     "runs; a sweep holds at most"),
-])
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"kpis": ["retention_rat"]}, "did you mean retention_rate?"),
+        ({"factors": {"supervisors.count": {"levels": []}}}, "at least 1 item"),
+        (
+            {"factors": {f"supervisors.count{i}": {"levels": list(range(10))} for i in range(8)}},
+            "runs; a sweep holds at most",
+        ),
+    ],
+)
 def test_bad_experiments_are_refused_before_the_first_run(tmp_path, changes, expected):
     experiment = _grid_experiment(tmp_path, **changes)
     out = tmp_path / "sweep"
@@ -339,8 +417,10 @@ def test_bad_experiments_are_refused_before_the_first_run(tmp_path, changes, exp
 @pytest.mark.parametrize("address", ["not a url", "tcp://", "tcp://127.0.0.1:99999"])
 def test_a_scheduler_address_is_checked_before_anything(tmp_path, address):
     out = tmp_path / "sweep"
-    _refused(_cli("sweep", str(_grid_experiment(tmp_path)), "--scheduler", address, "--out",
-                  str(out)), "--scheduler")
+    _refused(
+        _cli("sweep", str(_grid_experiment(tmp_path)), "--scheduler", address, "--out", str(out)),
+        "--scheduler",
+    )
     assert not out.exists()
 
 
@@ -348,18 +428,30 @@ def test_a_corrupt_manifest_cannot_be_resumed(tmp_path):
     experiment, out = _grid_experiment(tmp_path), tmp_path / "sweep"
     assert _cli("sweep", str(experiment), "--out", str(out), "--quiet").returncode == 0
     (out / "manifest.json").write_text("{not json")
-    _refused(_cli("sweep", str(experiment), "--out", str(out), "--resume"),
-             "not a readable sweep manifest")
+    _refused(
+        _cli("sweep", str(experiment), "--out", str(out), "--resume"),
+        "not a readable sweep manifest",
+    )
 
 
 # --- plausible bands -----------------------------------------------------------------------
 def test_an_implausible_value_runs_with_a_warning_kept_in_the_summary(tmp_path):
     out = tmp_path / "o"
-    proc = _cli("run", str(BASELINE), *TINY, "--set", "loyalty.base_churn_per_year=14",
-                "--out", str(out), "--quiet")
+    proc = _cli(
+        "run",
+        str(BASELINE),
+        *TINY,
+        "--set",
+        "loyalty.base_churn_per_year=14",
+        "--out",
+        str(out),
+        "--quiet",
+    )
     assert proc.returncode == 0, proc.stderr
-    assert ("warning: loyalty.base_churn_per_year: 14 means the average customer would leave "
-            "within 26 days") in proc.stderr and "did you mean 0.14?" in proc.stderr
+    assert (
+        "warning: loyalty.base_churn_per_year: 14 means the average customer would leave "
+        "within 26 days"
+    ) in proc.stderr and "did you mean 0.14?" in proc.stderr
     warnings = json.loads((out / "summary.json").read_text())["warnings"]
     assert len(warnings) == 1 and warnings[0].startswith("loyalty.base_churn_per_year")
 
@@ -393,13 +485,24 @@ EXTREME = [
 def test_extreme_but_valid_scenarios_write_only_finite_numbers(tmp_path, assignments):
     out = tmp_path / "o"
     sets = [arg for a in assignments for arg in ("--set", a)]
-    proc = _cli("run", str(BASELINE), "--set", "customers.initial=80", *sets, "--days", "30",
-                "--out", str(out), "--quiet")
+    proc = _cli(
+        "run",
+        str(BASELINE),
+        "--set",
+        "customers.initial=80",
+        *sets,
+        "--days",
+        "30",
+        "--out",
+        str(out),
+        "--quiet",
+    )
     assert proc.returncode == 0, proc.stderr
     _strict_json(out / "summary.json")
     text = (out / "timeseries.csv").read_text().lower()
     assert "nan" not in text and "inf" not in text
     import pyarrow.parquet as pq
+
     for table in ("orders", "cases", "problems"):
         frame = pq.read_table(out / f"{table}.parquet").to_pandas()
         numeric = frame.select_dtypes("number")

@@ -46,8 +46,9 @@ def test_entity_streams_are_the_documented_seed_sequences(seed, origin, number):
         return np.random.Generator(np.random.PCG64(sequence)).random(4)
 
     key = (_key("decisions"), origin, number)
-    assert np.array_equal(Streams.from_seed(seed).customer(origin, number).random(4),
-                          documented(*key))
+    assert np.array_equal(
+        Streams.from_seed(seed).customer(origin, number).random(4), documented(*key)
+    )
     assert np.array_equal(named_stream(seed, "decisions").random(4), documented(key[0]))
 
 

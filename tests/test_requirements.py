@@ -19,8 +19,11 @@ def _mean_interpretation_loss(skill: float, n: int = 4000) -> float:
 
 
 def test_better_listener_loses_less_at_interpretation():
-    assert _mean_interpretation_loss(0.9) < _mean_interpretation_loss(0.6) < \
-        _mean_interpretation_loss(0.3)
+    assert (
+        _mean_interpretation_loss(0.9)
+        < _mean_interpretation_loss(0.6)
+        < _mean_interpretation_loss(0.3)
+    )
 
 
 def test_better_listeners_in_the_model_lose_less_at_interpretation():
@@ -41,15 +44,19 @@ def test_verification_lowers_total_loss_and_its_stage_corrects():
 def test_shared_record_lowers_handoff_loss():
     _, silo = run_small()
     _, shared = run_small("shared_record.enabled=true")
-    assert (shared["translation_loss_by_stage"]["handoff"]
-            < silo["translation_loss_by_stage"]["handoff"])
+    assert (
+        shared["translation_loss_by_stage"]["handoff"]
+        < silo["translation_loss_by_stage"]["handoff"]
+    )
 
 
 def test_rigid_delivery_loses_more_at_delivery():
     _, flexible = run_small("delivery.rigidity=0.05")
     _, rigid = run_small("delivery.rigidity=0.8")
-    assert (rigid["translation_loss_by_stage"]["delivery"]
-            > flexible["translation_loss_by_stage"]["delivery"] + 0.05)
+    assert (
+        rigid["translation_loss_by_stage"]["delivery"]
+        > flexible["translation_loss_by_stage"]["delivery"] + 0.05
+    )
 
 
 def test_haste_grows_with_backlog_and_is_capped():

@@ -33,8 +33,11 @@ def test_baseline_sets_every_parameter_to_its_schema_default(baseline_path):
 
 
 def test_baseline_comments_every_parameter(baseline_path):
-    lines = [ln for ln in baseline_path.read_text().splitlines()
-             if ln.strip() and not ln.lstrip().startswith("#")]
+    lines = [
+        ln
+        for ln in baseline_path.read_text().splitlines()
+        if ln.strip() and not ln.lstrip().startswith("#")
+    ]
     assert all("  # " in ln for ln in lines)
 
 
@@ -62,16 +65,22 @@ def _write(tmp_path, name, text):
     return path
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    ("frontline:\n  agentz: 3\n", "frontline.agentz: unknown key"),
-    ("contact_centre:\n  agents: three\n", "contact_centre.agents: expected a valid integer"),
-    ("contact_centre:\n  agents: -2\n", "contact_centre.agents: expected greater than or equal"),
-    ("warmup:\n  days: 800\n", "warmup.days: expected less than horizon.days (730.0), got 800"),
-    ("sales:\n  verification: maybe\n", "sales.verification: expected a valid boolean"),
-    ("horizon:\n  days: 0\n", "horizon.days: expected greater than 0"),
-    ("- a\n- b\n", "is not a scenario file (expected a mapping of keys"),
-    ("frontline: [1\n", "not valid YAML (line"),
-])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("frontline:\n  agentz: 3\n", "frontline.agentz: unknown key"),
+        ("contact_centre:\n  agents: three\n", "contact_centre.agents: expected a valid integer"),
+        (
+            "contact_centre:\n  agents: -2\n",
+            "contact_centre.agents: expected greater than or equal",
+        ),
+        ("warmup:\n  days: 800\n", "warmup.days: expected less than horizon.days (730.0), got 800"),
+        ("sales:\n  verification: maybe\n", "sales.verification: expected a valid boolean"),
+        ("horizon:\n  days: 0\n", "horizon.days: expected greater than 0"),
+        ("- a\n- b\n", "is not a scenario file (expected a mapping of keys"),
+        ("frontline: [1\n", "not valid YAML (line"),
+    ],
+)
 def test_bad_files_are_refused_with_file_key_and_expectation(tmp_path, body, expected):
     path = _write(tmp_path, "client.yaml", body)
     with pytest.raises(ScenarioError) as err:
@@ -85,12 +94,16 @@ def test_bad_files_are_refused_with_file_key_and_expectation(tmp_path, body, exp
 def test_extends_resolves_relative_to_the_file_and_overrides_a_few_keys(tmp_path, baseline_path):
     (tmp_path / "clients").mkdir()
     _write(tmp_path, "base.yaml", baseline_path.read_text())
-    child = _write(tmp_path / "clients", "acme.yaml", """\
+    child = _write(
+        tmp_path / "clients",
+        "acme.yaml",
+        """\
         extends: ../base.yaml
         name: acme
         frontline:
           empowerment_limit: 500
-        """)
+        """,
+    )
     s = load_scenario(child)
     assert s.name == "acme" and s.frontline.empowerment_limit == 500
     assert s.contact_centre.agents == Scenario().contact_centre.agents
@@ -109,8 +122,9 @@ def test_missing_file_is_refused(tmp_path):
 
 
 def test_set_overrides_are_typed_and_validated_like_the_file(baseline_path):
-    s = load_scenario(baseline_path, ["frontline.empowerment_limit=250",
-                                      "sales.verification=true"], seed=9)
+    s = load_scenario(
+        baseline_path, ["frontline.empowerment_limit=250", "sales.verification=true"], seed=9
+    )
     assert s.frontline.empowerment_limit == 250.0 and s.sales.verification is True
     assert s.seed == 9
     with pytest.raises(ScenarioError, match=r"\(--set\): contact_centre.agents: expected"):
@@ -140,8 +154,15 @@ def test_a_scenario_sent_to_a_worker_keeps_its_values_and_fast_field_names(basel
     original = load_scenario(baseline_path, ["shocks=[{kind: demand_pulse, start_day: 10}]"])
     copy = pickle.loads(pickle.dumps(original))
     assert copy == original
-    blocks = [copy, *(getattr(copy, name) for name in type(copy).model_fields
-                      if hasattr(getattr(copy, name), "__dict__")), *copy.shocks,
-              *copy.customers.segments]
+    blocks = [
+        copy,
+        *(
+            getattr(copy, name)
+            for name in type(copy).model_fields
+            if hasattr(getattr(copy, name), "__dict__")
+        ),
+        *copy.shocks,
+        *copy.customers.segments,
+    ]
     assert len(blocks) > 10
     assert all(key is sys.intern(key) for block in blocks for key in vars(block))

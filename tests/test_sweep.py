@@ -27,8 +27,10 @@ ISHIGAMI_ST = {"x1": 0.5576, "x2": 0.4424, "x3": 0.2437}
 
 def _experiment_file(folder: Path, body: str) -> Path:
     path = folder / "experiment.yaml"
-    path.write_text(f"name: small-grid\nbase: {ROOT / 'scenarios' / 'baseline.yaml'}\n"
-                    "fixed: {customers.initial: 120, horizon.days: 60}\n" + body)
+    path.write_text(
+        f"name: small-grid\nbase: {ROOT / 'scenarios' / 'baseline.yaml'}\n"
+        "fixed: {customers.initial: 120, horizon.days: 60}\n" + body
+    )
     return path
 
 
@@ -44,8 +46,12 @@ kpis: [retention_rate, profit, fcr]
 
 def test_sobol_pipeline_reproduces_the_ishigami_indices() -> None:
     experiment = Experiment(
-        name="ishigami", base="none", design={"kind": "sobol", "samples": 2048}, kpis=["y"],
-        factors={f"x{i}": {"low": -math.pi, "high": math.pi} for i in (1, 2, 3)})
+        name="ishigami",
+        base="none",
+        design={"kind": "sobol", "samples": 2048},
+        kpis=["y"],
+        factors={f"x{i}": {"low": -math.pi, "high": math.pi} for i in (1, 2, 3)},
+    )
     x = np.asarray(design_points(experiment))
     points = pd.DataFrame(x, columns=list(experiment.factors)).assign(y=Ishigami.evaluate(x))
     table = sensitivity(experiment, points, "y")
@@ -91,8 +97,9 @@ def test_killed_sweep_resumes_without_recomputing_or_losing_runs(tmp_path: Path)
     worker.join()
     finished = {p.name: p.stat().st_mtime_ns for p in (out / RUNS).glob("*.parquet")}
     assert 3 <= len(finished) < 8, "the sweep should have been killed part-way"
-    result = runner.invoke(app, ["sweep", str(path), "--out", str(out), "--resume", "--quiet",
-                                 "--jobs", "2"])
+    result = runner.invoke(
+        app, ["sweep", str(path), "--out", str(out), "--resume", "--quiet", "--jobs", "2"]
+    )
     assert result.exit_code == 0, result.output
     rows = read_runs(out).to_pandas()
     assert len(rows) == 8 and rows.groupby(["point", "replication"]).size().eq(1).all()
@@ -119,11 +126,13 @@ def test_dask_cluster_gives_the_same_rows_as_local_processes(tmp_path: Path) -> 
     path = _experiment_file(tmp_path, GRID.replace("replications: 2", "replications: 1"))
     experiment, base = load_experiment(path)
     run_sweep(experiment, base, tmp_path / "local", jobs=2)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         run_sweep(experiment, base, tmp_path / "dask", scheduler=cluster.scheduler_address)
-    pd.testing.assert_frame_equal(read_runs(tmp_path / "local").to_pandas(),
-                                  read_runs(tmp_path / "dask").to_pandas())
+    pd.testing.assert_frame_equal(
+        read_runs(tmp_path / "local").to_pandas(), read_runs(tmp_path / "dask").to_pandas()
+    )
 
 
 def test_analysis_of_a_grid_writes_main_effects_and_a_heat_map(tmp_path: Path) -> None:
@@ -142,7 +151,17 @@ def test_unreachable_scheduler_is_a_one_line_error(tmp_path: Path) -> None:
     dask = pytest.importorskip("dask")
     path = _experiment_file(tmp_path, GRID)
     with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
-        result = runner.invoke(app, ["sweep", str(path), "--out", str(tmp_path / "o"),
-                                     "--quiet", "--scheduler", "tcp://127.0.0.1:9"])
+        result = runner.invoke(
+            app,
+            [
+                "sweep",
+                str(path),
+                "--out",
+                str(tmp_path / "o"),
+                "--quiet",
+                "--scheduler",
+                "tcp://127.0.0.1:9",
+            ],
+        )
     assert result.exit_code == 2 and "--scheduler tcp://127.0.0.1:9" in result.output
     assert not (tmp_path / "o").exists()  # nothing written

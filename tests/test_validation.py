@@ -47,20 +47,37 @@ def test_shipped_validation_scenarios_match_the_exact_values(index):
 # Other arrival rates, handling times, agent counts and patience values (a user's own keys).
 # Thirty comparisons are made here, so each uses a 99% interval to keep false alarms rare.
 OTHER_CENTRES = [
-    ("contact_centre.arrival_rate_per_hour=30", "contact_centre.aht_minutes=6",
-     "contact_centre.agents=4", "contact_centre.patience_minutes=null"),
-    ("contact_centre.arrival_rate_per_hour=60", "contact_centre.aht_minutes=10",
-     "contact_centre.agents=10", "contact_centre.patience_minutes=3"),
-    ("contact_centre.arrival_rate_per_hour=300", "contact_centre.aht_minutes=2",
-     "contact_centre.agents=9", "contact_centre.patience_minutes=1.5",
-     "contact_centre.service_level_seconds=15"),
+    (
+        "contact_centre.arrival_rate_per_hour=30",
+        "contact_centre.aht_minutes=6",
+        "contact_centre.agents=4",
+        "contact_centre.patience_minutes=null",
+    ),
+    (
+        "contact_centre.arrival_rate_per_hour=60",
+        "contact_centre.aht_minutes=10",
+        "contact_centre.agents=10",
+        "contact_centre.patience_minutes=3",
+    ),
+    (
+        "contact_centre.arrival_rate_per_hour=300",
+        "contact_centre.aht_minutes=2",
+        "contact_centre.agents=9",
+        "contact_centre.patience_minutes=1.5",
+        "contact_centre.service_level_seconds=15",
+    ),
 ]
 
 
 @pytest.mark.parametrize("keys", OTHER_CENTRES, ids=["mmc-small", "mmcm-busy", "mmcm-overload"])
 def test_any_pure_contact_centre_matches_the_formulas(keys):
-    params = make_scenario("customers.initial=0", "customers.arrival_rate_per_day=0",
-                           "horizon.days=12", "warmup.days=1", *keys)
+    params = make_scenario(
+        "customers.initial=0",
+        "customers.arrival_rate_per_day=0",
+        "horizon.days=12",
+        "warmup.days=1",
+        *keys,
+    )
     for comparison in validate_queue(params, replications=8, jobs=2, level=0.99):
         assert comparison.passed, comparison
 
@@ -68,8 +85,13 @@ def test_any_pure_contact_centre_matches_the_formulas(keys):
 def test_warmup_is_left_out_of_the_contact_centre_statistics():
     from cxsim.runner import simulate
 
-    keys = ("customers.initial=0", "customers.arrival_rate_per_day=0", "horizon.days=4",
-            "contact_centre.arrival_rate_per_hour=60", "contact_centre.agents=3")
+    keys = (
+        "customers.initial=0",
+        "customers.arrival_rate_per_day=0",
+        "horizon.days=4",
+        "contact_centre.arrival_rate_per_hour=60",
+        "contact_centre.agents=3",
+    )
     full = simulate(make_scenario(*keys)).contact_centre.stats
     after = simulate(make_scenario(*keys, "warmup.days=2")).contact_centre.stats
     assert after.since == 2.0 and full.since == 0.0

@@ -12,7 +12,7 @@ def test_leaving_rises_with_pressure_and_falls_with_recognition():
     calm = leaving_probability(0.3, 0.0, 0.1, False, 0.4, 365)
     pressed = leaving_probability(0.3, 4.0, 0.1, False, 0.4, 365)
     recognised = leaving_probability(0.3, 0.0, 0.1, True, 0.4, 365)
-    assert calm == pytest.approx(1 - 2.718281828 ** -0.3, rel=1e-6)
+    assert calm == pytest.approx(1 - 2.718281828**-0.3, rel=1e-6)
     assert recognised < calm < pressed
 
 
@@ -28,7 +28,8 @@ def test_leavers_are_replaced_after_a_delay_and_hiring_costs_money():
     assert frontline["leavers"] > 5 and frontline["hires"] > 0
     assert frontline["hires"] <= frontline["leavers"]
     assert kpi["costs"]["hiring"] == pytest.approx(
-        5000 * sum(s["hires"] for s in kpi["staff"].values()))
+        5000 * sum(s["hires"] for s in kpi["staff"].values())
+    )
     assert frontline["turnover_per_year"] > 1.0
 
 
@@ -54,9 +55,10 @@ def test_experience_raises_skill_and_idleness_lets_it_fade():
 
     assert learn(0.5, 0.1, 0.9) == pytest.approx(0.54)
     assert learn(0.95, 0.1, 0.9) == 0.95
-    assert decay_skill(0.7, 0.3, 0.5, 365) == pytest.approx(0.3 + 0.4 * 2.718281828 ** -0.5)
+    assert decay_skill(0.7, 0.3, 0.5, 365) == pytest.approx(0.3 + 0.4 * 2.718281828**-0.5)
     learning, _ = run_small("workforce.learning_per_job=0.002")
     static, _ = run_small()
+
     def mean(model):
         return sum(a.skill for a in model.contact_centre.pool.servers) / 2
 
@@ -70,10 +72,12 @@ def test_hire_for_attitude_keeps_people_longer_and_learns_faster():
     keys = ("workforce.turnover_per_year=2", "horizon.days=183")
     _, skill = run_small(*keys)
     _, attitude = run_small(*keys, "workforce.hiring_policy=attitude")
-    assert (sum(s["leavers"] for s in attitude["staff"].values())
-            < sum(s["leavers"] for s in skill["staff"].values()))
+    assert sum(s["leavers"] for s in attitude["staff"].values()) < sum(
+        s["leavers"] for s in skill["staff"].values()
+    )
     model_skill, _ = run_small("workforce.hiring_policy=skill")
     model_att, _ = run_small("workforce.hiring_policy=attitude")
+
     def empathy(model):
         return sum(a.empathy for a in model.contact_centre.pool.servers) / 2
 
@@ -88,8 +92,10 @@ def test_hiring_the_cheapest_saves_salaries_and_costs_skill():
     assert cheap_kpi["fcr"] < base_kpi["fcr"]
 
 
-TRAINING = ("training=[{name: listening, role: frontline, start_day: 100, days_off_floor: 3, "
-            "skill_gain: 0.5, cost_per_person: 2000}]")
+TRAINING = (
+    "training=[{name: listening, role: frontline, start_day: 100, days_off_floor: 3, "
+    "skill_gain: 0.5, cost_per_person: 2000}]"
+)
 
 
 def test_training_costs_money_first_and_pays_back_later():
@@ -113,8 +119,10 @@ def test_training_costs_money_first_and_pays_back_later():
 def test_unified_training_lowers_handoff_loss():
     _, plain = run_small()
     _, unified = run_small("training=[{name: joint, role: sales, start_day: 0, unified: true}]")
-    assert (unified["translation_loss_by_stage"]["handoff"]
-            < 0.85 * plain["translation_loss_by_stage"]["handoff"])
+    assert (
+        unified["translation_loss_by_stage"]["handoff"]
+        < 0.85 * plain["translation_loss_by_stage"]["handoff"]
+    )
 
 
 def test_a_hiring_freeze_leaves_posts_empty_until_it_ends():
@@ -138,8 +146,9 @@ def test_coaching_raises_frontline_skill_unless_supervisors_are_swamped():
 
     assert coached.counters["coaching_sessions"] > 300
     assert skill(coached) > skill(plain) + 0.1
-    swamped, _ = run_small("supervisors.coaching_sessions_per_day=2",
-                           "supervisors.handling_minutes=2880")
+    swamped, _ = run_small(
+        "supervisors.coaching_sessions_per_day=2", "supervisors.handling_minutes=2880"
+    )
     assert swamped.counters["coaching_skipped"] > swamped.counters["coaching_sessions"]
     assert skill(swamped) < skill(coached)
 
@@ -149,8 +158,9 @@ def test_recovery_training_raises_empathy_and_only_where_there_is_a_listener():
 
     from cxsim.scenario import ScenarioError
 
-    trained, _ = run_small("training=[{name: r, role: frontline, start_day: 10, "
-                           "target: empathy, skill_gain: 0.5}]")
+    trained, _ = run_small(
+        "training=[{name: r, role: frontline, start_day: 10, target: empathy, skill_gain: 0.5}]"
+    )
     plain, _ = run_small()
 
     def empathy(model):

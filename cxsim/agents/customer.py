@@ -58,9 +58,17 @@ class Customer(mesa.Agent):
 
     model: ServiceOrganisation
 
-    def __init__(self, model: ServiceOrganisation, need: np.ndarray, clarity: float,
-                 satisfaction: float, status: str, joined_day: float | None,
-                 traits: Traits, origin: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        model: ServiceOrganisation,
+        need: np.ndarray,
+        clarity: float,
+        satisfaction: float,
+        status: str,
+        joined_day: float | None,
+        traits: Traits,
+        origin: tuple[int, int],
+    ) -> None:
         super().__init__(model)
         self.origin = origin  # (where from, number there): keys the customer's own stream
         self.traits = traits
@@ -112,18 +120,31 @@ class Customer(mesa.Agent):
         fit = 1.0 - losses.total
         expected = expectation.expected_fit(self.expectation, model.policy.overpromise)
         self.expectation = expectation.learn_expectation(
-            self.expectation, fit, params.customers.expectation_learning)
+            self.expectation, fit, params.customers.expectation_learning
+        )
         gap = expectation.shortfall(fit, expected)
-        severity = problems.gap_severity(gap, self.traits.tolerance,
-                                         params.problems.gap_severity_per_fit)
-        model.recorder.orders.append(OrderRecord.build(
-            order, losses, delivered_day=model.time, team_id=team.unique_id, haste=team.haste,
-            expected_fit=expected, delivered_fit=fit, problem=severity > 0, severity=severity))
+        severity = problems.gap_severity(
+            gap, self.traits.tolerance, params.problems.gap_severity_per_fit
+        )
+        model.recorder.orders.append(
+            OrderRecord.build(
+                order,
+                losses,
+                delivered_day=model.time,
+                team_id=team.unique_id,
+                haste=team.haste,
+                expected_fit=expected,
+                delivered_fit=fit,
+                problem=severity > 0,
+                severity=severity,
+            )
+        )
         if severity > 0 and self.status == ACTIVE:
             self.notice_problem("requirement_gap", severity)
         else:
             experience = expectation.order_experience(
-                fit, expected, params.loyalty.met_expectation, params.loyalty.disconfirmation_gain)
+                fit, expected, params.loyalty.met_expectation, params.loyalty.disconfirmation_gain
+            )
             self.remember(experience)
             self.tell(experience)
 
@@ -136,9 +157,12 @@ class Customer(mesa.Agent):
         A customer already pursuing a case takes the news as one more bad moment.
         """
         params = self.model.params
-        worst = problems.problem_experience(severity, params.loyalty.met_expectation,
-                                            params.problems.problem_drop,
-                                            params.problems.impact_scale)
+        worst = problems.problem_experience(
+            severity,
+            params.loyalty.met_expectation,
+            params.problems.problem_drop,
+            params.problems.impact_scale,
+        )
         self.model.counters["proactive_contacts"] += 1
         if self.case is not None:
             self.remember(worst, intense=True)
@@ -152,12 +176,18 @@ class Customer(mesa.Agent):
         memory = params.loyalty.failure_memory_days
         self.first_failure = model.time - self.last_problem_day > memory
         self.last_problem_day = model.time
-        worst = problems.problem_experience(severity, params.loyalty.met_expectation,
-                                            params.problems.problem_drop,
-                                            params.problems.impact_scale)
+        worst = problems.problem_experience(
+            severity,
+            params.loyalty.met_expectation,
+            params.problems.problem_drop,
+            params.problems.impact_scale,
+        )
         p = self.traits.complaint_propensity * problems.complaint_probability(
-            severity, params.problems.complaint_floor, params.problems.complaint_ceiling,
-            params.problems.complaint_scale)
+            severity,
+            params.problems.complaint_floor,
+            params.problems.complaint_ceiling,
+            params.problems.complaint_scale,
+        )
         if self.case is not None or self.rng.random() >= p:
             before = self.satisfaction
             self.remember(worst, intense=True)
@@ -175,16 +205,28 @@ class Customer(mesa.Agent):
         remedy = model.params.delivery.rework_cost if needs_rework else severity
         goodwill = severity * model.policy.compensation_share
         channel = self.first_channel()
-        complexity_mean = (model.params.problems.routine_complexity_mean if kind == "routine"
-                           else model.params.problems.incident_complexity_mean)
+        complexity_mean = (
+            model.params.problems.routine_complexity_mean
+            if kind == "routine"
+            else model.params.problems.incident_complexity_mean
+        )
         self.case = Case(
-            case_id=model.next_case_id(), customer=self, kind=kind, opened_day=model.time,
-            severity=severity, remedy_cost=remedy + goodwill,
-            complexity=model.streams.problems.beta(4.0 * complexity_mean,
-                                                   4.0 * (1.0 - complexity_mean)),
-            needs_rework=needs_rework, satisfaction_before=self.satisfaction,
-            first_failure=self.first_failure, channel=channel, first_channel=channel,
-            worst=worst)
+            case_id=model.next_case_id(),
+            customer=self,
+            kind=kind,
+            opened_day=model.time,
+            severity=severity,
+            remedy_cost=remedy + goodwill,
+            complexity=model.streams.problems.beta(
+                4.0 * complexity_mean, 4.0 * (1.0 - complexity_mean)
+            ),
+            needs_rework=needs_rework,
+            satisfaction_before=self.satisfaction,
+            first_failure=self.first_failure,
+            channel=channel,
+            first_channel=channel,
+            worst=worst,
+        )
         self.contact()
 
     def first_channel(self) -> str:
@@ -234,8 +276,10 @@ class Customer(mesa.Agent):
     def not_helped(self) -> None:
         """The contact did not solve the case: try again later, or give up."""
         model, customers = self.model, self.model.params.customers
-        if (self.case.contacts < customers.max_contacts_per_case
-                and self.rng.random() < customers.retry_probability):
+        if (
+            self.case.contacts < customers.max_contacts_per_case
+            and self.rng.random() < customers.retry_probability
+        ):
             if self.rng.random() < model.params.channels.switch_probability:
                 self.switch_channel()
             delay = self.rng.exponential(customers.retry_delay_hours / 24.0)
@@ -255,9 +299,15 @@ class Customer(mesa.Agent):
         """End the case: remember its worst moment, its end and its effort."""
         model, case = self.model, self.case
         self.case = None
-        effort = loyalty.effort_points(case.contacts, case.handoffs, case.wait_minutes,
-                                       case.abandoned, case.reexplanations, case.switches,
-                                       model.params.channels.reexplain_effort)
+        effort = loyalty.effort_points(
+            case.contacts,
+            case.handoffs,
+            case.wait_minutes,
+            case.abandoned,
+            case.reexplanations,
+            case.switches,
+            model.params.channels.reexplain_effort,
+        )
         compensation = 0.0
         if resolved and case.kind != "routine":
             compensation = case.severity * model.policy.compensation_share
@@ -268,28 +318,53 @@ class Customer(mesa.Agent):
         self.remember(episode, intense=case.kind != "routine")
         self.tell(episode)
         severe = case.severity > model.params.loyalty.severe_problem
-        if (not resolved and severe and model.streams.word_of_mouth.random()
-                < model.params.word_of_mouth.public_complaint_probability):
+        if (
+            not resolved
+            and severe
+            and model.streams.word_of_mouth.random()
+            < model.params.word_of_mouth.public_complaint_probability
+        ):
             model.go_public()
         if case.kind == "incident" and model.params.feedback_loop.report_share > 0:
             model.report_back()
         if case.kind != "routine":
             days = model.time - case.opened_day
-            outcome = ("unresolved" if not resolved else
-                       "resolved_quickly" if days <= QUICK_RESOLUTION_DAYS else "resolved")
-            self.record_problem(case.kind, case.severity, outcome, days,
-                                case.satisfaction_before)
-        model.recorder.cases.append(CaseRecord(
-            case_id=case.case_id, customer_id=self.unique_id, kind=case.kind,
-            opened_day=case.opened_day, closed_day=model.time, severity=case.severity,
-            remedy_cost=case.remedy_cost, channel=case.first_channel, contacts=case.contacts,
-            abandoned=case.abandoned, handoffs=case.handoffs, switches=case.switches,
-            reexplanations=case.reexplanations, escalated=case.escalated, reworked=case.reworked,
-            resolved=resolved,
-            first_contact_resolution=resolved and case.contacts == 1 and case.handoffs == 0,
-            wait_minutes=case.wait_minutes, effort_points=effort,
-            ces=loyalty.customer_effort_score(effort), compensation=compensation,
-            experience=episode, satisfaction_before=before, satisfaction_after=self.satisfaction))
+            outcome = (
+                "unresolved"
+                if not resolved
+                else "resolved_quickly"
+                if days <= QUICK_RESOLUTION_DAYS
+                else "resolved"
+            )
+            self.record_problem(case.kind, case.severity, outcome, days, case.satisfaction_before)
+        model.recorder.cases.append(
+            CaseRecord(
+                case_id=case.case_id,
+                customer_id=self.unique_id,
+                kind=case.kind,
+                opened_day=case.opened_day,
+                closed_day=model.time,
+                severity=case.severity,
+                remedy_cost=case.remedy_cost,
+                channel=case.first_channel,
+                contacts=case.contacts,
+                abandoned=case.abandoned,
+                handoffs=case.handoffs,
+                switches=case.switches,
+                reexplanations=case.reexplanations,
+                escalated=case.escalated,
+                reworked=case.reworked,
+                resolved=resolved,
+                first_contact_resolution=resolved and case.contacts == 1 and case.handoffs == 0,
+                wait_minutes=case.wait_minutes,
+                effort_points=effort,
+                ces=loyalty.customer_effort_score(effort),
+                compensation=compensation,
+                experience=episode,
+                satisfaction_before=before,
+                satisfaction_after=self.satisfaction,
+            )
+        )
 
     def case_episode(self, case: Case, resolved: bool, effort: float) -> float:
         """How the case is remembered: peak and end, less effort; paradox only if deserved."""
@@ -302,40 +377,60 @@ class Customer(mesa.Agent):
         if resolved:
             rec, delay = params.recovery, self.model.time - case.opened_day
             end = recovery_experience(
-                delay, rec.speed_halflife_days, case.resolver_empathy, policy.apology,
+                delay,
+                rec.speed_halflife_days,
+                case.resolver_empathy,
+                policy.apology,
                 policy.compensation_share,
-                (rec.empathy_weight, rec.apology_weight, rec.compensation_weight), floor)
-            peak = loyalty.peak_weight_after(delay, rec.speed_halflife_days,
-                                             params.loyalty.peak_weight)
-            episode = bounded_recovery(loyalty.case_episode(case.worst, end, peak, penalty),
-                                       case.satisfaction_before, case.first_failure,
-                                       case.severity > params.loyalty.severe_problem)
+                (rec.empathy_weight, rec.apology_weight, rec.compensation_weight),
+                floor,
+            )
+            peak = loyalty.peak_weight_after(
+                delay, rec.speed_halflife_days, params.loyalty.peak_weight
+            )
+            episode = bounded_recovery(
+                loyalty.case_episode(case.worst, end, peak, penalty),
+                case.satisfaction_before,
+                case.first_failure,
+                case.severity > params.loyalty.severe_problem,
+            )
         else:
             episode = loyalty.case_episode(case.worst, floor, params.loyalty.peak_weight, penalty)
         if effort >= params.loyalty.high_effort_points:
             return loyalty.effort_cap(episode, case.satisfaction_before, penalty)
         return episode
 
-    def record_problem(self, kind: str, severity: float, outcome: str, days: float,
-                       before: float) -> None:
+    def record_problem(
+        self, kind: str, severity: float, outcome: str, days: float, before: float
+    ) -> None:
         """Leave a problem record with the customer's willingness to buy again."""
-        self.model.recorder.problems.append(ProblemRecord(
-            customer_id=self.unique_id, noticed_day=self.model.time - days, kind=kind,
-            severity=severity, outcome=outcome, days_to_close=days,
-            satisfaction_before=before, satisfaction_after=self.satisfaction,
-            willingness_to_buy_again=self.willingness()))
+        self.model.recorder.problems.append(
+            ProblemRecord(
+                customer_id=self.unique_id,
+                noticed_day=self.model.time - days,
+                kind=kind,
+                severity=severity,
+                outcome=outcome,
+                days_to_close=days,
+                satisfaction_before=before,
+                satisfaction_after=self.satisfaction,
+                willingness_to_buy_again=self.willingness(),
+            )
+        )
 
     # --- word of mouth ----------------------------------------------------------------------
     def tell(self, experience: float) -> None:
         """Tell a few contacts about an episode: more of them when it was bad."""
         wom = self.model.params.word_of_mouth
-        stories = word_of_mouth.telling_count(experience, wom.negative_below, wom.positive_above,
-                                              wom.negative_tell, wom.positive_tell)
+        stories = word_of_mouth.telling_count(
+            experience, wom.negative_below, wom.positive_above, wom.negative_tell, wom.positive_tell
+        )
         if not stories or not self.contacts:
             return
         rng = self.model.streams.word_of_mouth
-        listeners = rng.choice(len(self.contacts), size=min(abs(stories), len(self.contacts)),
-                               replace=False)
+        listeners = rng.choice(
+            len(self.contacts), size=min(abs(stories), len(self.contacts)), replace=False
+        )
         for i in listeners:
             self.contacts[int(i)].hear(stories > 0)
         self.model.hear(len(listeners) if stories > 0 else -len(listeners))
@@ -343,15 +438,17 @@ class Customer(mesa.Agent):
     def hear(self, good_news: bool) -> None:
         """A contact's story moves this customer's satisfaction a little (no retelling)."""
         impact = self.model.params.word_of_mouth.telling_impact
-        self.satisfaction = min(1.0, max(0.0, self.satisfaction
-                                         + (impact if good_news else -impact)))
+        self.satisfaction = min(
+            1.0, max(0.0, self.satisfaction + (impact if good_news else -impact))
+        )
 
     # --- loyalty --------------------------------------------------------------------------
     def remember(self, experience: float, intense: bool = False) -> None:
         """Blend an episode into satisfaction (recent, bad and intense episodes weigh most)."""
         lp = self.model.params.loyalty
-        weight = loyalty.episode_weight(self.satisfaction, experience, intense, lp.memory_weight,
-                                        lp.negativity_weight)
+        weight = loyalty.episode_weight(
+            self.satisfaction, experience, intense, lp.memory_weight, lp.negativity_weight
+        )
         self.satisfaction = loyalty.remember(self.satisfaction, experience, weight)
 
     def willingness(self) -> float:
@@ -366,8 +463,10 @@ class Customer(mesa.Agent):
         if self.rng.random() < renewal.leaving_probability(hazard):
             self.leave()
             return
-        if (loyalty.nps_group(math.exp(-hazard)) == "promoter"  # exp(-hazard): willingness
-                and model.streams.word_of_mouth.random() < renewal.referral_probability):
+        if (
+            loyalty.nps_group(math.exp(-hazard)) == "promoter"  # exp(-hazard): willingness
+            and model.streams.word_of_mouth.random() < renewal.referral_probability
+        ):
             model.referred_prospect(self)
 
     def leave(self) -> None:

@@ -26,18 +26,24 @@ class Salesperson(StaffAgent):
         model, sales = self.model, self.model.params.sales
         rng = model.streams.requirements
         customer = order.customer
-        expressed = requirements.express(customer.need, customer.clarity,
-                                         model.params.customers.expression_noise, rng)
-        heard = requirements.interpret(expressed, self.skill,
-                                       sales.interpretation_noise, model.policy.anchoring, rng)
+        expressed = requirements.express(
+            customer.need, customer.clarity, model.params.customers.expression_noise, rng
+        )
+        heard = requirements.interpret(
+            expressed, self.skill, sales.interpretation_noise, model.policy.anchoring, rng
+        )
         order.verified = model.policy.verification
-        checked = (requirements.verify(heard, customer.need, sales.verification_catch_rate)
-                   if order.verified else heard)
+        checked = (
+            requirements.verify(heard, customer.need, sales.verification_catch_rate)
+            if order.verified
+            else heard
+        )
         order.trace.extend((expressed, heard, checked))
         order.salesperson_id = self.unique_id
         if order.is_new_customer:
-            p_close = close_probability(sales.close_rate, model.policy.overpromise,
-                                        sales.overpromise_close_gain)
+            p_close = close_probability(
+                sales.close_rate, model.policy.overpromise, sales.overpromise_close_gain
+            )
             if customer.referrer is not None:
                 p_close *= model.params.word_of_mouth.referral_close_boost
             draw = customer.rng.random()

@@ -90,11 +90,13 @@ class StaffAgent(mesa.Agent):
         self.away = False
         self.model.away[self.role] -= 1
         if self._training_target == "empathy":
-            self.empathy = learn(self.empathy, self._training[1],
-                                 self.model.params.workforce.skill_ceiling)
+            self.empathy = learn(
+                self.empathy, self._training[1], self.model.params.workforce.skill_ceiling
+            )
         else:
-            self.skill = learn(self.skill, self._training[1],
-                               self.model.params.workforce.skill_ceiling)
+            self.skill = learn(
+                self.skill, self._training[1], self.model.params.workforce.skill_ceiling
+            )
         if self.job is None:
             self.pool.add_server(self)
         else:

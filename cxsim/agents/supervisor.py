@@ -37,8 +37,11 @@ class Supervisor(StaffAgent):
     def complete(self, job: Case | Coaching) -> None:
         """Coach the agent, or decide the case and schedule the call-back."""
         if isinstance(job, Coaching):
-            job.agent.skill = learn(job.agent.skill, self.model.params.supervisors.coaching_gain,
-                                    self.model.params.workforce.skill_ceiling)
+            job.agent.skill = learn(
+                job.agent.skill,
+                self.model.params.supervisors.coaching_gain,
+                self.model.params.workforce.skill_ceiling,
+            )
             return
         self.decide(job)
 
@@ -50,5 +53,6 @@ class Supervisor(StaffAgent):
         case.resolver_empathy = self.empathy
         case.pending_route = supervisor_route(case.needs_rework, solved)
         delay = model.streams.handling.exponential(
-            model.params.supervisors.callback_delay_hours / 24.0)
+            model.params.supervisors.callback_delay_hours / 24.0
+        )
         case.customer.await_call_back(delay)

@@ -31,8 +31,14 @@ __all__ = ["Page", "LiveWorkshop"]
 
 TODAY, CHANGED = "#555555", "#1f77b4"
 LOYALTY_COLOURS = ("#2ca02c", "#c7c7c7", "#ff7f0e", "#d62728")
-FONT = {"font.size": 15, "axes.titlesize": 17, "axes.labelsize": 15, "legend.fontsize": 14,
-        "xtick.labelsize": 13, "ytick.labelsize": 13}
+FONT = {
+    "font.size": 15,
+    "axes.titlesize": 17,
+    "axes.labelsize": 15,
+    "legend.fontsize": 14,
+    "xtick.labelsize": 13,
+    "ytick.labelsize": 13,
+}
 STYLE = """
 .v-application { font-size: 19px; }
 .v-label, .v-select__selection, .v-btn__content { font-size: 18px !important; }
@@ -70,15 +76,26 @@ def _control(lever: Lever) -> None:
         with solara.Div():
             if lever.kind == "int":  # label above: a sidebar is too narrow for both
                 solara.Text(label)
-                solara.SliderInt("", value=int(value), min=lever.low, max=lever.high,
-                                 step=lever.step, thumb_label=True,
-                                 on_value=lambda v: _set_lever(lever.name, v))
+                solara.SliderInt(
+                    "",
+                    value=int(value),
+                    min=lever.low,
+                    max=lever.high,
+                    step=lever.step,
+                    thumb_label=True,
+                    on_value=lambda v: _set_lever(lever.name, v),
+                )
             elif lever.kind == "bool":
-                solara.Switch(label=label, value=bool(value),
-                              on_value=lambda v: _set_lever(lever.name, v))
+                solara.Switch(
+                    label=label, value=bool(value), on_value=lambda v: _set_lever(lever.name, v)
+                )
             else:
-                solara.Select(label, values=list(lever.choices), value=value,
-                              on_value=lambda v: _set_lever(lever.name, v))
+                solara.Select(
+                    label,
+                    values=list(lever.choices),
+                    value=value,
+                    on_value=lambda v: _set_lever(lever.name, v),
+                )
 
 
 @solara.component
@@ -97,18 +114,27 @@ def Headline(workshop: Workshop) -> None:
     today, changed = workshop.today.series, workshop.changed.series
     customers = changed["customers"][-1] - today["customers"][-1]
     profit = changed["profit"][-1] - today["profit"][-1]
-    solara.HTML(tag="div", classes=["cx-headline"], unsafe_innerHTML=(
-        f"Day {workshop.day:.0f}. <span class='cx-today'>Today</span>: "
-        f"{today['customers'][-1]:,.0f} customers, profit {money(today['profit'][-1])}. "
-        f"<span class='cx-changed'>With your changes</span>: "
-        f"{changed['customers'][-1]:,.0f} customers ({customers:+,.0f}), "
-        f"profit {money(changed['profit'][-1])} ({'+' if profit >= 0 else ''}{money(profit)})."))
+    solara.HTML(
+        tag="div",
+        classes=["cx-headline"],
+        unsafe_innerHTML=(
+            f"Day {workshop.day:.0f}. <span class='cx-today'>Today</span>: "
+            f"{today['customers'][-1]:,.0f} customers, profit {money(today['profit'][-1])}. "
+            f"<span class='cx-changed'>With your changes</span>: "
+            f"{changed['customers'][-1]:,.0f} customers ({customers:+,.0f}), "
+            f"profit {money(changed['profit'][-1])} ({'+' if profit >= 0 else ''}{money(profit)})."
+        ),
+    )
 
 
-CHARTS = (("customers", "Active customers"), ("profit", "Cumulative profit"),
-          ("wait_minutes", "Phone: wait (min); dashed: queue"),
-          ("fcr", "Solved on first contact"), ("escalations", "Escalations so far"),
-          ("effort", "Customer effort (1 easy - 7 hard)"))
+CHARTS = (
+    ("customers", "Active customers"),
+    ("profit", "Cumulative profit"),
+    ("wait_minutes", "Phone: wait (min); dashed: queue"),
+    ("fcr", "Solved on first contact"),
+    ("escalations", "Escalations so far"),
+    ("effort", "Customer effort (1 easy - 7 hard)"),
+)
 
 
 class ChartPanel:
@@ -117,15 +143,18 @@ class ChartPanel:
     def __init__(self) -> None:
         with matplotlib.rc_context(FONT):
             self.figure = Figure(figsize=(15, 7.5), dpi=80)
-            self.figure.subplots_adjust(left=0.06, right=0.99, top=0.94, bottom=0.08,
-                                        wspace=0.25, hspace=0.32)
+            self.figure.subplots_adjust(
+                left=0.06, right=0.99, top=0.94, bottom=0.08, wspace=0.25, hspace=0.32
+            )
             axes = self.figure.subplots(2, 3)
             self.lines = []
             for ax, (key, title) in zip(axes.flat, CHARTS, strict=True):
                 ax.set_title(title)
                 ax.grid(alpha=0.3)
-                drawn = [ax.plot([], [], color=c, lw=3, label=lab)[0]
-                         for c, lab in ((TODAY, "today"), (CHANGED, "with your changes"))]
+                drawn = [
+                    ax.plot([], [], color=c, lw=3, label=lab)[0]
+                    for c, lab in ((TODAY, "today"), (CHANGED, "with your changes"))
+                ]
                 if key == "wait_minutes":
                     drawn += [ax.plot([], [], color=c, lw=2, ls="--")[0] for c in (TODAY, CHANGED)]
                 self.lines.append((ax, key, drawn))
@@ -139,9 +168,10 @@ class ChartPanel:
         """Move every line to the organisations' series so far."""
         trackers = (workshop.today, workshop.changed)
         for ax, key, drawn in self.lines:
-            keys = (key, key, "queue", "queue")[:len(drawn)]
-            for line, tracker, series in zip(drawn, (trackers * 2)[:len(drawn)], keys,
-                                             strict=True):
+            keys = (key, key, "queue", "queue")[: len(drawn)]
+            for line, tracker, series in zip(
+                drawn, (trackers * 2)[: len(drawn)], keys, strict=True
+            ):
                 line.set_data(tracker.series["day"], tracker.series[series])
             ax.relim()
             ax.autoscale_view()
@@ -153,8 +183,9 @@ def _live_figure(panel_type: type[ChartPanel] | type[LossPanel], workshop: Works
     update_counter.get()
     panel = solara.use_memo(panel_type, [])
     with matplotlib.rc_context(FONT):
-        solara.FigureMatplotlib(panel.update(workshop), format="png",
-                                dependencies=[id(workshop), workshop.day])
+        solara.FigureMatplotlib(
+            panel.update(workshop), format="png", dependencies=[id(workshop), workshop.day]
+        )
 
 
 @solara.component
@@ -170,14 +201,24 @@ def Population(workshop: Workshop) -> None:
     colours = ListedColormap(LOYALTY_COLOURS)
     with matplotlib.rc_context(FONT):
         figure = _figure(9, 5.5)
-        for ax, tracker, title in zip(figure.subplots(1, 2), (workshop.today, workshop.changed),
-                                      ("Today", "With your changes"), strict=True):
+        for ax, tracker, title in zip(
+            figure.subplots(1, 2),
+            (workshop.today, workshop.changed),
+            ("Today", "With your changes"),
+            strict=True,
+        ):
             ax.imshow(tracker.loyalty_grid(), cmap=colours, vmin=-0.5, vmax=3.5)
             ax.set_title(title, color=TODAY if title == "Today" else CHANGED)
             ax.set_axis_off()
-        figure.legend(handles=[Patch(color=c, label=s) for c, s in
-                               zip(LOYALTY_COLOURS, LOYALTY_STATES, strict=True)],
-                      loc="outside lower center", ncols=4, frameon=False)
+        figure.legend(
+            handles=[
+                Patch(color=c, label=s)
+                for c, s in zip(LOYALTY_COLOURS, LOYALTY_STATES, strict=True)
+            ],
+            loc="outside lower center",
+            ncols=4,
+            frameon=False,
+        )
     solara.FigureMatplotlib(figure, format="png")
 
 
@@ -189,12 +230,19 @@ class LossPanel:
             self.figure = _figure(9, 5.5)
             self.ax = self.figure.subplots()
             self.bars = {
-                label: self.ax.bar([i + shift for i in range(len(STAGES))], [0.0] * len(STAGES),
-                                   0.4, color=colour, label=label)
-                for shift, colour, label in ((-0.2, TODAY, "today"),
-                                             (0.2, CHANGED, "with your changes"))}
-            self.ax.set_xticks(range(len(STAGES)), [s.capitalize() for s in STAGES],
-                               rotation=15)
+                label: self.ax.bar(
+                    [i + shift for i in range(len(STAGES))],
+                    [0.0] * len(STAGES),
+                    0.4,
+                    color=colour,
+                    label=label,
+                )
+                for shift, colour, label in (
+                    (-0.2, TODAY, "today"),
+                    (0.2, CHANGED, "with your changes"),
+                )
+            }
+            self.ax.set_xticks(range(len(STAGES)), [s.capitalize() for s in STAGES], rotation=15)
             self.ax.axhline(0, color="black", lw=0.8)
             self.ax.set_title("Where the customer's need gets lost")
             self.ax.set_ylabel("fit lost per order")
@@ -202,8 +250,9 @@ class LossPanel:
 
     def update(self, workshop: Workshop) -> Figure:
         """Set every bar to the mean loss of its stage so far."""
-        for tracker, bars in zip((workshop.today, workshop.changed), self.bars.values(),
-                                 strict=True):
+        for tracker, bars in zip(
+            (workshop.today, workshop.changed), self.bars.values(), strict=True
+        ):
             loss = tracker.translation_loss()
             for bar, stage in zip(bars, STAGES, strict=True):
                 bar.set_height(loss[stage])
@@ -234,8 +283,12 @@ def Page() -> None:
         solara.AppBarTitle(f"{TITLE}: {demo_scenario().description or demo_scenario().name}")
     with solara.Sidebar():
         with solara.Card("Run"):
-            ModelController(model, play_interval=play_interval,
-                            render_interval=render_interval, use_threads=use_threads)
+            ModelController(
+                model,
+                play_interval=play_interval,
+                render_interval=render_interval,
+                use_threads=use_threads,
+            )
             solara.SliderInt("Days per click", value=render_interval, min=1, max=30)
         Levers()
     Headline(workshop)

@@ -45,36 +45,56 @@ class Tracker:
     """Daily figures of one organisation, updated from its records as they grow."""
 
     org: ServiceOrganisation
-    series: dict[str, list[float]] = field(default_factory=lambda: {
-        k: [] for k in ("day", "customers", "profit", "queue", "wait_minutes", "fcr",
-                        "escalations", "effort")})
+    series: dict[str, list[float]] = field(
+        default_factory=lambda: {
+            k: []
+            for k in (
+                "day",
+                "customers",
+                "profit",
+                "queue",
+                "wait_minutes",
+                "fcr",
+                "escalations",
+                "effort",
+            )
+        }
+    )
     _cases: int = 0
     _orders: int = 0
-    _sums: dict[str, float] = field(default_factory=lambda: dict.fromkeys(
-        ("fcr", "escalated", "ces", *STAGES), 0.0))
+    _sums: dict[str, float] = field(
+        default_factory=lambda: dict.fromkeys(("fcr", "escalated", "ces", *STAGES), 0.0)
+    )
     _answered: tuple[int, float] = (0, 0.0)
 
     def record(self) -> None:
         """Append today's row."""
         org, sums = self.org, self._sums
-        for case in org.recorder.cases[self._cases:]:
+        for case in org.recorder.cases[self._cases :]:
             sums["fcr"] += case.first_contact_resolution
             sums["escalated"] += case.escalated
             sums["ces"] += case.ces
-        for order in org.recorder.orders[self._orders:]:
+        for order in org.recorder.orders[self._orders :]:
             for stage in STAGES:
                 sums[stage] += getattr(order, f"loss_{stage}")
         self._cases, self._orders = len(org.recorder.cases), len(org.recorder.orders)
         stats = org.contact_centre.stats
-        answered, waited = stats.answered - self._answered[0], (
-            stats.answered_wait_days - self._answered[1])
+        answered, waited = (
+            stats.answered - self._answered[0],
+            (stats.answered_wait_days - self._answered[1]),
+        )
         self._answered = (stats.answered, stats.answered_wait_days)
         cases = max(1, self._cases)
-        row = {"day": org.time, "customers": len(org.roster), "profit": org.ledger.profit,
-               "queue": org.contact_centre.pool.queue_length,
-               "wait_minutes": waited * 1440 / answered if answered else 0.0,
-               "fcr": sums["fcr"] / cases, "escalations": sums["escalated"],
-               "effort": sums["ces"] / cases if self._cases else 1.0}
+        row = {
+            "day": org.time,
+            "customers": len(org.roster),
+            "profit": org.ledger.profit,
+            "queue": org.contact_centre.pool.queue_length,
+            "wait_minutes": waited * 1440 / answered if answered else 0.0,
+            "fcr": sums["fcr"] / cases,
+            "escalations": sums["escalated"],
+            "effort": sums["ces"] / cases if self._cases else 1.0,
+        }
         for key, value in row.items():
             self.series[key].append(float(value))
 
@@ -84,20 +104,23 @@ class Tracker:
 
     def loyalty_grid(self) -> np.ndarray:
         """Loyalty state (index into LOYALTY_STATES) of each day-0 customer, as a square grid."""
-        states = [LOYALTY_STATES.index(nps_group(c.willingness()) if c.status == ACTIVE
-                                       else "left")
-                  for c in self.org.agents_by_type[Customer] if c.initial]
+        states = [
+            LOYALTY_STATES.index(nps_group(c.willingness()) if c.status == ACTIVE else "left")
+            for c in self.org.agents_by_type[Customer]
+            if c.initial
+        ]
         side = int(np.ceil(np.sqrt(max(1, len(states)))))
         grid = np.full(side * side, np.nan)
-        grid[:len(states)] = states
+        grid[: len(states)] = states
         return grid.reshape(side, side)
 
 
 class Workshop(mesa.Model):
     """Today's organisation and the changed one, stepped a day at a time in lockstep."""
 
-    def __init__(self, levers: dict[str, Any] | None = None,
-                 scenario_path: str | None = None) -> None:
+    def __init__(
+        self, levers: dict[str, Any] | None = None, scenario_path: str | None = None
+    ) -> None:
         super().__init__()
         base = demo_scenario(scenario_path)
         self.levers = {**lever_defaults(base), **(levers or {})}

@@ -28,8 +28,7 @@ from cxsim.records import Case
 if TYPE_CHECKING:
     from cxsim.model import Entry, ServiceOrganisation
 
-__all__ = ["ChannelSpec", "Contact", "ContactCentre", "QueueStats", "MINUTES_PER_DAY",
-           "CHANNELS"]
+__all__ = ["ChannelSpec", "Contact", "ContactCentre", "QueueStats", "MINUTES_PER_DAY", "CHANNELS"]
 
 MINUTES_PER_DAY = 24 * 60.0
 CHANNELS = ("phone", "chat", "email", "self_service")  # self-service needs no agents
@@ -94,8 +93,7 @@ class ContactCentre:
         if self.pool.submit(contact) or self.params.patience_minutes is None:
             return
         rng = model.streams.decisions if case is None else case.customer.rng
-        patience = rng.exponential(
-            self.params.patience_minutes * patience_factor / MINUTES_PER_DAY)
+        patience = rng.exponential(self.params.patience_minutes * patience_factor / MINUTES_PER_DAY)
         contact.patience_event = model.schedule_event(contact.lose_patience, after=patience)
 
     def answer(self, contact: Contact) -> float:
@@ -105,7 +103,8 @@ class ContactCentre:
         if contact.patience_event is not None:
             model.cancel_event(contact.patience_event)
         handling = model.streams.handling.exponential(
-            self.params.aht_minutes * self.time_share / MINUTES_PER_DAY)
+            self.params.aht_minutes * self.time_share / MINUTES_PER_DAY
+        )
         if contact.case is not None:
             contact.case.wait_minutes += wait * MINUTES_PER_DAY
         if contact.queued_at >= stats.since:
@@ -134,9 +133,14 @@ class ContactCentre:
         """A day's work under pressure: cut corners, and let the standard drift (daily)."""
         wp = self.model.params.work_pressure
         pressure = self.pool.queue_length / max(1, self.pool.size)
-        self.time_share, self.standard = erode(self.standard, pressure, wp.corner_cutting,
-                                               wp.pressure_scale, wp.standard_erosion_days,
-                                               wp.standard_recovery_days)
+        self.time_share, self.standard = erode(
+            self.standard,
+            pressure,
+            wp.corner_cutting,
+            wp.pressure_scale,
+            wp.standard_erosion_days,
+            wp.standard_recovery_days,
+        )
 
     def end_warmup(self) -> None:
         """Forget everything before now: statistics count from here on."""

@@ -33,8 +33,9 @@ def solve_probability(skill: float, complexity: float) -> float:
     return 1.0 / (1.0 + math.exp(-(skill - complexity) / SKILL_SPREAD))
 
 
-def frontline_route(remedy_cost: float, empowerment_limit: float, needs_rework: bool,
-                    solved: bool) -> Route:
+def frontline_route(
+    remedy_cost: float, empowerment_limit: float, needs_rework: bool, solved: bool
+) -> Route:
     """Route after a frontline contact: authority first, then skill, then rework if needed."""
     if remedy_cost > empowerment_limit:
         return Route.ESCALATE

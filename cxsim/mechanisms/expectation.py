@@ -30,7 +30,6 @@ def shortfall(delivered_fit: float, expected: float) -> float:
     return max(0.0, expected - delivered_fit)
 
 
-def order_experience(delivered_fit: float, expected: float, met_level: float,
-                     gain: float) -> float:
+def order_experience(delivered_fit: float, expected: float, met_level: float, gain: float) -> float:
     """Experience of a delivery in [0, 1]: ``met_level + gain * (fit - expected)``, clipped."""
     return min(1.0, max(0.0, met_level + gain * (delivered_fit - expected)))

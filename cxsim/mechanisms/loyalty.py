@@ -50,8 +50,13 @@ def remember(satisfaction: float, experience: float, weight: float) -> float:
     return satisfaction + weight * (min(1.0, max(0.0, experience)) - satisfaction)
 
 
-def episode_weight(satisfaction: float, experience: float, intense: bool,
-                   delight_weight: float, intense_weight: float) -> float:
+def episode_weight(
+    satisfaction: float,
+    experience: float,
+    intense: bool,
+    delight_weight: float,
+    intense_weight: float,
+) -> float:
     """Memory weight of an episode: intense ones (problems) and bad ones weigh more."""
     return intense_weight if intense or experience < satisfaction else delight_weight
 
@@ -82,22 +87,31 @@ def effort_cap(episode: float, satisfaction_before: float, effort_penalty: float
     return min(episode, satisfaction_before - effort_penalty)
 
 
-def churn_hazard(satisfaction: float, reference: float, sensitivity: float,
-                 base_per_year: float) -> float:
+def churn_hazard(
+    satisfaction: float, reference: float, sensitivity: float, base_per_year: float
+) -> float:
     """Churn hazard per year: ``base * exp(sensitivity * (reference - satisfaction))``."""
     return base_per_year * math.exp(sensitivity * (reference - satisfaction))
 
 
-def churn_probability(satisfaction: float, reference: float, sensitivity: float,
-                      base_per_year: float, follow_through: float, period_days: float) -> float:
+def churn_probability(
+    satisfaction: float,
+    reference: float,
+    sensitivity: float,
+    base_per_year: float,
+    follow_through: float,
+    period_days: float,
+) -> float:
     """Chance of leaving within one renewal period: ``1 - exp(-follow_through * h * period)``.
 
     Stated intentions overstate behaviour (switching costs, contracts, inertia: Mittal and
     Kamakura 2001), so only ``follow_through`` of the intention hazard is acted on.
     """
     return period_churn_probability(
-        churn_hazard(satisfaction, reference, sensitivity, base_per_year), follow_through,
-        period_days)
+        churn_hazard(satisfaction, reference, sensitivity, base_per_year),
+        follow_through,
+        period_days,
+    )
 
 
 def period_churn_probability(hazard: float, follow_through: float, period_days: float) -> float:
@@ -131,12 +145,14 @@ class Renewal:
 
     def willingness(self, satisfaction: float) -> float:
         """Stated willingness to buy again at ``satisfaction``."""
-        return willingness_to_buy_again(satisfaction, self.reference, self.sensitivity,
-                                        self.base_per_year)
+        return willingness_to_buy_again(
+            satisfaction, self.reference, self.sensitivity, self.base_per_year
+        )
 
 
-def willingness_to_buy_again(satisfaction: float, reference: float, sensitivity: float,
-                             base_per_year: float) -> float:
+def willingness_to_buy_again(
+    satisfaction: float, reference: float, sensitivity: float, base_per_year: float
+) -> float:
     """Stated willingness to buy again (TARP's measure): ``exp(-h * 1 year)``."""
     return math.exp(-churn_hazard(satisfaction, reference, sensitivity, base_per_year))
 
@@ -151,17 +167,29 @@ def nps_group(willingness: float) -> str:
     return "detractor" if willingness < DETRACTOR_WILLINGNESS else "passive"
 
 
-def effort_points(contacts: int, handoffs: int, wait_minutes: float, abandoned: int,
-                  reexplanations: int = 0, switches: int = 0,
-                  reexplain_effort: float = 0.5) -> float:
+def effort_points(
+    contacts: int,
+    handoffs: int,
+    wait_minutes: float,
+    abandoned: int,
+    reexplanations: int = 0,
+    switches: int = 0,
+    reexplain_effort: float = 0.5,
+) -> float:
     """Effort of one case, in points.
 
     Each extra contact, transfer, hang-up and channel switch is a point, every 10 minutes of
     waiting is a point, and each re-explanation ``reexplain_effort`` points (CEB 2010's effort
     drivers: repeat contacts, transfers, re-explaining, switching channels, waiting).
     """
-    return (max(0, contacts - 1) + handoffs + abandoned + switches
-            + reexplain_effort * reexplanations + wait_minutes / 10.0)
+    return (
+        max(0, contacts - 1)
+        + handoffs
+        + abandoned
+        + switches
+        + reexplain_effort * reexplanations
+        + wait_minutes / 10.0
+    )
 
 
 def customer_effort_score(points: float) -> float:

@@ -11,8 +11,7 @@ excellent recovery of a first, non-severe failure can leave satisfaction above i
 
 from __future__ import annotations
 
-__all__ = ["unresolved_experience", "recovery_experience", "bounded_recovery",
-           "routine_experience"]
+__all__ = ["unresolved_experience", "recovery_experience", "bounded_recovery", "routine_experience"]
 
 
 def unresolved_experience(worst: float, complaint_relief: float) -> float:
@@ -20,9 +19,15 @@ def unresolved_experience(worst: float, complaint_relief: float) -> float:
     return min(1.0, worst + complaint_relief)
 
 
-def recovery_experience(delay_days: float, halflife_days: float, empathy: float, apology: bool,
-                        compensation_ratio: float, weights: tuple[float, float, float],
-                        floor: float) -> float:
+def recovery_experience(
+    delay_days: float,
+    halflife_days: float,
+    empathy: float,
+    apology: bool,
+    compensation_ratio: float,
+    weights: tuple[float, float, float],
+    floor: float,
+) -> float:
     """End of a resolved case: ``floor + (1 - floor) * quality * 0.5 ** (delay / halflife)``.
 
     ``quality = (1 - sum(w)) + w_empathy * empathy + w_apology * apology
@@ -30,13 +35,18 @@ def recovery_experience(delay_days: float, halflife_days: float, empathy: float,
     at stake; ``floor`` is the experience of the same complaint left unresolved.
     """
     w_empathy, w_apology, w_comp = weights
-    quality = ((1.0 - w_empathy - w_apology - w_comp) + w_empathy * empathy
-               + w_apology * float(apology) + w_comp * min(1.0, compensation_ratio / 0.3))
+    quality = (
+        (1.0 - w_empathy - w_apology - w_comp)
+        + w_empathy * empathy
+        + w_apology * float(apology)
+        + w_comp * min(1.0, compensation_ratio / 0.3)
+    )
     return floor + (1.0 - floor) * quality * 0.5 ** (delay_days / halflife_days)
 
 
-def bounded_recovery(episode: float, satisfaction_before: float, first_failure: bool,
-                     severe: bool) -> float:
+def bounded_recovery(
+    episode: float, satisfaction_before: float, first_failure: bool, severe: bool
+) -> float:
     """The recovery paradox only for a first, non-severe failure; otherwise capped."""
     if first_failure and not severe:
         return episode

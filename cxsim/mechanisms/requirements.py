@@ -55,14 +55,18 @@ def _noisy(vector: np.ndarray, sd: float, rng: np.random.Generator) -> np.ndarra
     return np.minimum(np.maximum(noisy, 0.0, out=noisy), 1.0, out=noisy)
 
 
-def express(need: np.ndarray, clarity: float, noise: float,
-            rng: np.random.Generator) -> np.ndarray:
+def express(need: np.ndarray, clarity: float, noise: float, rng: np.random.Generator) -> np.ndarray:
     """What the customer says: the need plus error ``noise * (1 - clarity)`` per dimension."""
     return _noisy(need, noise * (1.0 - clarity), rng)
 
 
-def interpret(expressed: np.ndarray, listening_skill: float, noise: float, anchoring: float,
-              rng: np.random.Generator) -> np.ndarray:
+def interpret(
+    expressed: np.ndarray,
+    listening_skill: float,
+    noise: float,
+    anchoring: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """What the salesperson hears: noisy, and pulled toward the catalogue by poor listening.
 
     The pull is ``anchoring * (1 - listening_skill)``: active listening ("listen without bias",
@@ -78,8 +82,14 @@ def verify(heard: np.ndarray, need: np.ndarray, catch_rate: float) -> np.ndarray
     return heard + catch_rate * (need - heard)
 
 
-def hand_off(heard: np.ndarray, documentation_quality: float, noise: float, shared_record: bool,
-             shared_record_gain: float, rng: np.random.Generator) -> np.ndarray:
+def hand_off(
+    heard: np.ndarray,
+    documentation_quality: float,
+    noise: float,
+    shared_record: bool,
+    shared_record_gain: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """The specification delivery receives: error ``noise * (1 - quality)``, less if shared."""
     sd = noise * (1.0 - documentation_quality)
     if shared_record:
@@ -97,8 +107,14 @@ def haste(queued_orders: int, teams: int, backlog_per_team: float) -> float:
     return min(2.0, queued_orders / (teams * backlog_per_team))
 
 
-def build(spec: np.ndarray, rigidity: float, execution_skill: float, noise: float,
-          pressure: float, rng: np.random.Generator) -> np.ndarray:
+def build(
+    spec: np.ndarray,
+    rigidity: float,
+    execution_skill: float,
+    noise: float,
+    pressure: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """What the team builds: pulled toward the standard product and executed with error.
 
     Rigidity and execution error both grow by ``1 + pressure`` (haste or habit, seed 000).
@@ -121,8 +137,9 @@ class StageLosses:
     @property
     def total(self) -> float:
         """Distance of what was delivered from the true need."""
-        return (self.expression + self.interpretation + self.verification + self.handoff
-                + self.delivery)
+        return (
+            self.expression + self.interpretation + self.verification + self.handoff + self.delivery
+        )
 
     @classmethod
     def from_trace(cls, need: np.ndarray, *stages: np.ndarray) -> StageLosses:

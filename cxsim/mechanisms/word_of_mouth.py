@@ -38,8 +38,13 @@ def decay(value: float, target: float, days: float, halflife_days: float) -> flo
     return target + (value - target) * 0.5 ** (days / halflife_days)
 
 
-def telling_count(experience: float, negative_below: float, positive_above: float,
-                  negative_tell: int, positive_tell: int) -> int:
+def telling_count(
+    experience: float,
+    negative_below: float,
+    positive_above: float,
+    negative_tell: int,
+    positive_tell: int,
+) -> int:
     """How many contacts hear about an episode: signed, negative for bad news."""
     if experience < negative_below:
         return -negative_tell

@@ -23,8 +23,14 @@ if TYPE_CHECKING:
 __all__ = ["leaving_probability", "learn", "decay_skill", "erode", "Vacancy"]
 
 
-def leaving_probability(base_per_year: float, pressure: float, pressure_gain: float,
-                        recognised: bool, recognition_effect: float, days: float) -> float:
+def leaving_probability(
+    base_per_year: float,
+    pressure: float,
+    pressure_gain: float,
+    recognised: bool,
+    recognition_effect: float,
+    days: float,
+) -> float:
     """Chance of leaving within ``days``.
 
     The hazard is ``base * exp(gain * pressure)`` with pressure capped at 5, cut by
@@ -52,8 +58,14 @@ def decay_skill(skill: float, floor: float, rate_per_year: float, days: float) -
     return floor + (skill - floor) * math.exp(-rate_per_year * days / 365.0)
 
 
-def erode(standard: float, pressure: float, corner_cutting: float, pressure_scale: float,
-          erosion_days: float, recovery_days: float) -> tuple[float, float]:
+def erode(
+    standard: float,
+    pressure: float,
+    corner_cutting: float,
+    pressure_scale: float,
+    erosion_days: float,
+    recovery_days: float,
+) -> tuple[float, float]:
     """One day of Oliva and Sterman's (2001) service-quality erosion.
 
     Under ``pressure`` staff give ``standard * (1 - cut)`` of the nominal time, with

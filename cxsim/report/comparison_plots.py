@@ -23,8 +23,17 @@ from cxsim.statistics import Estimate, estimate  # noqa: E402
 __all__ = ["scenario_colours", "write_comparison_plots", "bridge_steps"]
 
 REFERENCE_COLOUR = "#444444"
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-           "#bcbd22", "#d62728")
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#d62728",
+)
 GAIN, LOSS = "#2ca02c", "#d62728"
 
 
@@ -41,8 +50,9 @@ def _band(ax: plt.Axes, s: Replicated, column: str, colour: str, scale: float = 
     days = np.asarray(s.series[0]["day"])
     values = np.array([run[column] for run in s.series]) * scale
     bands = [estimate(values[:, j]) for j in range(values.shape[1])]
-    ax.fill_between(days, [b.low for b in bands], [b.high for b in bands], color=colour,
-                    alpha=0.2, lw=0)
+    ax.fill_between(
+        days, [b.low for b in bands], [b.high for b in bands], color=colour, alpha=0.2, lw=0
+    )
     ax.plot(days, [b.mean for b in bands], color=colour, lw=2.5, label=s.name)
 
 
@@ -80,16 +90,26 @@ def _bridge(c: ScenarioComparison, s: Replicated, colours: dict[str, str], path:
     ax.bar(0, start, color=colours[c.reference.name])
     level = start
     for i, (_, e) in enumerate(steps, start=1):
-        ax.bar(i, e.mean, bottom=level, color=GAIN if e.mean >= 0 else LOSS,
-               yerr=[[e.mean - e.low], [e.high - e.mean]], ecolor="black", capsize=4)
+        ax.bar(
+            i,
+            e.mean,
+            bottom=level,
+            color=GAIN if e.mean >= 0 else LOSS,
+            yerr=[[e.mean - e.low], [e.high - e.mean]],
+            ecolor="black",
+            capsize=4,
+        )
         level += e.mean
     ax.bar(len(steps) + 1, end, color=colours[s.name])
     ax.set_xticks(range(len(labels)), labels, rotation=25, ha="right")
     lowest = min(start, end, level) - 0.1 * abs(end - start + 1)
     ax.set_ylim(bottom=min(0.0, lowest) if min(start, end) <= 0 else 0.8 * min(start, end))
     ax.yaxis.set_major_formatter(FuncFormatter(money))
-    ax.set(title=f"Profit bridge: {c.reference.name} to {s.name} "
-                 "(bars: change in profit from each component, 95% interval)", ylabel="profit")
+    ax.set(
+        title=f"Profit bridge: {c.reference.name} to {s.name} "
+        "(bars: change in profit from each component, 95% interval)",
+        ylabel="profit",
+    )
     ax.grid(axis="y", alpha=0.3)
     return save_figure(fig, path)
 
@@ -101,14 +121,25 @@ def _translation_loss(c: ScenarioComparison, colours: dict[str, str], path: Path
     for k, s in enumerate(c.scenarios):
         losses = c.stage_losses(s)
         means = [losses[stage].mean for stage in STAGES]
-        errors = [[losses[st].mean - losses[st].low for st in STAGES],
-                  [losses[st].high - losses[st].mean for st in STAGES]]
-        ax.bar(x + (k - (len(c.scenarios) - 1) / 2) * width, means, width, yerr=errors,
-               color=colours[s.name], label=s.name, capsize=3)
+        errors = [
+            [losses[st].mean - losses[st].low for st in STAGES],
+            [losses[st].high - losses[st].mean for st in STAGES],
+        ]
+        ax.bar(
+            x + (k - (len(c.scenarios) - 1) / 2) * width,
+            means,
+            width,
+            yerr=errors,
+            color=colours[s.name],
+            label=s.name,
+            capsize=3,
+        )
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x, [stage.replace("_", " ") for stage in STAGES])
-    ax.set(title="Where the customer's requirement is lost (mean fit lost per order)",
-           ylabel="fit lost")
+    ax.set(
+        title="Where the customer's requirement is lost (mean fit lost per order)",
+        ylabel="fit lost",
+    )
     ax.legend()
     ax.grid(axis="y", alpha=0.3)
     return save_figure(fig, path)
@@ -122,16 +153,26 @@ def _drivers(c: ScenarioComparison, colours: dict[str, str], path: Path) -> Path
     offset = 0.6 / max(1, len(c.alternatives))
     for k, s in enumerate(c.alternatives):
         changes = [c.relative(s, kpi) for kpi in kpis]
-        ax.errorbar([100 * e.mean for e in changes], y + k * offset,
-                    xerr=[[100 * (e.mean - e.low) for e in changes],
-                          [100 * (e.high - e.mean) for e in changes]],
-                    fmt="o", color=colours[s.name], label=s.name, capsize=3)
+        ax.errorbar(
+            [100 * e.mean for e in changes],
+            y + k * offset,
+            xerr=[
+                [100 * (e.mean - e.low) for e in changes],
+                [100 * (e.high - e.mean) for e in changes],
+            ],
+            fmt="o",
+            color=colours[s.name],
+            label=s.name,
+            capsize=3,
+        )
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y + offset * (len(c.alternatives) - 1) / 2, [MECHANISM_KPIS[k] for k in kpis])
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(PercentFormatter())
-    ax.set(title=f"What changed on the way (change against {c.reference.name}, 95% interval)",
-           xlabel="relative change")
+    ax.set(
+        title=f"What changed on the way (change against {c.reference.name}, 95% interval)",
+        xlabel="relative change",
+    )
     ax.legend()
     ax.grid(axis="x", alpha=0.3)
     return save_figure(fig, path)
@@ -141,8 +182,10 @@ def write_comparison_plots(c: ScenarioComparison, out: Path) -> dict[str, Path]:
     """Write every comparison plot into ``out``; return them by role."""
     colours = scenario_colours(c)
     out.mkdir(parents=True, exist_ok=True)
-    plots = {"over_time": _over_time(c, colours, out / "retention_and_profit.png"),
-             "translation_loss": _translation_loss(c, colours, out / "translation_loss.png")}
+    plots = {
+        "over_time": _over_time(c, colours, out / "retention_and_profit.png"),
+        "translation_loss": _translation_loss(c, colours, out / "translation_loss.png"),
+    }
     if c.alternatives:
         plots["drivers"] = _drivers(c, colours, out / "mechanisms.png")
     for s in c.alternatives:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import base64
 import html
 import platform
-from datetime import UTC, datetime
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -28,8 +28,7 @@ from cxsim.report.plots import money
 from cxsim.scenario import Scenario, plausibility_warnings
 from cxsim.statistics import Estimate
 
-__all__ = ["write_comparison", "headline", "software_versions", "COMPARE_KIND",
-           "comparison_bytes"]
+__all__ = ["write_comparison", "headline", "software_versions", "COMPARE_KIND", "comparison_bytes"]
 
 COMPARE_KIND = "compare"
 SERIES_ROW_BYTES = 400  # one week of one replication in timeseries.parquet, uncompressed
@@ -73,8 +72,10 @@ def _points(e: Estimate) -> str:
 
 def _retention_phrase(e: Estimate) -> str:
     if not e.significant:
-        return (f"keeps about as many customers ({100 * e.mean:+.1f} points a year, "
-                f"{100 * e.low:+.1f} to {100 * e.high:+.1f}: not significant)")
+        return (
+            f"keeps about as many customers ({100 * e.mean:+.1f} points a year, "
+            f"{100 * e.low:+.1f} to {100 * e.high:+.1f}: not significant)"
+        )
     low, high = sorted((abs(100 * e.low), abs(100 * e.high)))
     more = "more" if e.mean > 0 else "fewer"
     return f"keeps {_points(e)} {more} customers a year ({low:.1f} to {high:.1f})"
@@ -95,8 +96,10 @@ def _profit_phrase(c: ScenarioComparison, s: Replicated) -> str:
     show = _percent if relative else money
     if not e.significant:
         signed = (lambda v: _percent(v, "+")) if relative else _signed_money
-        return (f"earns about the same profit (change {signed(e.low)} to {signed(e.high)}: "
-                "not significant)")
+        return (
+            f"earns about the same profit (change {signed(e.low)} to {signed(e.high)}: "
+            "not significant)"
+        )
     low, high = sorted((abs(e.low), abs(e.high)))
     more = "more" if e.mean > 0 else "less"
     return f"earns {show(abs(e.mean))} {more} profit ({show(low)} to {show(high)})"
@@ -104,8 +107,10 @@ def _profit_phrase(c: ScenarioComparison, s: Replicated) -> str:
 
 def headline(c: ScenarioComparison, s: Replicated) -> str:
     """One sentence a client can read: retention and profit against the reference."""
-    return (f"{s.name} {_retention_phrase(c.difference(s, 'retention_rate'))} and "
-            f"{_profit_phrase(c, s)} compared with {c.reference.name}.")
+    return (
+        f"{s.name} {_retention_phrase(c.difference(s, 'retention_rate'))} and "
+        f"{_profit_phrase(c, s)} compared with {c.reference.name}."
+    )
 
 
 def _signed(fmt: str) -> str:
@@ -118,8 +123,9 @@ def _with_interval(value: str, low: str, high: str) -> str:
 
 def _format_difference(e: Estimate, fmt: str) -> str:
     if "%" in fmt:
-        return _with_interval(f"{100 * e.mean:+.1f} pts", f"{100 * e.low:+.1f}",
-                              f"{100 * e.high:+.1f}")
+        return _with_interval(
+            f"{100 * e.mean:+.1f} pts", f"{100 * e.low:+.1f}", f"{100 * e.high:+.1f}"
+        )
     signed = _signed(fmt)
     return _with_interval(signed.format(e.mean), signed.format(e.low), signed.format(e.high))
 
@@ -130,29 +136,36 @@ def _format_mean(e: Estimate, fmt: str) -> str:
 
 def _kpi_table(c: ScenarioComparison, kpis: tuple[tuple[str, str, str], ...]) -> str:
     head = "".join(f"<th>{html.escape(s.name)}</th>" for s in c.scenarios)
-    head += "".join(f"<th>{html.escape(s.name)} minus {html.escape(c.reference.name)}</th>"
-                    for s in c.alternatives)
+    head += "".join(
+        f"<th>{html.escape(s.name)} minus {html.escape(c.reference.name)}</th>"
+        for s in c.alternatives
+    )
     rows = []
     for key, label, fmt in kpis:
         cells = [f"<td>{_format_mean(c.mean(s, key), fmt)}</td>" for s in c.scenarios]
         for s in c.alternatives:
             d = c.difference(s, key)
             mark = "" if d.significant else " <small>n.s.</small>"
-            cells.append(f"<td class=\"{'' if d.significant else 'ns'}\">"
-                         f"{_format_difference(d, fmt)}{mark}</td>")
+            cells.append(
+                f'<td class="{"" if d.significant else "ns"}">'
+                f"{_format_difference(d, fmt)}{mark}</td>"
+            )
         rows.append(f"<tr><td>{html.escape(label)}</td>{''.join(cells)}</tr>")
     return f"<table><tr><th>KPI</th>{head}</tr>{''.join(rows)}</table>"
 
 
 def _bridge_table(c: ScenarioComparison, s: Replicated) -> str:
     rows = "".join(
-        f"<tr><td>{html.escape(name)}</td><td class=\"{'' if e.significant else 'ns'}\">"
+        f'<tr><td>{html.escape(name)}</td><td class="{"" if e.significant else "ns"}">'
         f"{money(e.mean)} ({money(e.low)} to {money(e.high)})</td></tr>"
-        for name, e in bridge_steps(c, s))
+        for name, e in bridge_steps(c, s)
+    )
     total = c.difference(s, "profit")
-    return (f"<table><tr><th>Component</th><th>Change in profit (95% interval)</th></tr>{rows}"
-            f"<tr><th>Profit</th><th>{money(total.mean)} ({money(total.low)} to "
-            f"{money(total.high)})</th></tr></table>")
+    return (
+        f"<table><tr><th>Component</th><th>Change in profit (95% interval)</th></tr>{rows}"
+        f"<tr><th>Profit</th><th>{money(total.mean)} ({money(total.low)} to "
+        f"{money(total.high)})</th></tr></table>"
+    )
 
 
 def _crn_table(c: ScenarioComparison) -> str:
@@ -165,12 +178,16 @@ def _crn_table(c: ScenarioComparison) -> str:
             other = c.half_width_without_crn(s, key)
             scale = (lambda v: f"{100 * v:.2f} pts") if "%" in fmt else money
             gain = (other / run) ** 2 if run > 0 else float("inf")
-            rows.append(f"<tr><td>{html.escape(s.name)}</td><td>{label}</td>"
-                        f"<td>&plusmn; {scale(run)}</td><td>&plusmn; {scale(other)}</td>"
-                        f"<td>{gain:.1f}&times;</td></tr>")
-    return (f"<table><tr><th>Scenario</th><th>KPI</th><th>Interval of the difference, as run "
-            f"({measured} common random numbers)</th><th>Same runs treated as independent"
-            f"</th><th>Replications saved by pairing</th></tr>{''.join(rows)}</table>")
+            rows.append(
+                f"<tr><td>{html.escape(s.name)}</td><td>{label}</td>"
+                f"<td>&plusmn; {scale(run)}</td><td>&plusmn; {scale(other)}</td>"
+                f"<td>{gain:.1f}&times;</td></tr>"
+            )
+    return (
+        f"<table><tr><th>Scenario</th><th>KPI</th><th>Interval of the difference, as run "
+        f"({measured} common random numbers)</th><th>Same runs treated as independent"
+        f"</th><th>Replications saved by pairing</th></tr>{''.join(rows)}</table>"
+    )
 
 
 def _image(path: Path, alt: str) -> str:
@@ -184,36 +201,55 @@ def _facts(c: ScenarioComparison, command: str) -> str:
         "Replications per scenario": str(c.replications),
         "Base seed": str(c.seed),
         "Common random numbers": "on (replication i of every scenario shares its seed)"
-        if c.common_random_numbers else "off (--independent-seeds)",
+        if c.common_random_numbers
+        else "off (--independent-seeds)",
         "Horizon": f"{ref.horizon.days:g} days (warm-up {ref.warmup.days:g} days)",
         "Customers at day 0": f"{ref.customers.initial:,}",
         "Command": f"<code>{html.escape(command)}</code>",
         "Created": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
-    facts |= {f"Version of {k}" if k not in ("python", "platform") else k.capitalize(): v
-              for k, v in software_versions().items()}
-    rows = "".join(f"<tr><th>{k}</th><td>{v if k == 'Command' else html.escape(v)}</td></tr>"
-                   for k, v in facts.items())
+    facts |= {
+        f"Version of {k}" if k not in ("python", "platform") else k.capitalize(): v
+        for k, v in software_versions().items()
+    }
+    rows = "".join(
+        f"<tr><th>{k}</th><td>{v if k == 'Command' else html.escape(v)}</td></tr>"
+        for k, v in facts.items()
+    )
     return f'<table class="facts">{rows}</table>'
 
 
 def _warnings(c: ScenarioComparison) -> str:
     """Values outside their usual band, per scenario (empty when there are none)."""
-    items = "".join(f"<li><strong>{html.escape(s.name)}</strong>: {html.escape(w)}</li>"
-                    for s in c.scenarios for w in plausibility_warnings(s.params))
-    return ("<h2>Values outside their usual range</h2><p>These ran as given; check that they "
-            f"are meant.</p><ul>{items}</ul>") if items else ""
+    items = "".join(
+        f"<li><strong>{html.escape(s.name)}</strong>: {html.escape(w)}</li>"
+        for s in c.scenarios
+        for w in plausibility_warnings(s.params)
+    )
+    return (
+        (
+            "<h2>Values outside their usual range</h2><p>These ran as given; check that they "
+            f"are meant.</p><ul>{items}</ul>"
+        )
+        if items
+        else ""
+    )
 
 
 def _report(c: ScenarioComparison, plots: dict[str, Path], command: str) -> str:
     names = ", ".join(html.escape(s.name) for s in c.alternatives) or "no alternative"
-    headlines = "".join(f'<li class="headline">{html.escape(headline(c, s))}</li>'
-                        for s in c.alternatives)
+    headlines = "".join(
+        f'<li class="headline">{html.escape(headline(c, s))}</li>' for s in c.alternatives
+    )
     bridges = "".join(
         f"<h3>{html.escape(s.name)}</h3>{_image(plots[f'bridge:{s.name}'], 'profit bridge')}"
-        f"{_bridge_table(c, s)}" for s in c.alternatives)
-    mechanisms = tuple((k, label, "{:.1%}" if k.endswith(("rate", "fcr", "csat", "share"))
-                        else "{:,.2f}") for k, label in MECHANISM_KPIS.items())
+        f"{_bridge_table(c, s)}"
+        for s in c.alternatives
+    )
+    mechanisms = tuple(
+        (k, label, "{:.1%}" if k.endswith(("rate", "fcr", "csat", "share")) else "{:,.2f}")
+        for k, label in MECHANISM_KPIS.items()
+    )
     sections = [
         f"<h1>{names} compared with {html.escape(c.reference.name)}</h1>",
         f"<p>{c.replications} replications of each scenario over "
@@ -239,14 +275,17 @@ def _report(c: ScenarioComparison, plots: dict[str, Path], command: str) -> str:
         "the same prospects, needs and customer decisions, so the paired difference removes "
         "luck the scenarios share. The last column says how many times more replications "
         "independent runs would need for intervals as narrow.</p>" + _crn_table(c),
-        "<h2>How to reproduce</h2>" + _facts(c, command)
+        "<h2>How to reproduce</h2>"
+        + _facts(c, command)
         + "<p>Per-replication KPIs are in <code>replications.parquet</code>, weekly series in "
         "<code>timeseries.parquet</code>, the resolved scenarios in <code>scenarios/</code>, "
         "every KPI with intervals in <code>summary.csv</code>.</p>",
     ]
-    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>cxsim comparison: {names}</title><style>{STYLE}</style></head>"
-            f"<body>{''.join(sections)}</body></html>\n")
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>cxsim comparison: {names}</title><style>{STYLE}</style></head>"
+        f"<body>{''.join(sections)}</body></html>\n"
+    )
 
 
 def comparison_bytes(scenarios: Sequence[Scenario], replications: int) -> int:
@@ -262,10 +301,14 @@ def write_comparison(c: ScenarioComparison, out: Path, command: str) -> Path:
     """
     with replaced_folder(out, COMPARE_KIND) as staging:
         c.table().to_csv(staging / "summary.csv", index=False, float_format="%.10g")
-        pq.write_table(pa.Table.from_pandas(c.replication_table(), preserve_index=False),
-                       staging / "replications.parquet")
-        pq.write_table(pa.Table.from_pandas(c.series_table(), preserve_index=False),
-                       staging / "timeseries.parquet")
+        pq.write_table(
+            pa.Table.from_pandas(c.replication_table(), preserve_index=False),
+            staging / "replications.parquet",
+        )
+        pq.write_table(
+            pa.Table.from_pandas(c.series_table(), preserve_index=False),
+            staging / "timeseries.parquet",
+        )
         (staging / "scenarios").mkdir()
         for s in c.scenarios:
             (staging / "scenarios" / f"{s.slug}.yaml").write_text(resolved_yaml(s.params))

@@ -45,11 +45,13 @@ def write_results(model: ServiceOrganisation, summary: dict[str, Any], out: Path
         series = model.datacollector.get_model_vars_dataframe()[list(TIMESERIES_COLUMNS)]
         (staging / "summary.json").write_text(strict_json(summary))
         series.to_csv(staging / "timeseries.csv", index=False)
-        pq.write_table(records_table(model.recorder.orders, OrderRecord),
-                       staging / "orders.parquet")
+        pq.write_table(
+            records_table(model.recorder.orders, OrderRecord), staging / "orders.parquet"
+        )
         pq.write_table(records_table(model.recorder.cases, CaseRecord), staging / "cases.parquet")
-        pq.write_table(records_table(model.recorder.problems, ProblemRecord),
-                       staging / "problems.parquet")
+        pq.write_table(
+            records_table(model.recorder.problems, ProblemRecord), staging / "problems.parquet"
+        )
         (staging / "scenario.yaml").write_text(resolved_yaml(model.params))
         write_plots(series, summary["translation_loss_by_stage"], staging)
     return sorted(p for p in Path(out).iterdir() if not p.name.startswith("."))

@@ -27,8 +27,11 @@ def _cell(value: object) -> str:
 def parameter_markdown() -> str:
     """Markdown table: key, default (the baseline), unit, range, description."""
     lines = ["| key | baseline | unit | range | description |", "|---|---|---|---|---|"]
-    lines += [f"| `{r['key']}` | {_cell(r['default'])} | {r['unit']} | {r['range']} | "
-              f"{_cell(r['description'])} |" for r in parameter_table()]
+    lines += [
+        f"| `{r['key']}` | {_cell(r['default'])} | {r['unit']} | {r['range']} | "
+        f"{_cell(r['description'])} |"
+        for r in parameter_table()
+    ]
     return "\n".join(lines)
 
 

@@ -31,8 +31,9 @@ def save_figure(fig: plt.Figure, path: Path) -> Path:
     return path
 
 
-def _line(series: pd.DataFrame, column: str, title: str, ylabel: str, colour: str,
-          path: Path) -> Path:
+def _line(
+    series: pd.DataFrame, column: str, title: str, ylabel: str, colour: str, path: Path
+) -> Path:
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.plot(series["day"], series[column], color=colour, lw=2)
     ax.set(title=title, xlabel="day", ylabel=ylabel)
@@ -44,8 +45,7 @@ def _translation_loss(by_stage: dict[str, float], path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(7, 4))
     stages = list(by_stage)
     values = [by_stage[s] for s in stages]
-    ax.bar(stages, values, color=[COLOURS["loss"] if v >= 0 else COLOURS["profit"]
-                                  for v in values])
+    ax.bar(stages, values, color=[COLOURS["loss"] if v >= 0 else COLOURS["profit"] for v in values])
     ax.axhline(0, color="black", lw=0.8)
     ax.set(title="Requirement lost at each stage (mean per order)", ylabel="fit lost")
     return save_figure(fig, path)
@@ -53,10 +53,21 @@ def _translation_loss(by_stage: dict[str, float], path: Path) -> Path:
 
 def _waiting(series: pd.DataFrame, path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(7, 4))
-    ax.plot(series["day"], series["asa_minutes"], color=COLOURS["wait"], lw=2,
-            label="average speed of answer (min)")
-    ax.plot(series["day"], series["queue_length"], color=COLOURS["wait"], lw=1, ls="--",
-            label="contacts waiting (end of week)")
+    ax.plot(
+        series["day"],
+        series["asa_minutes"],
+        color=COLOURS["wait"],
+        lw=2,
+        label="average speed of answer (min)",
+    )
+    ax.plot(
+        series["day"],
+        series["queue_length"],
+        color=COLOURS["wait"],
+        lw=1,
+        ls="--",
+        label="contacts waiting (end of week)",
+    )
     ax.set(title="Contact-centre waiting", xlabel="day", ylabel="minutes / contacts")
     ax.legend()
     ax.grid(alpha=0.3)
@@ -66,10 +77,22 @@ def _waiting(series: pd.DataFrame, path: Path) -> Path:
 def write_plots(series: pd.DataFrame, by_stage: dict[str, float], out: Path) -> list[Path]:
     """Write the four standard plots of a run into ``out``; return their paths."""
     return [
-        _line(series, "active_customers", "Active customers", "customers",
-              COLOURS["customers"], out / "active_customers.png"),
-        _line(series, "cumulative_profit", "Cumulative profit", "money",
-              COLOURS["profit"], out / "cumulative_profit.png"),
+        _line(
+            series,
+            "active_customers",
+            "Active customers",
+            "customers",
+            COLOURS["customers"],
+            out / "active_customers.png",
+        ),
+        _line(
+            series,
+            "cumulative_profit",
+            "Cumulative profit",
+            "money",
+            COLOURS["profit"],
+            out / "cumulative_profit.png",
+        ),
         _translation_loss(by_stage, out / "translation_loss.png"),
         _waiting(series, out / "contact_centre_waiting.png"),
     ]
