@@ -14,7 +14,7 @@ PYTHON_312 := $(shell for p in python3.12 $(PYENV_VERSIONS)/3.12*/bin/python3 py
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; exit 0; }; \
 	  done)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@test -n "$(PYTHON_312)" || { echo "error: no Python >= 3.12 found (install one, e.g. 'pyenv install 3.12')" >&2; exit 2; }
 	test -x $(PY) || $(PYTHON_312) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip

@@ -42,21 +42,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Rectangle
+from pydantic import ValidationError
+from scipy import stats
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from pydantic import ValidationError  # noqa: E402
-from scipy import stats  # noqa: E402
-
-from cxsim.experiment import Experiment, design_points, salib_problem  # noqa: E402
-from cxsim.folders import check_results_folder, replaced_folder  # noqa: E402
-from cxsim.report.plots import money, save_figure  # noqa: E402
-from cxsim.scenario import ScenarioError, describe_error, read_yaml  # noqa: E402
-from cxsim.statistics import estimate  # noqa: E402
-from cxsim.sweep import MANIFEST, RUNS, read_runs, run_columns  # noqa: E402
+from cxsim.experiment import Experiment, design_points, salib_problem
+from cxsim.folders import check_results_folder, replaced_folder
+from cxsim.report.plots import figure, money, save_figure
+from cxsim.scenario import ScenarioError, describe_error, read_yaml
+from cxsim.statistics import estimate
+from cxsim.sweep import MANIFEST, RUNS, read_runs, run_columns
 
 __all__ = [
     "analyse_sweep",
@@ -334,7 +331,8 @@ def sensitivity(experiment: Experiment, points: pd.DataFrame, kpi: str) -> pd.Da
 
 
 def _index_bars(table: pd.DataFrame, kind: str, kpi: str, path: Path) -> Path:
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(table) + 1.6))
+    fig = figure(figsize=(9, 0.45 * len(table) + 1.6))
+    ax = fig.subplots()
     y = np.arange(len(table))
     if kind == "sobol":
         ax.barh(
@@ -378,7 +376,8 @@ def _index_bars(table: pd.DataFrame, kind: str, kpi: str, path: Path) -> Path:
 
 def _effect_panels(points: pd.DataFrame, experiment: Experiment, kpi: str, path: Path) -> Path:
     factors = list(experiment.factors)
-    fig, axes = plt.subplots(1, len(factors), figsize=(4 * len(factors), 3.6), squeeze=False)
+    fig = figure(figsize=(4 * len(factors), 3.6))
+    axes = fig.subplots(1, len(factors), squeeze=False)
     for ax, factor in zip(axes[0], factors, strict=True):
         if experiment.design.kind == "grid":
             effect = points.groupby(factor)[kpi].mean()
@@ -395,7 +394,8 @@ def _heat_map(points: pd.DataFrame, experiment: Experiment, kpi: str, path: Path
     """Mean KPI over a two-factor grid; the best cell of each column is outlined."""
     rows, columns = list(experiment.factors)
     grid = points.pivot_table(index=rows, columns=columns, values=kpi, aggfunc="mean")
-    fig, ax = plt.subplots(figsize=(1.3 * grid.shape[1] + 3, 0.7 * grid.shape[0] + 2))
+    fig = figure(figsize=(1.3 * grid.shape[1] + 3, 0.7 * grid.shape[0] + 2))
+    ax = fig.subplots()
     image = ax.imshow(grid.to_numpy(), cmap="viridis", aspect="auto", origin="lower")
     for (i, j), value in np.ndenumerate(grid.to_numpy()):
         label = (
@@ -411,7 +411,7 @@ def _heat_map(points: pd.DataFrame, experiment: Experiment, kpi: str, path: Path
         if not np.isfinite(column).any():
             continue
         best = int(np.nanargmax(column))
-        ax.add_patch(plt.Rectangle((j - 0.5, best - 0.5), 1, 1, fill=False, color="red", lw=2))
+        ax.add_patch(Rectangle((j - 0.5, best - 0.5), 1, 1, fill=False, color="red", lw=2))
     ax.set_xticks(
         range(grid.shape[1]), [f"{c:g}" if isinstance(c, float) else str(c) for c in grid.columns]
     )

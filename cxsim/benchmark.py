@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cxsim.library import library_scenario, validation_scenario
 from cxsim.runner import replicate, run_summary, simulate, worker_pool
 from cxsim.scenario import Scenario, load_scenario
 
@@ -36,9 +37,8 @@ __all__ = [
 BENCH_FILES = ("results.json", "results.md")
 BENCH_MAX_CUSTOMERS = 10_000_000  # the schema's limit; memory is checked per size as well
 
-ROOT = Path(__file__).resolve().parents[1]
-BASELINE = ROOT / "scenarios" / "baseline.yaml"
-ERLANG_C = ROOT / "scenarios" / "validation" / "erlang_c.yaml"
+BASELINE = library_scenario("baseline")  # the library's, wherever cxsim is installed
+ERLANG_C = validation_scenario("erlang_c")
 
 
 def _timed_run(params: Scenario) -> dict[str, float]:

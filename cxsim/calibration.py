@@ -22,11 +22,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
 from cxsim.kpis import CSAT_SATISFIED
+from cxsim.library import calibration_scenario
 from cxsim.records import PROBLEM_OUTCOMES, CaseRecord, ProblemRecord
 from cxsim.runner import simulate
 from cxsim.scenario import Scenario, load_scenario
@@ -45,9 +45,7 @@ __all__ = [
     "all_targets",
 ]
 
-CALIBRATION_SCENARIO = (
-    Path(__file__).resolve().parents[1] / "scenarios" / "calibration" / "complaints.yaml"
-)
+CALIBRATION_SCENARIO = calibration_scenario("complaints")  # the library's calibration/complaints
 SMALL_PROBLEM = 10.0  # money at stake below which a problem is "small" (TARP: under about $5)
 LARGE_PROBLEM = 100.0  # money at stake above which a problem is "large" (TARP: over about $100)
 TARP_TARGETS = {  # willingness to buy again, by size and outcome (PROBLEM_OUTCOMES order)

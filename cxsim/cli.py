@@ -31,11 +31,12 @@ from typer.core import TyperGroup
 from cxsim.errors import CxsimError
 from cxsim.folders import check_owned_files, check_results_folder, owned_files, slug
 from cxsim.kpis import HEADLINE, summarise
+from cxsim.library import describe_library, library_scenario, scenario_argument
 from cxsim.model import ServiceOrganisation
 from cxsim.report.comparison_report import COMPARE_KIND, comparison_bytes
 from cxsim.report.outputs import RUN_KIND, write_results
 from cxsim.resources import check_memory, model_memory_bytes, output_bytes
-from cxsim.scenario import Scenario, ScenarioError, load_scenario, plausibility_warnings
+from cxsim.scenario import Scenario, load_scenario, plausibility_warnings
 
 __all__ = ["app"]
 
@@ -236,7 +237,7 @@ def validate(
         console.print(f"validating {params.name} ({reps} replications)")
         queue[params.name] = (params.description, validate_queue(params, reps, jobs))
     console.print(f"checking stylised facts ({fact_reps} replications per variant)")
-    baseline = load_scenario(Path(__file__).resolve().parents[1] / "scenarios/baseline.yaml")
+    baseline = load_scenario(library_scenario("baseline"))
     facts = run_stylised_facts(baseline, fact_reps, jobs)
     problems, _ = calibration_records(load_scenario(CALIBRATION_SCENARIO))
     with _one_line_errors(), owned_files(out, files) as staging:
@@ -257,7 +258,10 @@ def validate(
 @app.command()
 @_on_interrupt(lambda out, **_: _nothing_written(out or "results/<scenario name>"))
 def run(
-    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    scenario: Annotated[
+        Path,
+        typer.Argument(help="Scenario YAML file, or a library name (cxsim scenarios lists them)."),
+    ],
     seed: Annotated[
         int | None, typer.Option(min=0, max=2**64 - 1, help="Override the scenario's seed.")
     ] = None,
@@ -292,7 +296,11 @@ def run(
 @_on_interrupt(lambda out, **_: _nothing_written(out or "results/compare-<reference name>"))
 def compare(
     scenarios: Annotated[
-        list[Path], typer.Argument(help="Scenario YAML files; the first is the reference.")
+        list[Path],
+        typer.Argument(
+            help="Scenario YAML files or library names (cxsim scenarios); the first is the "
+            "reference."
+        ),
     ],
     reps: Annotated[int, typer.Option(min=2, help="Replications per scenario.")] = 20,
     seed: Annotated[
@@ -363,7 +371,12 @@ def compare(
 @app.command()
 @_on_interrupt(_sweep_kept)
 def sweep(
-    experiment: Annotated[Path, typer.Argument(help="Experiment YAML file (experiments/).")],
+    experiment: Annotated[
+        Path,
+        typer.Argument(
+            help="Experiment YAML file, or the name of one of cxsim's (empowerment_by_supervisors)."
+        ),
+    ],
     jobs: Annotated[
         int | None, typer.Option(min=1, help="Local processes (default: all cores).")
     ] = None,
@@ -426,7 +439,8 @@ def demo(
     scenario: Annotated[
         Path | None,
         typer.Argument(
-            help="Scenario the room starts from (default: the baseline with staff turnover)."
+            help="Scenario file or library name the room starts from (default: the library's "
+            "workforce_dynamics, the baseline with staff turnover)."
         ),
     ] = None,
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port of the web app.")] = 8765,
@@ -441,10 +455,11 @@ def demo(
     env = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", **os.environ}  # rooms are often offline
     if scenario is not None:
         try:
-            load_scenario(scenario)
-        except ScenarioError as exc:
+            path = scenario_argument(scenario)  # a file, else a library name
+            load_scenario(path)
+        except CxsimError as exc:
             raise _fail(str(exc)) from None
-        env[SCENARIO_ENV] = str(scenario.resolve())
+        env[SCENARIO_ENV] = str(path.resolve())
     where = f"[{host}]" if ":" in host else host  # an IPv6 address needs brackets in a URL
     console.print(f"workshop demo on http://{where}:{port} (Ctrl+C to stop)")
     # --no-check-version: solara run otherwise asks pypi.org for a newer release before it
@@ -464,6 +479,20 @@ def demo(
         "--open" if open_browser else "--no-open",
     ]
     os.execve(sys.executable, command, env)  # become the server: stopping us stops it
+
+
+@app.command("scenarios")
+def list_scenarios(
+    paths: Annotated[
+        bool, typer.Option("--paths", help="Each file's path instead of its description.")
+    ] = False,
+) -> None:
+    """List the scenario library: each name (for run, compare, demo, extends) and what it is."""
+    with _one_line_errors():
+        entries = describe_library()
+    width = max(len(entry.name) for entry in entries)
+    for entry in entries:
+        typer.echo(f"{entry.name:<{width}}  {entry.path if paths else entry.description}")
 
 
 @app.command()

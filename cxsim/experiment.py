@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from cxsim.documents import read_document
 from cxsim.errors import excerpt
+from cxsim.library import experiment_argument, missing_scenario, referenced_scenario
 from cxsim.runner import replication_seed, run_summary
 from cxsim.scenario import (
     Scenario,
@@ -102,7 +103,11 @@ class Design(_Strict):
 
 
 class Experiment(_Strict):
-    """An experiment file, validated; ``base`` is resolved relative to the file."""
+    """An experiment file, validated.
+
+    ``base`` is resolved like ``extends:``: the file beside the experiment file if there is
+    one, else the library scenario of that name (``base: baseline.yaml``).
+    """
 
     name: Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f\x7f]+$")]
     description: Annotated[str, Field(max_length=5000)] = ""
@@ -160,8 +165,12 @@ class Run:
 
 
 def load_experiment(path: str | Path) -> tuple[Experiment, Scenario]:
-    """Read and validate an experiment file and its base scenario (with ``fixed`` applied)."""
-    path = Path(path)
+    """Read and validate an experiment file and its base scenario (with ``fixed`` applied).
+
+    ``path`` is a file, or, where no such file exists, the name of a library experiment
+    (``empowerment_by_supervisors``; see :mod:`cxsim.library`).
+    """
+    path = experiment_argument(path)
     document = read_document(path, "an experiment")
     try:
         experiment = Experiment.model_validate(document.data)
@@ -177,9 +186,14 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Scenario]:
         )
         where = f"{path}:{line}" if line else str(path)
         raise ScenarioError(f"{where}: {describe_error(error, Experiment)}") from None
-    base = load_scenario(
-        path.parent / experiment.base, [f"{k}={yaml_value(v)}" for k, v in experiment.fixed.items()]
-    )
+    base_path = referenced_scenario(path.parent, experiment.base)
+    if base_path is None:
+        line = document.lines.get(("base",))
+        where = f"{path}:{line}" if line else str(path)
+        raise ScenarioError(
+            f"{where}: base: {missing_scenario(path.parent / experiment.base, experiment.base)}"
+        )
+    base = load_scenario(base_path, [f"{k}={yaml_value(v)}" for k, v in experiment.fixed.items()])
     return experiment, base
 
 

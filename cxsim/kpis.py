@@ -6,19 +6,34 @@ denominator is reported as 0.0 (never NaN), and the documentation says so per KP
 
 from __future__ import annotations
 
-from typing import Any
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from cxsim import __version__
 from cxsim.agents.customer import ACTIVE, Customer
-from cxsim.mechanisms.contact_centre import CHANNELS, ContactCentre
 from cxsim.mechanisms.loyalty import nps_group
 from cxsim.mechanisms.requirements import STAGES
-from cxsim.model import ServiceOrganisation
+from cxsim.records import CaseRecord, OrderRecord
 from cxsim.scenario import plausibility_warnings
+from cxsim.stations.contact_centre import CHANNELS, ContactCentre, QueueStats
+from cxsim.units import DAYS_PER_YEAR, HOURS_PER_DAY, MINUTES_PER_DAY
 
-__all__ = ["summarise", "HEADLINE", "CSAT_SATISFIED"]
+if TYPE_CHECKING:
+    from cxsim.model import ServiceOrganisation
+
+__all__ = [
+    "summarise",
+    "queue_measures",
+    "mean_wait_minutes",
+    "case_measures",
+    "stage_losses",
+    "WeeklySeries",
+    "HEADLINE",
+    "CSAT_SATISFIED",
+    "TIMESERIES_COLUMNS",
+]
 
 CSAT_SATISFIED = 0.7  # experience counted as "satisfied" (top-two-box of a 5-point survey)
 
@@ -55,7 +70,7 @@ def _retention(model: ServiceOrganisation) -> float:
     if not initial or model.time <= 0:
         return 0.0
     share = sum(c.status == ACTIVE for c in initial) / len(initial)
-    return share ** (365.0 / model.time)
+    return share ** (DAYS_PER_YEAR / model.time)
 
 
 def _nps(model: ServiceOrganisation) -> float:
@@ -77,54 +92,84 @@ def _segments(model: ServiceOrganisation) -> dict[str, dict[str, float]]:
         share = _ratio(sum(c.status == ACTIVE for c in initial), len(initial))
         result[segment.name] = {
             "customers_active_end": sum(c.status == ACTIVE for c in members),
-            "retention_rate": share ** (365.0 / model.time) if model.time > 0 else 0.0,
+            "retention_rate": share ** (DAYS_PER_YEAR / model.time) if model.time > 0 else 0.0,
         }
     return result
 
 
 def _staff(model: ServiceOrganisation) -> dict[str, dict[str, float]]:
     """Per role: headcount and open vacancies at the end, leavers, hires, turnover per year."""
-    result = {}
-    for role in model.roles:
-        headcount, leavers = model.headcount(role), model.counters[f"leavers_{role}"]
-        members = [m for r, pool, _, _ in model.staff_pools if r == role for m in pool.servers]
+    result, workforce = {}, model.workforce
+    for role in workforce.roles:
+        headcount, leavers = workforce.headcount(role), model.counters[f"leavers_{role}"]
+        members = workforce.members(role)
         busy = sum(m.busy_days for m in members)
         result[role] = {
             "average_skill": _mean([m.skill for m in members]),
             "utilisation": min(1.0, _ratio(busy, len(members) * model.time)),
             "headcount_end": headcount,
-            "vacancies_end": model.vacancies_of(role),
+            "vacancies_end": workforce.vacancies_of(role),
             "leavers": leavers,
             "hires": model.counters[f"hires_{role}"],
-            "turnover_per_year": _ratio(leavers * 365.0, max(1, headcount) * model.time),
+            "turnover_per_year": _ratio(leavers * DAYS_PER_YEAR, max(1, headcount) * model.time),
         }
     return result
 
 
-def _queue(model: ServiceOrganisation, centre: ContactCentre) -> dict[str, float]:
-    """Queue measures of one channel since the warm-up, over contacts answered or abandoned."""
-    stats, agents = centre.stats, centre.pool.size
-    elapsed = model.time - stats.since
+def mean_wait_minutes(wait_days: float, contacts: int) -> float:
+    """Mean wait in minutes of ``contacts`` that waited ``wait_days`` in all (0 if none)."""
+    return _ratio(wait_days * MINUTES_PER_DAY, contacts)
+
+
+def queue_measures(
+    stats: QueueStats, agents: int, now: float, mean_queue_length: float
+) -> dict[str, float]:
+    """Queue measures of one channel since ``stats.since``, over contacts answered or abandoned.
+
+    The standard contact-centre definitions, as in ``cxsim.theory``: ASA is the mean wait of
+    answered contacts; service level and abandonment are shares of contacts that were answered
+    or abandoned; occupancy is busy time over agent time.
+    """
+    elapsed = now - stats.since
     finished = stats.answered + stats.abandoned
     return {
         "offered": stats.offered,
-        "arrival_rate_per_hour": _ratio(stats.offered, elapsed * 24),
-        "asa_minutes": _ratio(stats.answered_wait_days * 1440, stats.answered),
-        "mean_wait_minutes": _ratio(
-            (stats.answered_wait_days + stats.abandoned_wait_days) * 1440, finished
+        "arrival_rate_per_hour": _ratio(stats.offered, elapsed * HOURS_PER_DAY),
+        "asa_minutes": mean_wait_minutes(stats.answered_wait_days, stats.answered),
+        "mean_wait_minutes": mean_wait_minutes(
+            stats.answered_wait_days + stats.abandoned_wait_days, finished
         ),
         "wait_probability": _ratio(stats.waited, finished),
         "service_level": _ratio(stats.answered_within_target, finished),
         "abandonment_rate": _ratio(stats.abandoned, finished),
         "occupancy": min(1.0, _ratio(stats.busy_days, agents * elapsed)),
-        "mean_queue_length": centre.pool.mean_queue_length(),
+        "mean_queue_length": mean_queue_length,
     }
+
+
+def _queue(model: ServiceOrganisation, centre: ContactCentre) -> dict[str, float]:
+    return queue_measures(
+        centre.stats, centre.pool.size, model.time, centre.pool.mean_queue_length()
+    )
+
+
+def case_measures(cases: list[CaseRecord]) -> dict[str, float]:
+    """Mean effort (CES), first-contact resolution and escalation rate of closed cases."""
+    return {
+        "ces": _mean([c.ces for c in cases]),
+        "fcr": _ratio(sum(c.first_contact_resolution for c in cases), len(cases)),
+        "escalation_rate": _ratio(sum(c.escalated for c in cases), len(cases)),
+    }
+
+
+def stage_losses(orders: list[OrderRecord]) -> dict[str, float]:
+    """Mean fit lost at each translation stage over delivered orders."""
+    return {stage: _mean([getattr(o, f"loss_{stage}") for o in orders]) for stage in STAGES}
 
 
 def summarise(model: ServiceOrganisation) -> dict[str, Any]:
     """All headline KPIs of a finished run, as plain JSON-ready values."""
     orders, cases, counters = model.recorder.orders, model.recorder.cases, model.counters
-    by_stage = {stage: _mean([getattr(o, f"loss_{stage}") for o in orders]) for stage in STAGES}
     return {
         "scenario": model.params.name,
         "seed": model.params.seed,
@@ -141,9 +186,7 @@ def summarise(model: ServiceOrganisation) -> dict[str, Any]:
         "npv": model.ledger.npv,
         "csat": _ratio(sum(c.experience >= CSAT_SATISFIED for c in cases), len(cases)),
         "nps": _nps(model),
-        "ces": _mean([c.ces for c in cases]),
-        "fcr": _ratio(sum(c.first_contact_resolution for c in cases), len(cases)),
-        "escalation_rate": _ratio(sum(c.escalated for c in cases), len(cases)),
+        **case_measures(cases),
         "handoffs_per_case": _mean([c.handoffs for c in cases]),
         "complaint_rate": _ratio(counters["complaints"], counters["problems"]),
         "silent_churn_share": _ratio(counters["silent_churned"], counters["churned"]),
@@ -156,7 +199,7 @@ def summarise(model: ServiceOrganisation) -> dict[str, Any]:
             sum(c.contacts - 1 for c in cases), sum(c.contacts for c in cases)
         ),
         "translation_loss": _mean([o.loss_total for o in orders]),
-        "translation_loss_by_stage": by_stage,
+        "translation_loss_by_stage": stage_losses(orders),
         "rework_rate": _ratio(sum(c.reworked for c in cases), len(orders)),
         "orders_delivered": len(orders),
         "cases_closed": len(cases),
@@ -171,3 +214,70 @@ def summarise(model: ServiceOrganisation) -> dict[str, Any]:
         "staff": _staff(model),
         "warnings": plausibility_warnings(model.params),
     }
+
+
+TIMESERIES_COLUMNS = (
+    "day", "active_customers", "retained_share", "new_customers", "churned_customers", "revenue",
+    "costs", "profit", "cumulative_profit", "contacts_offered", "contacts_abandoned", "asa_minutes",
+    "queue_length", "supervisor_queue", "delivery_backlog", "mean_satisfaction", "reputation",
+    "referrals", "negative_word_of_mouth", "public_complaints",
+    "acquisitions_lost_to_reputation", "repeat_contacts", "channel_switches",
+    "frontline_headcount", "vacancies", "handling_standard", "work_pressure",
+)  # fmt: skip
+# counters reported per period, as (column, counter)
+WEEKLY_COUNTS = (
+    ("new_customers", "new_customers"), ("churned_customers", "churned"),
+    ("referrals", "referrals"), ("negative_word_of_mouth", "negative_word_of_mouth"),
+    ("public_complaints", "public_complaints"),
+    ("acquisitions_lost_to_reputation", "acquisitions_lost_to_reputation"),
+    ("repeat_contacts", "repeat_contacts"), ("channel_switches", "channel_switches"),
+)  # fmt: skip
+_satisfaction = attrgetter("satisfaction")
+
+
+class WeeklySeries:
+    """The time-series row of each period (a week): flows since the last row, stocks now."""
+
+    def __init__(self, initial_customers: int) -> None:
+        self.initial = initial_customers
+        self.row: dict[str, float] = {}
+        self._totals: dict[str, float] = {}
+        self._cumulative_profit = 0.0
+
+    def add(self, model: ServiceOrganisation) -> dict[str, float]:
+        """Build the row covering the period since the last one (it closes the ledger's)."""
+        revenue, costs = model.ledger.close_period()
+        self._cumulative_profit += revenue - costs
+        counters, phone = model.counters, model.contact_centre
+        stats, members = phone.stats, model.population.roster.members
+        totals = {column: counters[key] for column, key in WEEKLY_COUNTS}
+        totals |= {
+            "contacts_offered": stats.offered, "contacts_abandoned": stats.abandoned,
+            "answered": stats.answered, "answered_wait_days": stats.answered_wait_days,
+        }  # fmt: skip
+        delta = {key: value - self._totals.get(key, 0) for key, value in totals.items()}
+        self._totals = totals
+        answered, waited = delta.pop("answered"), delta.pop("answered_wait_days")
+        self.row = {
+            "day": float(model.time),
+            "active_customers": len(members),
+            "retained_share": 1.0 - counters["initial_churned"] / max(1, self.initial),
+            **delta,
+            "frontline_headcount": model.workforce.headcount("frontline"),
+            "vacancies": model.workforce.open_vacancies(),
+            "handling_standard": phone.standard,
+            "work_pressure": phone.pool.pressure,
+            "revenue": revenue,
+            "costs": costs,
+            "profit": revenue - costs,
+            "cumulative_profit": self._cumulative_profit,
+            "asa_minutes": waited / answered * MINUTES_PER_DAY if answered else 0.0,
+            "queue_length": phone.pool.queue_length,
+            "supervisor_queue": model.desk.supervisors.queue_length,
+            "delivery_backlog": model.desk.delivery.queue_length,
+            "mean_satisfaction": (
+                sum(map(_satisfaction, members)) / len(members) if members else 0.0
+            ),
+            "reputation": model.reputation.level,
+        }
+        return self.row

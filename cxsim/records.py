@@ -10,10 +10,9 @@ of 100,000 customers writes a million rows (docs/performance.md).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
-
-from cxsim.mechanisms.requirements import StageLosses
 
 __all__ = [
     "Order",
@@ -21,12 +20,24 @@ __all__ = [
     "OrderRecord",
     "CaseRecord",
     "ProblemRecord",
+    "Recorder",
     "PROBLEM_OUTCOMES",
     "QUICK_RESOLUTION_DAYS",
 ]
 
 PROBLEM_OUTCOMES = ("silent", "unresolved", "resolved", "resolved_quickly")
 QUICK_RESOLUTION_DAYS = 0.5  # "resolved quickly" (TARP): fixed within half a day of complaining
+
+
+class Losses(Protocol):
+    """Fit lost at each translation stage (``cxsim.mechanisms.requirements.StageLosses``)."""
+
+    expression: float
+    interpretation: float
+    verification: float
+    handoff: float
+    delivery: float
+    total: float
 
 
 @dataclass(slots=True, eq=False)
@@ -97,7 +108,7 @@ class OrderRecord:
     severity: float
 
     @classmethod
-    def build(cls, order: Order, losses: StageLosses, **fields_: object) -> OrderRecord:
+    def build(cls, order: Order, losses: Losses, **fields_: object) -> OrderRecord:
         """Row from an order, its stage losses and the delivery facts."""
         return cls(
             order_id=order.order_id,
@@ -159,3 +170,12 @@ class ProblemRecord:
     satisfaction_before: float
     satisfaction_after: float
     willingness_to_buy_again: float
+
+
+@dataclass(slots=True)
+class Recorder:
+    """Rows left behind by finished orders, cases and noticed problems."""
+
+    orders: list[OrderRecord] = field(default_factory=list)
+    cases: list[CaseRecord] = field(default_factory=list)
+    problems: list[ProblemRecord] = field(default_factory=list)

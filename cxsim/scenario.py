@@ -23,10 +23,16 @@ from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from cxsim.documents import Location, read_document
 from cxsim.errors import ScenarioError, excerpt
+from cxsim.library import (
+    find_library_scenario,
+    missing_scenario,
+    referenced_scenario,
+    scenario_argument,
+)
 
 __all__ = [
     "Scenario",
@@ -1088,7 +1094,7 @@ class Shock(Block):
         description="logistics_disruption: build time and incidents; demand_pulse: prospects "
         "and routine requests; price_change: monthly fees; hiring_freeze: no "
         "vacancy is filled (magnitude unused).",
-        json_schema_extra={"unit": "one of three"},
+        json_schema_extra={"unit": "one of four"},
     )
     start_day: float = param(0.0, "day", "Day the shock begins.", ge=0)
     end_day: float | None = param(None, "day", "Day it ends; null: it never does.", ge=0)
@@ -1317,16 +1323,25 @@ def _replaced(loc: Location, data: Mapping[str, Any]) -> bool:
 def _resolve_extends(
     path: Path, chain: tuple[Path, ...] = ()
 ) -> tuple[dict[str, Any], dict[Location, tuple[str, int]]]:
-    """Read ``path`` and the files it extends, relative to each file; reject cycles.
+    """Read ``path`` and the files it extends; reject cycles.
 
-    Returns the merged mapping and, for every key path, the file and line that set it.
+    ``extends: NAME.yaml`` is the file NAME.yaml beside the file that says it if there is one,
+    else the library scenario of that name (:func:`cxsim.library.referenced_scenario`). Returns
+    the merged mapping and, for every key path, the file and line that set it.
     """
     if len(chain) >= MAX_EXTENDS_DEPTH:
         raise ScenarioError(f"{chain[0]}: extends: a chain of over {MAX_EXTENDS_DEPTH} files")
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(p.name for p in (*chain, resolved))
-        raise ScenarioError(f"{chain[-1]}: extends: cycle {cycle}")
+        itself = resolved == chain[-1] and find_library_scenario(path.name) is not None
+        hint = (
+            f"; a file cannot extend itself: to extend the library's {path.name}, give this "
+            "file another name"
+            if itself
+            else ""
+        )
+        raise ScenarioError(f"{chain[-1]}: extends: cycle {cycle}{hint}")
     document = read_document(path)
     data = dict(document.data)
     lines = {loc: (str(path), line) for loc, line in document.lines.items()}
@@ -1339,7 +1354,10 @@ def _resolve_extends(
             f"{where}: extends: expected the path of a .yaml or .yml "
             f"scenario file, got {excerpt(parent)}"
         )
-    base, base_lines = _resolve_extends(path.parent / parent, (*chain, resolved))
+    target = referenced_scenario(path.parent, parent)
+    if target is None:
+        raise ScenarioError(f"{where}: extends: {missing_scenario(path.parent / parent, parent)}")
+    base, base_lines = _resolve_extends(target, (*chain, resolved))
     merged_lines = {loc: o for loc, o in base_lines.items() if not _replaced(loc, data)}
     try:
         merged = _deep_merge(base, data)
@@ -1391,9 +1409,11 @@ def _conflict(text: str, parts: list[str]) -> ScenarioError:
 def load_scenario(path: str | Path, overrides: Iterable[str] = (), **direct: Any) -> Scenario:
     """Load a scenario file with its ``extends:`` chain, apply ``--set`` overrides, validate.
 
+    ``path`` is a file, or, where no such file exists, the name of a library scenario
+    (``baseline``, ``baseline.yaml``, ``validation/erlang_c``; see :mod:`cxsim.library`).
     ``direct`` holds CLI shortcuts such as ``seed=`` or ``horizon__days=`` (``__`` for a dot).
     """
-    path = Path(path)
+    path = scenario_argument(path)
     data, lines = _resolve_extends(path)
     scenario = scenario_from_dict(data, str(path), lines)
     assignments = list(overrides)
@@ -1465,30 +1485,45 @@ def with_overrides(base: Scenario, assignments: Iterable[str], source: str = "--
 
 
 def parameter_table(
-    model: type[BaseModel] = Scenario, prefix: str = "", defaults: Any = None
+    model: type[BaseModel] = Scenario,
+    prefix: str = "",
+    defaults: Any = None,
+    *,
+    per_item: bool = False,
 ) -> list[dict[str, Any]]:
     """Rows of (key, default, unit, range, description) for every parameter, for documentation.
 
-    A list of blocks (the customer segments) gives one row per field, keyed ``key[].field``,
-    whose default lists the value of every item.
+    ``defaults`` is the block's value in the baseline: an instance (a nested block takes its
+    parent's value, so ``channels.email`` shows the email channel's own defaults, not those of
+    the ``Channel`` class), a list of instances, or None for the fields' own defaults. A list of
+    blocks (the customer segments) gives one row per field, keyed ``key[].field``, whose default
+    lists the value of every item; a list the baseline leaves empty (shocks, training) gives the
+    defaults of a new item instead, marked ``per_item`` (``required`` when there is none).
     """
     rows: list[dict[str, Any]] = []
     for name, field in model.model_fields.items():
         key, annotation = f"{prefix}{name}", field.annotation
-        default = field.default if defaults is None else [getattr(d, name) for d in defaults]
+        if defaults is None:
+            default = field.get_default(call_default_factory=True)
+        elif isinstance(defaults, BaseModel):
+            default = getattr(defaults, name)
+        else:
+            default = [getattr(d, name) for d in defaults]
         item = next(iter(get_args(annotation)), None)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            rows.extend(
-                parameter_table(annotation, f"{key}.", None if defaults is None else default)
-            )
+            given = default if default is not PydanticUndefined else None
+            rows.extend(parameter_table(annotation, f"{key}.", given, per_item=per_item))
         elif isinstance(item, type) and issubclass(item, BaseModel):
-            rows.extend(parameter_table(item, f"{key}[].", field.default))
+            items = list(default) if isinstance(default, tuple | list) else []
+            rows.extend(
+                parameter_table(item, f"{key}[].", items or None, per_item=per_item or not items)
+            )
         else:
-            rows.append(_parameter_row(key, field, default))
+            rows.append(_parameter_row(key, field, default, per_item))
     return rows
 
 
-def _parameter_row(key: str, field: Any, default: Any) -> dict[str, Any]:
+def _parameter_row(key: str, field: Any, default: Any, per_item: bool) -> dict[str, Any]:
     bounds = [
         f"{_BOUND_SYMBOLS[type(m).__name__]} {getattr(m, type(m).__name__.lower())}"
         for m in field.metadata
@@ -1500,9 +1535,12 @@ def _parameter_row(key: str, field: Any, default: Any) -> dict[str, Any]:
     if "usual" in extra:
         low, high = extra["usual"]
         bounds.append(f"usual {_number(low)} to {_number(high)} ({extra['source']})")
+    required = default is PydanticUndefined
     return {
         "key": key,
-        "default": default,
+        "default": None if required else default,
+        "required": required,
+        "per_item": per_item,
         "unit": extra.get("unit", ""),
         "range": ", ".join(bounds),
         "description": field.description or "",

@@ -16,12 +16,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
 from cxsim import calibration, theory
+from cxsim.library import validation_scenario
 from cxsim.model import ServiceOrganisation
 from cxsim.runner import map_runs, replicate, run_replications, simulate
 from cxsim.scenario import Scenario, load_scenario, with_overrides
@@ -40,8 +40,7 @@ __all__ = [
     "run_stylised_facts",
 ]
 
-VALIDATION_DIR = Path(__file__).resolve().parents[1] / "scenarios" / "validation"
-VALIDATION_SCENARIOS = ("erlang_c.yaml", "erlang_a.yaml")
+VALIDATION_SCENARIOS = ("erlang_c", "erlang_a")  # the library's validation/ scenarios
 QUANTITIES = {  # summary key in the contact_centre block -> label
     "wait_probability": "waiting probability",
     "mean_wait_minutes": "mean wait of all contacts (ASA in Erlang A), min",
@@ -115,8 +114,8 @@ def validate_queue(
 
 
 def shipped_validation_scenarios() -> list[Scenario]:
-    """The validation scenarios shipped in ``scenarios/validation/``."""
-    return [load_scenario(VALIDATION_DIR / name) for name in VALIDATION_SCENARIOS]
+    """The validation scenarios of the library (``scenarios/validation/`` in a checkout)."""
+    return [load_scenario(validation_scenario(name)) for name in VALIDATION_SCENARIOS]
 
 
 # --- stylised facts -------------------------------------------------------------------------
@@ -347,7 +346,7 @@ def attitude_turnover(base: Scenario, replications: int, jobs: int | None) -> Fa
     leavers = {}
     for policy in ("skill", "attitude"):
         model = _small(base, *keys, f"workforce.hiring_policy={policy}")
-        leavers[policy] = sum(model.counters[f"leavers_{role}"] for role in model.roles)
+        leavers[policy] = sum(model.counters[f"leavers_{role}"] for role in model.workforce.roles)
     return FactResult(
         "pass" if leavers["attitude"] < leavers["skill"] else "fail",
         f"leavers in six months: hire for skill {leavers['skill']}, "

@@ -102,7 +102,7 @@ def test_a_feedback_loop_makes_incidents_rarer_after_a_lag():
     looped, kpi = run_small("feedback_loop.report_share=1", "feedback_loop.fix_per_report=0.01")
     plain, _ = run_small()
     assert looped.counters["feedback_reports"] > 20 and kpi["costs"]["feedback_loop"] > 0
-    assert looped.incident_factor < 0.9
+    assert looped.feedback.incident_factor < 0.9
 
     def incidents(model, start, end):
         return sum(

@@ -8,13 +8,14 @@ from hypothesis import strategies as st
 
 from cxsim.mechanisms import expectation, loyalty, problems
 from cxsim.mechanisms.acquisition import close_probability
-from cxsim.mechanisms.economics import Ledger, discount_factor
+from cxsim.mechanisms.economics import discount_factor
 from cxsim.mechanisms.recovery import (
     bounded_recovery,
     recovery_experience,
     unresolved_experience,
 )
-from cxsim.queueing import ServerPool
+from cxsim.organisation.ledger import Ledger
+from cxsim.stations.pool import ServerPool
 
 WEIGHTS = (0.2, 0.1, 0.15)
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from cxsim.kpis import summarise
 from cxsim.model import ServiceOrganisation
+from cxsim.organisation.population import ARRIVING
 from cxsim.streams import Streams, _key, named_stream
 
 SMALL = ("customers.initial=300", "horizon.days=200")
@@ -52,22 +53,20 @@ def test_entity_streams_are_the_documented_seed_sequences(seed, origin, number):
     assert np.array_equal(named_stream(seed, "decisions").random(4), documented(key[0]))
 
 
-class ArrivalLog(ServiceOrganisation):
-    """Remembers when each prospect arrived and what they needed."""
-
-    def _new_customer(self, rng, *args, **kwargs):
-        customer = super()._new_customer(rng, *args, **kwargs)
-        if rng is self.streams.arrivals:
-            self.log.append((self.time, tuple(customer.need), customer.traits))
-        return customer
-
-
 def _arrivals(*assignments):
-    model = ArrivalLog.__new__(ArrivalLog)
-    model.log = []
-    ArrivalLog.__init__(model, make_scenario(*SMALL, *assignments))
+    """When each arriving prospect came and what they needed."""
+    model, log = ServiceOrganisation(make_scenario(*SMALL, *assignments)), []
+    population, make = model.population, model.population.prospect
+
+    def logged(rng, origin):
+        prospect = make(rng, origin)
+        if origin == ARRIVING:
+            log.append((model.time, tuple(prospect.need), prospect.traits))
+        return prospect
+
+    population.prospect = logged
     model.run(model.params.horizon.days)
-    return model.log
+    return log
 
 
 def test_scenarios_with_the_same_seed_meet_the_same_prospects():

@@ -37,7 +37,7 @@ def test_vacancies_reduce_capacity():
     model, churned = run_small(*TURNOVER, "contact_centre.aht_minutes=60")
     steady_model, steady = run_small("contact_centre.aht_minutes=60")
     series = model.datacollector.get_model_vars_dataframe()
-    assert series["frontline_headcount"].min() < steady_model.headcount("frontline")
+    assert series["frontline_headcount"].min() < steady_model.workforce.headcount("frontline")
     assert churned["contact_centre"]["asa_minutes"] > steady["contact_centre"]["asa_minutes"]
 
 
@@ -82,7 +82,9 @@ def test_hire_for_attitude_keeps_people_longer_and_learns_faster():
         return sum(a.empathy for a in model.contact_centre.pool.servers) / 2
 
     assert empathy(model_att) > empathy(model_skill)
-    assert model_att.hiring.learning_multiplier > model_skill.hiring.learning_multiplier
+    assert model_att.workforce.profile.learning_multiplier > (
+        model_skill.workforce.profile.learning_multiplier
+    )
 
 
 def test_hiring_the_cheapest_saves_salaries_and_costs_skill():

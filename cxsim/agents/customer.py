@@ -28,10 +28,23 @@ from cxsim.records import (
 )
 
 if TYPE_CHECKING:
-    from cxsim.agents.delivery_team import DeliveryTeam
-    from cxsim.model import ServiceOrganisation
+    from collections import Counter
 
-__all__ = ["Customer", "Traits", "PROSPECT", "ACTIVE", "CHURNED"]
+    from cxsim.agents.delivery_team import DeliveryTeam
+    from cxsim.calendar import EventCalendar
+    from cxsim.mechanisms.loyalty import Renewal
+    from cxsim.organisation.demand import Demand, FeedbackLoop
+    from cxsim.organisation.desk import CaseDesk
+    from cxsim.organisation.ledger import Ledger
+    from cxsim.organisation.population import Population
+    from cxsim.organisation.reputation import Reputation
+    from cxsim.records import Recorder
+    from cxsim.specs import CustomerSpec, Policy
+    from cxsim.stations.contact_centre import ContactCentre
+    from cxsim.stations.pool import ServerPool
+    from cxsim.streams import Streams
+
+__all__ = ["Customer", "Traits", "Touchpoints", "PROSPECT", "ACTIVE", "CHURNED"]
 
 PROSPECT, ACTIVE, CHURNED = "prospect", "active", "churned"
 
@@ -48,6 +61,27 @@ class Traits:
     channel: str  # the channel this customer tries first
 
 
+@dataclass(frozen=True, slots=True)
+class Touchpoints:
+    """The parts of the organisation a customer deals with (one object, shared by all)."""
+
+    calendar: EventCalendar
+    streams: Streams
+    spec: CustomerSpec
+    policy: Policy
+    renewal: Renewal
+    population: Population
+    sales: ServerPool
+    channels: dict[str, ContactCentre]
+    desk: CaseDesk
+    reputation: Reputation
+    feedback: FeedbackLoop
+    demand: Demand
+    ledger: Ledger
+    counters: Counter[str]
+    recorder: Recorder
+
+
 class Customer(mesa.Agent):
     """A customer with a true need, a way of expressing it, a memory and a patience.
 
@@ -56,11 +90,10 @@ class Customer(mesa.Agent):
     else that goes wrong meanwhile into their satisfaction).
     """
 
-    model: ServiceOrganisation
-
     def __init__(
         self,
-        model: ServiceOrganisation,
+        model: mesa.Model,
+        at: Touchpoints,
         need: np.ndarray,
         clarity: float,
         satisfaction: float,
@@ -69,7 +102,8 @@ class Customer(mesa.Agent):
         traits: Traits,
         origin: tuple[int, int],
     ) -> None:
-        super().__init__(model)
+        super().__init__(model)  # registration only: the customer deals with ``at``
+        self.at = at
         self.origin = origin  # (where from, number there): keys the customer's own stream
         self.traits = traits
         self.need = need
@@ -77,37 +111,37 @@ class Customer(mesa.Agent):
         self.satisfaction = satisfaction
         self.status = status
         self.initial = status == ACTIVE
-        self.joined_day = model.time if joined_day is None else joined_day
+        self.joined_day = at.calendar.now if joined_day is None else joined_day
         self.ever_complained = False
         self.last_problem_day = -math.inf
         self.first_failure = True
         self.case: Case | None = None
         self.contacts: list[Customer] = []  # the customers this one talks to
-        self.expectation = model.params.customers.expected_fit  # fit expected before promises
+        self.expectation = at.spec.expected_fit  # fit expected before promises
         self.referrer: Customer | None = None
         if status == ACTIVE:
-            model.roster.add(self)
+            at.population.roster.add(self)
 
     @cached_property
     def rng(self) -> np.random.Generator:
         """The customer's own decision stream (made when first needed)."""
-        return self.model.streams.customer(*self.origin)
+        return self.at.streams.customer(*self.origin)
 
     # --- buying -------------------------------------------------------------------------
     def place_order(self) -> None:
         """Ask sales for something; for a prospect this is the first sales conversation."""
-        model = self.model
-        order = Order(model.next_order_id(), self, model.time, self.status == PROSPECT)
-        model.sales.submit(order)
+        at = self.at
+        order = Order(at.desk.next_order_id(), self, at.calendar.now, self.status == PROSPECT)
+        at.sales.submit(order)
 
     def join(self) -> None:
         """The prospect buys and becomes an active customer."""
-        model = self.model
-        self.status, self.joined_day = ACTIVE, model.time
-        model.ledger.spend("acquisition", model.params.sales.commission_per_sale, model.time)
-        model.roster.add(self)
-        model.link_newcomer(self)
-        model.counters["new_customers"] += 1
+        at, spec = self.at, self.at.spec
+        self.status, self.joined_day = ACTIVE, at.calendar.now
+        at.ledger.spend("acquisition", spec.commission_per_sale, at.calendar.now)
+        at.population.roster.add(self)
+        at.population.link_newcomer(self, at.streams.word_of_mouth)
+        at.counters["new_customers"] += 1
 
     def walk_away(self) -> None:
         """The prospect does not buy."""
@@ -115,22 +149,22 @@ class Customer(mesa.Agent):
 
     def receive(self, order: Order, team: DeliveryTeam) -> None:
         """Judge a delivered order against the expectation; notice a gap if it is too large."""
-        model, params = self.model, self.model.params
+        at, spec = self.at, self.at.spec
         losses = StageLosses.from_trace(self.need, *order.trace)
         fit = 1.0 - losses.total
-        expected = expectation.expected_fit(self.expectation, model.policy.overpromise)
+        expected = expectation.expected_fit(self.expectation, at.policy.overpromise)
         self.expectation = expectation.learn_expectation(
-            self.expectation, fit, params.customers.expectation_learning
+            self.expectation, fit, spec.expectation_learning
         )
         gap = expectation.shortfall(fit, expected)
         severity = problems.gap_severity(
-            gap, self.traits.tolerance, params.problems.gap_severity_per_fit
+            gap, self.traits.tolerance, spec.problems.gap_severity_per_fit
         )
-        model.recorder.orders.append(
+        at.recorder.orders.append(
             OrderRecord.build(
                 order,
                 losses,
-                delivered_day=model.time,
+                delivered_day=at.calendar.now,
                 team_id=team.unique_id,
                 haste=team.haste,
                 expected_fit=expected,
@@ -143,7 +177,7 @@ class Customer(mesa.Agent):
             self.notice_problem("requirement_gap", severity)
         else:
             experience = expectation.order_experience(
-                fit, expected, params.loyalty.met_expectation, params.loyalty.disconfirmation_gain
+                fit, expected, spec.loyalty.met_expectation, spec.loyalty.disconfirmation_gain
             )
             self.remember(experience)
             self.tell(experience)
@@ -156,14 +190,14 @@ class Customer(mesa.Agent):
         the organisation, so no complaint decision is needed; the case then runs as any other.
         A customer already pursuing a case takes the news as one more bad moment.
         """
-        params = self.model.params
+        spec = self.at.spec
         worst = problems.problem_experience(
             severity,
-            params.loyalty.met_expectation,
-            params.problems.problem_drop,
-            params.problems.impact_scale,
+            spec.loyalty.met_expectation,
+            spec.problems.problem_drop,
+            spec.problems.impact_scale,
         )
-        self.model.counters["proactive_contacts"] += 1
+        self.at.counters["proactive_contacts"] += 1
         if self.case is not None:
             self.remember(worst, intense=True)
             return
@@ -171,22 +205,22 @@ class Customer(mesa.Agent):
 
     def notice_problem(self, kind: str, severity: float) -> None:
         """A problem hurts; the customer complains (opens a case) or stays silent."""
-        model, params = self.model, self.model.params
-        model.counters["problems"] += 1
-        memory = params.loyalty.failure_memory_days
-        self.first_failure = model.time - self.last_problem_day > memory
-        self.last_problem_day = model.time
+        at, spec = self.at, self.at.spec
+        at.counters["problems"] += 1
+        memory = spec.loyalty.failure_memory_days
+        self.first_failure = at.calendar.now - self.last_problem_day > memory
+        self.last_problem_day = at.calendar.now
         worst = problems.problem_experience(
             severity,
-            params.loyalty.met_expectation,
-            params.problems.problem_drop,
-            params.problems.impact_scale,
+            spec.loyalty.met_expectation,
+            spec.problems.problem_drop,
+            spec.problems.impact_scale,
         )
         p = self.traits.complaint_propensity * problems.complaint_probability(
             severity,
-            params.problems.complaint_floor,
-            params.problems.complaint_ceiling,
-            params.problems.complaint_scale,
+            spec.problems.complaint_floor,
+            spec.problems.complaint_ceiling,
+            spec.problems.complaint_scale,
         )
         if self.case is not None or self.rng.random() >= p:
             before = self.satisfaction
@@ -194,30 +228,30 @@ class Customer(mesa.Agent):
             self.tell(worst)
             self.record_problem(kind, severity, "silent", 0.0, before)
             return
-        model.counters["complaints"] += 1
+        at.counters["complaints"] += 1
         self.ever_complained = True
         self.open_case(kind, severity, worst)
 
     def open_case(self, kind: str, severity: float, worst: float = 1.0) -> None:
         """Start pursuing a case and make the first contact."""
-        model = self.model
+        at, spec = self.at, self.at.spec
         needs_rework = kind == "requirement_gap"
-        remedy = model.params.delivery.rework_cost if needs_rework else severity
-        goodwill = severity * model.policy.compensation_share
+        remedy = spec.rework_cost if needs_rework else severity
+        goodwill = severity * at.policy.compensation_share
         channel = self.first_channel()
         complexity_mean = (
-            model.params.problems.routine_complexity_mean
+            spec.problems.routine_complexity_mean
             if kind == "routine"
-            else model.params.problems.incident_complexity_mean
+            else spec.problems.incident_complexity_mean
         )
         self.case = Case(
-            case_id=model.next_case_id(),
+            case_id=at.desk.next_case_id(),
             customer=self,
             kind=kind,
-            opened_day=model.time,
+            opened_day=at.calendar.now,
             severity=severity,
             remedy_cost=remedy + goodwill,
-            complexity=model.streams.problems.beta(
+            complexity=at.streams.problems.beta(
                 4.0 * complexity_mean, 4.0 * (1.0 - complexity_mean)
             ),
             needs_rework=needs_rework,
@@ -232,28 +266,28 @@ class Customer(mesa.Agent):
     def first_channel(self) -> str:
         """The preferred channel, unless the organisation does not staff it."""
         channel = self.traits.channel
-        staffed = channel == "self_service" or self.model.channels[channel].pool.size > 0
+        staffed = channel == "self_service" or self.at.channels[channel].pool.size > 0
         return channel if staffed else "phone"
 
     def contact(self) -> None:
         """Contact the organisation about the open case on the current channel."""
-        model, case = self.model, self.case
+        at, case = self.at, self.case
         case.contacts += 1
         if case.contacts > 1:
-            model.counters["repeat_contacts"] += 1  # failure demand
-            if not model.policy.shared_record:
+            at.counters["repeat_contacts"] += 1  # failure demand
+            if not at.policy.shared_record:
                 case.reexplanations += 1  # nobody can see what was said before (silos)
         if case.channel == "self_service":
             self.try_self_service()
         else:
-            model.channels[case.channel].offer(case, self.traits.patience_factor)
+            at.channels[case.channel].offer(case, self.traits.patience_factor)
 
     def try_self_service(self) -> None:
         """Self-service solves a share of routine requests; otherwise a human is needed."""
-        model, case = self.model, self.case
-        service = model.params.channels.self_service
-        model.ledger.spend("self_service", service.cost_per_contact, model.time)
-        if case.kind == "routine" and model.streams.resolution.random() < service.containment:
+        at, case, spec = self.at, self.case, self.at.spec
+        service = spec.channels.self_service
+        at.ledger.spend("self_service", service.cost_per_contact, at.calendar.now)
+        if case.kind == "routine" and at.streams.resolution.random() < service.containment:
             self.close_case(resolved=True)
             return
         case.complexity = min(1.0, case.complexity + service.failure_complexity)
@@ -266,38 +300,38 @@ class Customer(mesa.Agent):
         """Move to another staffed channel (phone first, else chat, else email), if any."""
         case = self.case
         for channel in ("phone", "chat", "email"):
-            if channel != case.channel and self.model.channels[channel].pool.size > 0:
+            if channel != case.channel and self.at.channels[channel].pool.size > 0:
                 case.channel = channel
                 case.switches += 1
-                self.model.counters["channel_switches"] += 1
+                self.at.counters["channel_switches"] += 1
                 return True
         return False
 
     def not_helped(self) -> None:
         """The contact did not solve the case: try again later, or give up."""
-        model, customers = self.model, self.model.params.customers
+        at, spec = self.at, self.at.spec
         if (
-            self.case.contacts < customers.max_contacts_per_case
-            and self.rng.random() < customers.retry_probability
+            self.case.contacts < spec.max_contacts_per_case
+            and self.rng.random() < spec.retry_probability
         ):
-            if self.rng.random() < model.params.channels.switch_probability:
+            if self.rng.random() < spec.channels.switch_probability:
                 self.switch_channel()
-            delay = self.rng.exponential(customers.retry_delay_hours / 24.0)
-            model.schedule_event(self.contact, after=delay)
+            delay = self.rng.exponential(spec.retry_delay_days)
+            at.calendar.after(delay, self.contact)
         else:
             self.close_case(resolved=False)
 
     def await_call_back(self, delay_days: float) -> None:
         """A supervisor has decided the case and will call back after ``delay_days``."""
-        self.model.schedule_event(self.hear_back, after=delay_days)
+        self.at.calendar.after(delay_days, self.hear_back)
 
     def hear_back(self) -> None:
         """The supervisor's call-back: the decided route takes effect."""
-        self.model.dispatch(self.case, self.case.pending_route)
+        self.at.desk.dispatch(self.case, self.case.pending_route)
 
     def close_case(self, resolved: bool) -> None:
         """End the case: remember its worst moment, its end and its effort."""
-        model, case = self.model, self.case
+        at, case, spec = self.at, self.case, self.at.spec
         self.case = None
         effort = loyalty.effort_points(
             case.contacts,
@@ -306,29 +340,28 @@ class Customer(mesa.Agent):
             case.abandoned,
             case.reexplanations,
             case.switches,
-            model.params.channels.reexplain_effort,
+            spec.channels.reexplain_effort,
         )
         compensation = 0.0
         if resolved and case.kind != "routine":
-            compensation = case.severity * model.policy.compensation_share
+            compensation = case.severity * at.policy.compensation_share
             remedy = 0.0 if case.needs_rework else case.severity
-            model.ledger.spend("compensation", compensation + remedy, model.time)
+            at.ledger.spend("compensation", compensation + remedy, at.calendar.now)
         episode = self.case_episode(case, resolved, effort)
         before = self.satisfaction
         self.remember(episode, intense=case.kind != "routine")
         self.tell(episode)
-        severe = case.severity > model.params.loyalty.severe_problem
+        severe = case.severity > spec.loyalty.severe_problem
         if (
             not resolved
             and severe
-            and model.streams.word_of_mouth.random()
-            < model.params.word_of_mouth.public_complaint_probability
+            and at.streams.word_of_mouth.random() < spec.word_of_mouth.public_complaint_probability
         ):
-            model.go_public()
-        if case.kind == "incident" and model.params.feedback_loop.report_share > 0:
-            model.report_back()
+            at.reputation.go_public()
+        if case.kind == "incident" and spec.reports_back:
+            at.feedback.report_back()
         if case.kind != "routine":
-            days = model.time - case.opened_day
+            days = at.calendar.now - case.opened_day
             outcome = (
                 "unresolved"
                 if not resolved
@@ -337,13 +370,13 @@ class Customer(mesa.Agent):
                 else "resolved"
             )
             self.record_problem(case.kind, case.severity, outcome, days, case.satisfaction_before)
-        model.recorder.cases.append(
+        at.recorder.cases.append(
             CaseRecord(
                 case_id=case.case_id,
                 customer_id=self.unique_id,
                 kind=case.kind,
                 opened_day=case.opened_day,
-                closed_day=model.time,
+                closed_day=at.calendar.now,
                 severity=case.severity,
                 remedy_cost=case.remedy_cost,
                 channel=case.first_channel,
@@ -368,14 +401,14 @@ class Customer(mesa.Agent):
 
     def case_episode(self, case: Case, resolved: bool, effort: float) -> float:
         """How the case is remembered: peak and end, less effort; paradox only if deserved."""
-        params, policy = self.model.params, self.model.policy
-        penalty = params.loyalty.effort_weight * effort
+        spec, policy = self.at.spec, self.at.policy
+        penalty = spec.loyalty.effort_weight * effort
         if case.kind == "routine":
-            end = routine_experience(resolved, params.loyalty.met_expectation)
+            end = routine_experience(resolved, spec.loyalty.met_expectation)
             return loyalty.case_episode(end, end, 0.0, penalty)
-        floor = unresolved_experience(case.worst, params.loyalty.complaint_relief)
+        floor = unresolved_experience(case.worst, spec.loyalty.complaint_relief)
         if resolved:
-            rec, delay = params.recovery, self.model.time - case.opened_day
+            rec, delay = spec.recovery, self.at.calendar.now - case.opened_day
             end = recovery_experience(
                 delay,
                 rec.speed_halflife_days,
@@ -386,17 +419,17 @@ class Customer(mesa.Agent):
                 floor,
             )
             peak = loyalty.peak_weight_after(
-                delay, rec.speed_halflife_days, params.loyalty.peak_weight
+                delay, rec.speed_halflife_days, spec.loyalty.peak_weight
             )
             episode = bounded_recovery(
                 loyalty.case_episode(case.worst, end, peak, penalty),
                 case.satisfaction_before,
                 case.first_failure,
-                case.severity > params.loyalty.severe_problem,
+                case.severity > spec.loyalty.severe_problem,
             )
         else:
-            episode = loyalty.case_episode(case.worst, floor, params.loyalty.peak_weight, penalty)
-        if effort >= params.loyalty.high_effort_points:
+            episode = loyalty.case_episode(case.worst, floor, spec.loyalty.peak_weight, penalty)
+        if effort >= spec.loyalty.high_effort_points:
             return loyalty.effort_cap(episode, case.satisfaction_before, penalty)
         return episode
 
@@ -404,10 +437,10 @@ class Customer(mesa.Agent):
         self, kind: str, severity: float, outcome: str, days: float, before: float
     ) -> None:
         """Leave a problem record with the customer's willingness to buy again."""
-        self.model.recorder.problems.append(
+        self.at.recorder.problems.append(
             ProblemRecord(
                 customer_id=self.unique_id,
-                noticed_day=self.model.time - days,
+                noticed_day=self.at.calendar.now - days,
                 kind=kind,
                 severity=severity,
                 outcome=outcome,
@@ -421,23 +454,23 @@ class Customer(mesa.Agent):
     # --- word of mouth ----------------------------------------------------------------------
     def tell(self, experience: float) -> None:
         """Tell a few contacts about an episode: more of them when it was bad."""
-        wom = self.model.params.word_of_mouth
+        wom = self.at.spec.word_of_mouth
         stories = word_of_mouth.telling_count(
             experience, wom.negative_below, wom.positive_above, wom.negative_tell, wom.positive_tell
         )
         if not stories or not self.contacts:
             return
-        rng = self.model.streams.word_of_mouth
+        rng = self.at.streams.word_of_mouth
         listeners = rng.choice(
             len(self.contacts), size=min(abs(stories), len(self.contacts)), replace=False
         )
         for i in listeners:
             self.contacts[int(i)].hear(stories > 0)
-        self.model.hear(len(listeners) if stories > 0 else -len(listeners))
+        self.at.reputation.hear(len(listeners) if stories > 0 else -len(listeners))
 
     def hear(self, good_news: bool) -> None:
         """A contact's story moves this customer's satisfaction a little (no retelling)."""
-        impact = self.model.params.word_of_mouth.telling_impact
+        impact = self.at.spec.word_of_mouth.telling_impact
         self.satisfaction = min(
             1.0, max(0.0, self.satisfaction + (impact if good_news else -impact))
         )
@@ -445,7 +478,7 @@ class Customer(mesa.Agent):
     # --- loyalty --------------------------------------------------------------------------
     def remember(self, experience: float, intense: bool = False) -> None:
         """Blend an episode into satisfaction (recent, bad and intense episodes weigh most)."""
-        lp = self.model.params.loyalty
+        lp = self.at.spec.loyalty
         weight = loyalty.episode_weight(
             self.satisfaction, experience, intense, lp.memory_weight, lp.negativity_weight
         )
@@ -453,29 +486,29 @@ class Customer(mesa.Agent):
 
     def willingness(self) -> float:
         """Stated willingness to buy again now (TARP's measure), from satisfaction."""
-        return self.model.renewal.willingness(self.satisfaction)
+        return self.at.renewal.willingness(self.satisfaction)
 
     def renew(self) -> None:
         """Renewal: pay for the next period, or leave; a promoter may refer someone."""
-        model = self.model
-        renewal = model.renewal
+        at = self.at
+        renewal = at.renewal
         hazard = renewal.hazard(self.satisfaction)
         if self.rng.random() < renewal.leaving_probability(hazard):
             self.leave()
             return
         if (
             loyalty.nps_group(math.exp(-hazard)) == "promoter"  # exp(-hazard): willingness
-            and model.streams.word_of_mouth.random() < renewal.referral_probability
+            and at.streams.word_of_mouth.random() < renewal.referral_probability
         ):
-            model.referred_prospect(self)
+            at.demand.referred_prospect(self)
 
     def leave(self) -> None:
         """Stop being a customer: no more fees, orders, contacts or incidents."""
-        model = self.model
+        at = self.at
         self.status = CHURNED
-        model.roster.discard(self)
-        model.counters["churned"] += 1
-        model.counters["initial_churned"] += self.initial
+        at.population.roster.discard(self)
+        at.counters["churned"] += 1
+        at.counters["initial_churned"] += self.initial
         if not self.ever_complained:
-            model.counters["silent_churned"] += 1
+            at.counters["silent_churned"] += 1
         self.tell(self.satisfaction)  # a bitter exit is told; a neutral one is not

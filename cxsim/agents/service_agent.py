@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from cxsim.agents.staff import StaffAgent
-from cxsim.mechanisms.contact_centre import Contact
 from cxsim.mechanisms.escalation import frontline_route, solve_probability
+from cxsim.stations.contact_centre import Contact
 
 __all__ = ["ServiceAgent"]
 
@@ -12,8 +12,8 @@ __all__ = ["ServiceAgent"]
 class ServiceAgent(StaffAgent):
     """A frontline agent with problem-solving skill and empathy."""
 
-    def __init__(self, model, skill: float, empathy: float) -> None:
-        super().__init__(model, skill)
+    def __init__(self, model, work, skill: float, empathy: float) -> None:
+        super().__init__(model, work, skill)
         self.empathy = empathy
 
     def duration(self, contact: Contact) -> float:
@@ -22,22 +22,21 @@ class ServiceAgent(StaffAgent):
 
     def complete(self, contact: Contact) -> None:
         """Answer an enquiry; for a case: solve it, send it to rework, escalate it, or fail."""
-        model, case = self.model, contact.case
-        model.ledger.spend(
-            "frontline_contacts", model.params.frontline.cost_per_contact, model.time
-        )
+        work, case = self.work, contact.case
+        frontline = work.frontline
+        work.ledger.spend("frontline_contacts", frontline.cost_per_contact, work.calendar.now)
         if case is None:
             return
         # a shared record shows the customer's history, which helps solve the case; cutting
         # corners under pressure causes errors (Oliva and Sterman 2001)
         skill = (
             self.skill
-            + (model.params.shared_record.skill_gain if model.policy.shared_record else 0.0)
-            - model.params.work_pressure.error_per_cut * (1.0 - contact.centre.time_share)
+            + frontline.record_skill_gain
+            - frontline.error_per_cut * (1.0 - contact.centre.time_share)
         )
-        solved = model.streams.resolution.random() < solve_probability(skill, case.complexity)
+        solved = work.streams.resolution.random() < solve_probability(skill, case.complexity)
         case.resolver_empathy = self.empathy
         route = frontline_route(
-            case.remedy_cost, model.policy.empowerment_limit, case.needs_rework, solved
+            case.remedy_cost, work.policy.empowerment_limit, case.needs_rework, solved
         )
-        model.dispatch(case, route)
+        work.desk.dispatch(case, route)

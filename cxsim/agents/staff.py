@@ -2,19 +2,56 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import mesa
 
 from cxsim.mechanisms.workforce import learn
-from cxsim.queueing import ServerPool
+from cxsim.stations.pool import ServerPool
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from cxsim.model import ServiceOrganisation
+    from cxsim.calendar import EventCalendar
+    from cxsim.mechanisms.shocks import Shocks
+    from cxsim.organisation.desk import CaseDesk
+    from cxsim.organisation.ledger import Ledger
+    from cxsim.organisation.reputation import Reputation
+    from cxsim.specs import (
+        DeliverySpec,
+        FrontlineSpec,
+        Policy,
+        SalesSpec,
+        StaffSpec,
+        SupervisorSpec,
+    )
+    from cxsim.streams import Streams
 
-__all__ = ["StaffAgent"]
+__all__ = ["StaffAgent", "Workplace"]
+
+
+@dataclass(frozen=True, slots=True)
+class Workplace:
+    """The parts of the organisation its staff work with (one object, shared by all)."""
+
+    calendar: EventCalendar
+    streams: Streams
+    policy: Policy
+    staff: StaffSpec
+    sales: SalesSpec
+    delivery: DeliverySpec
+    frontline: FrontlineSpec
+    supervisors: SupervisorSpec
+    desk: CaseDesk
+    reputation: Reputation
+    shocks: Shocks
+    handoff_factor: Callable[[], float]  # handoff error left after unified trainings
+    away: Counter[str]  # staff in training, by role
+    ledger: Ledger
+    counters: Counter[str]
 
 
 class StaffAgent(mesa.Agent):
@@ -24,16 +61,15 @@ class StaffAgent(mesa.Agent):
     (``complete``). The completion is an event bound to this agent.
     """
 
-    model: ServiceOrganisation
-
-    def __init__(self, model: ServiceOrganisation, skill: float) -> None:
-        super().__init__(model)
+    def __init__(self, model: mesa.Model, work: Workplace, skill: float) -> None:
+        super().__init__(model)  # registration only: staff work with ``work``
+        self.work = work
         self.skill = skill  # the role's skill: listening, execution, problem solving, judgement
         self.pool: ServerPool | None = None
         self.job: Any = None
         self.busy_days = 0.0
         self.recognised = False
-        self.seat: np.random.Generator | None = None  # the post's stream (see model._seat)
+        self.seat: np.random.Generator | None = None  # the post's stream (organisation.workforce)
         self.leaving = False
         self.away = False  # off the floor, in training
         self.role = ""
@@ -46,7 +82,7 @@ class StaffAgent(mesa.Agent):
         self.job = job
         duration = self.duration(job)
         self.busy_days += duration
-        self.model.schedule_event(self.finish, after=duration)
+        self.work.calendar.after(duration, self.finish)
 
     def finish(self) -> None:
         """Hand the finished job on and take the next one, or leave if they resigned."""
@@ -66,8 +102,9 @@ class StaffAgent(mesa.Agent):
 
     def learn(self) -> None:
         """Experience: each job moves skill toward the ceiling (a learning curve)."""
-        if rate := self.model.learning_per_job:
-            self.skill = learn(self.skill, rate, self.model.params.workforce.skill_ceiling)
+        staff = self.work.staff
+        if staff.learning_per_job:
+            self.skill = learn(self.skill, staff.learning_per_job, staff.skill_ceiling)
 
     def enrol(self, days_off: float, gain: float, cost: float, target: str = "skill") -> None:
         """Book a place on a training programme (starts when ``start_training`` fires)."""
@@ -81,22 +118,20 @@ class StaffAgent(mesa.Agent):
         days_off, _, cost = self._training
         self.away = True
         self.pool.retire(self)
-        self.model.away[self.role] += 1
-        self.model.ledger.spend("training", cost, self.model.time)
-        self.model.schedule_event(self.end_training, after=days_off)
+        work = self.work
+        work.away[self.role] += 1
+        work.ledger.spend("training", cost, work.calendar.now)
+        work.calendar.after(days_off, self.end_training)
 
     def end_training(self) -> None:
         """Back on the floor with more skill."""
         self.away = False
-        self.model.away[self.role] -= 1
+        self.work.away[self.role] -= 1
+        ceiling = self.work.staff.skill_ceiling
         if self._training_target == "empathy":
-            self.empathy = learn(
-                self.empathy, self._training[1], self.model.params.workforce.skill_ceiling
-            )
+            self.empathy = learn(self.empathy, self._training[1], ceiling)
         else:
-            self.skill = learn(
-                self.skill, self._training[1], self.model.params.workforce.skill_ceiling
-            )
+            self.skill = learn(self.skill, self._training[1], ceiling)
         if self.job is None:
             self.pool.add_server(self)
         else:

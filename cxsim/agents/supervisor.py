@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cxsim.agents.staff import StaffAgent
-from cxsim.mechanisms.contact_centre import MINUTES_PER_DAY
 from cxsim.mechanisms.escalation import supervisor_route
 from cxsim.mechanisms.workforce import learn
 from cxsim.records import Case
@@ -23,36 +22,32 @@ class Coaching:
 class Supervisor(StaffAgent):
     """Resolves an escalated case with probability equal to their competency, ``skill``."""
 
-    def __init__(self, model, competency: float, empathy: float) -> None:
-        super().__init__(model, competency)
+    def __init__(self, model, work, competency: float, empathy: float) -> None:
+        super().__init__(model, work, competency)
         self.empathy = empathy
 
     def duration(self, job: Case | Coaching) -> float:
         """Exponential time to decide an escalated case; a coaching session's fixed hours."""
-        params = self.model.params.supervisors
+        spec = self.work.supervisors
         if isinstance(job, Coaching):
-            return params.coaching_hours / 24.0
-        return self.model.streams.handling.exponential(params.handling_minutes / MINUTES_PER_DAY)
+            return spec.coaching_days
+        return self.work.streams.handling.exponential(spec.handling_days)
 
     def complete(self, job: Case | Coaching) -> None:
         """Coach the agent, or decide the case and schedule the call-back."""
         if isinstance(job, Coaching):
             job.agent.skill = learn(
-                job.agent.skill,
-                self.model.params.supervisors.coaching_gain,
-                self.model.params.workforce.skill_ceiling,
+                job.agent.skill, self.work.supervisors.coaching_gain, self.work.staff.skill_ceiling
             )
             return
         self.decide(job)
 
     def decide(self, case: Case) -> None:
         """Decide an escalated case and schedule the call-back that tells the customer."""
-        model = self.model
-        model.ledger.spend("supervisor_cases", model.params.supervisors.cost_per_case, model.time)
-        solved = model.streams.resolution.random() < self.skill  # competency (seed 001)
+        work = self.work
+        work.ledger.spend("supervisor_cases", work.supervisors.cost_per_case, work.calendar.now)
+        solved = work.streams.resolution.random() < self.skill  # competency (seed 001)
         case.resolver_empathy = self.empathy
         case.pending_route = supervisor_route(case.needs_rework, solved)
-        delay = model.streams.handling.exponential(
-            model.params.supervisors.callback_delay_hours / 24.0
-        )
+        delay = work.streams.handling.exponential(work.supervisors.callback_delay_days)
         case.customer.await_call_back(delay)

@@ -14,7 +14,7 @@ from cxsim.scenario import Scenario, with_overrides, yaml_value
 
 __all__ = ["Lever", "LEVERS", "apply_levers", "lever_defaults"]
 
-TRAINING = {  # programme -> training list (seed 005: unified training; frontline_training.yaml)
+TRAINING = {  # programme -> training list (seed 000: unified training; frontline_training.yaml)
     "none": [],
     "frontline skills": [
         {

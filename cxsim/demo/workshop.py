@@ -10,23 +10,23 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import mesa
 import numpy as np
 
+from cxsim import kpis
 from cxsim.agents.customer import ACTIVE, Customer
 from cxsim.demo.levers import apply_levers, lever_defaults
+from cxsim.library import library_scenario
 from cxsim.mechanisms.loyalty import NPS_GROUPS, nps_group
-from cxsim.mechanisms.requirements import STAGES
 from cxsim.model import ServiceOrganisation
 from cxsim.scenario import Scenario, load_scenario
 
 __all__ = ["Workshop", "Tracker", "demo_scenario", "SCENARIO_ENV", "LOYALTY_STATES"]
 
 SCENARIO_ENV = "CXSIM_DEMO_SCENARIO"  # set by ``cxsim demo SCENARIO``
-DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "workforce_dynamics.yaml"
+DEFAULT_SCENARIO = "workforce_dynamics"  # a library scenario: the baseline with staff turnover
 LOYALTY_STATES = (*NPS_GROUPS, "left")
 
 
@@ -37,7 +37,7 @@ def demo_scenario(path: str | None = None) -> Scenario:
     ``path``, else the demo's environment setting, else the baseline with staff turnover (so
     that hiring and training levers matter).
     """
-    return load_scenario(path or os.environ.get(SCENARIO_ENV) or DEFAULT_SCENARIO)
+    return load_scenario(path or os.environ.get(SCENARIO_ENV) or library_scenario(DEFAULT_SCENARIO))
 
 
 @dataclass
@@ -60,47 +60,32 @@ class Tracker:
             )
         }
     )
-    _cases: int = 0
-    _orders: int = 0
-    _sums: dict[str, float] = field(
-        default_factory=lambda: dict.fromkeys(("fcr", "escalated", "ces", *STAGES), 0.0)
-    )
-    _answered: tuple[int, float] = (0, 0.0)
+    _answered: tuple[int, float] = (0, 0.0)  # phone contacts answered, their wait (days)
 
     def record(self) -> None:
-        """Append today's row."""
-        org, sums = self.org, self._sums
-        for case in org.recorder.cases[self._cases :]:
-            sums["fcr"] += case.first_contact_resolution
-            sums["escalated"] += case.escalated
-            sums["ces"] += case.ces
-        for order in org.recorder.orders[self._orders :]:
-            for stage in STAGES:
-                sums[stage] += getattr(order, f"loss_{stage}")
-        self._cases, self._orders = len(org.recorder.cases), len(org.recorder.orders)
-        stats = org.contact_centre.stats
-        answered, waited = (
-            stats.answered - self._answered[0],
-            (stats.answered_wait_days - self._answered[1]),
-        )
+        """Append today's row (measures as ``cxsim.kpis`` defines them)."""
+        org = self.org
+        cases, phone = org.recorder.cases, org.contact_centre
+        measures, stats = kpis.case_measures(cases), phone.stats
+        answered = stats.answered - self._answered[0]
+        waited = stats.answered_wait_days - self._answered[1]
         self._answered = (stats.answered, stats.answered_wait_days)
-        cases = max(1, self._cases)
         row = {
             "day": org.time,
             "customers": len(org.roster),
             "profit": org.ledger.profit,
-            "queue": org.contact_centre.pool.queue_length,
-            "wait_minutes": waited * 1440 / answered if answered else 0.0,
-            "fcr": sums["fcr"] / cases,
-            "escalations": sums["escalated"],
-            "effort": sums["ces"] / cases if self._cases else 1.0,
+            "queue": phone.pool.queue_length,
+            "wait_minutes": kpis.mean_wait_minutes(waited, answered),
+            "fcr": measures["fcr"],
+            "escalations": org.counters["escalations"],
+            "effort": measures["ces"] if cases else 1.0,  # the easiest score before any case
         }
         for key, value in row.items():
             self.series[key].append(float(value))
 
     def translation_loss(self) -> dict[str, float]:
         """Mean fit lost at each stage over the orders delivered so far."""
-        return {s: self._sums[s] / self._orders if self._orders else 0.0 for s in STAGES}
+        return kpis.stage_losses(self.org.recorder.orders)
 
     def loyalty_grid(self) -> np.ndarray:
         """Loyalty state (index into LOYALTY_STATES) of each day-0 customer, as a square grid."""

@@ -1,4 +1,7 @@
-"""Workforce: staff leave, vacancies stay open while a replacement is found and onboarded.
+"""Workforce formulas: leaving, learning, fading skills and quality erosion under pressure.
+
+Staff leave and vacancies stay open while a replacement is found and onboarded
+(``cxsim.organisation.workforce`` keeps the posts).
 
 Turnover rises with work pressure (jobs waiting per person in one's own queue: Oliva and
 Sterman 2001 describe how pressure wears service staff down) and falls with personal
@@ -11,16 +14,8 @@ serving: vacancies reduce capacity.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-from cxsim.queueing import ServerPool
-
-if TYPE_CHECKING:
-    from cxsim.model import ServiceOrganisation
-
-__all__ = ["leaving_probability", "learn", "decay_skill", "erode", "Vacancy"]
+__all__ = ["leaving_probability", "learn", "decay_skill", "erode", "training_fade"]
 
 
 def leaving_probability(
@@ -81,21 +76,9 @@ def erode(
     return time_share, standard + (target - standard) / days
 
 
-@dataclass(eq=False, slots=True)
-class Vacancy:
-    """An open post in ``pool``: filled by ``hire()`` after the hiring delay, then onboarded."""
+def training_fade(gain: float, decay_per_year: float, days_since: float) -> float:
+    """Share of handoff errors a unified training removes ``days_since`` after it started.
 
-    model: ServiceOrganisation
-    role: str
-    pool: ServerPool
-    hire: Callable[[Any, Any], Any]
-    seat: Any  # the post's random stream, passed on to whoever fills it
-    member: Any = None  # the new hire, once found
-
-    def fill(self) -> None:
-        """A new member of staff is hired and starts onboarding."""
-        self.model.fill_vacancy(self)
-
-    def start(self) -> None:
-        """Onboarding is over: the new hire joins the pool and takes work."""
-        self.model.start_hire(self)
+    The gain fades as skills do (``decay_skill``): ``gain * exp(-decay * t / 365)``.
+    """
+    return gain * math.exp(-decay_per_year * days_since / 365.0)

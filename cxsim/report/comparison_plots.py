@@ -8,17 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-matplotlib.use("Agg")  # files only; never needs a display
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
-
-from cxsim.comparison import MECHANISM_KPIS, Replicated, ScenarioComparison  # noqa: E402
-from cxsim.mechanisms.requirements import STAGES  # noqa: E402
-from cxsim.report.plots import money, save_figure  # noqa: E402
-from cxsim.statistics import Estimate, estimate  # noqa: E402
+from cxsim.comparison import MECHANISM_KPIS, Replicated, ScenarioComparison
+from cxsim.mechanisms.requirements import STAGES
+from cxsim.report.plots import figure, money, save_figure
+from cxsim.statistics import Estimate, estimate
 
 __all__ = ["scenario_colours", "write_comparison_plots", "bridge_steps"]
 
@@ -45,7 +42,7 @@ def scenario_colours(comparison: ScenarioComparison) -> dict[str, str]:
     return colours
 
 
-def _band(ax: plt.Axes, s: Replicated, column: str, colour: str, scale: float = 1.0) -> None:
+def _band(ax: Axes, s: Replicated, column: str, colour: str, scale: float = 1.0) -> None:
     """Mean over replications with its 95% interval as a shaded band."""
     days = np.asarray(s.series[0]["day"])
     values = np.array([run[column] for run in s.series]) * scale
@@ -57,7 +54,8 @@ def _band(ax: plt.Axes, s: Replicated, column: str, colour: str, scale: float = 
 
 
 def _over_time(c: ScenarioComparison, colours: dict[str, str], path: Path) -> Path:
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    fig = figure(figsize=(12, 4.5))
+    left, right = fig.subplots(1, 2)
     for s in c.scenarios:
         _band(left, s, "retained_share", colours[s.name], 100.0)
         _band(right, s, "cumulative_profit", colours[s.name])
@@ -85,7 +83,8 @@ def _bridge(c: ScenarioComparison, s: Replicated, colours: dict[str, str], path:
     """Waterfall from the reference's profit to the scenario's, by component."""
     steps = [(name, e) for name, e in bridge_steps(c, s) if abs(e.mean) > 0 or e.half_width]
     start, end = c.mean(c.reference, "profit").mean, c.mean(s, "profit").mean
-    fig, ax = plt.subplots(figsize=(12, 4.8))
+    fig = figure(figsize=(12, 4.8))
+    ax = fig.subplots()
     labels = [c.reference.name] + [name for name, _ in steps] + [s.name]
     ax.bar(0, start, color=colours[c.reference.name])
     level = start
@@ -115,7 +114,8 @@ def _bridge(c: ScenarioComparison, s: Replicated, colours: dict[str, str], path:
 
 
 def _translation_loss(c: ScenarioComparison, colours: dict[str, str], path: Path) -> Path:
-    fig, ax = plt.subplots(figsize=(12, 4.5))
+    fig = figure(figsize=(12, 4.5))
+    ax = fig.subplots()
     width = 0.8 / len(c.scenarios)
     x = np.arange(len(STAGES))
     for k, s in enumerate(c.scenarios):
@@ -148,7 +148,8 @@ def _translation_loss(c: ScenarioComparison, colours: dict[str, str], path: Path
 def _drivers(c: ScenarioComparison, colours: dict[str, str], path: Path) -> Path:
     """Relative change of each mechanism KPI against the reference, with its interval."""
     kpis = [k for k in MECHANISM_KPIS if c.mean(c.reference, k).mean != 0]
-    fig, ax = plt.subplots(figsize=(12, 0.45 * len(kpis) + 1.5))
+    fig = figure(figsize=(12, 0.45 * len(kpis) + 1.5))
+    ax = fig.subplots()
     y = np.arange(len(kpis))
     offset = 0.6 / max(1, len(c.alternatives))
     for k, s in enumerate(c.alternatives):

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from cxsim.scenario import parameter_table
 
-__all__ = ["parameter_markdown", "update_document", "START", "END"]
+__all__ = ["parameter_markdown", "update_document", "START", "END", "PER_ITEM"]
 
 START, END = "<!-- parameters:start -->", "<!-- parameters:end -->"
+PER_ITEM = "each item:"  # prefix of a default that applies to each item of an empty list
 
 
 def _cell(value: object) -> str:
@@ -24,11 +25,18 @@ def _cell(value: object) -> str:
     return str(value).replace("|", "\\|")
 
 
+def _default_cell(row: dict[str, object]) -> str:
+    """The baseline's value; for a list the baseline leaves empty, a new item's default."""
+    if not row.get("per_item"):
+        return _cell(row["default"])
+    return f"{PER_ITEM} {'required' if row.get('required') else _cell(row['default'])}"
+
+
 def parameter_markdown() -> str:
     """Markdown table: key, default (the baseline), unit, range, description."""
     lines = ["| key | baseline | unit | range | description |", "|---|---|---|---|---|"]
     lines += [
-        f"| `{r['key']}` | {_cell(r['default'])} | {r['unit']} | {r['range']} | "
+        f"| `{r['key']}` | {_default_cell(r)} | {r['unit']} | {r['range']} | "
         f"{_cell(r['description'])} |"
         for r in parameter_table()
     ]

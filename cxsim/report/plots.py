@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # files only; never needs a display
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-__all__ = ["write_plots", "save_figure", "money"]
+__all__ = ["write_plots", "save_figure", "figure", "money"]
 
 COLOURS = {"customers": "#1f77b4", "profit": "#2ca02c", "loss": "#d62728", "wait": "#9467bd"}
 
@@ -23,18 +20,27 @@ def money(value: float, _position: object = None) -> str:
     return f"{value:.0f}"
 
 
-def save_figure(fig: plt.Figure, path: Path) -> Path:
-    """Lay out, save at 120 dpi and close ``fig``."""
+def figure(**options: object) -> Figure:
+    """A figure of its own, outside pyplot: no global backend, no state shared between callers.
+
+    ``options`` go to :class:`~matplotlib.figure.Figure` (``figsize=``). ``fig.savefig`` picks
+    the file's renderer (Agg for PNG) by itself, so no display is ever needed.
+    """
+    return Figure(**options)
+
+
+def save_figure(fig: Figure, path: Path) -> Path:
+    """Lay out and save ``fig`` at 120 dpi."""
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 
 def _line(
     series: pd.DataFrame, column: str, title: str, ylabel: str, colour: str, path: Path
 ) -> Path:
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = figure(figsize=(7, 4))
+    ax = fig.subplots()
     ax.plot(series["day"], series[column], color=colour, lw=2)
     ax.set(title=title, xlabel="day", ylabel=ylabel)
     ax.grid(alpha=0.3)
@@ -42,7 +48,8 @@ def _line(
 
 
 def _translation_loss(by_stage: dict[str, float], path: Path) -> Path:
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = figure(figsize=(7, 4))
+    ax = fig.subplots()
     stages = list(by_stage)
     values = [by_stage[s] for s in stages]
     ax.bar(stages, values, color=[COLOURS["loss"] if v >= 0 else COLOURS["profit"] for v in values])
@@ -52,7 +59,8 @@ def _translation_loss(by_stage: dict[str, float], path: Path) -> Path:
 
 
 def _waiting(series: pd.DataFrame, path: Path) -> Path:
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = figure(figsize=(7, 4))
+    ax = fig.subplots()
     ax.plot(
         series["day"],
         series["asa_minutes"],

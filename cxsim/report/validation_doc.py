@@ -5,13 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from cxsim.calibration import Target  # noqa: E402
-from cxsim.validation import Comparison, FactResult, StylisedFact  # noqa: E402
+from cxsim.calibration import Target
+from cxsim.report.plots import figure
+from cxsim.validation import Comparison, FactResult, StylisedFact
 
 __all__ = ["write_validation_doc", "write_calibration_doc", "VALIDATION_DOC", "CALIBRATION_DOC"]
 
@@ -21,7 +17,8 @@ VALIDATION_DOC, CALIBRATION_DOC = "validation.md", "calibration.md"
 def _plot(comparisons: Sequence[Comparison], path: Path) -> None:
     """Simulated 95% interval of each quantity, as a ratio to its exact value."""
     shown = [c for c in comparisons if c.analytical > 0]
-    fig, ax = plt.subplots(figsize=(7, 0.6 * len(shown) + 1.2))
+    fig = figure(figsize=(7, 0.6 * len(shown) + 1.2))
+    ax = fig.subplots()
     for y, c in enumerate(shown):
         low, mean, high = (
             v / c.analytical for v in (c.simulated.low, c.simulated.mean, c.simulated.high)
@@ -35,7 +32,6 @@ def _plot(comparisons: Sequence[Comparison], path: Path) -> None:
     ax.grid(alpha=0.3, axis="x")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:

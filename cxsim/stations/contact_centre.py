@@ -22,15 +22,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cxsim.mechanisms.workforce import erode
-from cxsim.queueing import ServerPool
 from cxsim.records import Case
+from cxsim.stations.pool import ServerPool
+from cxsim.units import MINUTES_PER_DAY, SECONDS_PER_DAY
 
 if TYPE_CHECKING:
-    from cxsim.model import Entry, ServiceOrganisation
+    from cxsim.calendar import Entry, EventCalendar
+    from cxsim.scenario import WorkPressure
+    from cxsim.specs import ChannelSpec
+    from cxsim.streams import Streams
 
-__all__ = ["ChannelSpec", "Contact", "ContactCentre", "QueueStats", "MINUTES_PER_DAY", "CHANNELS"]
+__all__ = ["Contact", "ContactCentre", "QueueStats", "CHANNELS"]
 
-MINUTES_PER_DAY = 24 * 60.0
 CHANNELS = ("phone", "chat", "email", "self_service")  # self-service needs no agents
 
 
@@ -59,51 +62,50 @@ class Contact:
     patience_event: Entry | None = None
 
     def lose_patience(self) -> None:
-        """The caller hangs up (an event on the model's calendar)."""
+        """The caller hangs up (an event on the calendar)."""
         self.centre.abandon(self)
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelSpec:
-    """What a staffed channel needs to know: handling, patience and the answer-time target."""
-
-    name: str
-    aht_minutes: float
-    patience_minutes: float | None
-    service_level_seconds: float
 
 
 class ContactCentre:
     """One staffed channel: its agents' pool, callers' patience, and its statistics."""
 
-    def __init__(self, model: ServiceOrganisation, pool: ServerPool, spec: ChannelSpec) -> None:
-        self.model = model
+    def __init__(
+        self,
+        calendar: EventCalendar,
+        pool: ServerPool,
+        spec: ChannelSpec,
+        streams: Streams,
+        work_pressure: WorkPressure,
+    ) -> None:
+        self.calendar = calendar
         self.pool = pool
-        self.params = spec
+        self.spec = spec
+        self.streams = streams
+        self.work_pressure = work_pressure
         self.stats = QueueStats()
         self.standard = 1.0  # handling time the organisation now treats as normal (share)
         self.time_share = 1.0  # handling time actually given (share of the nominal AHT)
 
     def offer(self, case: Case | None, patience_factor: float = 1.0) -> None:
         """A call arrives; it is answered at once or waits with the caller's patience."""
-        model = self.model
-        contact = Contact(self, case, model.time)
-        if model.time >= self.stats.since:
+        calendar = self.calendar
+        contact = Contact(self, case, calendar.now)
+        if calendar.now >= self.stats.since:
             self.stats.offered += 1
-        if self.pool.submit(contact) or self.params.patience_minutes is None:
+        if self.pool.submit(contact) or self.spec.patience_minutes is None:
             return
-        rng = model.streams.decisions if case is None else case.customer.rng
-        patience = rng.exponential(self.params.patience_minutes * patience_factor / MINUTES_PER_DAY)
-        contact.patience_event = model.schedule_event(contact.lose_patience, after=patience)
+        rng = self.streams.decisions if case is None else case.customer.rng
+        patience = rng.exponential(self.spec.patience_minutes * patience_factor / MINUTES_PER_DAY)
+        contact.patience_event = calendar.after(patience, contact.lose_patience)
 
     def answer(self, contact: Contact) -> float:
         """An agent picks up ``contact``: book its wait; return its handling time in days."""
-        model, stats = self.model, self.stats
-        wait = model.time - contact.queued_at
+        stats = self.stats
+        wait = self.calendar.now - contact.queued_at
         if contact.patience_event is not None:
-            model.cancel_event(contact.patience_event)
-        handling = model.streams.handling.exponential(
-            self.params.aht_minutes * self.time_share / MINUTES_PER_DAY
+            self.calendar.cancel(contact.patience_event)
+        handling = self.streams.handling.exponential(
+            self.spec.aht_minutes * self.time_share / MINUTES_PER_DAY
         )
         if contact.case is not None:
             contact.case.wait_minutes += wait * MINUTES_PER_DAY
@@ -111,14 +113,16 @@ class ContactCentre:
             stats.answered += 1
             stats.answered_wait_days += wait
             stats.waited += wait > 0.0
-            stats.answered_within_target += wait * 86_400 <= self.params.service_level_seconds
+            stats.answered_within_target += (
+                wait * SECONDS_PER_DAY <= self.spec.service_level_seconds
+            )
         stats.busy_days += handling
         return handling
 
     def abandon(self, contact: Contact) -> None:
         """The caller hung up while waiting; a customer may try again later."""
-        model, stats = self.model, self.stats
-        wait = model.time - contact.queued_at
+        stats = self.stats
+        wait = self.calendar.now - contact.queued_at
         self.pool.withdraw(contact)
         if contact.queued_at >= stats.since:
             stats.abandoned += 1
@@ -131,11 +135,10 @@ class ContactCentre:
 
     def adjust_to_pressure(self) -> None:
         """A day's work under pressure: cut corners, and let the standard drift (daily)."""
-        wp = self.model.params.work_pressure
-        pressure = self.pool.queue_length / max(1, self.pool.size)
+        wp = self.work_pressure
         self.time_share, self.standard = erode(
             self.standard,
-            pressure,
+            self.pool.pressure,
             wp.corner_cutting,
             wp.pressure_scale,
             wp.standard_erosion_days,
@@ -144,5 +147,5 @@ class ContactCentre:
 
     def end_warmup(self) -> None:
         """Forget everything before now: statistics count from here on."""
-        self.stats = QueueStats(since=self.model.time)
+        self.stats = QueueStats(since=self.calendar.now)
         self.pool.restart_average()

@@ -48,6 +48,11 @@ class ServerPool:
         """Jobs waiting, not counting those that gave up."""
         return len(self.waiting) - self._withdrawn_count
 
+    @property
+    def pressure(self) -> float:
+        """Work pressure: jobs waiting per server (Oliva and Sterman 2001), 0 with none."""
+        return self.queue_length / max(1, self.size)
+
     def mean_queue_length(self) -> float:
         """Time-average number of jobs waiting since ``area_since``."""
         self._touch()

@@ -1,0 +1,225 @@
+"""Demand: the streams of work that reach the organisation, and the loop that thins one.
+
+Work that every active customer generates at the same per-customer rate (repeat orders,
+routine requests, incidents) is simulated as one superposed Poisson process each, with rate
+``rate x active customers``, re-evaluated at every arrival; the customer is drawn at random.
+New prospects and enquiries from outside the customer base arrive at their own rates. Shocks
+scale the processes they touch (``cxsim.mechanisms.shocks``).
+
+With proactive service a share of incidents is caught early, at a cost per outreach, with less
+damage, and raised by the organisation before the customer notices (seed 000: "proactive
+service ... creates positive surprise"). With the feedback loop, closed incident complaints
+are reported to delivery, and each report removes a little of the incidents' root cause after a
+lag (seed 000: act on the insights; Oliva and Sterman 2001 on learning from failures).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+import numpy as np
+
+from cxsim.agents.customer import Customer
+from cxsim.calendar import EventCalendar
+from cxsim.mechanisms.shocks import Shocks
+from cxsim.organisation.ledger import Ledger
+from cxsim.organisation.population import ARRIVING, REFERRED, Population
+from cxsim.organisation.reputation import Reputation
+from cxsim.scenario import FeedbackLoop as FeedbackLoopParams
+from cxsim.scenario import Scenario
+from cxsim.stations.contact_centre import ContactCentre
+from cxsim.streams import Streams
+
+__all__ = ["Demand", "FeedbackLoop", "poisson_process"]
+
+
+def poisson_process(
+    calendar: EventCalendar,
+    rate_per_day: float,
+    action: Callable[[], None],
+    rng: np.random.Generator,
+    per: list | None = None,
+    shocks: Shocks | None = None,
+    kind: str | None = None,
+    scale: Callable[[], float] | None = None,
+) -> None:
+    """Run ``action`` as a Poisson process with a rate re-evaluated at each arrival.
+
+    The rate is multiplied by ``len(per)`` (the active customers, when given), by the shocks of
+    ``kind`` and by ``scale()``. The next gap is drawn after ``action`` has run, as Mesa's
+    ``schedule_recurring`` with a callable interval does.
+    """
+    if rate_per_day <= 0:
+        return
+    shocked = kind is not None and shocks is not None and shocks.has(kind)
+
+    def gap() -> float:  # on every arrival, so kept lean
+        total = rate_per_day * len(per) if per is not None else rate_per_day
+        if shocked:
+            total *= shocks.factor(kind, calendar.now)
+        if scale:
+            total *= scale()
+        return rng.exponential(1.0 / total) if total > 0 else 1.0
+
+    calendar.every(action, gap, calendar.now + gap())
+
+
+class FeedbackLoop:
+    """Complaints reported back to delivery make incidents rarer, after a lag."""
+
+    def __init__(
+        self,
+        params: FeedbackLoopParams,
+        calendar: EventCalendar,
+        rng: np.random.Generator,
+        ledger: Ledger,
+        counters: Counter[str],
+    ) -> None:
+        self.params, self.calendar, self.rng = params, calendar, rng
+        self.ledger, self.counters = ledger, counters
+        self.incident_factor = 1.0  # incident rate left after the fixes so far
+
+    def report_back(self) -> None:
+        """A complaint reaches delivery; the process is fixed after the lag."""
+        loop = self.params
+        if self.rng.random() >= loop.report_share:
+            return
+        self.ledger.spend("feedback_loop", loop.cost_per_report, self.calendar.now)
+        self.counters["feedback_reports"] += 1
+        self.calendar.after(loop.lag_days, self.apply_fix)
+
+    def apply_fix(self) -> None:
+        """A reported problem's root cause is removed: incidents become a little rarer."""
+        loop = self.params
+        self.incident_factor = max(loop.floor, self.incident_factor * (1 - loop.fix_per_report))
+
+    def factor(self) -> float:
+        """Incident rate left (a process scale)."""
+        return self.incident_factor
+
+
+class Demand:
+    """Prospects, repeat orders, routine requests, incidents and outside enquiries."""
+
+    def __init__(
+        self,
+        params: Scenario,
+        calendar: EventCalendar,
+        streams: Streams,
+        population: Population,
+        reputation: Reputation,
+        feedback: FeedbackLoop,
+        phone: ContactCentre,
+        shocks: Shocks,
+        ledger: Ledger,
+        counters: Counter[str],
+    ) -> None:
+        self.calendar, self.streams, self.population = calendar, streams, population
+        self.reputation, self.feedback, self.phone, self.shocks = (
+            reputation,
+            feedback,
+            phone,
+            shocks,
+        )
+        self.ledger, self.counters = ledger, counters
+        self.cost_per_prospect = params.sales.cost_per_prospect
+        self.problems, self.proactive = params.problems, params.proactive
+        self._severity_log_median = np.log(params.problems.severity_median)
+
+    def start(self, params: Scenario) -> None:
+        """Start every process at the scenario's rates."""
+        c, s, active = params.customers, self.streams, self.population.roster.members
+        calendar, shocks = self.calendar, self.shocks
+        poisson_process(
+            calendar,
+            c.arrival_rate_per_day,
+            self.prospect_arrives,
+            s.arrivals,
+            None,
+            shocks,
+            "demand_pulse",
+        )
+        poisson_process(calendar, c.orders_per_year / 365.0, self.repeat_order, s.demand, active)
+        poisson_process(
+            calendar,
+            c.routine_contacts_per_year / 365.0,
+            self.routine_request,
+            s.demand,
+            active,
+            shocks,
+            "demand_pulse",
+        )
+        poisson_process(
+            calendar,
+            c.incidents_per_year / 365.0,
+            self.incident,
+            s.demand,
+            active,
+            shocks,
+            "logistics_disruption",
+            self.feedback.factor,
+        )
+        poisson_process(
+            calendar, params.contact_centre.arrival_rate_per_hour * 24.0, self.enquiry, s.enquiries
+        )
+
+    def prospect_arrives(self) -> None:
+        """A new prospect would contact sales, unless a public complaint kept them away.
+
+        Traits come from the arrivals stream and the deterrence draw from word of mouth, so
+        that scenarios with the same seed meet the same prospects (common random numbers).
+        """
+        prospect = self.population.prospect(self.streams.arrivals, ARRIVING)
+        if self.streams.word_of_mouth.random() < self.reputation.deterrence:
+            self.counters["acquisitions_lost_to_reputation"] += 1
+            prospect.remove()
+            return
+        self.ledger.spend("acquisition", self.cost_per_prospect, self.calendar.now)
+        self.counters["prospects"] += 1
+        prospect.place_order()
+
+    def referred_prospect(self, referrer: Customer) -> None:
+        """A promoter brings a prospect to sales."""
+        prospect = self.population.prospect(self.streams.word_of_mouth, REFERRED)
+        prospect.referrer = referrer
+        self.counters["referrals"] += 1
+        prospect.place_order()
+
+    def repeat_order(self) -> None:
+        """An active customer orders again."""
+        roster = self.population.roster
+        if roster.members:
+            roster.pick(self.streams.demand).place_order()
+
+    def routine_request(self) -> None:
+        """An active customer needs help with something routine."""
+        roster = self.population.roster
+        if roster.members:
+            customer = roster.pick(self.streams.demand)
+            if customer.case is None:
+                customer.open_case("routine", 0.0)
+
+    def incident(self) -> None:
+        """Something goes wrong for an active customer (lognormal money at stake).
+
+        With proactive service, a share is caught early: less damage, and the organisation
+        raises it before the customer notices.
+        """
+        roster = self.population.roster
+        if not roster.members:
+            return
+        proactive, problems = self.proactive, self.streams.problems
+        severity = float(
+            problems.lognormal(self._severity_log_median, self.problems.severity_sigma)
+        )
+        customer = roster.pick(self.streams.demand)
+        if problems.random() < proactive.detection_share:
+            self.ledger.spend("proactive_service", proactive.cost_per_outreach, self.calendar.now)
+            customer.reached_proactively("incident", severity * proactive.damage_share)
+        else:
+            customer.notice_problem("incident", severity)
+
+    def enquiry(self) -> None:
+        """Someone outside the customer base calls with a question."""
+        self.phone.offer(None)

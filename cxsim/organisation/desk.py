@@ -1,0 +1,62 @@
+"""The case desk: where a handled case goes next, and the numbers of orders and cases.
+
+After a frontline agent, a supervisor or a delivery team has handled a case, its route
+(``cxsim.mechanisms.escalation``) says what happens: closed, back to the customer (who may
+try again), to delivery for rework, or up to a supervisor, with a handoff and, without a
+shared customer record, the story told again (seed 000: silos; seed 003: customers "shuffled
+from one service professional to another").
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+from cxsim.mechanisms.escalation import Route
+from cxsim.records import Case
+from cxsim.stations.pool import ServerPool
+
+__all__ = ["CaseDesk"]
+
+
+class CaseDesk:
+    """Routes cases between the frontline, the supervisors and delivery."""
+
+    def __init__(self, shared_record: bool, counters: Counter[str]) -> None:
+        self.shared_record = shared_record
+        self.counters = counters
+        self.delivery: ServerPool | None = None  # set once the workforce is hired
+        self.supervisors: ServerPool | None = None
+        self._order_ids, self._case_ids = itertools.count(1), itertools.count(1)
+
+    def staff(self, delivery: ServerPool, supervisors: ServerPool) -> None:
+        """Connect the desk to the teams it routes to."""
+        self.delivery, self.supervisors = delivery, supervisors
+
+    def dispatch(self, case: Case, route: Route) -> None:
+        """Send a handled case where its route says: close, rework, supervisor, or back."""
+        customer = case.customer
+        if route is Route.RESOLVED:
+            customer.close_case(resolved=True)
+        elif route is Route.NOT_SOLVED:
+            customer.not_helped()
+        elif route is Route.REWORK:
+            case.handoffs += 1
+            self.delivery.submit(case)
+        elif self.supervisors.size:
+            case.handoffs += 1
+            case.escalated = True
+            self.counters["escalations"] += 1
+            if not self.shared_record:  # the supervisor hears the story again
+                case.reexplanations += 1
+            self.supervisors.submit(case)
+        else:
+            customer.not_helped()
+
+    def next_order_id(self) -> int:
+        """Sequential order number."""
+        return next(self._order_ids)
+
+    def next_case_id(self) -> int:
+        """Sequential case number."""
+        return next(self._case_ids)

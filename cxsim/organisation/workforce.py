@@ -1,0 +1,304 @@
+"""The workforce: posts and the people in them, hiring, turnover, training and the payroll.
+
+Each post has a role, a pool of people serving from one queue, a way to hire into it and a
+salary. Hires follow the hiring policy's profile (offsets on skill and empathy, multipliers on
+learning, turnover, salary and hiring cost). A leaver's post stays empty for a hiring delay
+(none is filled during a hiring freeze), then the new hire spends ``onboarding_days`` paid but
+not yet serving; trainees are paid off the floor. The formulas (leaving, learning, fading) are
+in ``cxsim.mechanisms.workforce`` with their sources.
+
+Each post draws from its own random stream, keyed by the post (pool and number), not by the
+order of events, so post *k* draws the same numbers in every scenario with the same seed
+(synchronised common random numbers), however turnover elsewhere differs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from cxsim.agents import DeliveryTeam, Salesperson, ServiceAgent, Supervisor
+from cxsim.agents.staff import StaffAgent, Workplace
+from cxsim.agents.supervisor import Coaching
+from cxsim.calendar import EventCalendar
+from cxsim.mechanisms.shocks import Shocks
+from cxsim.mechanisms.workforce import decay_skill, leaving_probability, training_fade
+from cxsim.organisation.ledger import Ledger
+from cxsim.scenario import Scenario
+from cxsim.stations.pool import ServerPool
+from cxsim.streams import named_stream
+from cxsim.units import clip_share
+
+__all__ = ["Post", "Vacancy", "Workforce", "EMPATHY_SD", "FRONTLINE_CHANNELS"]
+
+EMPATHY_SD = 0.1  # spread of empathy between staff members (share); assumption
+FRONTLINE_CHANNELS = ("phone", "chat", "email")  # the staffed channels
+POSTS = ("sales", "delivery", *FRONTLINE_CHANNELS, "supervisors")  # keys the posts' streams
+type Hire = Callable[[np.random.Generator, np.random.Generator], StaffAgent]
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A kind of post: its role, the pool its holders serve in, how to hire one, the salary."""
+
+    name: str  # sales, delivery, phone, chat, email or supervisors
+    role: str  # sales, delivery, frontline or supervisors
+    pool: ServerPool
+    hire: Hire  # (traits stream, the post's stream) -> a new holder
+    salary_per_year: float
+
+
+@dataclass(eq=False, slots=True)
+class Vacancy:
+    """An open post: filled after the hiring delay, then onboarded."""
+
+    post: Post
+    seat: np.random.Generator  # the post's random stream, passed on to whoever fills it
+    member: StaffAgent | None = None  # the new hire, once found
+
+
+class Workforce:
+    """Hires the staff, keeps their posts filled, trains them and pays them."""
+
+    def __init__(
+        self,
+        model: mesa.Model,
+        params: Scenario,
+        calendar: EventCalendar,
+        ledger: Ledger,
+        counters: Counter[str],
+        shocks: Shocks,
+    ) -> None:
+        self.model = model  # Mesa registers every agent with its model
+        self.params, self.wf = params, params.workforce
+        self.calendar, self.ledger, self.counters, self.shocks = calendar, ledger, counters, shocks
+        self.profile = getattr(params.workforce.profiles, params.workforce.hiring_policy)
+        self.posts: list[Post] = []
+        self.onboarding: Counter[str] = Counter()
+        self.away: Counter[str] = Counter()  # in training
+        self.vacancies: set[Vacancy] = set()
+        self.work: Workplace | None = None  # set by ``hire_all``
+
+    # --- the first staff --------------------------------------------------------------------
+    def hire_all(self, work: Workplace, traits: np.random.Generator) -> None:
+        """The first holders of every post; their traits come from ``traits`` (staffing)."""
+        self.work, p = work, self.params
+        counts = {
+            "sales": (p.sales.salespeople, "sales", self._salesperson, p.sales.salary_per_year),
+            "delivery": (p.delivery.teams, "delivery", self._team, p.delivery.salary_per_year),
+            "phone": (
+                p.contact_centre.agents,
+                "frontline",
+                self._agent,
+                p.frontline.salary_per_year,
+            ),
+            "chat": (p.channels.chat.agents, "frontline", self._agent, p.frontline.salary_per_year),
+            "email": (
+                p.channels.email.agents,
+                "frontline",
+                self._agent,
+                p.frontline.salary_per_year,
+            ),
+            "supervisors": (
+                p.supervisors.count,
+                "supervisors",
+                self._supervisor,
+                p.supervisors.salary_per_year,
+            ),
+        }
+        for name in POSTS:
+            count, role, hire, salary = counts[name]
+            staff = [hire(traits, self._seat(name, number)) for number in range(count)]
+            pool = ServerPool(staff, clock=self.calendar.clock)
+            for member in staff:
+                member.pool, member.role = pool, role
+            self.posts.append(Post(name, role, pool, hire, salary))
+
+    def pool(self, name: str) -> ServerPool:
+        """The pool of post ``name``."""
+        return next(post.pool for post in self.posts if post.name == name)
+
+    def _seat(self, name: str, number: int) -> np.random.Generator:
+        """Random stream of one post: later hires' traits, recognition, leaving, hiring delay."""
+        return named_stream(self.params.seed, "workforce", POSTS.index(name), number)
+
+    # Traits come from ``traits`` (the staffing stream for day-0 staff, the post's stream for
+    # later hires); recognition, leaving and hiring delays from the post's stream ``seat``.
+    def _salesperson(self, traits: np.random.Generator, seat: np.random.Generator) -> Salesperson:
+        sales = self.params.sales
+        skill = _drawn(traits, sales.listening_skill_mean + self.profile.skill_offset,
+                       sales.listening_skill_sd)  # fmt: skip
+        return self._seated(seat, Salesperson(self.model, self.work, skill))
+
+    def _team(self, _traits: np.random.Generator, seat: np.random.Generator) -> DeliveryTeam:
+        skill = clip_share(self.params.delivery.execution_skill + self.profile.skill_offset)
+        return self._seated(seat, DeliveryTeam(self.model, self.work, skill))
+
+    def _agent(self, traits: np.random.Generator, seat: np.random.Generator) -> ServiceAgent:
+        f = self.params.frontline
+        skill = _drawn(traits, f.skill_mean + self.profile.skill_offset, f.skill_sd)
+        return self._seated(seat, ServiceAgent(self.model, self.work, skill, self._empathy(traits)))
+
+    def _supervisor(self, traits: np.random.Generator, seat: np.random.Generator) -> Supervisor:
+        # Supervisors came up from the frontline: their empathy is drawn the same way.
+        competency = clip_share(self.params.supervisors.competency + self.profile.skill_offset)
+        return self._seated(
+            seat, Supervisor(self.model, self.work, competency, self._empathy(traits))
+        )
+
+    def _empathy(self, traits: np.random.Generator) -> float:
+        mean = self.params.frontline.empathy_mean + self.profile.empathy_offset
+        return _drawn(traits, mean, EMPATHY_SD)
+
+    def _seated[Member: StaffAgent](self, seat: np.random.Generator, member: Member) -> Member:
+        member.seat = seat
+        member.recognised = bool(seat.random() < self.wf.recognition)
+        return member
+
+    # --- who is here ----------------------------------------------------------------------
+    @property
+    def roles(self) -> list[str]:
+        """The staff roles, in the order of the posts."""
+        return list(dict.fromkeys(post.role for post in self.posts))
+
+    def members(self, role: str) -> list[StaffAgent]:
+        """Staff of ``role`` serving now (not onboarding, not in training)."""
+        return [m for post in self.posts if post.role == role for m in post.pool.servers]
+
+    def headcount(self, role: str) -> int:
+        """Staff of ``role`` on the payroll: serving, onboarding or in training."""
+        serving = sum(post.pool.size for post in self.posts if post.role == role)
+        return serving + self.onboarding[role] + self.away[role]
+
+    def vacancies_of(self, role: str) -> int:
+        """Open posts of ``role`` (not yet filled by a hire)."""
+        return sum(v.post.role == role and v.member is None for v in self.vacancies)
+
+    def open_vacancies(self) -> int:
+        """Open posts of every role."""
+        return sum(v.member is None for v in self.vacancies)
+
+    # --- the day --------------------------------------------------------------------------
+    def pay(self) -> None:
+        """A day's salaries (everyone on the payroll) and personal recognition."""
+        now, multiplier = self.calendar.now, self.profile.salary_multiplier
+        salaries = {post.role: post.salary_per_year for post in self.posts}
+        for role, salary in salaries.items():
+            self.ledger.spend(
+                f"salaries_{role}", self.headcount(role) * salary * multiplier / 365, now
+            )
+        recognised = self.wf.recognition and sum(
+            sum(map(_recognised, post.pool.servers)) for post in self.posts
+        )
+        if recognised:
+            self.ledger.spend(
+                "recognition", recognised * self.wf.recognition_cost_per_person / 365, now
+            )
+
+    def turnover(self) -> None:
+        """Each member of staff may leave today; pressure raises and recognition cuts the odds.
+
+        Without a base leaving rate nobody leaves, and the posts' streams are not drawn (what
+        they would give is never used).
+        """
+        wf = self.wf
+        base_per_year = wf.turnover_per_year * self.profile.turnover_multiplier
+        if base_per_year <= 0:
+            return
+        for post in self.posts:
+            pressure = post.pool.pressure
+            for member in list(post.pool.servers):
+                p_leave = leaving_probability(
+                    base_per_year, pressure, wf.pressure_turnover, member.recognised,
+                    wf.recognition_effect, 1.0,
+                )  # fmt: skip
+                if member.seat.random() < p_leave:
+                    member.resign()
+                    self.counters[f"leavers_{post.role}"] += 1
+                    vacancy = Vacancy(post, member.seat)
+                    self.vacancies.add(vacancy)
+                    delay = member.seat.exponential(wf.hiring_delay_days)
+                    self.calendar.after(delay, lambda v=vacancy: self.fill(v))
+
+    def fade_skills(self) -> None:
+        """A day without refreshment: every member of staff's skill fades a little."""
+        wf = self.wf
+        if wf.skill_decay_per_year <= 0:
+            return
+        for post in self.posts:
+            for member in post.pool.servers:
+                member.skill = decay_skill(
+                    member.skill, wf.skill_floor, wf.skill_decay_per_year, 1.0
+                )
+
+    # --- hiring -----------------------------------------------------------------------------
+    def fill(self, vacancy: Vacancy) -> None:
+        """A hire is made (unless a hiring freeze holds): paid from today, serving later."""
+        freeze_end = self.shocks.freeze_end(self.calendar.now)
+        if freeze_end is not None:
+            if freeze_end < float("inf"):
+                self.calendar.at(freeze_end, lambda: self.fill(vacancy))
+            return
+        post = vacancy.post
+        member = vacancy.member = post.hire(vacancy.seat, vacancy.seat)
+        member.pool, member.role = post.pool, post.role
+        self.ledger.spend(
+            "hiring", self.wf.cost_per_hire * self.profile.hire_cost_multiplier, self.calendar.now
+        )
+        self.counters[f"hires_{post.role}"] += 1
+        self.onboarding[post.role] += 1
+        self.calendar.after(self.wf.onboarding_days, lambda: self.start(vacancy))
+
+    def start(self, vacancy: Vacancy) -> None:
+        """The new hire finished onboarding and starts serving."""
+        self.vacancies.discard(vacancy)
+        self.onboarding[vacancy.post.role] -= 1
+        vacancy.post.pool.add_server(vacancy.member)
+
+    # --- training and coaching ------------------------------------------------------------
+    def schedule_training(self) -> None:
+        """Enrol each programme's trainees, one after another so the floor is never empty."""
+        for programme in self.params.training:
+            for i, member in enumerate(self.members(programme.role)):
+                member.enrol(
+                    programme.days_off_floor, programme.skill_gain, programme.cost_per_person,
+                    programme.target,
+                )  # fmt: skip
+                self.calendar.at(
+                    programme.start_day + i * programme.days_off_floor, member.start_training
+                )
+
+    def handoff_factor(self) -> float:
+        """Handoff error left after unified trainings, their effect fading like skills."""
+        factor, now = 1.0, self.calendar.now
+        for programme in self.params.training:
+            if programme.unified and programme.start_day <= now:
+                gain = training_fade(
+                    programme.handoff_gain, self.wf.skill_decay_per_year, now - programme.start_day
+                )
+                factor *= 1.0 - gain
+        return factor
+
+    def coach(self) -> None:
+        """A supervisor offers a coaching session, unless escalations are waiting."""
+        agents = self.members("frontline")
+        supervisors = self.pool("supervisors")
+        if supervisors.queue_length or not agents:
+            self.counters["coaching_skipped"] += 1
+            return
+        agent = agents[int(self.work.streams.workforce.integers(len(agents)))]
+        self.counters["coaching_sessions"] += 1
+        supervisors.submit(Coaching(agent))
+
+
+def _drawn(rng: np.random.Generator, mean: float, sd: float) -> float:
+    """A trait drawn around ``mean``, clipped to a share."""
+    return clip_share(float(rng.normal(mean, sd)))
+
+
+def _recognised(member: StaffAgent) -> bool:
+    return member.recognised
