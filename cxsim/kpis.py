@@ -271,7 +271,7 @@ class WeeklySeries:
             "costs": costs,
             "profit": revenue - costs,
             "cumulative_profit": self._cumulative_profit,
-            "asa_minutes": waited / answered * MINUTES_PER_DAY if answered else 0.0,
+            "asa_minutes": mean_wait_minutes(waited, answered),
             "queue_length": phone.pool.queue_length,
             "supervisor_queue": model.desk.supervisors.queue_length,
             "delivery_backlog": model.desk.delivery.queue_length,
