@@ -49,6 +49,7 @@ from cxsim.specs import (
 )
 from cxsim.stations.contact_centre import ContactCentre
 from cxsim.streams import Streams
+from cxsim.units import DAYS_PER_YEAR
 
 __all__ = ["ServiceOrganisation", "TIMESERIES_COLUMNS"]
 
@@ -177,7 +178,7 @@ class ServiceOrganisation(CalendarModel):
         day = int(round(now))
         roster = self.population.roster
         self.ledger.earn(
-            roster.monthly_value * 12 / 365 * self.shocks.factor("price_change", now), now
+            roster.monthly_value * 12 / DAYS_PER_YEAR * self.shocks.factor("price_change", now), now
         )
         self.workforce.pay()
         self.workforce.turnover()
@@ -185,7 +186,7 @@ class ServiceOrganisation(CalendarModel):
         for channel in self.channels.values():
             channel.adjust_to_pressure()
         if self.policy.shared_record:
-            self.ledger.spend("systems", p.shared_record.cost_per_year / 365, now)
+            self.ledger.spend("systems", p.shared_record.cost_per_year / DAYS_PER_YEAR, now)
         self.reputation.fade()
         for customer in roster.due(day):
             customer.renew()

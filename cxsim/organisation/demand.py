@@ -30,6 +30,7 @@ from cxsim.scenario import FeedbackLoop as FeedbackLoopParams
 from cxsim.scenario import Scenario
 from cxsim.stations.contact_centre import ContactCentre
 from cxsim.streams import Streams
+from cxsim.units import DAYS_PER_YEAR, HOURS_PER_DAY
 
 __all__ = ["Demand", "FeedbackLoop", "poisson_process"]
 
@@ -140,10 +141,12 @@ class Demand:
             shocks,
             "demand_pulse",
         )
-        poisson_process(calendar, c.orders_per_year / 365.0, self.repeat_order, s.demand, active)
+        poisson_process(
+            calendar, c.orders_per_year / DAYS_PER_YEAR, self.repeat_order, s.demand, active
+        )
         poisson_process(
             calendar,
-            c.routine_contacts_per_year / 365.0,
+            c.routine_contacts_per_year / DAYS_PER_YEAR,
             self.routine_request,
             s.demand,
             active,
@@ -152,7 +155,7 @@ class Demand:
         )
         poisson_process(
             calendar,
-            c.incidents_per_year / 365.0,
+            c.incidents_per_year / DAYS_PER_YEAR,
             self.incident,
             s.demand,
             active,
@@ -161,7 +164,10 @@ class Demand:
             self.feedback.factor,
         )
         poisson_process(
-            calendar, params.contact_centre.arrival_rate_per_hour * 24.0, self.enquiry, s.enquiries
+            calendar,
+            params.contact_centre.arrival_rate_per_hour * HOURS_PER_DAY,
+            self.enquiry,
+            s.enquiries,
         )
 
     def prospect_arrives(self) -> None:

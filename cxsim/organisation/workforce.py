@@ -31,7 +31,7 @@ from cxsim.organisation.ledger import Ledger
 from cxsim.scenario import Scenario
 from cxsim.stations.pool import ServerPool
 from cxsim.streams import named_stream
-from cxsim.units import clip_share
+from cxsim.units import DAYS_PER_YEAR, clip_share
 
 __all__ = ["Post", "Vacancy", "Workforce", "EMPATHY_SD", "FRONTLINE_CHANNELS"]
 
@@ -189,14 +189,14 @@ class Workforce:
         salaries = {post.role: post.salary_per_year for post in self.posts}
         for role, salary in salaries.items():
             self.ledger.spend(
-                f"salaries_{role}", self.headcount(role) * salary * multiplier / 365, now
+                f"salaries_{role}", self.headcount(role) * salary * multiplier / DAYS_PER_YEAR, now
             )
         recognised = self.wf.recognition and sum(
             sum(map(_recognised, post.pool.servers)) for post in self.posts
         )
         if recognised:
             self.ledger.spend(
-                "recognition", recognised * self.wf.recognition_cost_per_person / 365, now
+                "recognition", recognised * self.wf.recognition_cost_per_person / DAYS_PER_YEAR, now
             )
 
     def turnover(self) -> None:
