@@ -8,9 +8,10 @@ with Mesa's semantics: earlier time first, then higher priority (``mesa.time.Pri
 first scheduled first. Time is in days and the calendar owns the clock.
 
 ``CalendarModel`` is the adapter: a ``mesa.Model`` whose clock, ``schedule_event``,
-``schedule_recurring``, ``step``, ``run_for`` and ``run_until`` all run on the calendar. It
-relies on four Mesa 3.5 internals, listed in ``MESA_HOOKS`` and checked at import (and by
-``tests/test_calendar.py``), so that a Mesa release that renames one fails loudly, not silently.
+``schedule_recurring``, ``step``, ``run_for`` and ``run_until`` all run on the calendar. The
+Mesa 3.5 methods it overrides or calls are listed in ``MESA_HOOKS`` and checked at import;
+``tests/test_calendar.py`` also checks the internals that cannot be checked before a model
+exists (``_default_schedule``), so that a Mesa release that renames one fails loudly.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ __all__ = [
     "queue_measures",
     "mean_wait_minutes",
     "case_measures",
+    "escalated_cases",
     "stage_losses",
     "WeeklySeries",
     "HEADLINE",
@@ -158,8 +159,13 @@ def case_measures(cases: list[CaseRecord]) -> dict[str, float]:
     return {
         "ces": _mean([c.ces for c in cases]),
         "fcr": _ratio(sum(c.first_contact_resolution for c in cases), len(cases)),
-        "escalation_rate": _ratio(sum(c.escalated for c in cases), len(cases)),
+        "escalation_rate": _ratio(escalated_cases(cases), len(cases)),
     }
+
+
+def escalated_cases(cases: list[CaseRecord]) -> int:
+    """Closed cases that went to a supervisor."""
+    return sum(c.escalated for c in cases)
 
 
 def stage_losses(orders: list[OrderRecord]) -> dict[str, float]:
@@ -232,6 +238,7 @@ WEEKLY_COUNTS = (
     ("acquisitions_lost_to_reputation", "acquisitions_lost_to_reputation"),
     ("repeat_contacts", "repeat_contacts"), ("channel_switches", "channel_switches"),
 )  # fmt: skip
+QUEUE_TOTALS = ("contacts_offered", "contacts_abandoned", "answered", "answered_wait_days")
 _satisfaction = attrgetter("satisfaction")
 
 
@@ -242,6 +249,7 @@ class WeeklySeries:
         self.initial = initial_customers
         self.row: dict[str, float] = {}
         self._totals: dict[str, float] = {}
+        self._since = 0.0  # start of the phone statistics the totals were taken from
         self._cumulative_profit = 0.0
 
     def add(self, model: ServiceOrganisation) -> dict[str, float]:
@@ -255,6 +263,9 @@ class WeeklySeries:
             "contacts_offered": stats.offered, "contacts_abandoned": stats.abandoned,
             "answered": stats.answered, "answered_wait_days": stats.answered_wait_days,
         }  # fmt: skip
+        if stats.since != self._since:  # the warm-up ended: the centre's statistics restarted
+            self._totals = {k: v for k, v in self._totals.items() if k not in QUEUE_TOTALS}
+            self._since = stats.since
         delta = {key: value - self._totals.get(key, 0) for key, value in totals.items()}
         self._totals = totals
         answered, waited = delta.pop("answered"), delta.pop("answered_wait_days")

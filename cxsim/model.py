@@ -70,7 +70,7 @@ class ServiceOrganisation(CalendarModel):
         self.shocks = Shocks(params.shocks)
         calendar, counters = self.calendar, self.counters
         self.reputation = Reputation(params.word_of_mouth, counters)
-        self.desk = CaseDesk(self.policy.shared_record, counters)
+        self.desk = CaseDesk(self.policy.shared_record)
         self.workforce = Workforce(self, params, calendar, self.ledger, counters, self.shocks)
         self.population = Population(self, params.customers, params.word_of_mouth)
         self.feedback = FeedbackLoop(
@@ -96,18 +96,13 @@ class ServiceOrganisation(CalendarModel):
         p, workforce = self.params, self.workforce
         workforce.hire_all(self._workplace(), self.streams.staffing)
         self.desk.staff(workforce.pool("delivery"), workforce.pool("supervisors"))
-        cc, ch = p.contact_centre, p.channels
-        specs = {
-            "phone": ChannelSpec("phone", cc.aht_minutes, cc.patience_minutes,
-                                 cc.service_level_seconds),
-            "chat": ChannelSpec("chat", ch.chat.aht_minutes, ch.chat.patience_minutes,
-                                cc.service_level_seconds),
-            "email": ChannelSpec("email", ch.email.aht_minutes, ch.email.patience_minutes,
-                                 cc.service_level_seconds),
-        }  # fmt: skip
         self.channels = {
             name: ContactCentre(
-                self.calendar, workforce.pool(name), specs[name], self.streams, p.work_pressure
+                self.calendar,
+                workforce.pool(name),
+                ChannelSpec.from_scenario(p, name),
+                self.streams,
+                p.work_pressure,
             )
             for name in FRONTLINE_CHANNELS
         }

@@ -1,7 +1,9 @@
 """Parameters prepared once: what each role needs from the validated scenario, in days.
 
-The model builds these frozen specs from the ``Scenario`` when it starts and hands each part
-and agent its own; nothing below the model reads the scenario itself. Durations given in hours
+The model builds these frozen specs from the ``Scenario`` when it starts and hands each agent
+its own; no agent reads the scenario itself. (The parts, built once, take the validated blocks
+they own; the customer's spec carries the frozen blocks of the journey's mechanisms, whose
+fields are read where the formulas are applied.) Durations given in hours
 or minutes are converted here (``cxsim.units``) where the conversion is exact arithmetic of the
 same operations; where a duration is scaled per contact first (handling time by the corner
 cutting share, patience by the caller's own factor), the spec keeps minutes and the station
@@ -72,6 +74,15 @@ class ChannelSpec:
     aht_minutes: float
     patience_minutes: float | None
     service_level_seconds: float
+
+    @classmethod
+    def from_scenario(cls, s: Scenario, name: str) -> ChannelSpec:
+        """Channel ``name``: phone is the ``contact_centre`` block, chat and email ``channels``."""
+        channel = s.contact_centre if name == "phone" else getattr(s.channels, name)
+        return cls(
+            name, channel.aht_minutes, channel.patience_minutes,
+            s.contact_centre.service_level_seconds,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """The shipped baseline: plausible KPIs, and the empowerment lever working at full size."""
 
 import pytest
+from conftest import SMALL, make_scenario
 
 from cxsim.kpis import summarise
 from cxsim.model import ServiceOrganisation
@@ -38,3 +39,14 @@ def test_baseline_kpis_are_plausible(baseline):
 def test_high_empowerment_limit_beats_baseline_on_fcr_and_escalations(baseline, empowered):
     assert empowered["fcr"] > baseline["fcr"]
     assert empowered["escalation_rate"] < baseline["escalation_rate"]
+
+
+def test_the_weekly_series_restarts_the_queue_counts_when_the_warm_up_ends():
+    model = ServiceOrganisation(make_scenario(*SMALL, "warmup.days=10", "horizon.days=60"))
+    model.run(60)
+    series = model.datacollector.get_model_vars_dataframe()
+    assert (series[["contacts_offered", "contacts_abandoned", "asa_minutes"]] >= 0).all().all()
+    # the rows from day 14 on cover exactly what the centre has counted since day 10
+    after = series[series["day"] >= 14]
+    assert after["contacts_offered"].sum() == model.contact_centre.stats.offered > 0
+    assert after["contacts_abandoned"].sum() == model.contact_centre.stats.abandoned

@@ -172,3 +172,15 @@ def test_recovery_training_raises_empathy_and_only_where_there_is_a_listener():
     assert empathy(trained) > empathy(plain) + 0.1
     with pytest.raises(ScenarioError, match="training.0.target"):
         make_scenario("training=[{name: r, role: sales, target: empathy}]")
+
+
+def test_two_programmes_for_one_role_each_keep_their_own_terms():
+    """A skill course and an empathy course for the frontline: each charges and teaches its own."""
+    courses = (
+        'training=[{"role": "frontline", "start_day": 5, "days_off_floor": 2, '
+        '"cost_per_person": 1000, "skill_gain": 0.2}, {"role": "frontline", "start_day": 100, '
+        '"days_off_floor": 2, "cost_per_person": 1, "skill_gain": 0.3, "target": "empathy"}]'
+    )
+    model, kpi = run_small(courses, "horizon.days=200", "workforce.turnover_per_year=0")
+    agents = model.workforce.headcount("frontline")
+    assert kpi["costs"]["training"] == agents * 1000 + agents * 1

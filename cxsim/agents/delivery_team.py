@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from cxsim.agents.staff import StaffAgent
+import mesa
+
+from cxsim.agents.staff import StaffAgent, Workplace
 from cxsim.mechanisms import requirements
 from cxsim.mechanisms.escalation import Route
 from cxsim.records import Case, Order
@@ -13,7 +15,7 @@ __all__ = ["DeliveryTeam"]
 class DeliveryTeam(StaffAgent):
     """Builds orders one at a time; rigid teams default to the standard product."""
 
-    def __init__(self, model, work, skill: float) -> None:
+    def __init__(self, model: mesa.Model, work: Workplace, skill: float) -> None:
         super().__init__(model, work, skill)
         self.haste = 0.0
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from cxsim.agents.staff import StaffAgent
+import mesa
+
+from cxsim.agents.staff import StaffAgent, Workplace
 from cxsim.mechanisms.escalation import frontline_route, solve_probability
 from cxsim.stations.contact_centre import Contact
 
@@ -12,7 +14,7 @@ __all__ = ["ServiceAgent"]
 class ServiceAgent(StaffAgent):
     """A frontline agent with problem-solving skill and empathy."""
 
-    def __init__(self, model, work, skill: float, empathy: float) -> None:
+    def __init__(self, model: mesa.Model, work: Workplace, skill: float, empathy: float) -> None:
         super().__init__(model, work, skill)
         self.empathy = empathy
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from cxsim.organisation.desk import CaseDesk
     from cxsim.organisation.ledger import Ledger
     from cxsim.organisation.reputation import Reputation
+    from cxsim.scenario import Training
     from cxsim.specs import (
         DeliverySpec,
         FrontlineSpec,
@@ -74,8 +75,6 @@ class StaffAgent(mesa.Agent):
         self.away = False  # off the floor, in training
         self.role = ""
         self.returning = False  # back from training while a job was still in hand
-        self._training: tuple[float, float, float] = (0.0, 0.0, 0.0)  # days off, gain, cost
-        self._training_target = "skill"  # or "empathy" (frontline agents and supervisors)
 
     def start(self, job: Any) -> None:
         """Take ``job`` and schedule its completion."""
@@ -106,32 +105,26 @@ class StaffAgent(mesa.Agent):
         if staff.learning_per_job:
             self.skill = learn(self.skill, staff.learning_per_job, staff.skill_ceiling)
 
-    def enrol(self, days_off: float, gain: float, cost: float, target: str = "skill") -> None:
-        """Book a place on a training programme (starts when ``start_training`` fires)."""
-        self._training = (days_off, gain, cost)
-        self._training_target = target
-
-    def start_training(self) -> None:
+    def start_training(self, programme: Training) -> None:
         """Go off the floor (finishing the job in hand) for the programme's days."""
         if self.leaving or self.away or self not in self.pool.servers:
             return
-        days_off, _, cost = self._training
         self.away = True
         self.pool.retire(self)
         work = self.work
         work.away[self.role] += 1
-        work.ledger.spend("training", cost, work.calendar.now)
-        work.calendar.after(days_off, self.end_training)
+        work.ledger.spend("training", programme.cost_per_person, work.calendar.now)
+        work.calendar.after(programme.days_off_floor, lambda: self.end_training(programme))
 
-    def end_training(self) -> None:
-        """Back on the floor with more skill."""
+    def end_training(self, programme: Training) -> None:
+        """Back on the floor with more skill (or empathy, as the programme teaches)."""
         self.away = False
         self.work.away[self.role] -= 1
         ceiling = self.work.staff.skill_ceiling
-        if self._training_target == "empathy":
-            self.empathy = learn(self.empathy, self._training[1], ceiling)
+        if programme.target == "empathy":
+            self.empathy = learn(self.empathy, programme.skill_gain, ceiling)
         else:
-            self.skill = learn(self.skill, self._training[1], ceiling)
+            self.skill = learn(self.skill, programme.skill_gain, ceiling)
         if self.job is None:
             self.pool.add_server(self)
         else:

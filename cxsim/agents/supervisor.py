@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cxsim.agents.staff import StaffAgent
+import mesa
+
+from cxsim.agents.staff import StaffAgent, Workplace
 from cxsim.mechanisms.escalation import supervisor_route
 from cxsim.mechanisms.workforce import learn
 from cxsim.records import Case
@@ -22,7 +24,9 @@ class Coaching:
 class Supervisor(StaffAgent):
     """Resolves an escalated case with probability equal to their competency, ``skill``."""
 
-    def __init__(self, model, work, competency: float, empathy: float) -> None:
+    def __init__(
+        self, model: mesa.Model, work: Workplace, competency: float, empathy: float
+    ) -> None:
         super().__init__(model, work, competency)
         self.empathy = empathy
 

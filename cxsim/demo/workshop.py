@@ -60,16 +60,18 @@ class Tracker:
             )
         }
     )
-    _answered: tuple[int, float] = (0, 0.0)  # phone contacts answered, their wait (days)
+    _answered: tuple[float, int, float] = (0.0, 0, 0.0)  # stats since, answered, wait (days)
 
     def record(self) -> None:
         """Append today's row (measures as ``cxsim.kpis`` defines them)."""
         org = self.org
         cases, phone = org.recorder.cases, org.contact_centre
         measures, stats = kpis.case_measures(cases), phone.stats
-        answered = stats.answered - self._answered[0]
-        waited = stats.answered_wait_days - self._answered[1]
-        self._answered = (stats.answered, stats.answered_wait_days)
+        since, before, waited_before = self._answered
+        if stats.since != since:  # the warm-up ended: the centre's statistics restarted
+            before, waited_before = 0, 0.0
+        answered, waited = stats.answered - before, stats.answered_wait_days - waited_before
+        self._answered = (stats.since, stats.answered, stats.answered_wait_days)
         row = {
             "day": org.time,
             "customers": len(org.roster),
@@ -77,7 +79,7 @@ class Tracker:
             "queue": phone.pool.queue_length,
             "wait_minutes": kpis.mean_wait_minutes(waited, answered),
             "fcr": measures["fcr"],
-            "escalations": org.counters["escalations"],
+            "escalations": kpis.escalated_cases(cases),
             "effort": measures["ces"] if cases else 1.0,  # the easiest score before any case
         }
         for key, value in row.items():

@@ -8,6 +8,8 @@ flow at ``(1 + r) ** (day / 365)``.
 
 from __future__ import annotations
 
+from cxsim.units import DAYS_PER_YEAR
+
 __all__ = ["COST_CATEGORIES", "discount_factor"]
 
 COST_CATEGORIES = (
@@ -33,4 +35,4 @@ COST_CATEGORIES = (
 
 def discount_factor(day: float, rate_per_year: float) -> float:
     """Present value of one money unit paid on ``day``."""
-    return (1.0 + rate_per_year) ** (-day / 365.0)
+    return (1.0 + rate_per_year) ** (-day / DAYS_PER_YEAR)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from cxsim.units import DAYS_PER_YEAR
+
 # Willingness to buy again read as a 0-10 answer (10 x willingness): promoters answer 9-10,
 # detractors 0-6 (Reichheld's Net Promoter categories).
 PROMOTER_WILLINGNESS = 0.9
@@ -116,7 +118,7 @@ def churn_probability(
 
 def period_churn_probability(hazard: float, follow_through: float, period_days: float) -> float:
     """Chance of leaving within ``period_days`` given the intention ``hazard`` (per year)."""
-    return 1.0 - math.exp(-(follow_through * hazard) * period_days / 365.0)
+    return 1.0 - math.exp(-(follow_through * hazard) * period_days / DAYS_PER_YEAR)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,8 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
+from cxsim.units import DAYS_PER_YEAR
+
 __all__ = ["small_world", "decay", "telling_count", "referral_probability"]
 
 
@@ -53,4 +55,4 @@ def telling_count(
 
 def referral_probability(rate_per_year: float, period_days: float) -> float:
     """Chance that a promoter refers a prospect within one period: ``1 - exp(-r T / 365)``."""
-    return float(1.0 - np.exp(-rate_per_year * period_days / 365.0))
+    return float(1.0 - np.exp(-rate_per_year * period_days / DAYS_PER_YEAR))

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 
+from cxsim.units import DAYS_PER_YEAR
+
 __all__ = ["leaving_probability", "learn", "decay_skill", "erode", "training_fade"]
 
 
@@ -34,7 +36,7 @@ def leaving_probability(
     hazard = base_per_year * math.exp(pressure_gain * min(pressure, 5.0))
     if recognised:
         hazard *= 1.0 - recognition_effect
-    return 1.0 - math.exp(-hazard * days / 365.0)
+    return 1.0 - math.exp(-hazard * days / DAYS_PER_YEAR)
 
 
 def learn(skill: float, rate: float, ceiling: float) -> float:
@@ -50,7 +52,7 @@ def decay_skill(skill: float, floor: float, rate_per_year: float, days: float) -
     """Skill fades toward ``floor`` without refreshment: ``(skill - floor) * exp(-r t)``."""
     if skill <= floor:
         return skill
-    return floor + (skill - floor) * math.exp(-rate_per_year * days / 365.0)
+    return floor + (skill - floor) * math.exp(-rate_per_year * days / DAYS_PER_YEAR)
 
 
 def erode(
@@ -81,4 +83,4 @@ def training_fade(gain: float, decay_per_year: float, days_since: float) -> floa
 
     The gain fades as skills do (``decay_skill``): ``gain * exp(-decay * t / 365)``.
     """
-    return gain * math.exp(-decay_per_year * days_since / 365.0)
+    return gain * math.exp(-decay_per_year * days_since / DAYS_PER_YEAR)

@@ -10,7 +10,6 @@ from one service professional to another").
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 
 from cxsim.mechanisms.escalation import Route
 from cxsim.records import Case
@@ -22,9 +21,8 @@ __all__ = ["CaseDesk"]
 class CaseDesk:
     """Routes cases between the frontline, the supervisors and delivery."""
 
-    def __init__(self, shared_record: bool, counters: Counter[str]) -> None:
+    def __init__(self, shared_record: bool) -> None:
         self.shared_record = shared_record
-        self.counters = counters
         self.delivery: ServerPool | None = None  # set once the workforce is hired
         self.supervisors: ServerPool | None = None
         self._order_ids, self._case_ids = itertools.count(1), itertools.count(1)
@@ -46,7 +44,6 @@ class CaseDesk:
         elif self.supervisors.size:
             case.handoffs += 1
             case.escalated = True
-            self.counters["escalations"] += 1
             if not self.shared_record:  # the supervisor hears the story again
                 case.reexplanations += 1
             self.supervisors.submit(case)

@@ -264,12 +264,9 @@ class Workforce:
         """Enrol each programme's trainees, one after another so the floor is never empty."""
         for programme in self.params.training:
             for i, member in enumerate(self.members(programme.role)):
-                member.enrol(
-                    programme.days_off_floor, programme.skill_gain, programme.cost_per_person,
-                    programme.target,
-                )  # fmt: skip
                 self.calendar.at(
-                    programme.start_day + i * programme.days_off_floor, member.start_training
+                    programme.start_day + i * programme.days_off_floor,
+                    lambda m=member, p=programme: m.start_training(p),
                 )
 
     def handoff_factor(self) -> float:
