@@ -159,6 +159,35 @@ class Horizon(Block):
     days: float = param(730.0, "days", "Length of the simulated period.", gt=0, le=36500)
 
 
+class Handling(Block):
+    """How handling times spread around their mean (Brown et al. 2005: lognormal)."""
+
+    distribution: Literal["exponential", "lognormal"] = Field(
+        "exponential",
+        description="exponential: the Erlang assumption (cv 1); lognormal: short calls and a "
+        "long tail, as measured by Brown et al. (2005).",
+        json_schema_extra={"unit": "one of two"},
+    )
+    cv: float = param(
+        1.0,
+        "ratio",
+        "Coefficient of variation (sd / mean) of lognormal handling; exponential's is 1.",
+        gt=0,
+        le=10,
+        usual=(0.3, 2.0),
+        source="assumption: lognormal call-centre service times (Brown et al. 2005)",
+        meaning="a spread of {value:g} times the mean",
+    )
+
+    @model_validator(mode="after")
+    def _cv_of_exponential(self) -> Handling:
+        if self.distribution == "exponential" and self.cv != 1.0:
+            _located_error(
+                ("cv",), "1 with exponential handling (or distribution: lognormal)", self.cv
+            )
+        return self
+
+
 class Channel(Block):
     """A staffed written channel (chat, email): its own agents, handling time and patience."""
 
@@ -167,6 +196,7 @@ class Channel(Block):
     patience_minutes: float | None = param(
         20.0, "minutes", "Mean time a customer waits before giving up; null: never gives up.", gt=0
     )
+    handling: Handling = Handling()
 
 
 class SelfService(Block):
@@ -549,7 +579,7 @@ class ContactCentre(Block):
     aht_minutes: float = param(
         12.0,
         "minutes",
-        "Mean handling time of one contact (exponential).",
+        "Mean handling time of one contact (its spread: handling).",
         gt=0,
         usual=(1.0, 60.0),
         source="Brown et al. 2005: a few minutes; B2B support longer (assumption)",
@@ -564,6 +594,7 @@ class ContactCentre(Block):
     service_level_seconds: float = param(
         20.0, "seconds", "Answer-time target for the service-level measure.", ge=0
     )
+    handling: Handling = Handling()
     arrival_rate_per_hour: float = param(
         0.0,
         "contacts/hour",

@@ -74,6 +74,8 @@ class ChannelSpec:
     aht_minutes: float
     patience_minutes: float | None
     service_level_seconds: float
+    distribution: str = "exponential"  # of handling times (mechanisms.handling)
+    cv: float = 1.0
 
     @classmethod
     def from_scenario(cls, s: Scenario, name: str) -> ChannelSpec:
@@ -81,7 +83,8 @@ class ChannelSpec:
         channel = s.contact_centre if name == "phone" else getattr(s.channels, name)
         return cls(
             name, channel.aht_minutes, channel.patience_minutes,
-            s.contact_centre.service_level_seconds,
+            s.contact_centre.service_level_seconds, channel.handling.distribution,
+            channel.handling.cv,
         )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cxsim.mechanisms.handling import handling_time
 from cxsim.mechanisms.workforce import erode
 from cxsim.records import Case
 from cxsim.stations.pool import ServerPool
@@ -104,8 +105,12 @@ class ContactCentre:
         wait = self.calendar.now - contact.queued_at
         if contact.patience_event is not None:
             self.calendar.cancel(contact.patience_event)
-        handling = self.streams.handling.exponential(
-            self.spec.aht_minutes * self.time_share / MINUTES_PER_DAY
+        spec = self.spec
+        handling = handling_time(
+            self.streams.handling,
+            spec.aht_minutes * self.time_share / MINUTES_PER_DAY,
+            spec.distribution,
+            spec.cv,
         )
         if contact.case is not None:
             contact.case.wait_minutes += wait * MINUTES_PER_DAY

@@ -1,0 +1,33 @@
+"""Handling times: how long a contact takes around its mean.
+
+Brown, Gans, Mandelbaum, Sakov, Shen, Zeltyn and Zhao (2005, *Journal of the American
+Statistical Association* 100(469), "Statistical analysis of a telephone call center") found
+service times in a bank's call centre lognormal, not exponential: most calls are short and a
+long tail of calls is much longer. A lognormal with mean m and coefficient of variation c has
+``sigma**2 = ln(1 + c**2)`` and ``mu = ln m - sigma**2 / 2``. Exponential handling (c = 1, the
+Erlang C and A assumption) is kept as the default, for the validation against queueing theory.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["DISTRIBUTIONS", "handling_time", "lognormal_parameters"]
+
+DISTRIBUTIONS = ("exponential", "lognormal")
+
+
+def lognormal_parameters(mean: float, cv: float) -> tuple[float, float]:
+    """``(mu, sigma)`` of the lognormal with ``mean`` and coefficient of variation ``cv``."""
+    variance = math.log1p(cv * cv)
+    return math.log(mean) - variance / 2.0, math.sqrt(variance)
+
+
+def handling_time(rng: np.random.Generator, mean: float, distribution: str, cv: float) -> float:
+    """One handling time with ``mean`` (any unit) drawn from ``distribution``."""
+    if distribution == "exponential":
+        return rng.exponential(mean)
+    mu, sigma = lognormal_parameters(mean, cv)
+    return rng.lognormal(mu, sigma)
