@@ -44,7 +44,6 @@ from cxsim.specs import (
     FrontlineSpec,
     Policy,
     SalesSpec,
-    StaffSpec,
     SupervisorSpec,
 )
 from cxsim.stations.contact_centre import ContactCentre
@@ -110,12 +109,11 @@ class ServiceOrganisation(CalendarModel):
 
     def _workplace(self) -> Workplace:
         p, workforce = self.params, self.workforce
-        learning = p.workforce.learning_per_job * workforce.profile.learning_multiplier
         return Workplace(
             calendar=self.calendar,
             streams=self.streams,
             policy=self.policy,
-            staff=StaffSpec(learning, p.workforce.skill_ceiling),
+            staff=workforce.staff_spec(),
             sales=SalesSpec.from_scenario(p),
             delivery=DeliverySpec.from_scenario(p),
             frontline=FrontlineSpec.from_scenario(p),
@@ -150,7 +148,7 @@ class ServiceOrganisation(CalendarModel):
 
     def _start_processes(self) -> None:
         p = self.params
-        self.demand.start(p)
+        self.demand.start()
         poisson_process(
             self.calendar,
             p.supervisors.coaching_sessions_per_day * p.supervisors.count,

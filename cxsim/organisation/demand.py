@@ -116,56 +116,36 @@ class Demand:
         ledger: Ledger,
         counters: Counter[str],
     ) -> None:
+        self.params = params
         self.calendar, self.streams, self.population = calendar, streams, population
-        self.reputation, self.feedback, self.phone, self.shocks = (
-            reputation,
-            feedback,
-            phone,
-            shocks,
-        )
-        self.ledger, self.counters = ledger, counters
+        self.reputation, self.feedback, self.phone = reputation, feedback, phone
+        self.shocks, self.ledger, self.counters = shocks, ledger, counters
         self.cost_per_prospect = params.sales.cost_per_prospect
         self.problems, self.proactive = params.problems, params.proactive
         self._severity_log_median = np.log(params.problems.severity_median)
 
-    def start(self, params: Scenario) -> None:
+    def start(self) -> None:
         """Start every process at the scenario's rates."""
-        c, s, active = params.customers, self.streams, self.population.roster.members
+        c, s, active = self.params.customers, self.streams, self.population.roster.members
         calendar, shocks = self.calendar, self.shocks
         poisson_process(
-            calendar,
-            c.arrival_rate_per_day,
-            self.prospect_arrives,
-            s.arrivals,
-            None,
-            shocks,
-            "demand_pulse",
+            calendar, c.arrival_rate_per_day, self.prospect_arrives, s.arrivals,
+            shocks=shocks, kind="demand_pulse",
+        )  # fmt: skip
+        poisson_process(
+            calendar, c.orders_per_year / DAYS_PER_YEAR, self.repeat_order, s.demand, per=active
         )
         poisson_process(
-            calendar, c.orders_per_year / DAYS_PER_YEAR, self.repeat_order, s.demand, active
-        )
+            calendar, c.routine_contacts_per_year / DAYS_PER_YEAR, self.routine_request, s.demand,
+            per=active, shocks=shocks, kind="demand_pulse",
+        )  # fmt: skip
+        poisson_process(
+            calendar, c.incidents_per_year / DAYS_PER_YEAR, self.incident, s.demand, per=active,
+            shocks=shocks, kind="logistics_disruption", scale=self.feedback.factor,
+        )  # fmt: skip
         poisson_process(
             calendar,
-            c.routine_contacts_per_year / DAYS_PER_YEAR,
-            self.routine_request,
-            s.demand,
-            active,
-            shocks,
-            "demand_pulse",
-        )
-        poisson_process(
-            calendar,
-            c.incidents_per_year / DAYS_PER_YEAR,
-            self.incident,
-            s.demand,
-            active,
-            shocks,
-            "logistics_disruption",
-            self.feedback.factor,
-        )
-        poisson_process(
-            calendar,
-            params.contact_centre.arrival_rate_per_hour * HOURS_PER_DAY,
+            self.params.contact_centre.arrival_rate_per_hour * HOURS_PER_DAY,
             self.enquiry,
             s.enquiries,
         )

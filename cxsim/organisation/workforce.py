@@ -29,6 +29,7 @@ from cxsim.mechanisms.shocks import Shocks
 from cxsim.mechanisms.workforce import decay_skill, leaving_probability, training_fade
 from cxsim.organisation.ledger import Ledger
 from cxsim.scenario import Scenario
+from cxsim.specs import StaffSpec
 from cxsim.stations.pool import ServerPool
 from cxsim.streams import named_stream
 from cxsim.units import DAYS_PER_YEAR, clip_share
@@ -87,32 +88,24 @@ class Workforce:
     def hire_all(self, work: Workplace, traits: np.random.Generator) -> None:
         """The first holders of every post; their traits come from ``traits`` (staffing)."""
         self.work, p = work, self.params
-        counts = {
-            "sales": (p.sales.salespeople, "sales", self._salesperson, p.sales.salary_per_year),
-            "delivery": (p.delivery.teams, "delivery", self._team, p.delivery.salary_per_year),
-            "phone": (
-                p.contact_centre.agents,
-                "frontline",
-                self._agent,
-                p.frontline.salary_per_year,
-            ),
-            "chat": (p.channels.chat.agents, "frontline", self._agent, p.frontline.salary_per_year),
-            "email": (
-                p.channels.email.agents,
-                "frontline",
-                self._agent,
-                p.frontline.salary_per_year,
-            ),
-            "supervisors": (
-                p.supervisors.count,
-                "supervisors",
-                self._supervisor,
-                p.supervisors.salary_per_year,
-            ),
+        people = {
+            "sales": p.sales.salespeople,
+            "delivery": p.delivery.teams,
+            "phone": p.contact_centre.agents,
+            "chat": p.channels.chat.agents,
+            "email": p.channels.email.agents,
+            "supervisors": p.supervisors.count,
+        }
+        roles = {  # role -> how to hire one, yearly salary
+            "sales": (self._salesperson, p.sales.salary_per_year),
+            "delivery": (self._team, p.delivery.salary_per_year),
+            "frontline": (self._agent, p.frontline.salary_per_year),
+            "supervisors": (self._supervisor, p.supervisors.salary_per_year),
         }
         for name in POSTS:
-            count, role, hire, salary = counts[name]
-            staff = [hire(traits, self._seat(name, number)) for number in range(count)]
+            role = "frontline" if name in FRONTLINE_CHANNELS else name
+            hire, salary = roles[role]
+            staff = [hire(traits, self._seat(name, number)) for number in range(people[name])]
             pool = ServerPool(staff, clock=self.calendar.clock)
             for member in staff:
                 member.pool, member.role = pool, role
@@ -130,8 +123,8 @@ class Workforce:
     # later hires); recognition, leaving and hiring delays from the post's stream ``seat``.
     def _salesperson(self, traits: np.random.Generator, seat: np.random.Generator) -> Salesperson:
         sales = self.params.sales
-        skill = _drawn(traits, sales.listening_skill_mean + self.profile.skill_offset,
-                       sales.listening_skill_sd)  # fmt: skip
+        mean = sales.listening_skill_mean + self.profile.skill_offset
+        skill = _drawn(traits, mean, sales.listening_skill_sd)
         return self._seated(seat, Salesperson(self.model, self.work, skill))
 
     def _team(self, _traits: np.random.Generator, seat: np.random.Generator) -> DeliveryTeam:
@@ -158,6 +151,11 @@ class Workforce:
         member.seat = seat
         member.recognised = bool(seat.random() < self.wf.recognition)
         return member
+
+    def staff_spec(self) -> StaffSpec:
+        """The learning curve every member of staff shares, after the hiring profile."""
+        learning = self.wf.learning_per_job * self.profile.learning_multiplier
+        return StaffSpec(learning, self.wf.skill_ceiling)
 
     # --- who is here ----------------------------------------------------------------------
     @property
