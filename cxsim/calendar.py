@@ -74,19 +74,19 @@ class EventCalendar:
     def every(
         self,
         action: Action,
-        gap: Callable[[], float],
+        next_time: Callable[[], float],
         first: float,
         priority: Priority = Priority.DEFAULT,
     ) -> None:
-        """Run ``action`` at ``first`` and then again ``gap()`` days after each run.
+        """Run ``action`` at ``first`` and then again at ``next_time()`` after each run.
 
-        The gap is drawn after ``action`` has run, as Mesa's ``schedule_recurring`` with a
-        callable interval does.
+        The next time is drawn after ``action`` has run, as Mesa's ``schedule_recurring`` with
+        a callable interval does.
         """
 
         def occur() -> None:
             action()
-            self.after(gap(), occur, priority)
+            self.at(next_time(), occur, priority)
 
         self.at(first, occur, priority)
 
@@ -200,7 +200,8 @@ class CalendarModel(mesa.Model):
         super().__init__(rng=rng)
         # Mesa's own daily step generator (on its event list) is replaced by one on ours.
         self._default_schedule.stop()
-        self.calendar.every(self._do_step, lambda: 1.0, 1.0, Priority.HIGH)
+        calendar = self.calendar
+        calendar.every(self._do_step, lambda: calendar.now + 1.0, 1.0, Priority.HIGH)
 
     # The clock is the calendar's, not Mesa's observable: every event reads it several times
     # (0.2 us a read through the observable) and nothing in cxsim subscribes to it.

@@ -213,7 +213,7 @@ def validate(
     fact_reps: Annotated[int, typer.Option(min=1, help="Replications per fact variant.")] = 4,
     jobs: Annotated[int | None, typer.Option(min=1, help="Processes (default: all cores).")] = None,
 ) -> None:
-    """Check the model: queues against Erlang C/A, Little's law, and stylised facts."""
+    """Check the model: queues against Erlang C/A, Little's law and Ciw, and stylised facts."""
     from cxsim.calibration import (
         CALIBRATION_SCENARIO,
         all_targets,
@@ -226,7 +226,12 @@ def validate(
         write_calibration_doc,
         write_validation_doc,
     )
-    from cxsim.validation import run_stylised_facts, shipped_validation_scenarios, validate_queue
+    from cxsim.validation import (
+        PEER_SCENARIOS,
+        run_stylised_facts,
+        shipped_validation_scenarios,
+        validate_queue,
+    )
 
     shipped = shipped_validation_scenarios()
     files = [VALIDATION_DOC, CALIBRATION_DOC, *(f"validation/{p.name}.png" for p in shipped)]
@@ -236,15 +241,17 @@ def validate(
     for params in shipped:
         console.print(f"validating {params.name} ({reps} replications)")
         queue[params.name] = (params.description, validate_queue(params, reps, jobs))
+    peers = _peer_comparisons(shipped_validation_scenarios(PEER_SCENARIOS), reps, jobs)
     console.print(f"checking stylised facts ({fact_reps} replications per variant)")
     baseline = load_scenario(library_scenario("baseline"))
     facts = run_stylised_facts(baseline, fact_reps, jobs)
     problems, _ = calibration_records(load_scenario(CALIBRATION_SCENARIO))
     with _one_line_errors(), owned_files(out, files) as staging:
-        write_validation_doc(queue, reps, facts, fact_reps, staging)
+        write_validation_doc(queue, reps, facts, fact_reps, staging, peers)
         write_calibration_doc(all_targets(), complaint_rates(problems), staging)
     path = out / VALIDATION_DOC
-    failed = [c for _, cs in queue.values() for c in cs if not c.passed]
+    compared = [*queue.values(), *(peers or {}).values()]
+    failed = [c for _, cs in compared for c in cs if not c.passed]
     failed_facts = [f.name for f, r in facts if r.status == "fail"]
     for c in failed:
         console.print(f"[red]outside interval[/red]: {c.scenario} {c.quantity}")
@@ -253,6 +260,24 @@ def validate(
     console.print(f"written {path}")
     if failed or failed_facts:
         raise typer.Exit(code=1)
+
+
+def _peer_comparisons(
+    scenarios: list[Scenario], reps: int, jobs: int | None
+) -> dict[str, tuple[str, list]] | None:
+    """Each scenario against Ciw (``cxsim.peer``), or None where Ciw is not installed."""
+    from importlib.util import find_spec
+
+    if find_spec("ciw") is None:
+        console.print("[yellow]Ciw is not installed: no peer comparison[/yellow]")
+        return None
+    from cxsim.peer import compare_with_ciw
+
+    peers = {}
+    for params in scenarios:
+        console.print(f"comparing {params.name} with Ciw ({reps} replications of each)")
+        peers[params.name] = (params.description, compare_with_ciw(params, reps, jobs))
+    return peers
 
 
 @app.command()

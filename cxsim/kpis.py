@@ -123,13 +123,13 @@ def mean_wait_minutes(wait_days: float, contacts: int) -> float:
 
 
 def queue_measures(
-    stats: QueueStats, agents: int, now: float, mean_queue_length: float
+    stats: QueueStats, staffed_days: float, now: float, mean_queue_length: float
 ) -> dict[str, float]:
     """Queue measures of one channel since ``stats.since``, over contacts answered or abandoned.
 
     The standard contact-centre definitions, as in ``cxsim.theory``: ASA is the mean wait of
     answered contacts; service level and abandonment are shares of contacts that were answered
-    or abandoned; occupancy is busy time over agent time.
+    or abandoned; occupancy is busy time over staffed time (agent-days on duty).
     """
     elapsed = now - stats.since
     finished = stats.answered + stats.abandoned
@@ -143,14 +143,14 @@ def queue_measures(
         "wait_probability": _ratio(stats.waited, finished),
         "service_level": _ratio(stats.answered_within_target, finished),
         "abandonment_rate": _ratio(stats.abandoned, finished),
-        "occupancy": min(1.0, _ratio(stats.busy_days, agents * elapsed)),
+        "occupancy": min(1.0, _ratio(stats.busy_days, staffed_days)),
         "mean_queue_length": mean_queue_length,
     }
 
 
 def _queue(model: ServiceOrganisation, centre: ContactCentre) -> dict[str, float]:
     return queue_measures(
-        centre.stats, centre.pool.size, model.time, centre.pool.mean_queue_length()
+        centre.stats, centre.pool.staffed_time(), model.time, centre.pool.mean_queue_length()
     )
 
 

@@ -45,6 +45,7 @@ from cxsim.specs import (
     Policy,
     SalesSpec,
     SupervisorSpec,
+    Timetables,
 )
 from cxsim.stations.contact_centre import ContactCentre
 from cxsim.streams import Streams
@@ -67,10 +68,13 @@ class ServiceOrganisation(CalendarModel):
         self.recorder = Recorder()
         self.counters: Counter[str] = Counter()
         self.shocks = Shocks(params.shocks)
+        self.timetables = Timetables.from_scenario(params)
         calendar, counters = self.calendar, self.counters
         self.reputation = Reputation(params.word_of_mouth, counters)
         self.desk = CaseDesk(self.policy.shared_record)
-        self.workforce = Workforce(self, params, calendar, self.ledger, counters, self.shocks)
+        self.workforce = Workforce(
+            self, params, calendar, self.ledger, counters, self.shocks, self.timetables
+        )
         self.population = Population(self, params.customers, params.word_of_mouth)
         self.feedback = FeedbackLoop(
             params.feedback_loop, calendar, streams.feedback, self.ledger, counters
@@ -79,7 +83,7 @@ class ServiceOrganisation(CalendarModel):
             self._hire_staff()
             self.demand = Demand(
                 params, calendar, streams, self.population, self.reputation, self.feedback,
-                self.contact_centre, self.shocks, self.ledger, counters,
+                self.contact_centre, self.timetables.demand, self.shocks, self.ledger, counters,
             )  # fmt: skip
             self.population.touchpoints = self._touchpoints()
             self.population.populate(streams.population, streams.word_of_mouth)
@@ -99,7 +103,7 @@ class ServiceOrganisation(CalendarModel):
             name: ContactCentre(
                 self.calendar,
                 workforce.pool(name),
-                ChannelSpec.from_scenario(p, name),
+                ChannelSpec.from_scenario(p, name, self.timetables),
                 self.streams,
                 p.work_pressure,
             )
@@ -115,12 +119,13 @@ class ServiceOrganisation(CalendarModel):
             policy=self.policy,
             staff=workforce.staff_spec(),
             sales=SalesSpec.from_scenario(p),
-            delivery=DeliverySpec.from_scenario(p),
+            delivery=DeliverySpec.from_scenario(p, self.timetables.working),
             frontline=FrontlineSpec.from_scenario(p),
             supervisors=SupervisorSpec.from_scenario(p),
             desk=self.desk,
             reputation=self.reputation,
             shocks=self.shocks,
+            working=self.timetables.working,
             handoff_factor=workforce.handoff_factor,
             away=workforce.away,
             ledger=self.ledger,
@@ -137,6 +142,7 @@ class ServiceOrganisation(CalendarModel):
             population=self.population,
             sales=self.workforce.pool("sales"),
             channels=self.channels,
+            demand_profile=self.timetables.demand,
             desk=self.desk,
             reputation=self.reputation,
             feedback=self.feedback,
@@ -149,6 +155,7 @@ class ServiceOrganisation(CalendarModel):
     def _start_processes(self) -> None:
         p = self.params
         self.demand.start()
+        self.workforce.start_rosters()
         poisson_process(
             self.calendar,
             p.supervisors.coaching_sessions_per_day * p.supervisors.count,

@@ -18,11 +18,19 @@ import json
 import math
 import sys
 from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from cxsim.documents import Location, read_document
@@ -159,6 +167,243 @@ class Horizon(Block):
     days: float = param(730.0, "days", "Length of the simulated period.", gt=0, le=36500)
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+AROUND_THE_CLOCK = "00:00-24:00"
+HOURS_TEXT = "HH:MM-HH:MM ranges (e.g. 08:00-18:00 or 08:00-12:00,13:00-17:00) or closed"
+
+
+def _clock(text: str) -> float:
+    """'08:30' as hours after midnight (8.5); '24:00' is the end of the day."""
+    hh, sep, mm = text.strip().partition(":")
+    if not (sep and hh.isdigit() and mm.isdigit() and len(mm) == 2):
+        raise ValueError(text)
+    value = int(hh) + int(mm) / 60.0
+    if int(mm) >= 60 or value > 24.0:
+        raise ValueError(text)
+    return value
+
+
+def hour_ranges(text: str) -> tuple[tuple[float, float], ...]:
+    """'08:00-12:00,13:00-17:00' as ((8, 12), (13, 17)) hours; 'closed' as ()."""
+    if text.strip() == "closed":
+        return ()
+    ranges = []
+    for part in text.split(","):
+        start, sep, end = part.partition("-")
+        if not sep:
+            raise ValueError(part)
+        ranges.append((_clock(start), _clock(end)))
+    return tuple(ranges)
+
+
+def _weekday_numbers(text: str) -> tuple[int, ...]:
+    """'mon-fri' as (0, 1, 2, 3, 4); 'sat,sun' as (5, 6); ranges may wrap ('fri-mon')."""
+    days: list[int] = []
+    for part in text.replace(" ", "").split(","):
+        first, _, last = part.partition("-")
+        a, b = WEEKDAYS.index(first), WEEKDAYS.index(last or first)
+        days.extend(d % 7 for d in range(a, b + 1 if b >= a else b + 8))
+    return tuple(dict.fromkeys(days))
+
+
+class WeekHours(Block):
+    """Hours of each weekday: ranges like "08:00-18:00", or closed."""
+
+    mon: str = Field(AROUND_THE_CLOCK, description="Monday.", json_schema_extra={"unit": "hours"})
+    tue: str = Field(AROUND_THE_CLOCK, description="Tuesday.", json_schema_extra={"unit": "hours"})
+    wed: str = Field(
+        AROUND_THE_CLOCK, description="Wednesday.", json_schema_extra={"unit": "hours"}
+    )
+    thu: str = Field(AROUND_THE_CLOCK, description="Thursday.", json_schema_extra={"unit": "hours"})
+    fri: str = Field(AROUND_THE_CLOCK, description="Friday.", json_schema_extra={"unit": "hours"})
+    sat: str = Field(AROUND_THE_CLOCK, description="Saturday.", json_schema_extra={"unit": "hours"})
+    sun: str = Field(AROUND_THE_CLOCK, description="Sunday.", json_schema_extra={"unit": "hours"})
+
+    @field_validator(*WEEKDAYS)
+    @classmethod
+    def _hours(cls, text: str) -> str:
+        try:
+            ranges = hour_ranges(text)
+        except ValueError:
+            raise PydanticCustomError("constraint", HOURS_TEXT) from None
+        ends = [edge for pair in ranges for edge in pair]
+        if any(b <= a for a, b in zip(ends, ends[1:], strict=False)):
+            raise PydanticCustomError("constraint", "ranges in order, each ending after it starts")
+        return text
+
+    def intervals(self) -> list[tuple[float, float, float]]:
+        """Open intervals of the week as (start, end, 1), in days after Monday 00:00."""
+        return [
+            (day + a / 24.0, day + b / 24.0, 1.0)
+            for day, name in enumerate(WEEKDAYS)
+            for a, b in hour_ranges(getattr(self, name))
+        ]
+
+
+class Shift(Block):
+    """One shift of a roster: on which weekdays, from when to when, how many agents."""
+
+    days: str = Field(
+        "mon-fri",
+        description="Weekdays of the shift: a day, a range or a list (mon-fri, sat,sun).",
+        json_schema_extra={"unit": "weekdays"},
+    )
+    start: str = Field("08:00", description="Start (HH:MM).", json_schema_extra={"unit": "time"})
+    end: str = Field(
+        "17:00",
+        description="End (HH:MM); before the start: the shift ends the next day.",
+        json_schema_extra={"unit": "time"},
+    )
+    agents: int = param(1, "agents", "Agents on duty during the shift.", ge=0, le=100_000)
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, text: str) -> str:
+        try:
+            _weekday_numbers(text)
+        except ValueError:
+            raise PydanticCustomError(
+                "constraint", "weekdays such as mon-fri, sat,sun or tue (mon .. sun)"
+            ) from None
+        return text
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _sexagesimal(cls, value: Any) -> Any:
+        """YAML 1.1 reads an unquoted 18:00 as the number 1080 (base 60): take it back."""
+        if isinstance(value, int) and not isinstance(value, bool) and 60 <= value <= 1440:
+            return f"{value // 60:02d}:{value % 60:02d}"
+        return value
+
+    @field_validator("start", "end")
+    @classmethod
+    def _time(cls, text: str) -> str:
+        try:
+            _clock(text)
+        except ValueError:
+            raise PydanticCustomError(
+                "constraint", "a time of day HH:MM (00:00 .. 24:00)"
+            ) from None
+        return text
+
+    def intervals(self) -> list[tuple[float, float, float]]:
+        """The shift's intervals of the week as (start, end, agents), in days after Monday."""
+        start, end = _clock(self.start) / 24.0, _clock(self.end) / 24.0
+        if end <= start:
+            end += 1.0
+        return [(day + start, day + end, float(self.agents)) for day in _weekday_numbers(self.days)]
+
+
+class Staffed(Block):
+    """What every staffed channel has: agents or a roster, and its opening hours."""
+
+    opening_hours: WeekHours = Field(
+        WeekHours(),
+        description="When the channel takes contacts; outside them customers wait, switch or "
+        "give up (channels.when_closed).",
+    )
+    roster: tuple[Shift, ...] = Field(
+        (),
+        description="Shifts that set the agents on duty at each moment; empty: agents are on "
+        "duty whenever the channel is open.",
+    )
+
+    @model_validator(mode="after")
+    def _agents_or_roster(self) -> Staffed:
+        if self.roster and self.agents is not None:
+            _located_error(("agents",), "null when a roster says who is on duty", self.agents)
+        if not self.roster and self.agents is None:
+            _located_error(("agents",), "a number of agents (or a roster)", self.agents)
+        return self
+
+
+class ArrivalProfile(Block):
+    """When customers want to be in touch: relative weights by hour of day and day of week."""
+
+    hourly: tuple[float, ...] = Field(
+        (1.0,) * 24,
+        description="24 weights, from the hour 00:00-01:00 to 23:00-24:00.",
+        json_schema_extra={"unit": "weights"},
+        min_length=24,
+        max_length=24,
+    )
+    weekly: tuple[float, ...] = Field(
+        (1.0,) * 7,
+        description="7 weights, Monday to Sunday.",
+        json_schema_extra={"unit": "weights"},
+        min_length=7,
+        max_length=7,
+    )
+
+    @field_validator("hourly", "weekly")
+    @classmethod
+    def _weights(cls, weights: tuple[float, ...]) -> tuple[float, ...]:
+        if any(w < 0 for w in weights) or not any(w > 0 for w in weights):
+            raise PydanticCustomError("constraint", "weights >= 0, at least one positive")
+        return weights
+
+    def intervals(self) -> list[tuple[float, float, float]]:
+        """The weekly intensity as (start, end, weight) hours, normalised to a mean of 1."""
+        raw = [
+            (day + hour / 24.0, day + (hour + 1) / 24.0, daily * hourly)
+            for day, daily in enumerate(self.weekly)
+            for hour, hourly in enumerate(self.hourly)
+        ]
+        mean = sum(w for *_, w in raw) / len(raw)
+        return [(a, b, w / mean) for a, b, w in raw]
+
+
+class Calendar(Block):
+    """The calendar of the run: its first day, public holidays and the working week."""
+
+    start_date: date = Field(
+        date(2024, 1, 1),
+        description="Date of day 0 (a Monday by default): sets the weekday of every day.",
+        json_schema_extra={"unit": "date"},
+    )
+    holidays: tuple[str, ...] = Field(
+        (),
+        description="Days everyone is off and every channel closed: MM-DD every year, or "
+        "YYYY-MM-DD once.",
+        json_schema_extra={"unit": "dates"},
+    )
+    working_hours: WeekHours = Field(
+        WeekHours(),
+        description="Hours of sales, delivery and supervisors (their work waits outside them).",
+    )
+
+    @field_validator("holidays")
+    @classmethod
+    def _dates(cls, days: tuple[str, ...]) -> tuple[str, ...]:
+        for text in days:
+            try:
+                _holiday_date(str(text), 2024)
+            except ValueError:
+                raise PydanticCustomError("constraint", "dates as MM-DD or YYYY-MM-DD") from None
+        return tuple(str(text) for text in days)
+
+    @property
+    def first_weekday(self) -> int:
+        """Weekday of day 0 (0 = Monday)."""
+        return self.start_date.weekday()
+
+    def holiday_days(self, days: float) -> frozenset[int]:
+        """Days of a run of ``days`` days (0 = start_date) that are holidays."""
+        if not self.holidays:
+            return frozenset()
+        found = set()
+        for number in range(int(math.ceil(days)) + 1):
+            today = self.start_date + timedelta(days=number)
+            if any(today == _holiday_date(text, today.year) for text in self.holidays):
+                found.add(number)
+        return frozenset(found)
+
+
+def _holiday_date(text: str, year: int) -> date:
+    """'12-25' in ``year``, or '2025-12-25' itself."""
+    return date.fromisoformat(text if text.count("-") == 2 else f"{year}-{text}")
+
+
 class Handling(Block):
     """How handling times spread around their mean (Brown et al. 2005: lognormal)."""
 
@@ -188,10 +433,13 @@ class Handling(Block):
         return self
 
 
-class Channel(Block):
+class Channel(Staffed):
     """A staffed written channel (chat, email): its own agents, handling time and patience."""
 
-    agents: int = param(1, "agents", "Agents on duty in this channel.", ge=0, le=100_000)
+    agents: int | None = param(
+        1, "agents", "Agents on duty whenever the channel is open (null with a roster).", ge=0,
+        le=100_000,
+    )  # fmt: skip
     aht_minutes: float = param(15.0, "minutes", "Mean handling time of one contact.", gt=0)
     patience_minutes: float | None = param(
         20.0, "minutes", "Mean time a customer waits before giving up; null: never gives up.", gt=0
@@ -211,12 +459,40 @@ class SelfService(Block):
     )
 
 
+class WhenClosed(Block):
+    """What a customer does who finds their channel closed (assumption: no published shares)."""
+
+    wait_for_opening: float = param(
+        0.6, "share", "Share who get in touch on the same channel once it opens.", **SHARE
+    )
+    other_channel: float = param(
+        0.3,
+        "share",
+        "Share who turn to another open channel (self-service never closes); the rest give up.",
+        **SHARE,
+    )
+    delay_after_opening_hours: float = param(
+        1.0, "hours", "Mean time after opening at which those who waited get in touch.", gt=0
+    )
+
+    @model_validator(mode="after")
+    def _shares(self) -> WhenClosed:
+        if self.wait_for_opening + self.other_channel > 1.0 + 1e-9:
+            _located_error(
+                ("other_channel",),
+                f"at most {1.0 - self.wait_for_opening:g} (1 - wait_for_opening)",
+                self.other_channel,
+            )
+        return self
+
+
 class Channels(Block):
     """Phone is the contact_centre block; these are the other channels and how customers move."""
 
     chat: Channel = Channel(agents=1, aht_minutes=15.0, patience_minutes=20.0)
     email: Channel = Channel(agents=1, aht_minutes=10.0, patience_minutes=None)
     self_service: SelfService = SelfService()
+    when_closed: WhenClosed = WhenClosed()
     switch_probability: float = param(
         0.5,
         "share",
@@ -515,7 +791,9 @@ class Delivery(Block):
     teams: int = param(
         6, "teams", "Delivery teams; each builds one order at a time.", ge=0, le=100_000
     )
-    build_days: float = param(1.0, "days", "Mean time a team takes to build one order.", gt=0)
+    build_days: float = param(
+        1.0, "days", "Mean working days a team takes to build one order.", gt=0
+    )
     documentation_quality: float = param(
         0.6,
         "share",
@@ -551,7 +829,9 @@ class Delivery(Block):
         0.2, "fit units", "Error a team of execution skill 0 adds to each need.", ge=0, le=2
     )
     order_value: float = param(1500.0, "money/order", "One-off revenue of an order.", ge=0)
-    rework_days: float = param(2.0, "days", "Mean team time to rework a delivered order.", gt=0)
+    rework_days: float = param(
+        2.0, "days", "Mean working days a team takes to rework a delivered order.", gt=0
+    )
     rework_cost: float = param(
         350.0,
         "money/rework",
@@ -563,13 +843,13 @@ class Delivery(Block):
     )
 
 
-class ContactCentre(Block):
+class ContactCentre(Staffed):
     """The phone queue of the contact centre: agents, handling, patience, target (Erlang A)."""
 
-    agents: int = param(
+    agents: int | None = param(
         2,
         "agents",
-        "Frontline service agents on duty (24/7 staffing).",
+        "Phone agents on duty whenever the line is open (null with a roster).",
         ge=0,
         le=100_000,
         usual=(1, 5000),
@@ -595,6 +875,11 @@ class ContactCentre(Block):
         20.0, "seconds", "Answer-time target for the service-level measure.", ge=0
     )
     handling: Handling = Handling()
+    arrival_profile: ArrivalProfile = Field(
+        ArrivalProfile(),
+        description="When customers want to call, chat or write (every contact stream; "
+        "enquiries from outside too).",
+    )
     arrival_rate_per_hour: float = param(
         0.0,
         "contacts/hour",
@@ -1197,6 +1482,7 @@ class Scenario(Block):
     )
     horizon: Horizon = Horizon()
     warmup: Warmup = Warmup()
+    calendar: Calendar = Calendar()
     customers: Customers = Customers()
     sales: Sales = Sales()
     delivery: Delivery = Delivery()
@@ -1233,7 +1519,7 @@ class Scenario(Block):
 
     def parameter_hash(self) -> str:
         """Short hash of the resolved parameters, excluding name and description."""
-        payload = self.model_dump(exclude={"name", "description"})
+        payload = self.model_dump(mode="json", exclude={"name", "description"})
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -17,7 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from cxsim.mechanisms.timetable import Timetable
 from cxsim.scenario import (
+    Calendar,
     Channels,
     Loyalty,
     Problems,
@@ -25,10 +27,13 @@ from cxsim.scenario import (
     Scenario,
     WordOfMouth,
 )
-from cxsim.units import hours, minutes
+from cxsim.units import DAYS_PER_YEAR, hours, minutes
+
+STAFFED = ("phone", "chat", "email")  # the channels with agents (cxsim.organisation.workforce)
 
 __all__ = [
     "Policy",
+    "Timetables",
     "ChannelSpec",
     "SalesSpec",
     "DeliverySpec",
@@ -67,6 +72,49 @@ class Policy:
 
 
 @dataclass(frozen=True, slots=True)
+class Timetables:
+    """When the organisation works and when its customers want it (``mechanisms.timetable``)."""
+
+    working: Timetable  # sales, delivery and supervisors: 1 in working hours
+    demand: Timetable  # customers' wish to be in touch, by hour of the week (mean 1)
+    opening: dict[str, Timetable]  # each staffed channel: 1 while open
+    on_duty: dict[str, Timetable]  # each staffed channel, and supervisors: people on duty
+
+    @classmethod
+    def from_scenario(cls, s: Scenario) -> Timetables:
+        """Timetables of the scenario; holidays close everything but customers' needs."""
+        calendar = s.calendar
+        closed = calendar.holiday_days(2 * s.horizon.days + DAYS_PER_YEAR)
+        working = _timetable(calendar, calendar.working_hours.intervals(), closed)
+        opening, on_duty = {}, {}
+        for name in STAFFED:
+            channel = s.contact_centre if name == "phone" else getattr(s.channels, name)
+            opening[name] = _timetable(calendar, channel.opening_hours.intervals(), closed)
+            shifts = [interval for shift in channel.roster for interval in shift.intervals()]
+            on_duty[name] = _timetable(
+                calendar, shifts or _scaled(opening[name], channel.agents), closed
+            )
+        on_duty["supervisors"] = _timetable(calendar, _scaled(working, s.supervisors.count), closed)
+        demand = _timetable(calendar, s.contact_centre.arrival_profile.intervals(), ())
+        return cls(working, demand, opening, on_duty)
+
+
+def _timetable(
+    calendar: Calendar, intervals: list[tuple[float, float, float]], holidays: frozenset[int]
+) -> Timetable:
+    return Timetable.from_intervals(intervals, calendar.first_weekday, holidays)
+
+
+def _scaled(timetable: Timetable, people: int) -> list[tuple[float, float, float]]:
+    """``people`` on duty whenever ``timetable`` is open (1), as intervals of the week."""
+    ends = (*timetable.starts[1:], 7.0)
+    return [
+        (start, end, value * people)
+        for start, end, value in zip(timetable.starts, ends, timetable.values, strict=True)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
 class ChannelSpec:
     """A staffed channel: handling, patience (minutes; None: never) and answer-time target."""
 
@@ -74,17 +122,18 @@ class ChannelSpec:
     aht_minutes: float
     patience_minutes: float | None
     service_level_seconds: float
-    distribution: str = "exponential"  # of handling times (mechanisms.handling)
-    cv: float = 1.0
+    distribution: str  # of handling times (mechanisms.handling)
+    cv: float
+    opening: Timetable  # 1 while the channel takes contacts
 
     @classmethod
-    def from_scenario(cls, s: Scenario, name: str) -> ChannelSpec:
+    def from_scenario(cls, s: Scenario, name: str, timetables: Timetables) -> ChannelSpec:
         """Channel ``name``: phone is the ``contact_centre`` block, chat and email ``channels``."""
         channel = s.contact_centre if name == "phone" else getattr(s.channels, name)
         return cls(
             name, channel.aht_minutes, channel.patience_minutes,
             s.contact_centre.service_level_seconds, channel.handling.distribution,
-            channel.handling.cv,
+            channel.handling.cv, timetables.opening[name],
         )  # fmt: skip
 
 
@@ -128,7 +177,7 @@ class SalesSpec:
 
 @dataclass(frozen=True, slots=True)
 class DeliverySpec:
-    """How delivery teams hand off, build and rework (times in days)."""
+    """How delivery teams hand off, build and rework (times in days of working time)."""
 
     build_days: float
     rework_days: float
@@ -142,9 +191,11 @@ class DeliverySpec:
     haste_backlog_per_team: float
 
     @classmethod
-    def from_scenario(cls, s: Scenario) -> DeliverySpec:
-        """Delivery parameters."""
-        return _from_block(cls, s.delivery)
+    def from_scenario(cls, s: Scenario, working: Timetable) -> DeliverySpec:
+        """Delivery parameters; a build or rework day is a working day of ``working`` hours."""
+        day = working.hours_per_open_day() / 24.0
+        d = s.delivery
+        return _from_block(cls, d, build_days=d.build_days * day, rework_days=d.rework_days * day)
 
 
 @dataclass(frozen=True, slots=True)

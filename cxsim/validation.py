@@ -34,6 +34,7 @@ __all__ = [
     "StylisedFact",
     "STYLISED_FACTS",
     "VALIDATION_SCENARIOS",
+    "PEER_SCENARIOS",
     "estimate",
     "analytical_values",
     "validate_queue",
@@ -41,6 +42,7 @@ __all__ = [
 ]
 
 VALIDATION_SCENARIOS = ("erlang_c", "erlang_a")  # the library's validation/ scenarios
+PEER_SCENARIOS = ("lognormal", "business_day")  # compared with Ciw (cxsim.peer)
 QUANTITIES = {  # summary key in the contact_centre block -> label
     "wait_probability": "waiting probability",
     "mean_wait_minutes": "mean wait of all contacts (ASA in Erlang A), min",
@@ -113,9 +115,11 @@ def validate_queue(
     return comparisons
 
 
-def shipped_validation_scenarios() -> list[Scenario]:
+def shipped_validation_scenarios(
+    names: Sequence[str] = VALIDATION_SCENARIOS,
+) -> list[Scenario]:
     """The validation scenarios of the library (``scenarios/validation/`` in a checkout)."""
-    return [load_scenario(validation_scenario(name)) for name in VALIDATION_SCENARIOS]
+    return [load_scenario(validation_scenario(name)) for name in names]
 
 
 # --- stylised facts -------------------------------------------------------------------------

@@ -134,9 +134,11 @@ def doc_value(text: str) -> Any:
         return [doc_value(part) for part in text.split(" / ")]
     if text.lower() in ("null", "~"):
         return None
+    if text in ("[]", "()"):
+        return []
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
-    number = re.match(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:e[-+]?\d+)?(?![\w.-])", text)
+    number = re.match(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:e[-+]?\d+)?(?![\w.:-])", text)
     return float(number.group(0).replace(",", "")) if number else text
 
 

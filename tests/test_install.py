@@ -347,7 +347,7 @@ def test_cxsim_scenarios_lists_every_library_file_with_its_description() -> None
         set(listed)
     )
     assert lines[0].split()[0] == "active_listening"  # top-level files first, by name
-    assert lines[-1].split()[0] == "validation/erlang_c"
+    assert lines[-1].split()[0] == "validation/lognormal"
     paths = runner.invoke(app, ["scenarios", "--paths"]).stdout.splitlines()
     assert dict(line.split() for line in paths)["baseline"] == str(BASELINE.resolve())
 

@@ -26,6 +26,7 @@ from cxsim.records import (
     OrderRecord,
     ProblemRecord,
 )
+from cxsim.units import hours
 
 if TYPE_CHECKING:
     from collections import Counter
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from cxsim.agents.delivery_team import DeliveryTeam
     from cxsim.calendar import EventCalendar
     from cxsim.mechanisms.loyalty import Renewal
+    from cxsim.mechanisms.timetable import Timetable
     from cxsim.organisation.demand import Demand, FeedbackLoop
     from cxsim.organisation.desk import CaseDesk
     from cxsim.organisation.ledger import Ledger
@@ -73,6 +75,7 @@ class Touchpoints:
     population: Population
     sales: ServerPool
     channels: dict[str, ContactCentre]
+    demand_profile: Timetable  # when customers want to be in touch (hour of the week)
     desk: CaseDesk
     reputation: Reputation
     feedback: FeedbackLoop
@@ -272,6 +275,9 @@ class Customer(mesa.Agent):
     def contact(self) -> None:
         """Contact the organisation about the open case on the current channel."""
         at, case = self.at, self.case
+        if case.channel != "self_service" and not at.channels[case.channel].is_open():
+            self.find_closed()
+            return
         case.contacts += 1
         if case.contacts > 1:
             at.counters["repeat_contacts"] += 1  # failure demand
@@ -296,11 +302,35 @@ class Customer(mesa.Agent):
         else:  # no staffed channel to turn to
             self.not_helped()
 
-    def switch_channel(self) -> bool:
-        """Move to another staffed channel (phone first, else chat, else email), if any."""
-        case = self.case
+    def find_closed(self) -> None:
+        """The channel is closed: wait for it to open, turn to an open one, or give up."""
+        at, case = self.at, self.case
+        closed = at.spec.channels.when_closed
+        centre, draw = at.channels[case.channel], self.rng.random()
+        if draw < closed.wait_for_opening + closed.other_channel:
+            if draw >= closed.wait_for_opening and self.switch_channel(open_now=True):
+                self.contact()
+                return
+            at.counters["waited_for_opening"] += 1
+            delay = self.rng.exponential(hours(closed.delay_after_opening_hours))
+            at.calendar.at(centre.spec.opening.advance(at.calendar.now, 0.0) + delay, self.contact)
+            return
+        at.counters["gave_up_while_closed"] += 1
+        self.close_case(resolved=False)
+
+    def switch_channel(self, open_now: bool = False) -> bool:
+        """Move to another staffed channel (phone first, else chat, else email), if any.
+
+        With ``open_now``, only to a channel open at this moment.
+        """
+        case, channels = self.case, self.at.channels
         for channel in ("phone", "chat", "email"):
-            if channel != case.channel and self.at.channels[channel].pool.size > 0:
+            centre = channels[channel]
+            if (
+                channel != case.channel
+                and centre.pool.size > 0
+                and (not open_now or centre.is_open())
+            ):
                 case.channel = channel
                 case.switches += 1
                 self.at.counters["channel_switches"] += 1
@@ -316,14 +346,14 @@ class Customer(mesa.Agent):
         ):
             if self.rng.random() < spec.channels.switch_probability:
                 self.switch_channel()
-            delay = self.rng.exponential(spec.retry_delay_days)
-            at.calendar.after(delay, self.contact)
+            delay = self.rng.exponential(spec.retry_delay_days)  # at the hours customers call
+            at.calendar.at(at.demand_profile.advance(at.calendar.now, delay), self.contact)
         else:
             self.close_case(resolved=False)
 
-    def await_call_back(self, delay_days: float) -> None:
-        """A supervisor has decided the case and will call back after ``delay_days``."""
-        self.at.calendar.after(delay_days, self.hear_back)
+    def await_call_back(self, day: float) -> None:
+        """A supervisor has decided the case and will call back on ``day`` (model time)."""
+        self.at.calendar.at(day, self.hear_back)
 
     def hear_back(self) -> None:
         """The supervisor's call-back: the decided route takes effect."""

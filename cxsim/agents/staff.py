@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 
+from cxsim.mechanisms.timetable import ALWAYS, Timetable
 from cxsim.mechanisms.workforce import learn
 from cxsim.stations.pool import ServerPool
 
@@ -49,6 +50,7 @@ class Workplace:
     desk: CaseDesk
     reputation: Reputation
     shocks: Shocks
+    working: Timetable  # calendar.working_hours: supervisors call back within them
     handoff_factor: Callable[[], float]  # handoff error left after unified trainings
     away: Counter[str]  # staff in training, by role
     ledger: Ledger
@@ -74,14 +76,16 @@ class StaffAgent(mesa.Agent):
         self.leaving = False
         self.away = False  # off the floor, in training
         self.role = ""
+        self.hours: Timetable = ALWAYS  # working time in which jobs advance (the post's)
         self.returning = False  # back from training while a job was still in hand
 
     def start(self, job: Any) -> None:
-        """Take ``job`` and schedule its completion."""
+        """Take ``job`` and schedule its completion, ``duration`` of working time later."""
         self.job = job
         duration = self.duration(job)
         self.busy_days += duration
-        self.work.calendar.after(duration, self.finish)
+        calendar = self.work.calendar
+        calendar.at(self.hours.advance(calendar.now, duration), self.finish)
 
     def finish(self) -> None:
         """Hand the finished job on and take the next one, or leave if they resigned."""

@@ -1,4 +1,8 @@
-"""Supervisors: decide escalated cases and call the customer back; coach when they can."""
+"""Supervisors: decide escalated cases and call the customer back; coach when they can.
+
+The call-back comes after a delay of working time (``calendar.working_hours``): a case decided
+late on Friday is called back on Monday.
+"""
 
 from __future__ import annotations
 
@@ -54,4 +58,4 @@ class Supervisor(StaffAgent):
         case.resolver_empathy = self.empathy
         case.pending_route = supervisor_route(case.needs_rework, solved)
         delay = work.streams.handling.exponential(work.supervisors.callback_delay_days)
-        case.customer.await_call_back(delay)
+        case.customer.await_call_back(work.working.advance(work.calendar.now, delay))

@@ -4,7 +4,9 @@ Work that every active customer generates at the same per-customer rate (repeat 
 routine requests, incidents) is simulated as one superposed Poisson process each, with rate
 ``rate x active customers``, re-evaluated at every arrival; the customer is drawn at random.
 New prospects and enquiries from outside the customer base arrive at their own rates. Shocks
-scale the processes they touch (``cxsim.mechanisms.shocks``).
+scale the processes they touch (``cxsim.mechanisms.shocks``). Contacts (routine requests,
+incidents, outside enquiries) follow the hour-of-week profile ``contact_centre.arrival_profile``
+exactly, by the time change of ``cxsim.mechanisms.timetable``.
 
 With proactive service a share of incidents is caught early, at a cost per outreach, with less
 damage, and raised by the organisation before the customer notices (seed 000: "proactive
@@ -23,6 +25,7 @@ import numpy as np
 from cxsim.agents.customer import Customer
 from cxsim.calendar import EventCalendar
 from cxsim.mechanisms.shocks import Shocks
+from cxsim.mechanisms.timetable import ALWAYS, Timetable
 from cxsim.organisation.ledger import Ledger
 from cxsim.organisation.population import ARRIVING, REFERRED, Population
 from cxsim.organisation.reputation import Reputation
@@ -44,26 +47,30 @@ def poisson_process(
     shocks: Shocks | None = None,
     kind: str | None = None,
     scale: Callable[[], float] | None = None,
+    profile: Timetable = ALWAYS,
 ) -> None:
     """Run ``action`` as a Poisson process with a rate re-evaluated at each arrival.
 
     The rate is multiplied by ``len(per)`` (the active customers, when given), by the shocks of
-    ``kind`` and by ``scale()``. The next gap is drawn after ``action`` has run, as Mesa's
-    ``schedule_recurring`` with a callable interval does.
+    ``kind``, by ``scale()`` and by the weekly ``profile`` (mean 1: the hour of the week), whose
+    time change makes the process exactly non-homogeneous (``cxsim.mechanisms.timetable``). The
+    next arrival is drawn after ``action`` has run, as Mesa's ``schedule_recurring`` with a
+    callable interval does.
     """
     if rate_per_day <= 0:
         return
     shocked = kind is not None and shocks is not None and shocks.has(kind)
 
-    def gap() -> float:  # on every arrival, so kept lean
+    def next_time() -> float:  # on every arrival, so kept lean
+        now = calendar.now
         total = rate_per_day * len(per) if per is not None else rate_per_day
         if shocked:
-            total *= shocks.factor(kind, calendar.now)
+            total *= shocks.factor(kind, now)
         if scale:
             total *= scale()
-        return rng.exponential(1.0 / total) if total > 0 else 1.0
+        return profile.advance(now, rng.exponential(1.0 / total)) if total > 0 else now + 1.0
 
-    calendar.every(action, gap, calendar.now + gap())
+    calendar.every(action, next_time, next_time())
 
 
 class FeedbackLoop:
@@ -112,6 +119,7 @@ class Demand:
         reputation: Reputation,
         feedback: FeedbackLoop,
         phone: ContactCentre,
+        profile: Timetable,
         shocks: Shocks,
         ledger: Ledger,
         counters: Counter[str],
@@ -119,6 +127,7 @@ class Demand:
         self.params = params
         self.calendar, self.streams, self.population = calendar, streams, population
         self.reputation, self.feedback, self.phone = reputation, feedback, phone
+        self.profile = profile  # when customers want to be in touch (hour of the week)
         self.shocks, self.ledger, self.counters = shocks, ledger, counters
         self.cost_per_prospect = params.sales.cost_per_prospect
         self.problems, self.proactive = params.problems, params.proactive
@@ -127,7 +136,7 @@ class Demand:
     def start(self) -> None:
         """Start every process at the scenario's rates."""
         c, s, active = self.params.customers, self.streams, self.population.roster.members
-        calendar, shocks = self.calendar, self.shocks
+        calendar, shocks, profile = self.calendar, self.shocks, self.profile
         poisson_process(
             calendar, c.arrival_rate_per_day, self.prospect_arrives, s.arrivals,
             shocks=shocks, kind="demand_pulse",
@@ -137,17 +146,18 @@ class Demand:
         )
         poisson_process(
             calendar, c.routine_contacts_per_year / DAYS_PER_YEAR, self.routine_request, s.demand,
-            per=active, shocks=shocks, kind="demand_pulse",
+            per=active, shocks=shocks, kind="demand_pulse", profile=profile,
         )  # fmt: skip
         poisson_process(
             calendar, c.incidents_per_year / DAYS_PER_YEAR, self.incident, s.demand, per=active,
-            shocks=shocks, kind="logistics_disruption", scale=self.feedback.factor,
+            shocks=shocks, kind="logistics_disruption", scale=self.feedback.factor, profile=profile,
         )  # fmt: skip
         poisson_process(
             calendar,
             self.params.contact_centre.arrival_rate_per_hour * HOURS_PER_DAY,
             self.enquiry,
             s.enquiries,
+            profile=profile,
         )
 
     def prospect_arrives(self) -> None:
@@ -207,5 +217,8 @@ class Demand:
             customer.notice_problem("incident", severity)
 
     def enquiry(self) -> None:
-        """Someone outside the customer base calls with a question."""
-        self.phone.offer(None)
+        """Someone outside the customer base calls with a question (lost while closed)."""
+        if self.phone.is_open():
+            self.phone.offer(None)
+        else:
+            self.counters["enquiries_while_closed"] += 1

@@ -4,8 +4,11 @@ Each post has a role, a pool of people serving from one queue, a way to hire int
 salary. Hires follow the hiring policy's profile (offsets on skill and empathy, multipliers on
 learning, turnover, salary and hiring cost). A leaver's post stays empty for a hiring delay
 (none is filled during a hiring freeze), then the new hire spends ``onboarding_days`` paid but
-not yet serving; trainees are paid off the floor. The formulas (leaving, learning, fading) are
-in ``cxsim.mechanisms.workforce`` with their sources.
+not yet serving; trainees are paid off the floor. A post's people work its timetable: the
+roster of a channel or of the supervisors sets how many are on duty at each moment (a job in
+hand is finished first); sales and delivery work ``calendar.working_hours``, their jobs
+advancing only in working time (``cxsim.mechanisms.timetable``). The formulas (leaving,
+learning, fading) are in ``cxsim.mechanisms.workforce`` with their sources.
 
 Each post draws from its own random stream, keyed by the post (pool and number), not by the
 order of events, so post *k* draws the same numbers in every scenario with the same seed
@@ -20,16 +23,18 @@ from dataclasses import dataclass
 
 import mesa
 import numpy as np
+from mesa.time import Priority
 
 from cxsim.agents import DeliveryTeam, Salesperson, ServiceAgent, Supervisor
 from cxsim.agents.staff import StaffAgent, Workplace
 from cxsim.agents.supervisor import Coaching
 from cxsim.calendar import EventCalendar
 from cxsim.mechanisms.shocks import Shocks
+from cxsim.mechanisms.timetable import ALWAYS, Timetable
 from cxsim.mechanisms.workforce import decay_skill, leaving_probability, training_fade
 from cxsim.organisation.ledger import Ledger
 from cxsim.scenario import Scenario
-from cxsim.specs import StaffSpec
+from cxsim.specs import StaffSpec, Timetables
 from cxsim.stations.pool import ServerPool
 from cxsim.streams import named_stream
 from cxsim.units import DAYS_PER_YEAR, clip_share
@@ -51,6 +56,12 @@ class Post:
     pool: ServerPool
     hire: Hire  # (traits stream, the post's stream) -> a new holder
     salary_per_year: float
+    hours: Timetable  # working time in which its jobs advance (ALWAYS: rostered instead)
+    on_duty: Timetable | None  # its roster: how many are on duty (None: all, always)
+
+    def place(self, member: StaffAgent) -> None:
+        """Give a new holder the post's pool, role and hours."""
+        member.pool, member.role, member.hours = self.pool, self.role, self.hours
 
 
 @dataclass(eq=False, slots=True)
@@ -73,9 +84,10 @@ class Workforce:
         ledger: Ledger,
         counters: Counter[str],
         shocks: Shocks,
+        timetables: Timetables,
     ) -> None:
         self.model = model  # Mesa registers every agent with its model
-        self.params, self.wf = params, params.workforce
+        self.params, self.wf, self.timetables = params, params.workforce, timetables
         self.calendar, self.ledger, self.counters, self.shocks = calendar, ledger, counters, shocks
         self.profile = getattr(params.workforce.profiles, params.workforce.hiring_policy)
         self.posts: list[Post] = []
@@ -87,14 +99,11 @@ class Workforce:
     # --- the first staff --------------------------------------------------------------------
     def hire_all(self, work: Workplace, traits: np.random.Generator) -> None:
         """The first holders of every post; their traits come from ``traits`` (staffing)."""
-        self.work, p = work, self.params
-        people = {
+        self.work, p, on_duty = work, self.params, self.timetables.on_duty
+        people = {  # the rostered posts: as many as its roster puts on duty at once
             "sales": p.sales.salespeople,
             "delivery": p.delivery.teams,
-            "phone": p.contact_centre.agents,
-            "chat": p.channels.chat.agents,
-            "email": p.channels.email.agents,
-            "supervisors": p.supervisors.count,
+            **{name: round(on_duty[name].peak) for name in (*FRONTLINE_CHANNELS, "supervisors")},
         }
         roles = {  # role -> how to hire one, yearly salary
             "sales": (self._salesperson, p.sales.salary_per_year),
@@ -106,10 +115,28 @@ class Workforce:
             role = "frontline" if name in FRONTLINE_CHANNELS else name
             hire, salary = roles[role]
             staff = [hire(traits, self._seat(name, number)) for number in range(people[name])]
-            pool = ServerPool(staff, clock=self.calendar.clock)
+            rostered = name in on_duty
+            post = Post(
+                name, role, ServerPool(staff, clock=self.calendar.clock), hire, salary,
+                ALWAYS if rostered else self.timetables.working,
+                on_duty[name] if rostered else None,
+            )  # fmt: skip
             for member in staff:
-                member.pool, member.role = pool, role
-            self.posts.append(Post(name, role, pool, hire, salary))
+                post.place(member)
+            self.posts.append(post)
+
+    def start_rosters(self) -> None:
+        """Put each rostered post's people on and off duty as its roster says."""
+        for post in self.posts:
+            if post.on_duty is not None and not post.on_duty.flat:
+                self._follow_roster(post)
+
+    def _follow_roster(self, post: Post) -> None:
+        now = self.calendar.now
+        post.pool.set_on_duty(post.on_duty.value_at(now))
+        self.calendar.at(
+            post.on_duty.next_change(now), lambda: self._follow_roster(post), Priority.HIGH
+        )
 
     def pool(self, name: str) -> ServerPool:
         """The pool of post ``name``."""
@@ -243,7 +270,7 @@ class Workforce:
             return
         post = vacancy.post
         member = vacancy.member = post.hire(vacancy.seat, vacancy.seat)
-        member.pool, member.role = post.pool, post.role
+        post.place(member)
         self.ledger.spend(
             "hiring", self.wf.cost_per_hire * self.profile.hire_cost_multiplier, self.calendar.now
         )
@@ -282,7 +309,7 @@ class Workforce:
         """A supervisor offers a coaching session, unless escalations are waiting."""
         agents = self.members("frontline")
         supervisors = self.pool("supervisors")
-        if supervisors.queue_length or not agents:
+        if supervisors.queue_length or not agents or not supervisors.on_duty:
             self.counters["coaching_skipped"] += 1
             return
         agent = agents[int(self.work.streams.workforce.integers(len(agents)))]

@@ -22,6 +22,8 @@ def _cell(value: object) -> str:
         return "null"
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, tuple):  # of numbers or texts (lists of blocks are per item)
+        return " / ".join(map(_cell, value)) if value else "[]"
     return str(value).replace("|", "\\|")
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cxsim.calibration import Target
+from cxsim.peer import PeerComparison
 from cxsim.report.plots import figure
 from cxsim.validation import Comparison, FactResult, StylisedFact
 
@@ -78,12 +79,44 @@ def _queue_section(
     ]
 
 
+def _peer_section(
+    peers: dict[str, tuple[str, list[PeerComparison]]] | None, reps: int
+) -> list[str]:
+    lines = [
+        "## Queueing against the Ciw simulator",
+        "",
+        "Where no formula is exact (lognormal handling; opening hours, a roster and a daily "
+        "profile of demand), the same queue is run in Ciw (Palmer et al. 2019), an independent "
+        "simulator with server schedules and time-dependent arrivals (`cxsim/peer.py`). Each "
+        "measure passes when the 95% interval of the difference between the means holds 0.",
+        "",
+    ]
+    if peers is None:
+        return [*lines, "Not run: Ciw is not installed (`pip install 'cxsim[test]'`).", ""]
+    for name, (description, comparisons) in peers.items():
+        rows = [
+            (
+                c.quantity,
+                f"{c.cxsim.mean:.4f}",
+                f"{c.ciw.mean:.4f}",
+                f"{c.difference:+.4f} +/- {c.half_width:.4f}",
+                "yes" if c.passed else "**no**",
+            )
+            for c in comparisons
+        ]
+        header = ("quantity", "cxsim mean", "Ciw mean", "difference, 95%", "0 inside interval")
+        lines += [description, "", f"### {name}", "", f"{reps} replications of each.", ""]
+        lines += [*_table(header, rows), ""]
+    return lines
+
+
 def write_validation_doc(
     queue: dict[str, tuple[str, list[Comparison]]],
     reps: int,
     facts: Sequence[tuple[StylisedFact, FactResult]],
     fact_reps: int,
     out: Path,
+    peers: dict[str, tuple[str, list[PeerComparison]]] | None = None,
 ) -> Path:
     """Write ``out/validation.md`` and its plots in ``out/validation/``; return the file."""
     images = out / "validation"
@@ -102,6 +135,7 @@ def write_validation_doc(
         _plot(comparisons, images / f"{name}.png")
         lines += [description, ""]
         lines += _queue_section(name, comparisons, reps, f"validation/{name}.png")
+    lines += _peer_section(peers, reps)
     lines += [
         "## Stylised facts",
         "",

@@ -6,9 +6,11 @@ staffed channel (phone: the ``contact_centre`` block; chat and email: ``channels
 queue: its agents serve contacts one at a time with exponential handling times (mean
 ``aht_minutes``); a waiting customer gives up after an exponential patience (mean
 ``patience_minutes`` times their own patience factor; never when it is null, as for email).
-This is the Erlang-A (M/M/c+M) queue of Palm (1957) and Garnett, Mandelbaum and Reiman (2002);
-with infinite patience it is Erlang C, and ``cxsim.theory`` gives the exact values the phone
-queue must match.
+Outside the channel's opening hours it takes no contacts (the customer decides what to do;
+``cxsim.agents.customer``); how many agents are on duty is the pool's roster. With constant
+staffing around the clock this is the Erlang-A (M/M/c+M) queue of Palm (1957) and Garnett,
+Mandelbaum and Reiman (2002); with infinite patience it is Erlang C, and ``cxsim.theory`` gives
+the exact values the phone queue must match.
 
 The statistics are the standard contact-centre measures, accumulated contact by contact after
 the warm-up. Definitions follow the analytical references: waiting probability, service level
@@ -86,6 +88,10 @@ class ContactCentre:
         self.stats = QueueStats()
         self.standard = 1.0  # handling time the organisation now treats as normal (share)
         self.time_share = 1.0  # handling time actually given (share of the nominal AHT)
+
+    def is_open(self) -> bool:
+        """Whether the channel takes contacts now (its opening hours)."""
+        return self.spec.opening.value_at(self.calendar.now) > 0.0
 
     def offer(self, case: Case | None, patience_factor: float = 1.0) -> None:
         """A call arrives; it is answered at once or waits with the caller's patience."""

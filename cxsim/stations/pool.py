@@ -6,10 +6,16 @@ jobs one at a time (an M/G/c station in Kendall's notation). Jobs that give up w
 they reach the head of the queue, which keeps abandonment O(1) (Ciw handles reneging likewise).
 The pool also integrates its queue length over time, for time-average queue lengths (Little's
 law: L = lambda W).
+
+A roster sets how many of the pool's servers are on duty (``set_on_duty``); the others are off.
+A server whose shift ends while serving finishes the job in hand, then goes off duty, as in
+Ciw's server schedules without pre-emption (Palmer et al. 2019). The pool integrates the number
+on duty over time (at most the roster's), so that occupancy is busy time over staffed time.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
@@ -34,9 +40,12 @@ class ServerPool:
         self._withdrawn: Counter[int] = Counter()
         self._withdrawn_count = 0  # sum of _withdrawn (read on every queue change)
         self._clock = clock
+        self.off_duty: list[Server] = []  # not rostered now
+        self.limit = math.inf  # servers the roster puts on duty now
         self.queue_area = 0.0  # integral of the queue length over time
+        self.duty_area = 0.0  # integral of the servers on duty, up to the roster's (staffed time)
         self.area_since = clock()
-        self._last_change = self.area_since
+        self._last_change = self._last_duty_change = self.area_since
 
     @property
     def size(self) -> int:
@@ -49,6 +58,11 @@ class ServerPool:
         return len(self.waiting) - self._withdrawn_count
 
     @property
+    def on_duty(self) -> int:
+        """Servers on duty now, serving or free."""
+        return len(self.servers) - len(self.off_duty)
+
+    @property
     def pressure(self) -> float:
         """Work pressure: jobs waiting per server (Oliva and Sterman 2001), 0 with none."""
         return self.queue_length / max(1, self.size)
@@ -59,26 +73,63 @@ class ServerPool:
         elapsed = self._last_change - self.area_since
         return self.queue_area / elapsed if elapsed > 0 else 0.0
 
+    def staffed_time(self) -> float:
+        """Server time on duty since ``area_since`` (days)."""
+        self._touch_duty()
+        return self.duty_area
+
     def restart_average(self) -> None:
-        """Start the time-average queue length afresh (end of a warm-up)."""
+        """Start the time averages afresh (end of a warm-up)."""
         self._touch()
-        self.queue_area, self.area_since = 0.0, self._last_change
+        self._touch_duty()
+        self.queue_area, self.duty_area, self.area_since = 0.0, 0.0, self._last_change
 
     def _touch(self) -> None:
         now = self._clock()
         self.queue_area += self.queue_length * (now - self._last_change)
         self._last_change = now
 
+    def _touch_duty(self) -> None:
+        # rostered time: an agent finishing a call after their shift works unrostered time
+        now = self._clock()
+        self.duty_area += min(self.on_duty, self.limit) * (now - self._last_duty_change)
+        self._last_duty_change = now
+
+    def set_on_duty(self, limit: float) -> None:
+        """The roster changes to ``limit`` on duty.
+
+        Servers come on duty (each takes a waiting job) or free ones go off; busy ones above the
+        new number go off when their job is done.
+        """
+        self._touch_duty()
+        self.limit = limit
+        self._cover()
+        while self.idle and self.on_duty > limit:
+            self.off_duty.append(self.idle.pop())
+
+    def _cover(self) -> None:
+        """Servers off duty come on while the roster needs more than are on."""
+        while self.off_duty and self.on_duty < self.limit:
+            self.release(self.off_duty.pop())
+
     def add_server(self, server: Server) -> None:
         """A new member of staff starts: they take the next waiting job or wait for one."""
+        self._touch_duty()
         self.servers.append(server)
         self.release(server)
 
     def retire(self, server: Server) -> None:
-        """A member of staff leaves: idle ones at once, busy ones once their job is done."""
+        """A member of staff leaves: idle ones at once, busy ones once their job is done.
+
+        A colleague off duty covers the place on the roster.
+        """
+        self._touch_duty()
         self.servers.remove(server)
         if server in self.idle:
             self.idle.remove(server)
+        elif server in self.off_duty:
+            self.off_duty.remove(server)
+        self._cover()
 
     def submit(self, job: Any) -> bool:
         """Start ``job`` on an idle server, or queue it; return True if it started at once."""
@@ -96,7 +147,14 @@ class ServerPool:
         self._withdrawn_count += 1
 
     def release(self, server: Server) -> None:
-        """``server`` finished its job: give it the next waiting job or mark it idle."""
+        """``server`` finished its job: give it the next waiting job or mark it idle.
+
+        Above the number the roster puts on duty, it goes off duty instead.
+        """
+        if len(self.servers) - len(self.off_duty) > self.limit:
+            self._touch_duty()
+            self.off_duty.append(server)
+            return
         self._touch()
         while self.waiting:
             job = self.waiting.popleft()
