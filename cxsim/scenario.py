@@ -404,8 +404,21 @@ def _holiday_date(text: str, year: int) -> date:
     return date.fromisoformat(text if text.count("-") == 2 else f"{year}-{text}")
 
 
+class KindFactors(Block):
+    """Handling time of each kind of contact relative to a routine request (assumption: 1)."""
+
+    routine: float = param(1.0, "multiplier", "A routine request (question, change).", gt=0, le=20)
+    incident: float = param(1.0, "multiplier", "A complaint about a service incident.", gt=0, le=20)
+    requirement_gap: float = param(
+        1.0, "multiplier", "A complaint that the delivery missed the need.", gt=0, le=20
+    )
+    enquiry: float = param(
+        1.0, "multiplier", "An enquiry from outside the customer base.", gt=0, le=20
+    )
+
+
 class Handling(Block):
-    """How handling times spread around their mean (Brown et al. 2005: lognormal)."""
+    """How long a contact takes: its spread (Brown et al. 2005: lognormal), kind and handler."""
 
     distribution: Literal["exponential", "lognormal"] = Field(
         "exponential",
@@ -422,6 +435,34 @@ class Handling(Block):
         usual=(0.3, 2.0),
         source="assumption: lognormal call-centre service times (Brown et al. 2005)",
         meaning="a spread of {value:g} times the mean",
+    )
+
+    by_kind: KindFactors = Field(
+        KindFactors(),
+        description="Handling time by kind of contact, relative to aht_minutes (routine).",
+    )
+    repeat_factor: float = param(
+        1.0,
+        "multiplier",
+        "Handling time of a repeat contact about the same case (retelling, checking what was "
+        "done); assumption.",
+        gt=0,
+        le=20,
+    )
+    skill_speed: float = param(
+        0.0,
+        "1/skill",
+        "Share of handling time saved per unit of skill above frontline.skill_mean (and added "
+        "below it): experienced agents are quicker (assumption; 0: skill does not matter).",
+        ge=0,
+        le=1,
+    )
+    after_call_minutes: float = param(
+        0.0,
+        "minutes",
+        "Wrap-up after each contact: the agent is busy, the customer is done (0: none).",
+        ge=0,
+        le=240,
     )
 
     @model_validator(mode="after")

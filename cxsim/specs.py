@@ -125,15 +125,22 @@ class ChannelSpec:
     distribution: str  # of handling times (mechanisms.handling)
     cv: float
     opening: Timetable  # 1 while the channel takes contacts
+    by_kind: dict[str, float]  # handling time by kind of contact (enquiry: no case)
+    repeat_factor: float  # a repeat contact about the same case
+    skill_speed: float  # share of handling time saved per unit of skill above the mean
+    skill_mean: float
+    after_call_days: float  # wrap-up after each contact
 
     @classmethod
     def from_scenario(cls, s: Scenario, name: str, timetables: Timetables) -> ChannelSpec:
         """Channel ``name``: phone is the ``contact_centre`` block, chat and email ``channels``."""
         channel = s.contact_centre if name == "phone" else getattr(s.channels, name)
+        handling = channel.handling
         return cls(
             name, channel.aht_minutes, channel.patience_minutes,
-            s.contact_centre.service_level_seconds, channel.handling.distribution,
-            channel.handling.cv, timetables.opening[name],
+            s.contact_centre.service_level_seconds, handling.distribution, handling.cv,
+            timetables.opening[name], handling.by_kind.model_dump(), handling.repeat_factor,
+            handling.skill_speed, s.frontline.skill_mean, minutes(handling.after_call_minutes),
         )  # fmt: skip
 
 

@@ -20,7 +20,7 @@ class ServiceAgent(StaffAgent):
 
     def duration(self, contact: Contact) -> float:
         """Handling time of the contact just picked up (its wait is booked by the centre)."""
-        return contact.centre.answer(contact)
+        return contact.centre.answer(contact, self.skill)
 
     def complete(self, contact: Contact) -> None:
         """Answer an enquiry; for a case: solve it, send it to rework, escalate it, or fail."""

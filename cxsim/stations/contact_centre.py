@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cxsim.mechanisms.handling import handling_time
+from cxsim.mechanisms.handling import handling_factor, handling_time
 from cxsim.mechanisms.workforce import erode
 from cxsim.records import Case
 from cxsim.stations.pool import ServerPool
@@ -105,21 +105,34 @@ class ContactCentre:
         patience = rng.exponential(self.spec.patience_minutes * patience_factor / MINUTES_PER_DAY)
         contact.patience_event = calendar.after(patience, contact.lose_patience)
 
-    def answer(self, contact: Contact) -> float:
-        """An agent picks up ``contact``: book its wait; return its handling time in days."""
+    def answer(self, contact: Contact, skill: float) -> float:
+        """An agent of ``skill`` picks up ``contact``: book its wait; return the agent's time.
+
+        The agent's time is the handling time (its mean set by the kind of contact, whether
+        it is a repeat, and the agent's skill) plus the wrap-up after the call.
+        """
         stats = self.stats
         wait = self.calendar.now - contact.queued_at
         if contact.patience_event is not None:
             self.calendar.cancel(contact.patience_event)
-        spec = self.spec
-        handling = handling_time(
-            self.streams.handling,
-            spec.aht_minutes * self.time_share / MINUTES_PER_DAY,
-            spec.distribution,
-            spec.cv,
+        spec, case = self.spec, contact.case
+        factor = handling_factor(
+            spec.by_kind["enquiry" if case is None else case.kind],
+            spec.repeat_factor if case is not None and case.contacts > 1 else 1.0,
+            spec.skill_speed,
+            skill - spec.skill_mean,
         )
-        if contact.case is not None:
-            contact.case.wait_minutes += wait * MINUTES_PER_DAY
+        handling = (
+            handling_time(
+                self.streams.handling,
+                spec.aht_minutes * self.time_share * factor / MINUTES_PER_DAY,
+                spec.distribution,
+                spec.cv,
+            )
+            + spec.after_call_days
+        )
+        if case is not None:
+            case.wait_minutes += wait * MINUTES_PER_DAY
         if contact.queued_at >= stats.since:
             stats.answered += 1
             stats.answered_wait_days += wait
