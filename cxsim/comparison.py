@@ -54,6 +54,7 @@ BRIDGE_GROUPS: dict[str, tuple[str, ...]] = {
         "self_service",
         "proactive_service",
         "supervisor_cases",
+        "specialist_cases",
     ),
     "Rework": ("rework",),
     "Compensation": ("compensation",),

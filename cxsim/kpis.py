@@ -160,6 +160,7 @@ def case_measures(cases: list[CaseRecord]) -> dict[str, float]:
         "ces": _mean([c.ces for c in cases]),
         "fcr": _ratio(sum(c.first_contact_resolution for c in cases), len(cases)),
         "escalation_rate": _ratio(escalated_cases(cases), len(cases)),
+        "transfer_rate": _ratio(sum(c.transferred for c in cases), len(cases)),
     }
 
 

@@ -44,6 +44,7 @@ from cxsim.specs import (
     FrontlineSpec,
     Policy,
     SalesSpec,
+    SpecialistSpec,
     SupervisorSpec,
     Timetables,
 )
@@ -98,7 +99,9 @@ class ServiceOrganisation(CalendarModel):
     def _hire_staff(self) -> None:
         p, workforce = self.params, self.workforce
         workforce.hire_all(self._workplace(), self.streams.staffing)
-        self.desk.staff(workforce.pool("delivery"), workforce.pool("supervisors"))
+        self.desk.staff(
+            workforce.pool("delivery"), workforce.pool("supervisors"), workforce.pool("specialists")
+        )
         self.channels = {
             name: ContactCentre(
                 self.calendar,
@@ -122,6 +125,7 @@ class ServiceOrganisation(CalendarModel):
             delivery=DeliverySpec.from_scenario(p, self.timetables.working),
             frontline=FrontlineSpec.from_scenario(p),
             supervisors=SupervisorSpec.from_scenario(p),
+            specialists=SpecialistSpec.from_scenario(p),
             desk=self.desk,
             reputation=self.reputation,
             shocks=self.shocks,

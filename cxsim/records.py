@@ -69,6 +69,7 @@ class Case:
     abandoned: int = 0
     handoffs: int = 0
     escalated: bool = False
+    transferred: bool = False  # to a specialist
     reworked: bool = False
     wait_minutes: float = 0.0
     queued_at: float = 0.0
@@ -145,6 +146,7 @@ class CaseRecord:
     switches: int
     reexplanations: int
     escalated: bool
+    transferred: bool
     reworked: bool
     resolved: bool
     first_contact_resolution: bool

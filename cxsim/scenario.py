@@ -1021,6 +1021,44 @@ class Supervisors(Block):
     )
 
 
+class Specialists(Block):
+    """A specialist tier: product and process experts for what the frontline cannot solve.
+
+    Seed 001: a contact centre of "product and process specialists", not a call centre that
+    redirects. Cases beyond a frontline agent's skill are transferred to their queue instead of
+    ending unsolved; the transfer is a handoff for the customer. 0 specialists: no tier.
+    """
+
+    count: int = param(
+        0, "people", "Specialists on duty in calendar.working_hours (0: no tier).", ge=0,
+        le=100_000,
+    )  # fmt: skip
+    skill: float = param(
+        0.85, "skill", "Problem-solving skill of a specialist (assumption: tier 2).", **SHARE
+    )
+    handling_minutes: float = param(
+        30.0, "minutes", "Mean specialist time per transferred case (assumption).", gt=0
+    )
+    salary_per_year: float = param(
+        55_000.0,
+        "money/year",
+        "Loaded salary of one specialist.",
+        ge=0,
+        usual=(20_000.0, 200_000.0),
+        source="assumption: between a frontline agent's and a supervisor's",
+        meaning="{value:,.0f} a year, {monthly:,.0f} a month",
+    )
+    cost_per_case: float = param(
+        20.0,
+        "money/case",
+        "Non-salary cost of one transferred case (tier-2 overhead).",
+        ge=0,
+        usual=(0.0, 200.0),
+        source="MetricNet: about $69 per tier-2 ticket, fully loaded",
+        meaning="{value:,.0f} per transferred case on top of salaries",
+    )
+
+
 class Problems(Block):
     """How large problems are and how likely customers are to complain about them."""
 
@@ -1531,6 +1569,7 @@ class Scenario(Block):
     channels: Channels = Channels()
     frontline: Frontline = Frontline()
     supervisors: Supervisors = Supervisors()
+    specialists: Specialists = Specialists()
     problems: Problems = Problems()
     recovery: Recovery = Recovery()
     word_of_mouth: WordOfMouth = WordOfMouth()

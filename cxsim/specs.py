@@ -39,6 +39,7 @@ __all__ = [
     "DeliverySpec",
     "FrontlineSpec",
     "SupervisorSpec",
+    "SpecialistSpec",
     "StaffSpec",
     "CustomerSpec",
 ]
@@ -78,7 +79,7 @@ class Timetables:
     working: Timetable  # sales, delivery and supervisors: 1 in working hours
     demand: Timetable  # customers' wish to be in touch, by hour of the week (mean 1)
     opening: dict[str, Timetable]  # each staffed channel: 1 while open
-    on_duty: dict[str, Timetable]  # each staffed channel, and supervisors: people on duty
+    on_duty: dict[str, Timetable]  # staffed channels, supervisors, specialists: people on duty
 
     @classmethod
     def from_scenario(cls, s: Scenario) -> Timetables:
@@ -94,7 +95,11 @@ class Timetables:
             on_duty[name] = _timetable(
                 calendar, shifts or _scaled(opening[name], channel.agents), closed
             )
-        on_duty["supervisors"] = _timetable(calendar, _scaled(working, s.supervisors.count), closed)
+        for name, people in (
+            ("supervisors", s.supervisors.count),
+            ("specialists", s.specialists.count),
+        ):
+            on_duty[name] = _timetable(calendar, _scaled(working, people), closed)
         demand = _timetable(calendar, s.contact_centre.arrival_profile.intervals(), ())
         return cls(working, demand, opening, on_duty)
 
@@ -241,6 +246,19 @@ class SupervisorSpec:
             hours(sv.coaching_hours),
             sv.coaching_gain,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class SpecialistSpec:
+    """How specialists work a transferred case (time in days)."""
+
+    handling_days: float  # mean
+    cost_per_case: float
+
+    @classmethod
+    def from_scenario(cls, s: Scenario) -> SpecialistSpec:
+        """Specialist parameters."""
+        return cls(minutes(s.specialists.handling_minutes), s.specialists.cost_per_case)
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,3 +69,26 @@ def test_more_frontline_agents_shorten_the_wait():
     _, three = run_small("contact_centre.agents=3", "contact_centre.aht_minutes=60")
     assert three["contact_centre"]["asa_minutes"] < one["contact_centre"]["asa_minutes"]
     assert three["contact_centre"]["abandonment_rate"] < one["contact_centre"]["abandonment_rate"]
+
+
+def test_unsolved_cases_go_to_a_specialist_when_there_is_a_tier():
+    assert frontline_route(10, 50, False, False, specialists=True) is Route.TRANSFER
+    assert frontline_route(10, 50, False, False, specialists=False) is Route.NOT_SOLVED
+    assert frontline_route(100, 50, False, False, specialists=True) is Route.ESCALATE
+
+
+def test_a_specialist_tier_resolves_more_cases_at_the_cost_of_a_handoff():
+    """Seed 001: specialists instead of redirection; paired runs (same seed) of each."""
+    gains = []
+    for seed in range(3):
+        without, base = run_small(f"seed={seed}")
+        with_tier, tiered = run_small(f"seed={seed}", "specialists.count=2")
+        assert base["transfer_rate"] == 0.0 and tiered["transfer_rate"] > 0.05
+        resolved = [
+            sum(c.resolved for c in m.recorder.cases) / len(m.recorder.cases)
+            for m in (without, with_tier)
+        ]
+        gains.append(resolved[1] - resolved[0])
+        transferred = [c for c in with_tier.recorder.cases if c.transferred]
+        assert all(c.handoffs >= 1 and not c.first_contact_resolution for c in transferred)
+    assert min(gains) > 0.02

@@ -416,6 +416,7 @@ class Customer(mesa.Agent):
                 switches=case.switches,
                 reexplanations=case.reexplanations,
                 escalated=case.escalated,
+                transferred=case.transferred,
                 reworked=case.reworked,
                 resolved=resolved,
                 first_contact_resolution=resolved and case.contacts == 1 and case.handoffs == 0,

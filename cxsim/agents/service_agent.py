@@ -39,6 +39,7 @@ class ServiceAgent(StaffAgent):
         solved = work.streams.resolution.random() < solve_probability(skill, case.complexity)
         case.resolver_empathy = self.empathy
         route = frontline_route(
-            case.remedy_cost, work.policy.empowerment_limit, case.needs_rework, solved
-        )
+            case.remedy_cost, work.policy.empowerment_limit, case.needs_rework, solved,
+            specialists=work.desk.specialists.size > 0,
+        )  # fmt: skip
         work.desk.dispatch(case, route)

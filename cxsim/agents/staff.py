@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         FrontlineSpec,
         Policy,
         SalesSpec,
+        SpecialistSpec,
         StaffSpec,
         SupervisorSpec,
     )
@@ -47,6 +48,7 @@ class Workplace:
     delivery: DeliverySpec
     frontline: FrontlineSpec
     supervisors: SupervisorSpec
+    specialists: SpecialistSpec
     desk: CaseDesk
     reputation: Reputation
     shocks: Shocks

@@ -5,8 +5,9 @@ and the agent's skill suffices (seed 000, "Empowerment for first-contact resolut
 defined financial limit"; seed 002, Harrods). Without authority the case is handed to a
 supervisor (an escalation, with its own queue); a product that misses the requirement goes back
 to delivery for rework. An agent who lacks the skill does not solve the problem and the customer
-has to contact again (failure demand). Escalation multiplies handling cost: MetricNet puts a
-tier-2 ticket at about 3x a tier-1 ticket.
+has to contact again (failure demand), unless a specialist tier takes the cases beyond the
+frontline's skill (seed 001: "product and process specialists"), at the cost of a handoff.
+Escalation multiplies handling cost: MetricNet puts a tier-2 ticket at about 3x a tier-1 ticket.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Route(Enum):
     RESOLVED = "resolved"
     REWORK = "rework"
     ESCALATE = "escalate"
+    TRANSFER = "transfer"  # to a specialist
     NOT_SOLVED = "not_solved"
 
 
@@ -34,13 +36,21 @@ def solve_probability(skill: float, complexity: float) -> float:
 
 
 def frontline_route(
-    remedy_cost: float, empowerment_limit: float, needs_rework: bool, solved: bool
+    remedy_cost: float,
+    empowerment_limit: float,
+    needs_rework: bool,
+    solved: bool,
+    specialists: bool = False,
 ) -> Route:
-    """Route after a frontline contact: authority first, then skill, then rework if needed."""
+    """Route after a frontline contact: authority first, then skill, then rework if needed.
+
+    Unsolved cases go to a specialist when there are ``specialists``; a specialist's own route
+    is the same without a further transfer.
+    """
     if remedy_cost > empowerment_limit:
         return Route.ESCALATE
     if not solved:
-        return Route.NOT_SOLVED
+        return Route.TRANSFER if specialists else Route.NOT_SOLVED
     return Route.REWORK if needs_rework else Route.RESOLVED
 
 

@@ -1,10 +1,10 @@
 """The case desk: where a handled case goes next, and the numbers of orders and cases.
 
-After a frontline agent, a supervisor or a delivery team has handled a case, its route
-(``cxsim.mechanisms.escalation``) says what happens: closed, back to the customer (who may
-try again), to delivery for rework, or up to a supervisor, with a handoff and, without a
-shared customer record, the story told again (seed 000: silos; seed 003: customers "shuffled
-from one service professional to another").
+After a frontline agent, a specialist, a supervisor or a delivery team has handled a case, its
+route (``cxsim.mechanisms.escalation``) says what happens: closed, back to the customer (who
+may try again), to delivery for rework, across to a specialist or up to a supervisor, with a
+handoff and, without a shared customer record, the story told again (seed 000: silos; seed
+003: customers "shuffled from one service professional to another").
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ class CaseDesk:
         self.shared_record = shared_record
         self.delivery: ServerPool | None = None  # set once the workforce is hired
         self.supervisors: ServerPool | None = None
+        self.specialists: ServerPool | None = None
         self._order_ids, self._case_ids = itertools.count(1), itertools.count(1)
 
-    def staff(self, delivery: ServerPool, supervisors: ServerPool) -> None:
+    def staff(self, delivery: ServerPool, supervisors: ServerPool, specialists: ServerPool) -> None:
         """Connect the desk to the teams it routes to."""
-        self.delivery, self.supervisors = delivery, supervisors
+        self.delivery, self.supervisors, self.specialists = delivery, supervisors, specialists
 
     def dispatch(self, case: Case, route: Route) -> None:
         """Send a handled case where its route says: close, rework, supervisor, or back."""
@@ -41,14 +42,22 @@ class CaseDesk:
         elif route is Route.REWORK:
             case.handoffs += 1
             self.delivery.submit(case)
+        elif route is Route.TRANSFER:
+            case.transferred = True
+            self._hand_over(case, self.specialists)
         elif self.supervisors.size:
-            case.handoffs += 1
             case.escalated = True
-            if not self.shared_record:  # the supervisor hears the story again
-                case.reexplanations += 1
-            self.supervisors.submit(case)
+            self._hand_over(case, self.supervisors)
         else:
             customer.not_helped()
+
+    def _hand_over(self, case: Case, pool: ServerPool) -> None:
+        """A handoff to another person, who hears the story again unless the record is shared."""
+        case.handoffs += 1
+        if not self.shared_record:
+            case.reexplanations += 1
+        case.queued_at = case.customer.at.calendar.now
+        pool.submit(case)
 
     def next_order_id(self) -> int:
         """Sequential order number."""

@@ -25,7 +25,7 @@ import mesa
 import numpy as np
 from mesa.time import Priority
 
-from cxsim.agents import DeliveryTeam, Salesperson, ServiceAgent, Supervisor
+from cxsim.agents import DeliveryTeam, Salesperson, ServiceAgent, Specialist, Supervisor
 from cxsim.agents.staff import StaffAgent, Workplace
 from cxsim.agents.supervisor import Coaching
 from cxsim.calendar import EventCalendar
@@ -43,7 +43,8 @@ __all__ = ["Post", "Vacancy", "Workforce", "EMPATHY_SD", "FRONTLINE_CHANNELS"]
 
 EMPATHY_SD = 0.1  # spread of empathy between staff members (share); assumption
 FRONTLINE_CHANNELS = ("phone", "chat", "email")  # the staffed channels
-POSTS = ("sales", "delivery", *FRONTLINE_CHANNELS, "supervisors")  # keys the posts' streams
+# keys the posts' streams: a new post goes at the end, so the others keep their numbers
+POSTS = ("sales", "delivery", *FRONTLINE_CHANNELS, "supervisors", "specialists")
 type Hire = Callable[[np.random.Generator, np.random.Generator], StaffAgent]
 
 
@@ -103,13 +104,14 @@ class Workforce:
         people = {  # the rostered posts: as many as its roster puts on duty at once
             "sales": p.sales.salespeople,
             "delivery": p.delivery.teams,
-            **{name: round(on_duty[name].peak) for name in (*FRONTLINE_CHANNELS, "supervisors")},
+            **{name: round(timetable.peak) for name, timetable in on_duty.items()},
         }
         roles = {  # role -> how to hire one, yearly salary
             "sales": (self._salesperson, p.sales.salary_per_year),
             "delivery": (self._team, p.delivery.salary_per_year),
             "frontline": (self._agent, p.frontline.salary_per_year),
             "supervisors": (self._supervisor, p.supervisors.salary_per_year),
+            "specialists": (self._specialist, p.specialists.salary_per_year),
         }
         for name in POSTS:
             role = "frontline" if name in FRONTLINE_CHANNELS else name
@@ -169,6 +171,10 @@ class Workforce:
         return self._seated(
             seat, Supervisor(self.model, self.work, competency, self._empathy(traits))
         )
+
+    def _specialist(self, traits: np.random.Generator, seat: np.random.Generator) -> Specialist:
+        skill = clip_share(self.params.specialists.skill + self.profile.skill_offset)
+        return self._seated(seat, Specialist(self.model, self.work, skill, self._empathy(traits)))
 
     def _empathy(self, traits: np.random.Generator) -> float:
         mean = self.params.frontline.empathy_mean + self.profile.empathy_offset

@@ -1,0 +1,41 @@
+"""Specialists: product and process experts who take the cases the frontline could not solve.
+
+Seed 001 describes a contact centre of "product and process specialists" rather than a call
+centre that redirects. A frontline agent who lacks the skill transfers the case (a handoff for
+the customer); the specialist works it from their queue, in working hours, and tells the
+customer the outcome. Their authority is the frontline's: a remedy beyond it still goes to a
+supervisor.
+"""
+
+from __future__ import annotations
+
+import mesa
+
+from cxsim.agents.staff import StaffAgent, Workplace
+from cxsim.mechanisms.escalation import frontline_route, solve_probability
+from cxsim.records import Case
+
+__all__ = ["Specialist"]
+
+
+class Specialist(StaffAgent):
+    """Solves a transferred case by their ``skill`` against its complexity."""
+
+    def __init__(self, model: mesa.Model, work: Workplace, skill: float, empathy: float) -> None:
+        super().__init__(model, work, skill)
+        self.empathy = empathy
+
+    def duration(self, case: Case) -> float:
+        """Exponential time to work a transferred case."""
+        return self.work.streams.handling.exponential(self.work.specialists.handling_days)
+
+    def complete(self, case: Case) -> None:
+        """Solve the case (or not) and send it on: closed, rework, a supervisor, or back."""
+        work = self.work
+        work.ledger.spend("specialist_cases", work.specialists.cost_per_case, work.calendar.now)
+        solved = work.streams.resolution.random() < solve_probability(self.skill, case.complexity)
+        case.resolver_empathy = self.empathy
+        route = frontline_route(
+            case.remedy_cost, work.policy.empowerment_limit, case.needs_rework, solved
+        )
+        work.desk.dispatch(case, route)
