@@ -145,6 +145,8 @@ def queue_measures(
         "abandonment_rate": _ratio(stats.abandoned, finished),
         "occupancy": min(1.0, _ratio(stats.busy_days, staffed_days)),
         "mean_queue_length": mean_queue_length,
+        "menu_abandonment_rate": _ratio(stats.menu_abandoned, stats.menu_entered),
+        "misroute_rate": _ratio(stats.misrouted, stats.menu_entered),
     }
 
 

@@ -109,6 +109,7 @@ class ServiceOrganisation(CalendarModel):
                 ChannelSpec.from_scenario(p, name, self.timetables),
                 self.streams,
                 p.work_pressure,
+                self.policy.shared_record,
             )
             for name in FRONTLINE_CHANNELS
         }

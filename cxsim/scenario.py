@@ -884,6 +884,32 @@ class Delivery(Block):
     )
 
 
+class PhoneMenu(Block):
+    """The phone menu (IVR) callers go through before the queue (seeds 000, 002); assumptions."""
+
+    levels: int = param(
+        0, "levels", "Choices a caller makes before the queue (0: no menu).", ge=0, le=20
+    )
+    seconds_per_level: float = param(
+        15.0, "seconds", "Time to listen and choose at each level.", gt=0
+    )
+    hangup_per_level: float = param(
+        0.02, "share", "Chance that a caller hangs up at each level.", **SHARE
+    )
+    misroute_probability: float = param(
+        0.1, "share", "Chance that the caller's choices land them in the wrong queue.", **SHARE
+    )
+    transfer_minutes: float = param(
+        1.5, "minutes", "Time the wrong agent takes to hear the caller out and transfer them.", gt=0
+    )
+    zero_out_share: float = param(
+        0.0,
+        "share",
+        "Share of callers who take an option to reach a person at the first level (0: none).",
+        **SHARE,
+    )
+
+
 class ContactCentre(Staffed):
     """The phone queue of the contact centre: agents, handling, patience, target (Erlang A)."""
 
@@ -916,6 +942,7 @@ class ContactCentre(Staffed):
         20.0, "seconds", "Answer-time target for the service-level measure.", ge=0
     )
     handling: Handling = Handling()
+    ivr: PhoneMenu = Field(PhoneMenu(), description="The phone menu before the queue.")
     arrival_profile: ArrivalProfile = Field(
         ArrivalProfile(),
         description="When customers want to call, chat or write (every contact stream; "

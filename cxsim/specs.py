@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from cxsim.mechanisms.phone_menu import menu_hangup_probability, menu_minutes
 from cxsim.mechanisms.timetable import Timetable
 from cxsim.scenario import (
     Calendar,
@@ -35,6 +36,7 @@ __all__ = [
     "Policy",
     "Timetables",
     "ChannelSpec",
+    "MenuSpec",
     "SalesSpec",
     "DeliverySpec",
     "FrontlineSpec",
@@ -120,6 +122,33 @@ def _scaled(timetable: Timetable, people: int) -> list[tuple[float, float, float
 
 
 @dataclass(frozen=True, slots=True)
+class MenuSpec:
+    """A phone menu as the caller meets it (times in days; ``mechanisms.phone_menu``)."""
+
+    menu_days: float  # through every level
+    level_days: float  # one level (an option to reach a person is at the first)
+    hangup: float  # chance of hanging up somewhere in the menu
+    misroute: float
+    transfer_days: float
+    zero_out_share: float
+
+    @classmethod
+    def from_scenario(cls, s: Scenario) -> MenuSpec | None:
+        """The phone's menu, or None without one."""
+        ivr = s.contact_centre.ivr
+        if ivr.levels == 0:
+            return None
+        return cls(
+            minutes(menu_minutes(ivr.levels, ivr.seconds_per_level)),
+            minutes(menu_minutes(1, ivr.seconds_per_level)),
+            menu_hangup_probability(ivr.levels, ivr.hangup_per_level),
+            ivr.misroute_probability,
+            minutes(ivr.transfer_minutes),
+            ivr.zero_out_share,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ChannelSpec:
     """A staffed channel: handling, patience (minutes; None: never) and answer-time target."""
 
@@ -135,6 +164,7 @@ class ChannelSpec:
     skill_speed: float  # share of handling time saved per unit of skill above the mean
     skill_mean: float
     after_call_days: float  # wrap-up after each contact
+    menu: MenuSpec | None  # the phone menu callers go through first (None: none)
 
     @classmethod
     def from_scenario(cls, s: Scenario, name: str, timetables: Timetables) -> ChannelSpec:
@@ -146,6 +176,7 @@ class ChannelSpec:
             s.contact_centre.service_level_seconds, handling.distribution, handling.cv,
             timetables.opening[name], handling.by_kind.model_dump(), handling.repeat_factor,
             handling.skill_speed, s.frontline.skill_mean, minutes(handling.after_call_minutes),
+            MenuSpec.from_scenario(s) if name == "phone" else None,
         )  # fmt: skip
 
 

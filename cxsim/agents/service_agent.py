@@ -27,6 +27,9 @@ class ServiceAgent(StaffAgent):
         work, case = self.work, contact.case
         frontline = work.frontline
         work.ledger.spend("frontline_contacts", frontline.cost_per_contact, work.calendar.now)
+        if contact.misrouted:
+            contact.centre.transfer(contact)
+            return
         if case is None:
             return
         # a shared record shows the customer's history, which helps solve the case; cutting

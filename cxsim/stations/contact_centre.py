@@ -30,6 +30,8 @@ from cxsim.stations.pool import ServerPool
 from cxsim.units import MINUTES_PER_DAY, SECONDS_PER_DAY
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from cxsim.calendar import Entry, EventCalendar
     from cxsim.scenario import WorkPressure
     from cxsim.specs import ChannelSpec
@@ -53,6 +55,9 @@ class QueueStats:
     answered_wait_days: float = 0.0
     abandoned_wait_days: float = 0.0
     busy_days: float = 0.0
+    menu_entered: int = 0  # callers who went into the phone menu
+    menu_abandoned: int = 0  # and hung up in it
+    misrouted: int = 0  # and landed in the wrong queue
 
 
 @dataclass(slots=True, eq=False)
@@ -63,6 +68,7 @@ class Contact:
     case: Case | None
     queued_at: float
     patience_event: Entry | None = None
+    misrouted: bool = False  # the phone menu sent it to the wrong agent
 
     def lose_patience(self) -> None:
         """The caller hangs up (an event on the calendar)."""
@@ -79,8 +85,10 @@ class ContactCentre:
         spec: ChannelSpec,
         streams: Streams,
         work_pressure: WorkPressure,
+        shared_record: bool,
     ) -> None:
         self.calendar = calendar
+        self.shared_record = shared_record  # a transferred caller need not tell it again
         self.pool = pool
         self.spec = spec
         self.streams = streams
@@ -94,15 +102,56 @@ class ContactCentre:
         return self.spec.opening.value_at(self.calendar.now) > 0.0
 
     def offer(self, case: Case | None, patience_factor: float = 1.0) -> None:
-        """A call arrives; it is answered at once or waits with the caller's patience."""
+        """A call arrives: through the phone menu, if there is one, into the queue."""
+        menu = self.spec.menu
+        if menu is None:
+            self.enqueue(case, patience_factor)
+            return
+        rng = self._rng(case)
+        counted = self.calendar.now >= self.stats.since
+        self.stats.menu_entered += counted
+        if rng.random() < menu.zero_out_share:  # "speak to a person" at the first level
+            self._through_menu(case, patience_factor, menu.level_days, False)
+        elif rng.random() < menu.hangup:  # gave up half-way through, on average
+            self.stats.menu_abandoned += counted
+            if case is not None:
+                case.wait_minutes += menu.menu_days / 2 * MINUTES_PER_DAY
+                self.calendar.after(menu.menu_days / 2, case.customer.not_helped)
+        else:
+            misrouted = rng.random() < menu.misroute
+            self.stats.misrouted += counted and misrouted
+            self._through_menu(case, patience_factor, menu.menu_days, misrouted)
+
+    def _through_menu(
+        self, case: Case | None, patience_factor: float, days: float, misrouted: bool
+    ) -> None:
+        if case is not None:
+            case.wait_minutes += days * MINUTES_PER_DAY  # time in the menu is effort
+        self.calendar.after(days, lambda: self.enqueue(case, patience_factor, misrouted))
+
+    def _rng(self, case: Case | None) -> np.random.Generator:
+        return self.streams.decisions if case is None else case.customer.rng
+
+    def transfer(self, contact: Contact) -> None:
+        """The wrong agent passes a misrouted caller on: a handoff and another wait."""
+        case = contact.case
+        if case is not None:
+            case.handoffs += 1
+            if not self.shared_record:
+                case.reexplanations += 1
+        self.enqueue(case, case.customer.traits.patience_factor if case is not None else 1.0)
+
+    def enqueue(self, case: Case | None, patience_factor: float, misrouted: bool = False) -> None:
+        """The contact joins the queue: answered at once or waiting with the caller's patience."""
         calendar = self.calendar
-        contact = Contact(self, case, calendar.now)
+        contact = Contact(self, case, calendar.now, misrouted=misrouted)
         if calendar.now >= self.stats.since:
             self.stats.offered += 1
         if self.pool.submit(contact) or self.spec.patience_minutes is None:
             return
-        rng = self.streams.decisions if case is None else case.customer.rng
-        patience = rng.exponential(self.spec.patience_minutes * patience_factor / MINUTES_PER_DAY)
+        patience = self._rng(case).exponential(
+            self.spec.patience_minutes * patience_factor / MINUTES_PER_DAY
+        )
         contact.patience_event = calendar.after(patience, contact.lose_patience)
 
     def answer(self, contact: Contact, skill: float) -> float:
@@ -116,6 +165,16 @@ class ContactCentre:
         if contact.patience_event is not None:
             self.calendar.cancel(contact.patience_event)
         spec, case = self.spec, contact.case
+        if case is not None:
+            case.wait_minutes += wait * MINUTES_PER_DAY
+        if contact.queued_at >= stats.since:
+            stats.answered += 1
+            stats.answered_wait_days += wait
+            stats.waited += wait > 0.0
+            stats.answered_within_target += wait * SECONDS_PER_DAY <= spec.service_level_seconds
+        if contact.misrouted:  # the wrong agent hears the caller out and transfers them
+            stats.busy_days += spec.menu.transfer_days
+            return spec.menu.transfer_days
         factor = handling_factor(
             spec.by_kind["enquiry" if case is None else case.kind],
             spec.repeat_factor if case is not None and case.contacts > 1 else 1.0,
@@ -131,15 +190,6 @@ class ContactCentre:
             )
             + spec.after_call_days
         )
-        if case is not None:
-            case.wait_minutes += wait * MINUTES_PER_DAY
-        if contact.queued_at >= stats.since:
-            stats.answered += 1
-            stats.answered_wait_days += wait
-            stats.waited += wait > 0.0
-            stats.answered_within_target += (
-                wait * SECONDS_PER_DAY <= self.spec.service_level_seconds
-            )
         stats.busy_days += handling
         return handling
 
