@@ -60,40 +60,42 @@ def _in_fresh_process(function: Callable[..., Any], *args: Any) -> Any:
         return pool.submit(function, *args).result()
 
 
-STAFF = (
+STAFF = (  # people, on duty or per shift (a key the baseline leaves null is skipped)
     "sales.salespeople",
     "delivery.teams",
     "contact_centre.agents",
     "channels.chat.agents",
     "channels.email.agents",
+    "channels.email.roster.0.agents",
     "supervisors.count",
 )
+RATES = ("customers.arrival_rate_per_day", "contact_centre.arrival_rate_per_hour")
 
 
 def scaled_baseline(customers: int, days: float = 365.0) -> Scenario:
     """The baseline organisation grown (or shrunk) to ``customers``.
 
-    Staff (at least one of each) and new-prospect arrivals scale in proportion, so every size
-    carries the same load per person, as a real organisation of that size would.
+    Staff (at least one of each), new prospects and the calls that open no case scale in
+    proportion, so every size carries the same load per person, as a real organisation of that
+    size would.
     """
     base = load_scenario(BASELINE)
     scale = customers / base.customers.initial
-    staff = [f"{key}={max(1, round(_get(base, key) * scale))}" for key in STAFF]
+    staff = [
+        f"{key}={max(1, round(value * scale))}"
+        for key in STAFF
+        if (value := _get(base, key)) is not None
+    ]
+    rates = [f"{key}={_get(base, key) * scale}" for key in RATES]
     return load_scenario(
-        BASELINE,
-        [
-            f"customers.initial={customers}",
-            f"horizon.days={days}",
-            f"customers.arrival_rate_per_day={base.customers.arrival_rate_per_day * scale}",
-            *staff,
-        ],
+        BASELINE, [f"customers.initial={customers}", f"horizon.days={days}", *rates, *staff]
     )
 
 
-def _get(params: Scenario, key: str) -> float:
+def _get(params: Scenario, key: str) -> Any:
     value: Any = params
     for part in key.split("."):
-        value = getattr(value, part)
+        value = value[int(part)] if part.isdigit() else getattr(value, part)
     return value
 
 

@@ -109,8 +109,12 @@ def tarp_targets(problems: Sequence[ProblemRecord]) -> list[Target]:
 
 
 def effort_targets(cases: Sequence[CaseRecord]) -> list[Target]:
-    """Share of complaint cases that left the customer more disloyal, by effort (CEB 2010)."""
-    complaints = [c for c in cases if c.kind != "routine"]
+    """Share of complaint cases that left the customer more disloyal, by effort (CEB 2010).
+
+    Over cases with a service interaction: a customer who gave up before reaching anyone (the
+    line was closed) had none to judge.
+    """
+    complaints = [c for c in cases if c.kind != "routine" and c.contacts > 0]
     targets = []
     for label, published, keep in (
         ("low effort (CES <= 2)", 0.09, lambda c: c.effort_points <= LOW_EFFORT_POINTS),

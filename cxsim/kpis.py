@@ -99,7 +99,10 @@ def _segments(model: ServiceOrganisation) -> dict[str, dict[str, float]]:
 
 
 def _staff(model: ServiceOrganisation) -> dict[str, dict[str, float]]:
-    """Per role: headcount and open vacancies at the end, leavers, hires, turnover per year."""
+    """Per role: positions, paid people (FTE) and vacancies at the end, and more.
+
+    Also utilisation over working time, leavers, hires and turnover per year.
+    """
     result, workforce = {}, model.workforce
     for role in workforce.roles:
         headcount, leavers = workforce.headcount(role), model.counters[f"leavers_{role}"]
@@ -107,8 +110,9 @@ def _staff(model: ServiceOrganisation) -> dict[str, dict[str, float]]:
         busy = sum(m.busy_days for m in members)
         result[role] = {
             "average_skill": _mean([m.skill for m in members]),
-            "utilisation": min(1.0, _ratio(busy, len(members) * model.time)),
+            "utilisation": min(1.0, _ratio(busy, workforce.working_days(role, model.time))),
             "headcount_end": headcount,
+            "fte_end": workforce.full_time_equivalents(role),
             "vacancies_end": workforce.vacancies_of(role),
             "leavers": leavers,
             "hires": model.counters[f"hires_{role}"],

@@ -173,7 +173,7 @@ class ChannelSpec:
         handling = channel.handling
         return cls(
             name, channel.aht_minutes, channel.patience_minutes,
-            s.contact_centre.service_level_seconds, handling.distribution, handling.cv,
+            channel.service_level_seconds, handling.distribution, handling.cv,
             timetables.opening[name], handling.by_kind.model_dump(), handling.repeat_factor,
             handling.skill_speed, s.frontline.skill_mean, minutes(handling.after_call_minutes),
             MenuSpec.from_scenario(s) if name == "phone" else None,

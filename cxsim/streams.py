@@ -63,14 +63,13 @@ class Streams:
     requirements: np.random.Generator  # noise at each translation stage
     handling: np.random.Generator  # service, build and rework durations
     problems: np.random.Generator  # severity and complexity of problems
-    decisions: np.random.Generator  # patience of outside enquirers; customers: see customer()
+    decisions: np.random.Generator  # outside enquirers: patience, handling; customers: customer()
     enquiries: np.random.Generator  # arrival times of enquiries from outside the customer base
     word_of_mouth: np.random.Generator  # network, who is told, referrals, public complaints
     staffing: np.random.Generator  # traits of the day-0 staff
     workforce: np.random.Generator  # whom a supervisor coaches; each post has its own stream
     # (later hires' traits, recognition, leaving, hiring delay): ServiceOrganisation._seat
     feedback: np.random.Generator  # which complaints are reported back to delivery
-    resolution: np.random.Generator  # whether an agent or supervisor solves a case
     mesa: np.random.Generator  # the Mesa model's own generator (agent-set shuffles)
     seed: int
 
@@ -83,7 +82,7 @@ class Streams:
         )
 
     def customer(self, origin: int, number: int) -> np.random.Generator:
-        """Decision stream of one customer: buy, complain, retry, switch, patience, churn.
+        """Decision stream of one customer: buy, complain, retry, switch, wait, solve, churn.
 
         Keyed by where the customer came from (``origin``: day-0, arriving or referred
         prospect) and their number there, so that customer *k* draws the same numbers in

@@ -269,7 +269,7 @@ def test_documented_defaults_are_read_from_tables_prose_and_yaml():
 | `contact_centre.agents` | 3 | agents |
 
 In the baseline agents may grant little (`empowerment_limit` 50); `contact_centre.aht_minutes`
-(default 12) is the mean handling time.
+(default 10) is the mean handling time.
 
 ```yaml
 channels:
@@ -285,12 +285,12 @@ channels:
     assert claims == {
         ("contact_centre.agents", "3"),
         ("frontline.empowerment_limit", "50"),
-        ("contact_centre.aht_minutes", "12"),
+        ("contact_centre.aht_minutes", "10"),
         ("channels.email.aht_minutes", "15"),
     }
     verdicts = {key: same(doc_value(value), resolve(key).value) for key, value in claims}
     assert verdicts == {
-        "contact_centre.agents": False,  # 2
+        "contact_centre.agents": False,  # 10
         "frontline.empowerment_limit": True,
         "contact_centre.aht_minutes": True,
         "channels.email.aht_minutes": False,  # 10, not the chat channel's 15

@@ -35,7 +35,9 @@ def test_exponential_handling_draws_as_before():
 
 def test_a_spread_without_lognormal_is_refused_with_its_key_path():
     with pytest.raises(ScenarioError, match=r"contact_centre\.handling\.cv"):
-        make_scenario("contact_centre.handling.cv=0.5")
+        make_scenario(
+            "contact_centre.handling.distribution=exponential", "contact_centre.handling.cv=0.5"
+        )
 
 
 def _cxsim(*assignments: str) -> list[dict]:
@@ -54,7 +56,8 @@ def test_less_spread_in_handling_means_shorter_waits():
 
 def _mean_minutes(skill: float = 0.65, **spec: object) -> float:
     """Mean agent time per enquiry of the phone channel with ``spec`` changed."""
-    centre = ServiceOrganisation(make_scenario("customers.initial=0")).channels["phone"]
+    params = load_scenario("validation/erlang_c", ["contact_centre.aht_minutes=12"])
+    centre = ServiceOrganisation(params).channels["phone"]
     centre.spec = dataclasses.replace(centre.spec, **spec)
     times = [centre.answer(Contact(centre, None, 0.0), skill) for _ in range(40_000)]
     return float(np.mean(times)) * MINUTES_PER_DAY

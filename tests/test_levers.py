@@ -77,6 +77,7 @@ def test_a_shock_must_end_after_it_starts():
 def test_a_demand_pulse_under_pressure_leaves_quality_lower_after_it_ends():
     tight = (
         "contact_centre.agents=1",
+        "contact_centre.arrival_rate_per_hour=0",
         "channels.chat.agents=0",
         "channels.email.agents=0",
         "contact_centre.aht_minutes=45",

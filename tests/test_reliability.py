@@ -474,7 +474,12 @@ def _strict_json(path: Path) -> object:
 EXTREME = [
     [],  # the baseline
     ["customers.initial=0", "customers.arrival_rate_per_day=0"],  # nobody to serve
-    ["contact_centre.agents=0", "channels.chat.agents=0", "channels.email.agents=0"],
+    [
+        "contact_centre.agents=0",
+        "channels.chat.agents=0",
+        "channels.email.agents=0",
+        "channels.email.roster=[]",
+    ],  # fmt: skip
     ["supervisors.count=0", "frontline.empowerment_limit=0"],
     ["delivery.teams=0", "sales.salespeople=0"],
     ["frontline.salary_per_year=1000000000", "delivery.order_value=0"],

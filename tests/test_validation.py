@@ -71,13 +71,8 @@ OTHER_CENTRES = [
 
 @pytest.mark.parametrize("keys", OTHER_CENTRES, ids=["mmc-small", "mmcm-busy", "mmcm-overload"])
 def test_any_pure_contact_centre_matches_the_formulas(keys):
-    params = make_scenario(
-        "customers.initial=0",
-        "customers.arrival_rate_per_day=0",
-        "horizon.days=12",
-        "warmup.days=1",
-        *keys,
-    )
+    erlang = shipped_validation_scenarios()[1]  # a pure queue: around the clock, exponential
+    params = with_overrides(erlang, ["horizon.days=12", "warmup.days=1", *keys])
     for comparison in validate_queue(params, replications=8, jobs=2, level=0.99):
         assert comparison.passed, comparison
 

@@ -8,6 +8,13 @@ from cxsim.mechanisms.workforce import leaving_probability
 TURNOVER = ("workforce.turnover_per_year=3", "workforce.hiring_delay_days=60")
 
 
+def people_per_position(model, role: str) -> float:
+    """Full-time people behind each position of ``role`` (the same for all its posts here)."""
+    people = [post.people for post in model.workforce.posts if post.role == role]
+    assert max(people) == pytest.approx(min(people))
+    return people[0]
+
+
 def test_leaving_rises_with_pressure_and_falls_with_recognition():
     calm = leaving_probability(0.3, 0.0, 0.1, False, 0.4, 365)
     pressed = leaving_probability(0.3, 4.0, 0.1, False, 0.4, 365)
@@ -27,9 +34,12 @@ def test_leavers_are_replaced_after_a_delay_and_hiring_costs_money():
     frontline = kpi["staff"]["frontline"]
     assert frontline["leavers"] > 5 and frontline["hires"] > 0
     assert frontline["hires"] <= frontline["leavers"]
-    assert kpi["costs"]["hiring"] == pytest.approx(
-        5000 * sum(s["hires"] for s in kpi["staff"].values())
+    assert kpi["costs"]["hiring"] == pytest.approx(  # every person behind a position is hired
+        5000 * sum(s["hires"] * people_per_position(model, r) for r, s in kpi["staff"].items())
     )
+    # around the clock, a seat needs 168 hours / (1 - 30% shrinkage) / 40-hour contracts
+    assert people_per_position(model, "frontline") == pytest.approx(168 / 0.7 / 40)
+    assert people_per_position(model, "sales") == 1.0
     assert frontline["turnover_per_year"] > 1.0
 
 
@@ -103,7 +113,10 @@ TRAINING = (
 def test_training_costs_money_first_and_pays_back_later():
     trained, trained_kpi = run_small(TRAINING)
     plain, _ = run_small()
-    assert trained_kpi["costs"]["training"] == pytest.approx(2000 * 4)  # 4 frontline agents
+    agents = trained.workforce.headcount("frontline")
+    assert trained_kpi["costs"]["training"] == pytest.approx(
+        2000 * agents * people_per_position(trained, "frontline")
+    )
     weekly = trained.datacollector.get_model_vars_dataframe().set_index("day")
     weekly_plain = plain.datacollector.get_model_vars_dataframe().set_index("day")
     assert weekly.loc[105.0, "costs"] > weekly_plain.loc[105.0, "costs"]  # the bill comes first
@@ -182,5 +195,5 @@ def test_two_programmes_for_one_role_each_keep_their_own_terms():
         '"days_off_floor": 2, "cost_per_person": 1, "skill_gain": 0.3, "target": "empathy"}]'
     )
     model, kpi = run_small(courses, "horizon.days=200", "workforce.turnover_per_year=0")
-    agents = model.workforce.headcount("frontline")
-    assert kpi["costs"]["training"] == agents * 1000 + agents * 1
+    trained = model.workforce.headcount("frontline") * people_per_position(model, "frontline")
+    assert kpi["costs"]["training"] == pytest.approx(trained * 1000 + trained * 1)

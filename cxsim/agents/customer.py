@@ -293,7 +293,7 @@ class Customer(mesa.Agent):
         at, case, spec = self.at, self.case, self.at.spec
         service = spec.channels.self_service
         at.ledger.spend("self_service", service.cost_per_contact, at.calendar.now)
-        if case.kind == "routine" and at.streams.resolution.random() < service.containment:
+        if case.kind == "routine" and self.rng.random() < service.containment:
             self.close_case(resolved=True)
             return
         case.complexity = min(1.0, case.complexity + service.failure_complexity)

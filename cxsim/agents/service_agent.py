@@ -39,7 +39,7 @@ class ServiceAgent(StaffAgent):
             + frontline.record_skill_gain
             - frontline.error_per_cut * (1.0 - contact.centre.time_share)
         )
-        solved = work.streams.resolution.random() < solve_probability(skill, case.complexity)
+        solved = case.customer.rng.random() < solve_probability(skill, case.complexity)
         case.resolver_empathy = self.empathy
         route = frontline_route(
             case.remedy_cost, work.policy.empowerment_limit, case.needs_rework, solved,

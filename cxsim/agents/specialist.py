@@ -33,7 +33,7 @@ class Specialist(StaffAgent):
         """Solve the case (or not) and send it on: closed, rework, a supervisor, or back."""
         work = self.work
         work.ledger.spend("specialist_cases", work.specialists.cost_per_case, work.calendar.now)
-        solved = work.streams.resolution.random() < solve_probability(self.skill, case.complexity)
+        solved = case.customer.rng.random() < solve_probability(self.skill, case.complexity)
         case.resolver_empathy = self.empathy
         route = frontline_route(
             case.remedy_cost, work.policy.empowerment_limit, case.needs_rework, solved

@@ -54,7 +54,7 @@ class Workplace:
     shocks: Shocks
     working: Timetable  # calendar.working_hours: supervisors call back within them
     handoff_factor: Callable[[], float]  # handoff error left after unified trainings
-    away: Counter[str]  # staff in training, by role
+    away: Counter[str]  # staff in training, by post
     ledger: Ledger
     counters: Counter[str]
 
@@ -78,6 +78,8 @@ class StaffAgent(mesa.Agent):
         self.leaving = False
         self.away = False  # off the floor, in training
         self.role = ""
+        self.post = ""  # the post's name (phone, chat, ...): keys onboarding and training
+        self.people = 1.0  # full-time people this position stands for (a rostered seat: more)
         self.hours: Timetable = ALWAYS  # working time in which jobs advance (the post's)
         self.returning = False  # back from training while a job was still in hand
 
@@ -118,14 +120,14 @@ class StaffAgent(mesa.Agent):
         self.away = True
         self.pool.retire(self)
         work = self.work
-        work.away[self.role] += 1
-        work.ledger.spend("training", programme.cost_per_person, work.calendar.now)
+        work.away[self.post] += 1
+        work.ledger.spend("training", programme.cost_per_person * self.people, work.calendar.now)
         work.calendar.after(programme.days_off_floor, lambda: self.end_training(programme))
 
     def end_training(self, programme: Training) -> None:
         """Back on the floor with more skill (or empathy, as the programme teaches)."""
         self.away = False
-        self.work.away[self.role] -= 1
+        self.work.away[self.post] -= 1
         ceiling = self.work.staff.skill_ceiling
         if programme.target == "empathy":
             self.empathy = learn(self.empathy, programme.skill_gain, ceiling)

@@ -90,7 +90,7 @@ LEVERS: tuple[Lever, ...] = (
         _key("contact_centre.agents"),
         lambda s: s.contact_centre.agents,
         1,
-        10,
+        30,
     ),
     Lever(
         "supervisors",

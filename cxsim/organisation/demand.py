@@ -157,6 +157,8 @@ class Demand:
             self.params.contact_centre.arrival_rate_per_hour * HOURS_PER_DAY,
             self.enquiry,
             s.enquiries,
+            shocks=shocks,
+            kind="demand_pulse",
             profile=profile,
         )
 

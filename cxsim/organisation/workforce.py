@@ -31,13 +31,18 @@ from cxsim.agents.supervisor import Coaching
 from cxsim.calendar import EventCalendar
 from cxsim.mechanisms.shocks import Shocks
 from cxsim.mechanisms.timetable import ALWAYS, Timetable
-from cxsim.mechanisms.workforce import decay_skill, leaving_probability, training_fade
+from cxsim.mechanisms.workforce import (
+    decay_skill,
+    full_time_equivalents,
+    leaving_probability,
+    training_fade,
+)
 from cxsim.organisation.ledger import Ledger
 from cxsim.scenario import Scenario
 from cxsim.specs import StaffSpec, Timetables
 from cxsim.stations.pool import ServerPool
 from cxsim.streams import named_stream
-from cxsim.units import DAYS_PER_YEAR, clip_share
+from cxsim.units import DAYS_PER_YEAR, HOURS_PER_DAY, clip_share
 
 __all__ = ["Post", "Vacancy", "Workforce", "EMPATHY_SD", "FRONTLINE_CHANNELS"]
 
@@ -59,10 +64,12 @@ class Post:
     salary_per_year: float
     hours: Timetable  # working time in which its jobs advance (ALWAYS: rostered instead)
     on_duty: Timetable | None  # its roster: how many are on duty (None: all, always)
+    people: float  # full-time people paid per position (a rostered seat needs several)
 
     def place(self, member: StaffAgent) -> None:
-        """Give a new holder the post's pool, role and hours."""
-        member.pool, member.role, member.hours = self.pool, self.role, self.hours
+        """Give a new holder the post's pool, role, hours and the people they stand for."""
+        member.pool, member.role, member.post = self.pool, self.role, self.name
+        member.hours, member.people = self.hours, self.people
 
 
 @dataclass(eq=False, slots=True)
@@ -93,7 +100,7 @@ class Workforce:
         self.profile = getattr(params.workforce.profiles, params.workforce.hiring_policy)
         self.posts: list[Post] = []
         self.onboarding: Counter[str] = Counter()
-        self.away: Counter[str] = Counter()  # in training
+        self.away: Counter[str] = Counter()  # in training, by post
         self.vacancies: set[Vacancy] = set()
         self.work: Workplace | None = None  # set by ``hire_all``
 
@@ -122,10 +129,21 @@ class Workforce:
                 name, role, ServerPool(staff, clock=self.calendar.clock), hire, salary,
                 ALWAYS if rostered else self.timetables.working,
                 on_duty[name] if rostered else None,
+                self._people_per_position(on_duty[name]) if rostered else 1.0,
             )  # fmt: skip
             for member in staff:
                 post.place(member)
             self.posts.append(post)
+
+    def _people_per_position(self, roster: Timetable) -> float:
+        """Full-time people a rostered position needs: its hours, grossed up for shrinkage."""
+        wf, positions = self.wf, round(roster.peak)
+        if not positions:
+            return 1.0
+        people = full_time_equivalents(
+            roster.week_total * HOURS_PER_DAY, wf.shrinkage, wf.contract_hours_per_week
+        )
+        return people / positions
 
     def start_rosters(self) -> None:
         """Put each rostered post's people on and off duty as its roster says."""
@@ -201,9 +219,30 @@ class Workforce:
         return [m for post in self.posts if post.role == role for m in post.pool.servers]
 
     def headcount(self, role: str) -> int:
-        """Staff of ``role`` on the payroll: serving, onboarding or in training."""
-        serving = sum(post.pool.size for post in self.posts if post.role == role)
-        return serving + self.onboarding[role] + self.away[role]
+        """Positions of ``role`` held: serving, onboarding or in training."""
+        return sum(self._held(post) for post in self.posts if post.role == role)
+
+    def full_time_equivalents(self, role: str) -> float:
+        """People of ``role`` on the payroll, in full-time equivalents (FTE)."""
+        return sum(self._held(post) * post.people for post in self.posts if post.role == role)
+
+    def working_days(self, role: str, until: float) -> float:
+        """Days on duty of the staff of ``role`` serving now, from day 0 to ``until``.
+
+        On duty: as a rostered position's roster says, or in the post's working hours.
+        """
+        total = 0.0
+        for post in (p for p in self.posts if p.role == role):
+            if post.on_duty is None:
+                per_member = post.hours.integral(0.0, until)
+            else:
+                positions = round(post.on_duty.peak)
+                per_member = post.on_duty.integral(0.0, until) / positions if positions else 0.0
+            total += post.pool.size * per_member
+        return total
+
+    def _held(self, post: Post) -> int:
+        return post.pool.size + self.onboarding[post.name] + self.away[post.name]
 
     def vacancies_of(self, role: str) -> int:
         """Open posts of ``role`` (not yet filled by a hire)."""
@@ -217,13 +256,14 @@ class Workforce:
     def pay(self) -> None:
         """A day's salaries (everyone on the payroll) and personal recognition."""
         now, multiplier = self.calendar.now, self.profile.salary_multiplier
-        salaries = {post.role: post.salary_per_year for post in self.posts}
-        for role, salary in salaries.items():
+        for post in self.posts:
+            people = self._held(post) * post.people
             self.ledger.spend(
-                f"salaries_{role}", self.headcount(role) * salary * multiplier / DAYS_PER_YEAR, now
-            )
+                f"salaries_{post.role}", people * post.salary_per_year * multiplier / DAYS_PER_YEAR,
+                now,
+            )  # fmt: skip
         recognised = self.wf.recognition and sum(
-            sum(map(_recognised, post.pool.servers)) for post in self.posts
+            sum(map(_recognised, post.pool.servers)) * post.people for post in self.posts
         )
         if recognised:
             self.ledger.spend(
@@ -277,17 +317,19 @@ class Workforce:
         post = vacancy.post
         member = vacancy.member = post.hire(vacancy.seat, vacancy.seat)
         post.place(member)
-        self.ledger.spend(
-            "hiring", self.wf.cost_per_hire * self.profile.hire_cost_multiplier, self.calendar.now
+        self.ledger.spend(  # the people behind the position are recruited
+            "hiring",
+            self.wf.cost_per_hire * self.profile.hire_cost_multiplier * post.people,
+            self.calendar.now,
         )
         self.counters[f"hires_{post.role}"] += 1
-        self.onboarding[post.role] += 1
+        self.onboarding[post.name] += 1
         self.calendar.after(self.wf.onboarding_days, lambda: self.start(vacancy))
 
     def start(self, vacancy: Vacancy) -> None:
         """The new hire finished onboarding and starts serving."""
         self.vacancies.discard(vacancy)
-        self.onboarding[vacancy.post.role] -= 1
+        self.onboarding[vacancy.post.name] -= 1
         vacancy.post.pool.add_server(vacancy.member)
 
     # --- training and coaching ------------------------------------------------------------

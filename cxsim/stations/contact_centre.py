@@ -69,6 +69,7 @@ class Contact:
     queued_at: float
     patience_event: Entry | None = None
     misrouted: bool = False  # the phone menu sent it to the wrong agent
+    handling_share: float = 1.0  # its handling time as a share of the mean (drawn on arrival)
 
     def lose_patience(self) -> None:
         """The caller hangs up (an event on the calendar)."""
@@ -143,15 +144,23 @@ class ContactCentre:
 
     def enqueue(self, case: Case | None, patience_factor: float, misrouted: bool = False) -> None:
         """The contact joins the queue: answered at once or waiting with the caller's patience."""
-        calendar = self.calendar
-        contact = Contact(self, case, calendar.now, misrouted=misrouted)
+        calendar, spec = self.calendar, self.spec
+        # Both draws are made for every contact, in the order contacts arrive, from the caller's
+        # own stream (an outside enquiry's: the enquiries'), so that a caller's n-th contact
+        # takes as long and has the same patience in every scenario with the same seed
+        # (synchronised common random numbers), however the queue they meet differs.
+        rng = self._rng(case)
+        share = handling_time(rng, 1.0, spec.distribution, spec.cv)
+        patience = (
+            None
+            if spec.patience_minutes is None
+            else rng.exponential(spec.patience_minutes * patience_factor / MINUTES_PER_DAY)
+        )
+        contact = Contact(self, case, calendar.now, misrouted=misrouted, handling_share=share)
         if calendar.now >= self.stats.since:
             self.stats.offered += 1
-        if self.pool.submit(contact) or self.spec.patience_minutes is None:
+        if self.pool.submit(contact) or patience is None:
             return
-        patience = self._rng(case).exponential(
-            self.spec.patience_minutes * patience_factor / MINUTES_PER_DAY
-        )
         contact.patience_event = calendar.after(patience, contact.lose_patience)
 
     def answer(self, contact: Contact, skill: float) -> float:
@@ -165,8 +174,8 @@ class ContactCentre:
         if contact.patience_event is not None:
             self.calendar.cancel(contact.patience_event)
         spec, case = self.spec, contact.case
-        if case is not None:
-            case.wait_minutes += wait * MINUTES_PER_DAY
+        if case is not None and spec.patience_minutes is not None:
+            case.wait_minutes += wait * MINUTES_PER_DAY  # on hold; a letter's wait is not effort
         if contact.queued_at >= stats.since:
             stats.answered += 1
             stats.answered_wait_days += wait
@@ -181,15 +190,8 @@ class ContactCentre:
             spec.skill_speed,
             skill - spec.skill_mean,
         )
-        handling = (
-            handling_time(
-                self.streams.handling,
-                spec.aht_minutes * self.time_share * factor / MINUTES_PER_DAY,
-                spec.distribution,
-                spec.cv,
-            )
-            + spec.after_call_days
-        )
+        mean = spec.aht_minutes * self.time_share * factor / MINUTES_PER_DAY
+        handling = contact.handling_share * mean + spec.after_call_days
         stats.busy_days += handling
         return handling
 
