@@ -40,7 +40,9 @@ def test_validation_scenarios_use_the_contract_keys():
 def test_shipped_validation_scenarios_match_the_exact_values(index):
     params = shipped_validation_scenarios()[index]
     short = with_overrides(params, ["horizon.days=9", "warmup.days=1"])
-    for comparison in validate_queue(short, replications=8, jobs=2):
+    # Six correlated comparisons at 95% each raised a false alarm for one seed in five when
+    # measured (seeds 1-4 and 42 at this size); 99% keeps them rare, as for OTHER_CENTRES.
+    for comparison in validate_queue(short, replications=8, jobs=2, level=0.99):
         assert comparison.passed, comparison
 
 

@@ -1,0 +1,187 @@
+"""Regenerate the replicated figures of README.md and docs/workshop.md in place.
+
+Run after a change meant to move results: ``python docs/figures.py readme`` (about 25 minutes
+on two cores) and ``python docs/figures.py workshop`` (about 5). Each runs the paired
+comparisons a document quotes and rewrites the figure cells of its tables, keeping every other
+word; figures quoted in prose are printed, to be checked by hand.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from cxsim.comparison import ScenarioComparison, compare
+from cxsim.demo.levers import apply_levers
+from cxsim.library import library_scenario
+from cxsim.scenario import Scenario, load_scenario
+from cxsim.statistics import Estimate
+
+ROOT = Path(__file__).resolve().parents[1]
+README, WORKSHOP = ROOT / "README.md", ROOT / "docs" / "workshop.md"
+LIBRARY = (  # README "Scenario library": options compared with the baseline
+    "empowered_frontline frontline_without_authority poor_complaint_handling feedback_loop "
+    "supervisor_coaching more_supervisors active_listening shared_customer_record "
+    "proactive_service automation_first volume_sales_rewards under_resourced_contact_centre "
+    "logistics_disruption frontline_training unified_training demand_pulse_under_pressure "
+    "workforce_dynamics"
+).split()
+WORKFORCE = ("hire_for_attitude", "hire_cheapest", "personal_recognition")  # vs workforce_dynamics
+WORKSHOP_LEVERS = {  # docs/workshop.md: row label -> the demo's lever settings
+    "Frontline authority 500": {"authority": 500},
+    "One shared customer record": {"shared_record": True},
+    "Hire the cheapest": {"hiring": "cheapest"},
+}
+Show = Callable[[Estimate], str]
+
+
+def difference(fmt: str, scale: float = 1.0, unit: str = "") -> Show:
+    """A paired difference with its interval; n.s. where the interval includes zero."""
+
+    def show(e: Estimate) -> str:
+        low, mean, high = (fmt.format(scale * v) for v in (e.low, e.mean, e.high))
+        return f"{mean}{unit} ({low} to {high}){'' if e.significant else ' n.s.'}"
+
+    return show
+
+
+def mean(fmt: str, scale: float = 1.0) -> Show:
+    """A mean with its interval."""
+    return lambda e: " ".join(
+        [
+            fmt.format(scale * e.mean),
+            f"({fmt.format(scale * e.low)} to {fmt.format(scale * e.high)})",
+        ]
+    )
+
+
+POINTS, RELATIVE = difference("{:+.1f}", 100, " pts"), difference("{:+.1f}%", 100)
+SCORE, COUNT = difference("{:+.2f}"), difference("{:+,.0f}")
+PERCENT = mean("{:.1f}%", 100)
+LIBRARY_COLUMNS = (
+    ("retention_rate", POINTS),
+    ("profit", RELATIVE),
+    ("fcr", POINTS),
+    ("ces", SCORE),
+)
+WORKSHOP_COLUMNS = (
+    ("customers_active_end", COUNT),
+    ("profit", RELATIVE),
+    ("fcr", POINTS),
+    ("ces", SCORE),
+    ("escalation_rate", POINTS),
+)
+BASELINE_COLUMN = {  # README "What the KPIs mean": the baseline column
+    "retention_rate": PERCENT,
+    "customers_active_end": mean("{:,.0f}"),
+    "fcr": PERCENT,
+    "escalation_rate": PERCENT,
+    "handoffs_per_case": mean("{:.2f}"),
+    "repeat_contact_rate": PERCENT,
+    "channel_switch_rate": PERCENT,
+    "complaint_rate": PERCENT,
+    "silent_churn_share": PERCENT,
+    "csat": PERCENT,
+    "nps": mean("{:+.0f}"),
+    "ces": mean("{:.2f}"),
+    "referrals": mean("{:,.0f}"),
+    "public_complaints": mean("{:,.1f}"),
+    "acquisitions_lost_to_reputation": mean("{:,.0f}"),
+    "translation_loss": mean("{:.3f}"),
+    "rework_rate": PERCENT,
+}
+STAGES = ("expression", "interpretation", "verification", "handoff", "delivery")
+
+
+def set_cells(text: str, rows: dict[str, list[str]], first: int) -> str:
+    """Markdown ``text`` with cells ``first``.. of each table row keyed in ``rows`` replaced.
+
+    A row's key is its first cell without backticks, up to any space (``hire_cheapest`` for
+    "`hire_cheapest` (vs workforce dynamics)").
+    """
+    rows, out = dict(rows), []
+    for line in text.splitlines(keepends=True):
+        cells = [c.strip() for c in line.strip()[1:-1].split("|")] if line.startswith("| ") else []
+        key = cells[0].replace("`", "").split(" (")[0].split(",")[0] if cells else None
+        if key in rows:
+            new = rows.pop(key)
+            cells[first : first + len(new)] = new
+            line = "|" + "|".join(f" {cell} " if cell else " " for cell in cells) + "|\n"
+        out.append(line)
+    if rows:
+        sys.exit(f"no table row for {sorted(rows)}")
+    return "".join(out)
+
+
+def differences(c: ScenarioComparison, columns: tuple[tuple[str, Show], ...]) -> dict:
+    """Each alternative's differences from the reference (profit relative), by name."""
+    return {
+        s.name: [
+            show(c.relative(s, kpi) if kpi == "profit" else c.difference(s, kpi))
+            for kpi, show in columns
+        ]
+        for s in c.alternatives
+    }
+
+
+def run(scenarios: list[Scenario], replications: int) -> ScenarioComparison:
+    print(f"comparing {len(scenarios)} scenarios x {replications} replications", flush=True)
+    return compare(scenarios, replications, scenarios[0].seed)
+
+
+def baseline_column(c: ScenarioComparison) -> dict[str, list[str]]:
+    """The baseline's replicated means for the README's KPI table."""
+    base = c.reference
+
+    def m(kpi: str) -> float:
+        return c.mean(base, kpi).mean
+
+    rows = {kpi: [show(c.mean(base, kpi))] for kpi, show in BASELINE_COLUMN.items()}
+    rows["positive_word_of_mouth"] = [
+        f"{m('positive_word_of_mouth'):,.0f}, {m('negative_word_of_mouth'):,.0f}"
+    ]
+    stages = (f"{m(f'translation_loss_by_stage.{s}'):.3f}" for s in STAGES)
+    rows["translation_loss_by_stage"] = [" / ".join(stages)]
+    rows["revenue"] = [f"profit {m('profit') / 1e6:.2f} M on {m('revenue') / 1e6:.1f} M"]
+    rows["contact_centre"] = [
+        f"phone: ASA {m('channels.phone.asa_minutes'):.2f} min, abandonment "
+        f"{m('channels.phone.abandonment_rate'):.1%}, occupancy "
+        f"{m('channels.phone.occupancy'):.0%}, service level {m('channels.phone.service_level'):.0%}"
+    ]
+    return rows
+
+
+def readme() -> None:
+    """The KPI table's baseline column and the scenario library table of README.md."""
+    files = {name: load_scenario(library_scenario(name)) for name in ("baseline", *LIBRARY)}
+    library = run(list(files.values()), 10)
+    dynamics = [files["workforce_dynamics"]] + [
+        load_scenario(library_scenario(name)) for name in WORKFORCE
+    ]
+    workforce = run(dynamics, 10)
+    by_name = differences(library, LIBRARY_COLUMNS) | differences(workforce, LIBRARY_COLUMNS)
+    names = dict(zip([*files, *WORKFORCE], [s.name for s in [*files.values(), *dynamics[1:]]]))
+    text = set_cells(
+        README.read_text(), {f: by_name[names[f]] for f in LIBRARY + list(WORKFORCE)}, 2
+    )
+    README.write_text(set_cells(text, baseline_column(library), 2))
+    empowered = next(s for s in library.alternatives if s.name == names["empowered_frontline"])
+    print("check the prose after the KPI table (baseline -> empowered_frontline):")
+    for kpi in ("fcr", "escalation_rate", "ces", "retention_rate", "profit"):
+        print(f"  {kpi}: {library.mean(library.reference, kpi)} -> {library.mean(empowered, kpi)}")
+
+
+def workshop() -> None:
+    """The replicated lever table of docs/workshop.md (a year, 20 paired runs)."""
+    base = load_scenario(library_scenario("workforce_dynamics"), horizon__days=365)
+    variants = [
+        apply_levers(base, levers).model_copy(update={"name": label})
+        for label, levers in WORKSHOP_LEVERS.items()
+    ]
+    rows = differences(run([base, *variants], 20), WORKSHOP_COLUMNS)
+    WORKSHOP.write_text(set_cells(WORKSHOP.read_text(), rows, 1))
+
+
+if __name__ == "__main__":
+    {"readme": readme, "workshop": workshop}[sys.argv[1]]()
