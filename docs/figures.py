@@ -126,6 +126,7 @@ def differences(c: ScenarioComparison, columns: tuple[tuple[str, Show], ...]) ->
 
 
 def run(scenarios: list[Scenario], replications: int) -> ScenarioComparison:
+    """Paired replications of ``scenarios`` (the first is the reference), on every core."""
     print(f"comparing {len(scenarios)} scenarios x {replications} replications", flush=True)
     return compare(scenarios, replications, scenarios[0].seed)
 
@@ -147,7 +148,8 @@ def baseline_column(c: ScenarioComparison) -> dict[str, list[str]]:
     rows["contact_centre"] = [
         f"phone: ASA {m('channels.phone.asa_minutes'):.2f} min, abandonment "
         f"{m('channels.phone.abandonment_rate'):.1%}, occupancy "
-        f"{m('channels.phone.occupancy'):.0%}, service level {m('channels.phone.service_level'):.0%}"
+        f"{m('channels.phone.occupancy'):.0%}, "
+        f"service level {m('channels.phone.service_level'):.0%}"
     ]
     return rows
 
@@ -161,7 +163,8 @@ def readme() -> None:
     ]
     workforce = run(dynamics, 10)
     by_name = differences(library, LIBRARY_COLUMNS) | differences(workforce, LIBRARY_COLUMNS)
-    names = dict(zip([*files, *WORKFORCE], [s.name for s in [*files.values(), *dynamics[1:]]]))
+    scenarios = [*files.values(), *dynamics[1:]]
+    names = dict(zip([*files, *WORKFORCE], [s.name for s in scenarios], strict=True))
     text = set_cells(
         README.read_text(), {f: by_name[names[f]] for f in LIBRARY + list(WORKFORCE)}, 2
     )

@@ -26,9 +26,10 @@ def test_poor_complaint_handling_costs_referrals_word_of_mouth_and_retention(sid
     # every case with a remedy escalates, to one slow supervisor working office hours: the
     # backlog grows (so fewer escalated cases close within the run, and the closed cases'
     # escalation rate says little)
-    assert poor["staff"]["supervisors"]["utilisation"] > baseline["staff"]["supervisors"][
-        "utilisation"
-    ]
+    assert (
+        poor["staff"]["supervisors"]["utilisation"]
+        > baseline["staff"]["supervisors"]["utilisation"]
+    )
     for summary in side_by_side:
         assert 0.0 < summary["silent_churn_share"] < 1.0  # named separately in every summary
 
