@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -108,6 +108,8 @@ class Replicated:
     seeds: list[int]
     kpis: pd.DataFrame  # one row per replication, one column per flattened KPI
     series: list[dict[str, list[float]]]  # weekly time series of each replication
+    # per channel, counts by hour of the week summed over the replications
+    intervals: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -220,6 +222,16 @@ class ScenarioComparison:
         }
 
 
+def summed_intervals(
+    runs: Sequence[dict[str, dict[str, np.ndarray]]],
+) -> dict[str, dict[str, np.ndarray]]:
+    """Counts by hour of the week added over replications (measures then pool every contact)."""
+    return {
+        channel: {key: sum(run[channel][key] for run in runs) for key in counts}
+        for channel, counts in runs[0].items()
+    }
+
+
 def labelled(scenarios: Sequence[Scenario]) -> list[tuple[Scenario, str]]:
     """Each scenario with a name unique in the comparison (``name-2``...) and its file slug."""
     labels = unique_labels([s.name for s in scenarios])
@@ -260,8 +272,9 @@ def compare(
                 params=s.model_copy(update={"seed": seed}),
                 slug=slugs[k],
                 seeds=seeds[k],
-                kpis=pd.DataFrame([flatten_kpis(summary) for summary, _ in chunk]).fillna(0.0),
-                series=[series for _, series in chunk],
+                kpis=pd.DataFrame([flatten_kpis(summary) for summary, _, _ in chunk]).fillna(0.0),
+                series=[series for _, series, _ in chunk],
+                intervals=summed_intervals([intervals for _, _, intervals in chunk]),
             )
         )
     return ScenarioComparison(replicated, replications, seed, common_random_numbers)

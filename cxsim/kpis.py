@@ -18,6 +18,7 @@ from cxsim.mechanisms.requirements import STAGES
 from cxsim.records import CaseRecord, OrderRecord
 from cxsim.scenario import plausibility_warnings
 from cxsim.stations.contact_centre import CHANNELS, ContactCentre, QueueStats
+from cxsim.stations.intervals import open_time
 from cxsim.units import DAYS_PER_YEAR, HOURS_PER_DAY, MINUTES_PER_DAY
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ __all__ = [
     "escalated_cases",
     "stage_losses",
     "WeeklySeries",
+    "interval_counts",
+    "interval_measures",
+    "INTERVAL_MEASURES",
     "HEADLINE",
     "CSAT_SATISFIED",
     "TIMESERIES_COLUMNS",
@@ -151,6 +155,59 @@ def queue_measures(
         "mean_queue_length": mean_queue_length,
         "menu_abandonment_rate": _ratio(stats.menu_abandoned, stats.menu_entered),
         "misroute_rate": _ratio(stats.misrouted, stats.menu_entered),
+    }
+
+
+INTERVAL_MEASURES = (  # by hour of week: name, what it is
+    ("offered_per_hour", "contacts offered per open hour"),
+    ("service_level", "answered within target, over answered and abandoned"),
+    ("asa_minutes", "mean wait of answered contacts (minutes)"),
+    ("mean_wait_minutes", "mean wait of all contacts (minutes)"),
+    ("abandonment_rate", "abandoned, over answered and abandoned"),
+    ("occupancy", "busy time over staffed time"),
+    ("agents_on_duty", "mean agents on duty while open"),
+)
+
+
+def interval_counts(model: ServiceOrganisation) -> dict[str, dict[str, np.ndarray]]:
+    """Each staffed channel's counts in the 168 hours of the week, since the warm-up.
+
+    Counts (not ratios) add up over replications; ``interval_measures`` turns them into the
+    measures. ``open_days`` is how long each hour of the week was open in that time.
+    """
+    result = {}
+    for name, centre in model.channels.items():
+        centre.pool.staffed_time()  # bring the integrals up to now
+        counts = centre.stats.by_hour.arrays()
+        counts["staffed_days"] = np.asarray(centre.pool.duty_by_hour, float)
+        counts["open_days"] = np.asarray(
+            open_time(centre.spec.opening, centre.stats.since, model.time)
+        )
+        result[name] = counts
+    return result
+
+
+def _ratios(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """``numerator / denominator``, 0.0 where the denominator is 0 (as ``_ratio``)."""
+    out = np.zeros_like(numerator, dtype=float)
+    np.divide(numerator, denominator, out=out, where=denominator > 0)
+    return out
+
+
+def interval_measures(counts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The queue measures of ``queue_measures`` in each hour of the week (INTERVAL_MEASURES)."""
+    c = counts
+    finished = c["answered"] + c["abandoned"]
+    return {
+        "offered_per_hour": _ratios(c["offered"], c["open_days"] * HOURS_PER_DAY),
+        "service_level": _ratios(c["answered_within_target"], finished),
+        "asa_minutes": _ratios(c["answered_wait_days"] * MINUTES_PER_DAY, c["answered"]),
+        "mean_wait_minutes": _ratios(
+            (c["answered_wait_days"] + c["abandoned_wait_days"]) * MINUTES_PER_DAY, finished
+        ),
+        "abandonment_rate": _ratios(c["abandoned"], finished),
+        "occupancy": np.minimum(1.0, _ratios(c["busy_days"], c["staffed_days"])),
+        "agents_on_duty": _ratios(c["staffed_days"], c["open_days"]),
     }
 
 

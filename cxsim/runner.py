@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from cxsim.kpis import summarise
+from cxsim.kpis import interval_counts, summarise
 from cxsim.model import TIMESERIES_COLUMNS, ServiceOrganisation
 from cxsim.scenario import Scenario
 
@@ -68,12 +68,20 @@ def run_summary(params: Scenario) -> dict[str, Any]:
     return _summary_and_release(simulate(params))
 
 
-def run_with_series(params: Scenario) -> tuple[dict[str, Any], dict[str, list[float]]]:
-    """Summary KPIs and the weekly time series (column -> values) of one run."""
+RunResult = tuple[dict[str, Any], dict[str, list[float]], dict[str, dict[str, np.ndarray]]]
+
+
+def run_with_series(params: Scenario) -> RunResult:
+    """Summary KPIs, weekly time series and counts by hour of the week of one run.
+
+    The series map each column to its weekly values; the counts are per staffed channel
+    (``cxsim.kpis.interval_counts``).
+    """
     model = simulate(params)
     frame = model.datacollector.get_model_vars_dataframe()
     series = {name: frame[name].tolist() for name in TIMESERIES_COLUMNS}
-    return _summary_and_release(model), series
+    intervals = interval_counts(model)
+    return _summary_and_release(model), series, intervals
 
 
 def _summary_and_release(model: ServiceOrganisation) -> dict[str, Any]:

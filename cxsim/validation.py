@@ -363,14 +363,9 @@ def attitude_turnover(base: Scenario, replications: int, jobs: int | None) -> Fa
     "Oliva & Sterman 2001, service-quality erosion",
 )
 def erosion_after_pulse(base: Scenario, replications: int, jobs: int | None) -> FactResult:
-    """A tight phone queue, a 4x pulse on days 120-180, corner cutting allowed."""
+    """The loaded baseline centre, a 4x pulse on days 120-180, corner cutting allowed."""
     model = _small(
         base,
-        "contact_centre.agents=1",
-        "channels.chat.agents=0",
-        "channels.email.agents=0",
-        "contact_centre.aht_minutes=45",
-        "contact_centre.patience_minutes=null",
         "work_pressure.corner_cutting=0.5",
         "shocks=[{kind: demand_pulse, start_day: 120, end_day: 180, magnitude: 4}]",
     )

@@ -42,7 +42,7 @@ def name_of(path: Path) -> str:
 
 def result(path: Path) -> dict[str, Any]:
     """The pinned part of a short seeded run: summary less identity, and the weekly series."""
-    summary, series = run_with_series(load_scenario(path, **SETTINGS))
+    summary, series, _ = run_with_series(load_scenario(path, **SETTINGS))
     for key in IDENTITY:
         summary.pop(key)
     # through JSON, so that what is compared is exactly what the file holds

@@ -90,6 +90,9 @@ def test_run_writes_every_output(run_output):
         "cumulative_profit.png",
         "translation_loss.png",
         "contact_centre_waiting.png",
+        "hour_of_week.csv",
+        "waits_by_hour_of_week.png",
+        "daily_profile.png",
     }
     assert expected <= {p.name for p in out.iterdir()}
     assert all((out / name).stat().st_size > 0 for name in expected)

@@ -234,6 +234,8 @@ def test_results_do_not_depend_on_the_number_of_processes(compared: Path, tmp_pa
     assert pq.read_table(tmp_path / "jobs1" / "replications.parquet").equals(
         pq.read_table(compared / "replications.parquet")
     )
+    hours = "hour_of_week.csv"
+    assert (tmp_path / "jobs1" / hours).read_bytes() == (compared / hours).read_bytes()
 
 
 def test_outputs_hold_every_replication_and_the_resolved_scenarios(compared: Path) -> None:
@@ -242,6 +244,10 @@ def test_outputs_hold_every_replication_and_the_resolved_scenarios(compared: Pat
     assert len(reps) == 6 and reps.groupby("replication")["seed"].nunique().eq(1).all()
     series = pq.read_table(compared / "timeseries.parquet").to_pandas()
     assert series.groupby(["scenario", "replication"]).size().nunique() == 1
+    hours = pd.read_csv(compared / "hour_of_week.csv")  # replications pooled, hour by hour
+    assert len(hours) == 2 * 3 * 168  # scenarios x staffed channels x hours of the week
+    phone = hours[hours["channel"] == "phone"].groupby("scenario")["offered"].sum()
+    assert phone.to_dict() == reps.groupby("scenario")["channels.phone.offered"].sum().to_dict()
     resolved = load_scenario(compared / "scenarios" / "empowered-frontline.yaml")
     assert (
         resolved.frontline.empowerment_limit == load_scenario(EMPOWERED).frontline.empowerment_limit
@@ -300,6 +306,7 @@ def test_report_is_self_contained_and_shows_everything_asked_for(compared: Path)
         "Customers and profit over time",
         "Key figures",
         "Profit bridge",
+        "The phone line hour by hour",
         "Translation loss by stage",
         "What explains the difference",
         "What common random numbers bought",
@@ -308,7 +315,8 @@ def test_report_is_self_contained_and_shows_everything_asked_for(compared: Path)
     assert len(page.headlines) == 1
     assert page.headlines[0].startswith("empowered-frontline keeps ")
     assert "profit" in page.headlines[0] and page.headlines[0].endswith("with baseline.")
-    assert len(page.images) == 4  # bands, bridge, translation loss, mechanisms
+    # bands, bridge, waits by hour of week, the average day, translation loss, mechanisms
+    assert len(page.images) == 6
     for src in page.images:
         assert base64.b64decode(src.removeprefix("data:image/png;base64,"))[:4] == b"\x89PNG"
     for fact in (

@@ -14,6 +14,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from cxsim.comparison import MECHANISM_KPIS, Replicated, ScenarioComparison
 from cxsim.mechanisms.requirements import STAGES
+from cxsim.report.interval_plots import daily_profile, waits_by_hour_of_week
 from cxsim.report.plots import figure, money, save_figure
 from cxsim.statistics import Estimate, estimate
 
@@ -191,4 +192,10 @@ def write_comparison_plots(c: ScenarioComparison, out: Path) -> dict[str, Path]:
         plots["drivers"] = _drivers(c, colours, out / "mechanisms.png")
     for s in c.alternatives:
         plots[f"bridge:{s.name}"] = _bridge(c, s, colours, out / f"profit_bridge_{s.slug}.png")
+    phone = {s.name: s.intervals["phone"] for s in c.scenarios if "phone" in s.intervals}
+    if phone:
+        plots["waits_by_hour"] = waits_by_hour_of_week(
+            phone, out / "phone_waits_by_hour_of_week.png", shared_scale=True
+        )
+        plots["daily_profile"] = daily_profile(phone, out / "phone_daily_profile.png")
     return plots

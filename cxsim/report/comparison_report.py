@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -23,6 +24,7 @@ from cxsim.comparison import MECHANISM_KPIS, Replicated, ScenarioComparison
 from cxsim.folders import replaced_folder
 from cxsim.kpis import HEADLINE
 from cxsim.report.comparison_plots import bridge_steps, write_comparison_plots
+from cxsim.report.interval_plots import interval_table
 from cxsim.report.outputs import resolved_yaml
 from cxsim.report.plots import money
 from cxsim.scenario import Scenario, plausibility_warnings
@@ -264,6 +266,7 @@ def _report(c: ScenarioComparison, plots: dict[str, Path], command: str) -> str:
         "<h2>Key figures</h2>" + _kpi_table(c, REPORT_KPIS),
         "<h2>Profit bridge</h2><p>How each component of profit moves from the reference to "
         "each scenario (revenue up is a gain, a cost up is a loss).</p>" + bridges,
+        _phone_by_hour(plots),
         "<h2>Translation loss by stage</h2><p>How far the delivered product is from what the "
         "customer needed, lost at each step from need to delivery.</p>"
         + _image(plots["translation_loss"], "translation loss by stage"),
@@ -288,6 +291,26 @@ def _report(c: ScenarioComparison, plots: dict[str, Path], command: str) -> str:
     )
 
 
+def _interval_rows(c: ScenarioComparison) -> pd.DataFrame:
+    """Every scenario's channels by hour of the week, replications pooled."""
+    frames = [interval_table(s.intervals).assign(scenario=s.name) for s in c.scenarios]
+    table = pd.concat(frames, ignore_index=True)
+    return table[["scenario", *table.columns.drop("scenario")]]
+
+
+def _phone_by_hour(plots: dict[str, Path]) -> str:
+    if "waits_by_hour" not in plots:
+        return ""
+    return (
+        "<h2>The phone line hour by hour</h2><p>Every replication's calls pooled: the mean "
+        "wait of calls arriving in each hour of the week (one colour scale for all scenarios), "
+        "and the average day: calls per open hour, service level, occupancy and abandonment. "
+        "Every channel's figures by hour are in <code>hour_of_week.csv</code>.</p>"
+        + _image(plots["waits_by_hour"], "mean wait by hour of the week")
+        + _image(plots["daily_profile"], "the average day on the phone line")
+    )
+
+
 def comparison_bytes(scenarios: Sequence[Scenario], replications: int) -> int:
     """Disk space the outputs of a comparison take: weekly series of every run, plots."""
     weeks = sum(s.horizon.days / 7 + 2 for s in scenarios) * replications
@@ -309,6 +332,7 @@ def write_comparison(c: ScenarioComparison, out: Path, command: str) -> Path:
             pa.Table.from_pandas(c.series_table(), preserve_index=False),
             staging / "timeseries.parquet",
         )
+        _interval_rows(c).to_csv(staging / "hour_of_week.csv", index=False)
         (staging / "scenarios").mkdir()
         for s in c.scenarios:
             (staging / "scenarios" / f"{s.slug}.yaml").write_text(resolved_yaml(s.params))

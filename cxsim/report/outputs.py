@@ -17,8 +17,10 @@ import pyarrow.parquet as pq
 import yaml
 
 from cxsim.folders import replaced_folder
+from cxsim.kpis import interval_counts
 from cxsim.model import TIMESERIES_COLUMNS, ServiceOrganisation
 from cxsim.records import CaseRecord, OrderRecord, ProblemRecord
+from cxsim.report.interval_plots import daily_profile, interval_table, waits_by_hour_of_week
 from cxsim.report.plots import write_plots
 from cxsim.scenario import Scenario
 
@@ -54,6 +56,10 @@ def write_results(model: ServiceOrganisation, summary: dict[str, Any], out: Path
         )
         (staging / "scenario.yaml").write_text(resolved_yaml(model.params))
         write_plots(series, summary["translation_loss_by_stage"], staging)
+        intervals = interval_counts(model)
+        interval_table(intervals).to_csv(staging / "hour_of_week.csv", index=False)
+        waits_by_hour_of_week(intervals, staging / "waits_by_hour_of_week.png")
+        daily_profile(intervals, staging / "daily_profile.png")
     return sorted(p for p in Path(out).iterdir() if not p.name.startswith("."))
 
 

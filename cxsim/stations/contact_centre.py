@@ -20,12 +20,13 @@ occupancy, the mean wait of answered contacts (ASA) and of all contacts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from cxsim.mechanisms.handling import handling_factor, handling_time
 from cxsim.mechanisms.workforce import erode
 from cxsim.records import Case
+from cxsim.stations.intervals import HourOfWeek, hour_of_week, spread_over_hours
 from cxsim.stations.pool import ServerPool
 from cxsim.units import MINUTES_PER_DAY, SECONDS_PER_DAY
 
@@ -58,6 +59,7 @@ class QueueStats:
     menu_entered: int = 0  # callers who went into the phone menu
     menu_abandoned: int = 0  # and hung up in it
     misrouted: int = 0  # and landed in the wrong queue
+    by_hour: HourOfWeek = field(default_factory=HourOfWeek)  # the same in each hour of week
 
 
 @dataclass(slots=True, eq=False)
@@ -95,6 +97,8 @@ class ContactCentre:
         self.streams = streams
         self.work_pressure = work_pressure
         self.stats = QueueStats()
+        self.first_weekday = spec.opening.first_weekday
+        pool.keep_duty_by_hour(self.first_weekday)
         self.standard = 1.0  # handling time the organisation now treats as normal (share)
         self.time_share = 1.0  # handling time actually given (share of the nominal AHT)
 
@@ -159,6 +163,7 @@ class ContactCentre:
         contact = Contact(self, case, calendar.now, misrouted=misrouted, handling_share=share)
         if calendar.now >= self.stats.since:
             self.stats.offered += 1
+            self.stats.by_hour.offered[hour_of_week(calendar.now, self.first_weekday)] += 1
         if self.pool.submit(contact) or patience is None:
             return
         contact.patience_event = calendar.after(patience, contact.lose_patience)
@@ -169,20 +174,32 @@ class ContactCentre:
         The agent's time is the handling time (its mean set by the kind of contact, whether
         it is a repeat, and the agent's skill) plus the wrap-up after the call.
         """
-        stats = self.stats
-        wait = self.calendar.now - contact.queued_at
+        stats, now = self.stats, self.calendar.now
+        wait = now - contact.queued_at
         if contact.patience_event is not None:
             self.calendar.cancel(contact.patience_event)
         spec, case = self.spec, contact.case
         if case is not None and spec.patience_minutes is not None:
             case.wait_minutes += wait * MINUTES_PER_DAY  # on hold; a letter's wait is not effort
         if contact.queued_at >= stats.since:
+            within = wait * SECONDS_PER_DAY <= spec.service_level_seconds
             stats.answered += 1
             stats.answered_wait_days += wait
             stats.waited += wait > 0.0
-            stats.answered_within_target += wait * SECONDS_PER_DAY <= spec.service_level_seconds
+            stats.answered_within_target += within
+            hours, hour = stats.by_hour, hour_of_week(contact.queued_at, self.first_weekday)
+            hours.answered[hour] += 1
+            hours.answered_wait_days[hour] += wait
+            hours.answered_within_target[hour] += within
+        handling = self._handling(contact, skill)
+        stats.busy_days += handling
+        spread_over_hours(stats.by_hour.busy_days, now, now + handling, self.first_weekday)
+        return handling
+
+    def _handling(self, contact: Contact, skill: float) -> float:
+        """The agent's time on ``contact`` (days): handling and wrap-up, or a transfer."""
+        spec, case = self.spec, contact.case
         if contact.misrouted:  # the wrong agent hears the caller out and transfers them
-            stats.busy_days += spec.menu.transfer_days
             return spec.menu.transfer_days
         factor = handling_factor(
             spec.by_kind["enquiry" if case is None else case.kind],
@@ -191,9 +208,7 @@ class ContactCentre:
             skill - spec.skill_mean,
         )
         mean = spec.aht_minutes * self.time_share * factor / MINUTES_PER_DAY
-        handling = contact.handling_share * mean + spec.after_call_days
-        stats.busy_days += handling
-        return handling
+        return contact.handling_share * mean + spec.after_call_days
 
     def abandon(self, contact: Contact) -> None:
         """The caller hung up while waiting; a customer may try again later."""
@@ -204,6 +219,9 @@ class ContactCentre:
             stats.abandoned += 1
             stats.waited += 1
             stats.abandoned_wait_days += wait
+            hours, hour = stats.by_hour, hour_of_week(contact.queued_at, self.first_weekday)
+            hours.abandoned[hour] += 1
+            hours.abandoned_wait_days[hour] += wait
         if contact.case is not None:
             contact.case.abandoned += 1
             contact.case.wait_minutes += wait * MINUTES_PER_DAY

@@ -20,6 +20,8 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from cxsim.stations.intervals import HOURS_PER_WEEK, spread_over_hours
+
 __all__ = ["Server", "ServerPool"]
 
 
@@ -45,6 +47,8 @@ class ServerPool:
         self.queue_area = 0.0  # integral of the queue length over time
         self.duty_area = 0.0  # integral of the servers on duty, up to the roster's (staffed time)
         self.area_since = clock()
+        self.duty_by_hour: list[float] | None = None  # staffed time by hour of week, if kept
+        self.first_weekday = 0  # weekday of day 0 (for the hours of the week)
         self._last_change = self._last_duty_change = self.area_since
 
     @property
@@ -73,6 +77,10 @@ class ServerPool:
         elapsed = self._last_change - self.area_since
         return self.queue_area / elapsed if elapsed > 0 else 0.0
 
+    def keep_duty_by_hour(self, first_weekday: int) -> None:
+        """Also integrate staffed time by hour of the week (contact-centre intervals)."""
+        self.duty_by_hour, self.first_weekday = [0.0] * HOURS_PER_WEEK, first_weekday
+
     def staffed_time(self) -> float:
         """Server time on duty since ``area_since`` (days)."""
         self._touch_duty()
@@ -83,6 +91,8 @@ class ServerPool:
         self._touch()
         self._touch_duty()
         self.queue_area, self.duty_area, self.area_since = 0.0, 0.0, self._last_change
+        if self.duty_by_hour is not None:
+            self.duty_by_hour = [0.0] * HOURS_PER_WEEK
 
     def _touch(self) -> None:
         now = self._clock()
@@ -91,8 +101,12 @@ class ServerPool:
 
     def _touch_duty(self) -> None:
         # rostered time: an agent finishing a call after their shift works unrostered time
-        now = self._clock()
-        self.duty_area += min(self.on_duty, self.limit) * (now - self._last_duty_change)
+        now, on_duty = self._clock(), min(self.on_duty, self.limit)
+        self.duty_area += on_duty * (now - self._last_duty_change)
+        if self.duty_by_hour is not None and on_duty:
+            spread_over_hours(
+                self.duty_by_hour, self._last_duty_change, now, self.first_weekday, on_duty
+            )
         self._last_duty_change = now
 
     def set_on_duty(self, limit: float) -> None:
