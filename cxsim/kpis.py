@@ -327,12 +327,14 @@ class WeeklySeries:
             "contacts_offered": stats.offered, "contacts_abandoned": stats.abandoned,
             "answered": stats.answered, "answered_wait_days": stats.answered_wait_days,
         }  # fmt: skip
+        totals["waiting_on_duty"], totals["staffed"] = phone.pool.pressure_integrals()
         if stats.since != self._since:  # the warm-up ended: the centre's statistics restarted
             self._totals = {k: v for k, v in self._totals.items() if k not in QUEUE_TOTALS}
             self._since = stats.since
         delta = {key: value - self._totals.get(key, 0) for key, value in totals.items()}
         self._totals = totals
         answered, waited = delta.pop("answered"), delta.pop("answered_wait_days")
+        waiting, staffed = delta.pop("waiting_on_duty"), delta.pop("staffed")
         self.row = {
             "day": float(model.time),
             "active_customers": len(members),
@@ -341,7 +343,7 @@ class WeeklySeries:
             "frontline_headcount": model.workforce.headcount("frontline"),
             "vacancies": model.workforce.open_vacancies(),
             "handling_standard": phone.standard,
-            "work_pressure": phone.pool.pressure,
+            "work_pressure": _ratio(waiting, staffed),  # the week's, as ServerPool.end_day
             "revenue": revenue,
             "costs": costs,
             "profit": revenue - costs,

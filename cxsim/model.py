@@ -186,6 +186,7 @@ class ServiceOrganisation(CalendarModel):
             roster.monthly_value * 12 / DAYS_PER_YEAR * self.shocks.factor("price_change", now), now
         )
         self.workforce.pay()
+        self.workforce.end_day()  # the day's work pressure, which turnover and erosion read
         self.workforce.turnover()
         self.workforce.fade_skills()
         for channel in self.channels.values():

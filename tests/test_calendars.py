@@ -120,6 +120,25 @@ def test_an_agent_whose_shift_ends_finishes_the_call_in_hand():
     assert pool.staffed_time() == pytest.approx(1.0)  # 2-3; 0-1 was a call after the shift
 
 
+def test_work_pressure_is_the_queue_per_agent_on_duty_over_the_day():
+    """A queue waiting overnight for opening is no pressure; a queue while open is."""
+    now = [0.0]
+    a, b = _Agent(), _Agent()
+    pool = ServerPool([a, b], clock=lambda: now[0])
+    pool.set_on_duty(0)  # closed
+    for call in range(4):
+        pool.submit(call)  # four letters wait overnight
+    now[0] = 0.5
+    assert pool.end_day() == 0.0  # nobody was on duty: nobody felt it
+    pool.set_on_duty(2)  # open: both take one, two still wait
+    now[0] = 0.75
+    pool.submit(4)  # a third waits for the last quarter
+    now[0] = 1.0
+    # two wait from 0.5 to 0.75, three to 1.0: 1.25 contact-days over 2 x 0.5 agent-days on duty
+    assert pool.end_day() == pytest.approx(1.25)
+    assert pool.pressure == pytest.approx(1.25)
+
+
 # --- the organisation ---------------------------------------------------------------------
 def _office(*more: str) -> ServiceOrganisation:
     params = make_scenario(

@@ -80,7 +80,7 @@ def test_a_demand_pulse_under_pressure_leaves_quality_lower_after_it_ends():
         "contact_centre.arrival_rate_per_hour=0",
         "channels.chat.agents=0",
         "channels.email.agents=0",
-        "contact_centre.aht_minutes=45",
+        "contact_centre.aht_minutes=30",  # a queue while open, not an overwhelmed one
         "contact_centre.patience_minutes=null",
         "shocks=[{kind: demand_pulse, start_day: 120, end_day: 180, magnitude: 4}]",
     )

@@ -6,8 +6,11 @@ from pathlib import Path
 import pytest
 from conftest import make_scenario
 
-from cxsim.scenario import with_overrides
+from cxsim.library import library_scenario
+from cxsim.peer import PEER_QUANTITIES
+from cxsim.scenario import load_scenario, with_overrides
 from cxsim.validation import (
+    PEER_SCENARIOS,
     QUANTITIES,
     STYLISED_FACTS,
     analytical_values,
@@ -96,7 +99,9 @@ def test_warmup_is_left_out_of_the_contact_centre_statistics():
 
 
 def test_stylised_facts_appear_in_a_small_organisation():
-    base = make_scenario("customers.initial=400", "horizon.days=365")
+    # the library baseline (office hours, a loaded centre), as cxsim validate checks them
+    baseline = load_scenario(library_scenario("baseline"))
+    base = with_overrides(baseline, ["customers.initial=400", "horizon.days=365"])
     results = {fact.name: result for fact, result in run_stylised_facts(base, 2, jobs=2)}
     assert len(results) == len(STYLISED_FACTS) >= 3
     assert all(r.status in ("pass", "reported") for r in results.values()), results
@@ -106,10 +111,15 @@ def test_stylised_facts_appear_in_a_small_organisation():
 
 def test_validation_document_shows_every_comparison_and_fact():
     text = DOCS.read_text()
+    exact, peer = text.split("## Queueing against the Ciw simulator")
     for params in shipped_validation_scenarios():
-        assert f"### {params.name}" in text
+        assert f"### {params.name}" in exact
     for label in QUANTITIES.values():
-        assert text.count(f"| {label} |") == 2
+        assert exact.count(f"| {label} |") == 2
+    for name in PEER_SCENARIOS:
+        assert f"### {name.replace('_', '-')}" in peer
+    for label in PEER_QUANTITIES.values():
+        assert peer.count(f"| {label} |") == len(PEER_SCENARIOS)
     for fact in STYLISED_FACTS:
         assert f"### {fact.name}" in text
     assert "**no**" not in text and "**fail**" not in text

@@ -270,6 +270,11 @@ class Workforce:
                 "recognition", recognised * self.wf.recognition_cost_per_person / DAYS_PER_YEAR, now
             )
 
+    def end_day(self) -> None:
+        """Every post's pool measures the day's work pressure."""
+        for post in self.posts:
+            post.pool.end_day()
+
     def turnover(self) -> None:
         """Each member of staff may leave today; pressure raises and recognition cuts the odds.
 

@@ -33,7 +33,11 @@ def spread_over_hours(
     bins: list[float], start: float, end: float, first_weekday: int, weight: float = 1.0
 ) -> None:
     """Add ``weight`` x the days between ``start`` and ``end`` to the hours they fall in."""
-    t, hour = start, math.floor((start + first_weekday) * HOURS_PER_DAY)
+    hour = math.floor((start + first_weekday) * HOURS_PER_DAY)
+    if math.floor((end + first_weekday) * HOURS_PER_DAY) == hour:  # most calls: within the hour
+        bins[hour % HOURS_PER_WEEK] += weight * (end - start)
+        return
+    t = start
     while t < end:
         upto = min(end, (hour + 1) / HOURS_PER_DAY - first_weekday)
         if upto > t:  # (not so at an hour's edge rounded down)

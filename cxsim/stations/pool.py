@@ -5,7 +5,10 @@ jobs one at a time (an M/G/c station in Kendall's notation). Jobs that give up w
 (contact-centre abandonment) are removed lazily: they are counted as withdrawn and skipped when
 they reach the head of the queue, which keeps abandonment O(1) (Ciw handles reneging likewise).
 The pool also integrates its queue length over time, for time-average queue lengths (Little's
-law: L = lambda W).
+law: L = lambda W), and, while anyone is on duty, for the day's work pressure: jobs waiting per
+server on duty, averaged over the day's staffed time (Oliva and Sterman 2001 measure pressure
+as work waiting over the capacity to do it). A queue that waits overnight for the office to
+open is not pressure on anyone, and a midday peak is, though the line is empty at midnight.
 
 A roster sets how many of the pool's servers are on duty (``set_on_duty``); the others are off.
 A server whose shift ends while serving finishes the job in hand, then goes off duty, as in
@@ -47,6 +50,10 @@ class ServerPool:
         self.queue_area = 0.0  # integral of the queue length over time
         self.duty_area = 0.0  # integral of the servers on duty, up to the roster's (staffed time)
         self.area_since = clock()
+        self.pressure = 0.0  # the last day's work pressure (``end_day``)
+        self._waiting_on_duty = 0.0  # integral of the queue while anyone is on duty
+        self._staffed_total = 0.0  # as duty_area, never restarted (the warm-up's end)
+        self._day_marks = (0.0, 0.0)  # both integrals when the day began
         self.duty_by_hour: list[float] | None = None  # staffed time by hour of week, if kept
         self.first_weekday = 0  # weekday of day 0 (for the hours of the week)
         self._last_change = self._last_duty_change = self.area_since
@@ -66,10 +73,24 @@ class ServerPool:
         """Servers on duty now, serving or free."""
         return len(self.servers) - len(self.off_duty)
 
-    @property
-    def pressure(self) -> float:
-        """Work pressure: jobs waiting per server (Oliva and Sterman 2001), 0 with none."""
-        return self.queue_length / max(1, self.size)
+    def pressure_integrals(self) -> tuple[float, float]:
+        """Jobs waiting integrated over time with anyone on duty, and staffed time (days)."""
+        self._touch_duty()
+        return self._waiting_on_duty, self._staffed_total
+
+    def end_day(self) -> float:
+        """Set and return the day's work ``pressure``.
+
+        Jobs waiting per server on duty, time-averaged over the staffed time since the last
+        call; 0 if nobody was on duty.
+        """
+        integrals = self.pressure_integrals()
+        waiting, staffed = (
+            now - then for now, then in zip(integrals, self._day_marks, strict=True)
+        )
+        self._day_marks = integrals
+        self.pressure = waiting / staffed if staffed > 0 else 0.0
+        return self.pressure
 
     def mean_queue_length(self) -> float:
         """Time-average number of jobs waiting since ``area_since``."""
@@ -96,13 +117,19 @@ class ServerPool:
 
     def _touch(self) -> None:
         now = self._clock()
-        self.queue_area += self.queue_length * (now - self._last_change)
+        area = self.queue_length * (now - self._last_change)
+        if area:
+            self.queue_area += area
+            if self.limit > 0 and len(self.off_duty) < len(self.servers):  # someone on duty
+                self._waiting_on_duty += area
         self._last_change = now
 
     def _touch_duty(self) -> None:
         # rostered time: an agent finishing a call after their shift works unrostered time
+        self._touch()  # the queue integrals too, before who is on duty changes
         now, on_duty = self._clock(), min(self.on_duty, self.limit)
         self.duty_area += on_duty * (now - self._last_duty_change)
+        self._staffed_total += on_duty * (now - self._last_duty_change)
         if self.duty_by_hour is not None and on_duty:
             spread_over_hours(
                 self.duty_by_hour, self._last_duty_change, now, self.first_weekday, on_duty
