@@ -177,9 +177,8 @@ def interval_counts(model: ServiceOrganisation) -> dict[str, dict[str, np.ndarra
     """
     result = {}
     for name, centre in model.channels.items():
-        centre.pool.staffed_time()  # bring the integrals up to now
         counts = centre.stats.by_hour.arrays()
-        counts["staffed_days"] = np.asarray(centre.pool.duty_by_hour, float)
+        counts["staffed_days"] = np.asarray(centre.pool.staffed_by_hour())
         counts["open_days"] = np.asarray(
             open_time(centre.spec.opening, centre.stats.since, model.time)
         )

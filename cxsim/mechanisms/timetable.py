@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 __all__ = ["Timetable", "ALWAYS", "DAYS_PER_WEEK"]
@@ -144,13 +144,19 @@ class Timetable:
                 amount -= value * (end - t)
             t = end
 
-    def integral(self, start: float, end: float) -> float:
-        """The integral of the value from ``start`` to ``end`` (agent-days, open days, ...)."""
-        total, t = 0.0, start
+    def pieces(self, start: float, end: float) -> Iterator[tuple[float, float, float]]:
+        """``(from, to, value)`` of each piece of ``[start, end)`` with a constant value."""
+        t = start
         while t < end:
             change = min(self.next_change(t), end)
-            total += self.value_at(t) * (change - t)
+            yield t, change, self.value_at(t)
             t = change
+
+    def integral(self, start: float, end: float) -> float:
+        """The integral of the value from ``start`` to ``end`` (agent-days, open days, ...)."""
+        total = 0.0
+        for t, change, value in self.pieces(start, end):
+            total += value * (change - t)
         return total
 
 

@@ -72,6 +72,11 @@ class Post:
         member.hours, member.people = self.hours, self.people
 
 
+def _positions(roster: Timetable) -> int:
+    """Positions a roster needs: as many as it puts on duty at once."""
+    return round(roster.peak)
+
+
 @dataclass(eq=False, slots=True)
 class Vacancy:
     """An open post: filled after the hiring delay, then onboarded."""
@@ -111,7 +116,7 @@ class Workforce:
         people = {  # the rostered posts: as many as its roster puts on duty at once
             "sales": p.sales.salespeople,
             "delivery": p.delivery.teams,
-            **{name: round(timetable.peak) for name, timetable in on_duty.items()},
+            **{name: _positions(timetable) for name, timetable in on_duty.items()},
         }
         roles = {  # role -> how to hire one, yearly salary
             "sales": (self._salesperson, p.sales.salary_per_year),
@@ -137,7 +142,7 @@ class Workforce:
 
     def _people_per_position(self, roster: Timetable) -> float:
         """Full-time people a rostered position needs: its hours, grossed up for shrinkage."""
-        wf, positions = self.wf, round(roster.peak)
+        wf, positions = self.wf, _positions(roster)
         if not positions:
             return 1.0
         people = full_time_equivalents(
@@ -236,7 +241,7 @@ class Workforce:
             if post.on_duty is None:
                 per_member = post.hours.integral(0.0, until)
             else:
-                positions = round(post.on_duty.peak)
+                positions = _positions(post.on_duty)
                 per_member = post.on_duty.integral(0.0, until) / positions if positions else 0.0
             total += post.pool.size * per_member
         return total

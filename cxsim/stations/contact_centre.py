@@ -72,6 +72,7 @@ class Contact:
     patience_event: Entry | None = None
     misrouted: bool = False  # the phone menu sent it to the wrong agent
     handling_share: float = 1.0  # its handling time as a share of the mean (drawn on arrival)
+    hour: int = 0  # the hour of the week it arrived in (its interval)
 
     def lose_patience(self) -> None:
         """The caller hangs up (an event on the calendar)."""
@@ -160,10 +161,13 @@ class ContactCentre:
             if spec.patience_minutes is None
             else rng.exponential(spec.patience_minutes * patience_factor / MINUTES_PER_DAY)
         )
-        contact = Contact(self, case, calendar.now, misrouted=misrouted, handling_share=share)
+        hour = hour_of_week(calendar.now, self.first_weekday)
+        contact = Contact(
+            self, case, calendar.now, misrouted=misrouted, handling_share=share, hour=hour
+        )
         if calendar.now >= self.stats.since:
             self.stats.offered += 1
-            self.stats.by_hour.offered[hour_of_week(calendar.now, self.first_weekday)] += 1
+            self.stats.by_hour.offered[hour] += 1
         if self.pool.submit(contact) or patience is None:
             return
         contact.patience_event = calendar.after(patience, contact.lose_patience)
@@ -187,7 +191,7 @@ class ContactCentre:
             stats.answered_wait_days += wait
             stats.waited += wait > 0.0
             stats.answered_within_target += within
-            hours, hour = stats.by_hour, hour_of_week(contact.queued_at, self.first_weekday)
+            hours, hour = stats.by_hour, contact.hour
             hours.answered[hour] += 1
             hours.answered_wait_days[hour] += wait
             hours.answered_within_target[hour] += within
@@ -219,7 +223,7 @@ class ContactCentre:
             stats.abandoned += 1
             stats.waited += 1
             stats.abandoned_wait_days += wait
-            hours, hour = stats.by_hour, hour_of_week(contact.queued_at, self.first_weekday)
+            hours, hour = stats.by_hour, contact.hour
             hours.abandoned[hour] += 1
             hours.abandoned_wait_days[hour] += wait
         if contact.case is not None:

@@ -19,7 +19,14 @@ import numpy as np
 from cxsim.mechanisms.timetable import Timetable
 from cxsim.units import HOURS_PER_DAY
 
-__all__ = ["HOURS_PER_WEEK", "HourOfWeek", "hour_of_week", "spread_over_hours", "open_time"]
+__all__ = [
+    "HOURS_PER_WEEK",
+    "HourOfWeek",
+    "hour_of_week",
+    "spread_over_hours",
+    "open_time",
+    "empty_hours",
+]
 
 HOURS_PER_WEEK = 168
 
@@ -48,16 +55,15 @@ def spread_over_hours(
 
 def open_time(opening: Timetable, start: float, end: float) -> list[float]:
     """Days each hour of the week was open between ``start`` and ``end`` (holidays closed)."""
-    bins, t = [0.0] * HOURS_PER_WEEK, start
-    while t < end:
-        change = min(opening.next_change(t), end)
-        if opening.value_at(t) > 0:
+    bins = empty_hours()
+    for t, change, value in opening.pieces(start, end):
+        if value > 0:
             spread_over_hours(bins, t, change, opening.first_weekday)
-        t = change
     return bins
 
 
-def _hours() -> list[float]:
+def empty_hours() -> list[float]:
+    """A zero for each hour of the week."""
     return [0.0] * HOURS_PER_WEEK
 
 
@@ -65,16 +71,16 @@ def _hours() -> list[float]:
 class HourOfWeek:
     """Counts of one channel in each hour of the week (lists of 168; times in days).
 
-    Staffed time is the pool's (``ServerPool.duty_by_hour``): the roster is the pool's.
+    Staffed time is the pool's (``ServerPool.staffed_by_hour``): the roster is the pool's.
     """
 
-    offered: list[float] = field(default_factory=_hours)
-    answered: list[float] = field(default_factory=_hours)
-    abandoned: list[float] = field(default_factory=_hours)
-    answered_within_target: list[float] = field(default_factory=_hours)
-    answered_wait_days: list[float] = field(default_factory=_hours)
-    abandoned_wait_days: list[float] = field(default_factory=_hours)
-    busy_days: list[float] = field(default_factory=_hours)
+    offered: list[float] = field(default_factory=empty_hours)
+    answered: list[float] = field(default_factory=empty_hours)
+    abandoned: list[float] = field(default_factory=empty_hours)
+    answered_within_target: list[float] = field(default_factory=empty_hours)
+    answered_wait_days: list[float] = field(default_factory=empty_hours)
+    abandoned_wait_days: list[float] = field(default_factory=empty_hours)
+    busy_days: list[float] = field(default_factory=empty_hours)
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Each count as an array of the 168 hours."""

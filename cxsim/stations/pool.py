@@ -23,7 +23,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from cxsim.stations.intervals import HOURS_PER_WEEK, spread_over_hours
+from cxsim.stations.intervals import empty_hours, spread_over_hours
 
 __all__ = ["Server", "ServerPool"]
 
@@ -54,7 +54,7 @@ class ServerPool:
         self._waiting_on_duty = 0.0  # integral of the queue while anyone is on duty
         self._staffed_total = 0.0  # as duty_area, never restarted (the warm-up's end)
         self._day_marks = (0.0, 0.0)  # both integrals when the day began
-        self.duty_by_hour: list[float] | None = None  # staffed time by hour of week, if kept
+        self._duty_by_hour: list[float] | None = None  # staffed time by hour of week, if kept
         self.first_weekday = 0  # weekday of day 0 (for the hours of the week)
         self._last_change = self._last_duty_change = self.area_since
 
@@ -100,7 +100,12 @@ class ServerPool:
 
     def keep_duty_by_hour(self, first_weekday: int) -> None:
         """Also integrate staffed time by hour of the week (contact-centre intervals)."""
-        self.duty_by_hour, self.first_weekday = [0.0] * HOURS_PER_WEEK, first_weekday
+        self._duty_by_hour, self.first_weekday = empty_hours(), first_weekday
+
+    def staffed_by_hour(self) -> list[float]:
+        """Server time on duty since ``area_since`` in each hour of the week (days)."""
+        self._touch_duty()
+        return list(self._duty_by_hour)
 
     def staffed_time(self) -> float:
         """Server time on duty since ``area_since`` (days)."""
@@ -109,11 +114,10 @@ class ServerPool:
 
     def restart_average(self) -> None:
         """Start the time averages afresh (end of a warm-up)."""
-        self._touch()
-        self._touch_duty()
+        self._touch_duty()  # and the queue's
         self.queue_area, self.duty_area, self.area_since = 0.0, 0.0, self._last_change
-        if self.duty_by_hour is not None:
-            self.duty_by_hour = [0.0] * HOURS_PER_WEEK
+        if self._duty_by_hour is not None:
+            self._duty_by_hour = empty_hours()
 
     def _touch(self) -> None:
         now = self._clock()
@@ -130,9 +134,9 @@ class ServerPool:
         now, on_duty = self._clock(), min(self.on_duty, self.limit)
         self.duty_area += on_duty * (now - self._last_duty_change)
         self._staffed_total += on_duty * (now - self._last_duty_change)
-        if self.duty_by_hour is not None and on_duty:
+        if self._duty_by_hour is not None and on_duty:
             spread_over_hours(
-                self.duty_by_hour, self._last_duty_change, now, self.first_weekday, on_duty
+                self._duty_by_hour, self._last_duty_change, now, self.first_weekday, on_duty
             )
         self._last_duty_change = now
 
