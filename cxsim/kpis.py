@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "summarise",
+    "cost_per_contact",
     "queue_measures",
     "mean_wait_minutes",
     "case_measures",
@@ -102,6 +103,25 @@ def _segments(model: ServiceOrganisation) -> dict[str, dict[str, float]]:
     return result
 
 
+def cost_per_contact(model: ServiceOrganisation) -> dict[str, float]:
+    """Cost of one contact by channel and tier since the warm-up (money/contact).
+
+    A staffed channel's: its agents' salaries over the contacts they answered, plus the cost
+    per contact (``frontline.cost_per_contact``); self-service's: its cost per session; the
+    specialists' and the supervisors': their salaries over the cases they took (a supervisor's
+    coaching sessions count as cases), plus their ``cost_per_case``. MetricNet's benchmarks
+    (about $22 per tier-1 ticket, $69 per tier-2, fully loaded) are of the same kind.
+    """
+    payroll, p = model.workforce.payroll_per_job(), model.params
+    per_contact = p.frontline.cost_per_contact
+    return {
+        **{name: payroll[name] + per_contact for name in model.channels},
+        "self_service": p.channels.self_service.cost_per_contact,
+        "specialists": payroll["specialists"] + p.specialists.cost_per_case,
+        "supervisors": payroll["supervisors"] + p.supervisors.cost_per_case,
+    }
+
+
 def _staff(model: ServiceOrganisation) -> dict[str, dict[str, float]]:
     """Per role: positions, paid people (FTE) and vacancies at the end, and more.
 
@@ -155,6 +175,7 @@ def queue_measures(
         "mean_queue_length": mean_queue_length,
         "menu_abandonment_rate": _ratio(stats.menu_abandoned, stats.menu_entered),
         "misroute_rate": _ratio(stats.misrouted, stats.menu_entered),
+        "callback_rate": _ratio(stats.callbacks, stats.offered),
     }
 
 
@@ -281,6 +302,7 @@ def summarise(model: ServiceOrganisation) -> dict[str, Any]:
         },
         "segments": _segments(model),
         "staff": _staff(model),
+        "cost_per_contact": cost_per_contact(model),
         "warnings": plausibility_warnings(model.params),
     }
 

@@ -172,9 +172,10 @@ class ServiceOrganisation(CalendarModel):
         self.workforce.schedule_training()
 
     def end_warmup(self) -> None:
-        """Contact-centre statistics count from now on."""
+        """Contact-centre statistics and the cost per contact count from now on."""
         for channel in self.channels.values():
             channel.end_warmup()
+        self.workforce.end_warmup()
 
     # --- the day ----------------------------------------------------------------------------
     def step(self) -> None:

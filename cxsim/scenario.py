@@ -307,12 +307,6 @@ class Staffed(Block):
         description="Shifts that set the agents on duty at each moment; empty: agents are on "
         "duty whenever the channel is open.",
     )
-    service_level_seconds: float = param(
-        20.0,
-        "seconds",
-        "Answer-time target of the channel's service level (phone: the common 80% in 20 s).",
-        ge=0,
-    )
 
     @model_validator(mode="after")
     def _agents_or_roster(self) -> Staffed:
@@ -321,6 +315,22 @@ class Staffed(Block):
         if not self.roster and self.agents is None:
             _located_error(("agents",), "a number of agents (or a roster)", self.agents)
         return self
+
+    @property
+    def target_seconds(self) -> float:
+        """The channel's answer-time target (seconds)."""
+        return self.service_level_seconds
+
+    @property
+    def patience(self) -> float | None:
+        """Mean patience (minutes) of those waiting; None: nobody gives up."""
+        return self.patience_minutes
+
+
+def _service_level_seconds(default: float, doc: str) -> Any:
+    return param(
+        default, "seconds", f"Answer-time target of the channel's service level ({doc}).", ge=0
+    )
 
 
 class ArrivalProfile(Block):
@@ -481,17 +491,64 @@ class Handling(Block):
 
 
 class Channel(Staffed):
-    """A staffed written channel (chat, email): its own agents, handling time and patience."""
+    """A staffed written channel (chat, email): its own agents and handling time."""
 
     agents: int | None = param(
         1, "agents", "Agents on duty whenever the channel is open (null with a roster).", ge=0,
         le=100_000,
     )  # fmt: skip
     aht_minutes: float = param(15.0, "minutes", "Mean handling time of one contact.", gt=0)
+    handling: Handling = Handling()
+
+
+class Chat(Channel):
+    """Chat: agents serve several chats at once, each more slowly; customers may give up."""
+
     patience_minutes: float | None = param(
         20.0, "minutes", "Mean time a customer waits before giving up; null: never gives up.", gt=0
     )
-    handling: Handling = Handling()
+    service_level_seconds: float = _service_level_seconds(60.0, "chat: a minute, assumption")
+    concurrency: int = param(
+        2,
+        "chats",
+        "Chats an agent serves at once (chat platforms' concurrency cap; 1: one at a time).",
+        ge=1,
+        le=10,
+        usual=(1, 4),
+        source="vendors' guidance: 2-4 chats at once (Supportman, Knowup); a logistics "
+        "provider's most chats per hour at 5 (FM Outsource 2016)",
+        meaning="up to {value:g} chats at once",
+    )
+    concurrency_slowdown: float = param(
+        0.25,
+        "share",
+        "Handling time a chat gains for each other chat its agent has in hand when it starts "
+        "(Tezcan and Zhang 2014: each chat is slower the more an agent serves; 0: none).",
+        ge=0,
+        le=5,
+    )
+
+
+class Email(Channel):
+    """Email: a backlog worked in the inbox's hours against a response target; never abandoned."""
+
+    response_target_hours: float = param(
+        24.0,
+        "hours",
+        "Response-time target: the share answered within it is email's service level.",
+        gt=0,
+        le=24 * 30,
+    )
+
+    @property
+    def target_seconds(self) -> float:
+        """The response target (seconds)."""
+        return self.response_target_hours * 3600.0
+
+    @property
+    def patience(self) -> None:
+        """Nobody gives up on a letter."""
+        return None
 
 
 class SelfService(Block):
@@ -536,12 +593,8 @@ class WhenClosed(Block):
 class Channels(Block):
     """Phone is the contact_centre block; these are the other channels and how customers move."""
 
-    chat: Channel = Channel(
-        agents=1, aht_minutes=15.0, patience_minutes=20.0, service_level_seconds=60.0
-    )
-    email: Channel = Channel(
-        agents=1, aht_minutes=10.0, patience_minutes=None, service_level_seconds=86_400.0
-    )
+    chat: Chat = Chat()
+    email: Email = Email(aht_minutes=10.0)
     self_service: SelfService = SelfService()
     when_closed: WhenClosed = WhenClosed()
     switch_probability: float = param(
@@ -920,6 +973,36 @@ class PhoneMenu(Block):
     )
 
 
+class Callback(Block):
+    """Virtual hold: callers facing a long wait may leave a number and keep their place."""
+
+    enabled: bool = param(False, "on/off", "Whether callers are offered a callback.")
+    offer_above_wait_minutes: float = param(
+        2.0,
+        "minutes",
+        "Expected wait above which a caller is offered a callback (the estimate: callers ahead "
+        "plus one, times the handling time, over the agents on duty; Ibrahim and Whitt 2009).",
+        ge=0,
+        le=240,
+    )
+    acceptance: float = param(
+        0.4, "share", "Share of callers offered a callback who take it (assumption).", **SHARE
+    )
+    dial_seconds: float = param(
+        30.0,
+        "seconds",
+        "Agent's time to call back and reach the caller, added to the call (assumption).",
+        ge=0,
+        le=600,
+    )
+    unreached: float = param(
+        0.1,
+        "share",
+        "Share of callbacks nobody answers (the customer must get in touch again; assumption).",
+        **SHARE,
+    )
+
+
 class ContactCentre(Staffed):
     """The phone queue of the contact centre: agents, handling, patience, target (Erlang A)."""
 
@@ -942,6 +1025,7 @@ class ContactCentre(Staffed):
         source="Brown et al. 2005: a few minutes; B2B support longer (assumption)",
         meaning="{value:g} minutes per contact",
     )
+    service_level_seconds: float = _service_level_seconds(20.0, "the common 80% in 20 s")
     patience_minutes: float | None = param(
         4.0,
         "minutes",
@@ -960,6 +1044,9 @@ class ContactCentre(Staffed):
         after_call_minutes=1.0,
     )
     ivr: PhoneMenu = Field(PhoneMenu(), description="The phone menu before the queue.")
+    callback: Callback = Field(
+        Callback(), description="Callbacks (virtual hold) for callers facing a long wait."
+    )
     arrival_profile: ArrivalProfile = Field(
         ArrivalProfile(),
         description="When customers want to call, chat or write (every contact stream; "
@@ -1371,6 +1458,18 @@ class HiringProfiles(Block):
     )
 
 
+class Positions(Block):
+    """Positions by post: as many as each post has on duty at once (a roster's peak)."""
+
+    sales: int = param(0, "people", "Salespeople.", ge=0, le=100_000)
+    delivery: int = param(0, "teams", "Delivery teams.", ge=0, le=100_000)
+    phone: int = param(0, "agents", "Phone agents.", ge=0, le=100_000)
+    chat: int = param(0, "agents", "Chat agents.", ge=0, le=100_000)
+    email: int = param(0, "agents", "Email agents.", ge=0, le=100_000)
+    supervisors: int = param(0, "people", "Supervisors.", ge=0, le=100_000)
+    specialists: int = param(0, "people", "Specialists.", ge=0, le=100_000)
+
+
 class Workforce(Block):
     """Staff come and go: turnover, vacancies, hiring delay and onboarding, for every role."""
 
@@ -1407,6 +1506,15 @@ class Workforce(Block):
         10.0, "days", "Time a new hire spends in onboarding, paid but not yet serving.", ge=0
     )
     cost_per_hire: float = param(5000.0, "money/hire", "Recruiting cost of one hire.", ge=0)
+    positions_before: Positions | None = Field(
+        None,
+        description="Positions by post the organisation has before this scenario's change: "
+        "those beyond them are recruited from day 0 (hiring delay, cost_per_hire, onboarding) "
+        "instead of being in post. Filled from the file a scenario extends unless the file sets "
+        "it; null: everyone is in post (a description of today). Keys: sales, delivery, "
+        "phone, chat, email, supervisors, specialists.",
+        json_schema_extra={"unit": "positions by post"},
+    )
     shrinkage: float = param(
         0.3,
         "share",
@@ -1832,6 +1940,24 @@ def _resolve_extends(
     return merged, merged_lines | lines
 
 
+def _recruiting_added_positions(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with ``workforce.positions_before`` the positions of the file ``path`` extends.
+
+    A scenario that adds staff to its parent recruits them (issue 17); a file that sets the key
+    itself (null: everyone is in post) or extends nothing is left as it is.
+    """
+    own = read_document(path).data
+    parent = own.get("extends")
+    if parent is None or "positions_before" in (own.get("workforce") or {}):
+        return data
+    from cxsim.specs import positions  # the parts' arithmetic builds on this module
+
+    target = referenced_scenario(path.parent, parent)
+    parent_data, parent_lines = _resolve_extends(target)
+    before = positions(scenario_from_dict(parent_data, str(target), parent_lines))
+    return _deep_merge(data, {"workforce": {"positions_before": before.model_dump()}})
+
+
 def yaml_value(value: Any) -> str:
     """``value`` written as the right-hand side of a ``key.path=value`` override."""
     return yaml.safe_dump(value, default_flow_style=True, width=10**6).strip().removesuffix("\n...")
@@ -1881,7 +2007,7 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = (), **direct: Any
     """
     path = scenario_argument(path)
     data, lines = _resolve_extends(path)
-    scenario = scenario_from_dict(data, str(path), lines)
+    scenario = scenario_from_dict(_recruiting_added_positions(path, data), str(path), lines)
     assignments = list(overrides)
     assignments += [
         f"{key.replace('__', '.')}={value}" for key, value in direct.items() if value is not None
@@ -1979,7 +2105,11 @@ def parameter_table(
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             given = default if default is not PydanticUndefined else None
             rows.extend(parameter_table(annotation, f"{key}.", given, per_item=per_item))
-        elif isinstance(item, type) and issubclass(item, BaseModel):
+        elif (
+            isinstance(item, type)
+            and issubclass(item, BaseModel)
+            and type(None) not in get_args(annotation)  # a block or null: one row
+        ):
             items = list(default) if isinstance(default, tuple | list) else []
             rows.extend(
                 parameter_table(item, f"{key}[].", items or None, per_item=per_item or not items)

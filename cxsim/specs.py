@@ -23,6 +23,7 @@ from cxsim.scenario import (
     Calendar,
     Channels,
     Loyalty,
+    Positions,
     Problems,
     Recovery,
     Scenario,
@@ -105,6 +106,21 @@ class Timetables:
         demand = _timetable(calendar, s.contact_centre.arrival_profile.intervals(), ())
         return cls(working, demand, opening, on_duty)
 
+    def positions(self, s: Scenario) -> Positions:
+        """Positions by post: salespeople, delivery teams and each roster's people at once."""
+        rostered = {name: roster_positions(roster) for name, roster in self.on_duty.items()}
+        return Positions(sales=s.sales.salespeople, delivery=s.delivery.teams, **rostered)
+
+
+def roster_positions(roster: Timetable) -> int:
+    """Positions a roster needs: as many as it puts on duty at once."""
+    return round(roster.peak)
+
+
+def positions(s: Scenario) -> Positions:
+    """Positions by post of scenario ``s`` (``Timetables.positions``)."""
+    return Timetables.from_scenario(s).positions(s)
+
 
 def _timetable(
     calendar: Calendar, intervals: list[tuple[float, float, float]], holidays: frozenset[int]
@@ -149,6 +165,29 @@ class MenuSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class CallbackSpec:
+    """Callbacks offered to callers facing a long wait (times in days)."""
+
+    offer_above_days: float  # expected wait above which the offer is made
+    acceptance: float
+    dial_days: float  # the agent's time to call back
+    unreached: float
+
+    @classmethod
+    def from_scenario(cls, s: Scenario) -> CallbackSpec | None:
+        """The phone's callbacks, or None when they are not offered."""
+        callback = s.contact_centre.callback
+        if not callback.enabled:
+            return None
+        return cls(
+            minutes(callback.offer_above_wait_minutes),
+            callback.acceptance,
+            minutes(callback.dial_seconds / 60.0),
+            callback.unreached,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ChannelSpec:
     """A staffed channel: handling, patience (minutes; None: never) and answer-time target."""
 
@@ -165,18 +204,25 @@ class ChannelSpec:
     skill_mean: float
     after_call_days: float  # wrap-up after each contact
     menu: MenuSpec | None  # the phone menu callers go through first (None: none)
+    callback: CallbackSpec | None  # callbacks for callers facing a long wait (None: none)
+    concurrency: int  # contacts an agent serves at once (chat; 1 elsewhere)
+    concurrency_slowdown: float  # handling time added per other contact in hand
 
     @classmethod
     def from_scenario(cls, s: Scenario, name: str, timetables: Timetables) -> ChannelSpec:
         """Channel ``name``: phone is the ``contact_centre`` block, chat and email ``channels``."""
-        channel = s.contact_centre if name == "phone" else getattr(s.channels, name)
+        phone = name == "phone"
+        channel = s.contact_centre if phone else getattr(s.channels, name)
         handling = channel.handling
         return cls(
-            name, channel.aht_minutes, channel.patience_minutes,
-            channel.service_level_seconds, handling.distribution, handling.cv,
-            timetables.opening[name], handling.by_kind.model_dump(), handling.repeat_factor,
-            handling.skill_speed, s.frontline.skill_mean, minutes(handling.after_call_minutes),
-            MenuSpec.from_scenario(s) if name == "phone" else None,
+            name, channel.aht_minutes, channel.patience, channel.target_seconds,
+            handling.distribution, handling.cv, timetables.opening[name],
+            handling.by_kind.model_dump(), handling.repeat_factor, handling.skill_speed,
+            s.frontline.skill_mean, minutes(handling.after_call_minutes),
+            MenuSpec.from_scenario(s) if phone else None,
+            CallbackSpec.from_scenario(s) if phone else None,
+            channel.concurrency if name == "chat" else 1,
+            channel.concurrency_slowdown if name == "chat" else 0.0,
         )  # fmt: skip
 
 

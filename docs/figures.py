@@ -24,6 +24,7 @@ LIBRARY = (  # README "Scenario library": options compared with the baseline
     "empowered_frontline frontline_without_authority poor_complaint_handling feedback_loop "
     "supervisor_coaching more_supervisors active_listening shared_customer_record "
     "proactive_service automation_first volume_sales_rewards under_resourced_contact_centre "
+    "callbacks "
     "logistics_disruption frontline_training unified_training demand_pulse_under_pressure "
     "workforce_dynamics"
 ).split()
@@ -145,6 +146,10 @@ def baseline_column(c: ScenarioComparison) -> dict[str, list[str]]:
     stages = (f"{m(f'translation_loss_by_stage.{s}'):.3f}" for s in STAGES)
     rows["translation_loss_by_stage"] = [" / ".join(stages)]
     rows["revenue"] = [f"profit {m('profit') / 1e6:.2f} M on {m('revenue') / 1e6:.1f} M"]
+    rows["cost_per_contact"] = [
+        f"phone {m('cost_per_contact.phone'):.2f}, chat {m('cost_per_contact.chat'):.2f}, "
+        f"supervisors {m('cost_per_contact.supervisors'):.2f}"
+    ]
     rows["contact_centre"] = [
         f"phone: ASA {m('channels.phone.asa_minutes'):.2f} min, abandonment "
         f"{m('channels.phone.abandonment_rate'):.1%}, occupancy "

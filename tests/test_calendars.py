@@ -94,6 +94,8 @@ def test_arrival_profile_keeps_the_volume_and_moves_it_to_the_busy_hours():
 
 # --- the pool's roster --------------------------------------------------------------------
 class _Agent:
+    in_hand = 0  # one job at a time: none left in hand when it is released
+
     def __init__(self) -> None:
         self.jobs: list[str] = []
 

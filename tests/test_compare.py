@@ -180,23 +180,28 @@ def test_bridge_adds_up_to_the_profit_difference(small_comparison: ScenarioCompa
     )
 
 
-def test_common_random_numbers_narrow_the_retention_difference() -> None:
+def test_common_random_numbers_narrow_the_differences() -> None:
     """Issue 7: baseline vs the empowerment scenario, with and without common random numbers.
 
-    1,000 customers for a year, 10 replications: CRN gave 0.58-0.70 of the independent
-    half-width at seeds 42, 1 and 2 with the loaded contact centre (each contact's handling,
-    patience and outcome drawn from the caller's own stream), so the 0.8 bound is not luck.
+    1,000 customers for a year, 10 replications at seed 42. Measured (issue 17, with chats two
+    at once): CRN's half-width over the independent estimate from the same runs is 0.61 for
+    profit, 0.74 for customers at the end and 0.92 for retention (0.89 with 20 replications;
+    independent runs at seeds 1 and 2: 0.44 and 0.60). Retention, decided by a few dozen
+    renewals that drift apart, gains least; before chats were concurrent it gained 0.58-0.70.
     """
     year = ("customers.initial=1000", "horizon.days=365")
     scenarios = [load_scenario(BASELINE, year), load_scenario(EMPOWERED, year)]
     crn = compare(scenarios, 10, 42, jobs=2)
-    independent = compare(scenarios, 10, 42, jobs=2, common_random_numbers=False)
-    assert crn.scenarios[1].name == "empowered-frontline"
-    with_crn = crn.difference(crn.scenarios[1], "retention_rate")
-    without = independent.difference(independent.scenarios[1], "retention_rate")
-    assert with_crn.half_width < 0.8 * without.half_width
-    # the report's estimate from the same runs, as if independent, is wider too
-    assert with_crn.half_width < crn.half_width_without_crn(crn.scenarios[1], "retention_rate")
+    empowered = crn.scenarios[1]
+    assert empowered.name == "empowered-frontline"
+
+    def narrowing(kpi: str) -> float:
+        return crn.difference(empowered, kpi).half_width / crn.half_width_without_crn(
+            empowered, kpi
+        )
+
+    assert narrowing("profit") < 0.8 and narrowing("customers_active_end") < 0.9
+    assert narrowing("retention_rate") < 1.0
 
 
 # --- the command ---------------------------------------------------------------------------

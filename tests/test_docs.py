@@ -92,7 +92,11 @@ def resolve(key: str) -> Resolved:
         here = None if values is None else [getattr(v, name) for v in values]
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             model, values = annotation, here
-        elif isinstance(item, type) and issubclass(item, BaseModel):
+        elif (
+            isinstance(item, type)
+            and issubclass(item, BaseModel)
+            and type(None) not in get_args(annotation)  # a block or null: a parameter
+        ):
             if not parts:
                 return Resolved(True)  # the list itself
             if parts.pop(0) != "[]":
@@ -298,7 +302,7 @@ channels:
 
 
 def test_resolve_reads_nested_blocks_lists_and_empty_lists():
-    assert resolve("channels.email.patience_minutes") == Resolved(True, True, False, None)
+    assert resolve("workforce.positions_before") == Resolved(True, True, False, None)
     assert resolve("workforce.profiles.attitude.turnover_multiplier").value == 0.6
     assert resolve("customers.segments[].share").value == [0.15, 0.35, 0.5]
     assert resolve("customers.segments.0.channel_mix.phone").value == [0.8, 0.6, 0.4]

@@ -90,3 +90,21 @@ def test_hours_show_the_peak_the_profile_and_the_roster_make(business_week):
     finished = counts["answered"] + counts["abandoned"]
     whole = counts["answered_within_target"].sum() / finished.sum()
     assert summarise(business_week)["contact_centre"]["service_level"] == pytest.approx(whole)
+
+
+def test_cost_per_contact_is_a_channel_s_salaries_over_its_contacts_plus_the_contact_cost():
+    """By channel and tier, after the warm-up; dearer agents make every phone contact dearer."""
+    base = ("customers.initial=300", "horizon.days=60", "warmup.days=10")
+    model = simulate(load_scenario(validation_scenario("business_day"), base))
+    costs = summarise(model)["cost_per_contact"]
+    assert set(costs) == {"phone", "chat", "email", "self_service", "specialists", "supervisors"}
+    paid = model.workforce.payroll["phone"] * (model.time - 10.0) / model.time  # no turnover
+    answered = model.contact_centre.stats.answered  # since the warm-up
+    expected = paid / answered + model.params.frontline.cost_per_contact
+    assert costs["phone"] == pytest.approx(expected, rel=0.02)
+    dearer = simulate(
+        load_scenario(
+            validation_scenario("business_day"), [*base, "frontline.salary_per_year=90000"]
+        )
+    )
+    assert summarise(dearer)["cost_per_contact"]["phone"] > costs["phone"]

@@ -124,6 +124,8 @@ def test_ledger_books_profit_and_discounts_later_cash():
 
 
 class Clerk:
+    in_hand = 0  # one job at a time: none left in hand when it is released
+
     def __init__(self):
         self.jobs = []
 

@@ -3,7 +3,10 @@
 import pytest
 from conftest import run_small
 
+from cxsim.kpis import summarise
 from cxsim.mechanisms.workforce import leaving_probability
+from cxsim.model import ServiceOrganisation
+from cxsim.scenario import load_scenario
 
 TURNOVER = ("workforce.turnover_per_year=3", "workforce.hiring_delay_days=60")
 
@@ -197,3 +200,38 @@ def test_two_programmes_for_one_role_each_keep_their_own_terms():
     model, kpi = run_small(courses, "horizon.days=200", "workforce.turnover_per_year=0")
     trained = model.workforce.headcount("frontline") * people_per_position(model, "frontline")
     assert kpi["costs"]["training"] == pytest.approx(trained * 1000 + trained * 1)
+
+
+def _option(tmp_path, text: str):
+    """A scenario file that extends the baseline, loaded small."""
+    path = tmp_path / "option.yaml"
+    path.write_text("extends: baseline.yaml\nname: option\n" + text)
+    return load_scenario(path, ["customers.initial=300", "horizon.days=120"])
+
+
+def test_positions_a_scenario_adds_to_its_parent_are_recruited(tmp_path):
+    """Two more supervisors than the baseline: advertised at day 0, paid for, onboarded later."""
+    option = _option(tmp_path, "supervisors:\n  count: 3\n")
+    assert option.workforce.positions_before.supervisors == 1  # the parent's
+    assert option.workforce.positions_before.phone == 10
+    model = ServiceOrganisation(option)
+    supervisors = model.workforce.pool("supervisors")
+    assert supervisors.size == 1 and model.workforce.vacancies_of("supervisors") == 2
+    model.run(option.horizon.days)
+    kpi = summarise(model)
+    assert supervisors.size == 3 and kpi["staff"]["supervisors"]["hires"] == 2
+    people = people_per_position(model, "supervisors")
+    assert kpi["costs"]["hiring"] == pytest.approx(2 * 5000 * people)
+    # the same staff described as today's: all in post, nothing to recruit
+    today = _option(tmp_path, "supervisors:\n  count: 3\nworkforce:\n  positions_before: null\n")
+    assert today.workforce.positions_before is None
+    in_post = ServiceOrganisation(today)
+    assert in_post.workforce.pool("supervisors").size == 3
+    in_post.run(today.horizon.days)
+    assert summarise(in_post)["costs"]["hiring"] == 0.0
+
+
+def test_a_scenario_with_fewer_positions_recruits_nobody(tmp_path):
+    option = _option(tmp_path, "contact_centre:\n  agents: 8\n")
+    model = ServiceOrganisation(option)
+    assert model.workforce.pool("phone").size == 8 and not model.workforce.vacancies

@@ -20,7 +20,7 @@ class ServiceAgent(StaffAgent):
 
     def duration(self, contact: Contact) -> float:
         """Handling time of the contact just picked up (its wait is booked by the centre)."""
-        return contact.centre.answer(contact, self.skill)
+        return contact.centre.answer(contact, self.skill, self.in_hand - 1)
 
     def complete(self, contact: Contact) -> None:
         """Answer an enquiry; for a case: solve it, send it to rework, escalate it, or fail."""
@@ -31,6 +31,9 @@ class ServiceAgent(StaffAgent):
             contact.centre.transfer(contact)
             return
         if case is None:
+            return
+        if contact.unreached:  # nobody picked up the callback: the customer tries again
+            case.customer.not_helped()
             return
         # a shared record shows the customer's history, which helps solve the case; cutting
         # corners under pressure causes errors (Oliva and Sterman 2001)

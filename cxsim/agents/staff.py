@@ -1,10 +1,11 @@
-"""Behaviour shared by every member of staff: serve one job at a time from a pool."""
+"""Behaviour shared by every member of staff: serve jobs from a pool (one at a time but chats)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -60,7 +61,7 @@ class Workplace:
 
 
 class StaffAgent(mesa.Agent):
-    """An employee who serves jobs from ``pool`` one at a time.
+    """An employee who serves jobs from ``pool``, as many at once as its places (one but chat).
 
     Subclasses say how long a job takes (``duration``) and what happens when it is done
     (``complete``). The completion is an event bound to this agent.
@@ -71,7 +72,7 @@ class StaffAgent(mesa.Agent):
         self.work = work
         self.skill = skill  # the role's skill: listening, execution, problem solving, judgement
         self.pool: ServerPool | None = None
-        self.job: Any = None
+        self.in_hand = 0  # jobs being served now
         self.busy_days = 0.0
         self.recognised = False
         self.seat: np.random.Generator | None = None  # the post's stream (organisation.workforce)
@@ -85,26 +86,26 @@ class StaffAgent(mesa.Agent):
 
     def start(self, job: Any) -> None:
         """Take ``job`` and schedule its completion, ``duration`` of working time later."""
-        self.job = job
+        self.in_hand += 1
         duration = self.duration(job)
-        self.busy_days += duration
+        self.busy_days += duration / self.pool.capacity  # a chat fills one of its places
         calendar = self.work.calendar
-        calendar.at(self.hours.advance(calendar.now, duration), self.finish)
+        calendar.at(self.hours.advance(calendar.now, duration), partial(self.finish, job))
 
-    def finish(self) -> None:
+    def finish(self, job: Any) -> None:
         """Hand the finished job on and take the next one, or leave if they resigned."""
-        job, self.job = self.job, None
+        self.in_hand -= 1
         self.learn()
         if self.leaving or self.away:
             self.complete(job)
-            if self.leaving:
+            if self.leaving and not self.in_hand:
                 self.remove()
             return
-        if self.returning:
+        if not self.returning:
+            self.pool.release(self)
+        elif not self.in_hand:  # back from training once the last job from before is done
             self.returning = False
             self.pool.add_server(self)
-        else:
-            self.pool.release(self)
         self.complete(job)
 
     def learn(self) -> None:
@@ -133,16 +134,16 @@ class StaffAgent(mesa.Agent):
             self.empathy = learn(self.empathy, programme.skill_gain, ceiling)
         else:
             self.skill = learn(self.skill, programme.skill_gain, ceiling)
-        if self.job is None:
-            self.pool.add_server(self)
-        else:
+        if self.in_hand:
             self.returning = True
+        else:
+            self.pool.add_server(self)
 
     def resign(self) -> None:
         """Leave the organisation: at once if idle, after the current job if busy."""
         self.leaving = True
         self.pool.retire(self)
-        if self.job is None:
+        if not self.in_hand:
             self.remove()
 
     def duration(self, job: Any) -> float:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cxsim.scenario import Scenario, with_overrides, yaml_value
+from cxsim.specs import positions
 
 __all__ = ["Lever", "LEVERS", "apply_levers", "lever_defaults"]
 
@@ -181,6 +182,8 @@ def apply_levers(base: Scenario, values: Mapping[str, Any]) -> Scenario:
     ]
     if not assignments:
         return base
+    # today's staff are in post; positions the room adds are recruited (hiring delay, cost)
+    assignments.append(f"workforce.positions_before={yaml_value(positions(base).model_dump())}")
     return with_overrides(base, assignments, "workshop levers").model_copy(
         update={"name": "with your changes"}
     )

@@ -9,7 +9,12 @@ Erlang C and A assumption) is kept as the default, for the validation against qu
 
 The mean itself depends on the contact and its handler (``handling_factor``): the kind of
 contact, whether it repeats an earlier one about the same case, and the agent's skill. After the
-call the agent may spend a fixed wrap-up time (after-call work) before taking the next one.
+call the agent may spend a fixed wrap-up time (after-call work) before taking the next one. A
+chat agent serving several chats gives each less attention: Tezcan and Zhang (2014, *Operations
+Research* 62(4), "Routing and staffing in customer service chat systems with impatient
+customers") model a chat's service rate falling with the number its agent serves; here each
+other chat in hand when a chat starts adds ``concurrency_slowdown`` of its time
+(``concurrency_factor``).
 """
 
 from __future__ import annotations
@@ -18,7 +23,13 @@ import math
 
 import numpy as np
 
-__all__ = ["DISTRIBUTIONS", "handling_factor", "handling_time", "lognormal_parameters"]
+__all__ = [
+    "DISTRIBUTIONS",
+    "concurrency_factor",
+    "handling_factor",
+    "handling_time",
+    "lognormal_parameters",
+]
 
 FASTEST = 0.2  # the quickest agent still takes a fifth of the usual time (a floor; assumption)
 
@@ -39,6 +50,11 @@ def handling_factor(kind: float, repeat: float, skill_speed: float, skill_above:
     saves ``skill_speed`` of the time (learning curves: agents get faster with experience).
     """
     return kind * repeat * max(FASTEST, 1.0 - skill_speed * skill_above)
+
+
+def concurrency_factor(others: int, slowdown: float) -> float:
+    """Handling time of a chat started with ``others`` chats in hand, relative to one alone."""
+    return 1.0 + slowdown * others
 
 
 def handling_time(rng: np.random.Generator, mean: float, distribution: str, cv: float) -> float:

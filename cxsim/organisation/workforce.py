@@ -39,7 +39,7 @@ from cxsim.mechanisms.workforce import (
 )
 from cxsim.organisation.ledger import Ledger
 from cxsim.scenario import Scenario
-from cxsim.specs import StaffSpec, Timetables
+from cxsim.specs import StaffSpec, Timetables, roster_positions
 from cxsim.stations.pool import ServerPool
 from cxsim.streams import named_stream
 from cxsim.units import DAYS_PER_YEAR, HOURS_PER_DAY, clip_share
@@ -72,11 +72,6 @@ class Post:
         member.hours, member.people = self.hours, self.people
 
 
-def _positions(roster: Timetable) -> int:
-    """Positions a roster needs: as many as it puts on duty at once."""
-    return round(roster.peak)
-
-
 @dataclass(eq=False, slots=True)
 class Vacancy:
     """An open post: filled after the hiring delay, then onboarded."""
@@ -107,17 +102,15 @@ class Workforce:
         self.onboarding: Counter[str] = Counter()
         self.away: Counter[str] = Counter()  # in training, by post
         self.vacancies: set[Vacancy] = set()
+        self.payroll: Counter[str] = Counter()  # salaries paid since day 0, by post
+        self._warmup_marks: dict[str, tuple[int, float]] = {}  # jobs and payroll by post then
         self.work: Workplace | None = None  # set by ``hire_all``
 
     # --- the first staff --------------------------------------------------------------------
     def hire_all(self, work: Workplace, traits: np.random.Generator) -> None:
         """The first holders of every post; their traits come from ``traits`` (staffing)."""
         self.work, p, on_duty = work, self.params, self.timetables.on_duty
-        people = {  # the rostered posts: as many as its roster puts on duty at once
-            "sales": p.sales.salespeople,
-            "delivery": p.delivery.teams,
-            **{name: _positions(timetable) for name, timetable in on_duty.items()},
-        }
+        positions, before = self.timetables.positions(p), self.wf.positions_before
         roles = {  # role -> how to hire one, yearly salary
             "sales": (self._salesperson, p.sales.salary_per_year),
             "delivery": (self._team, p.delivery.salary_per_year),
@@ -128,10 +121,13 @@ class Workforce:
         for name in POSTS:
             role = "frontline" if name in FRONTLINE_CHANNELS else name
             hire, salary = roles[role]
-            staff = [hire(traits, self._seat(name, number)) for number in range(people[name])]
+            count = getattr(positions, name)
+            in_post = count if before is None else min(count, getattr(before, name))
+            staff = [hire(traits, self._seat(name, number)) for number in range(in_post)]
             rostered = name in on_duty
+            places = p.channels.chat.concurrency if name == "chat" else 1  # chats at once
             post = Post(
-                name, role, ServerPool(staff, clock=self.calendar.clock), hire, salary,
+                name, role, ServerPool(staff, self.calendar.clock, places), hire, salary,
                 ALWAYS if rostered else self.timetables.working,
                 on_duty[name] if rostered else None,
                 self._people_per_position(on_duty[name]) if rostered else 1.0,
@@ -139,10 +135,19 @@ class Workforce:
             for member in staff:
                 post.place(member)
             self.posts.append(post)
+            for number in range(in_post, count):  # positions this scenario adds: recruited
+                self._advertise(post, self._seat(name, number))
+
+    def _advertise(self, post: Post, seat: np.random.Generator) -> None:
+        """An open position, filled after the hiring delay (drawn from the post's stream)."""
+        vacancy = Vacancy(post, seat)
+        self.vacancies.add(vacancy)
+        delay = seat.exponential(self.wf.hiring_delay_days)
+        self.calendar.after(delay, lambda: self.fill(vacancy))
 
     def _people_per_position(self, roster: Timetable) -> float:
         """Full-time people a rostered position needs: its hours, grossed up for shrinkage."""
-        wf, positions = self.wf, _positions(roster)
+        wf, positions = self.wf, roster_positions(roster)
         if not positions:
             return 1.0
         people = full_time_equivalents(
@@ -241,7 +246,7 @@ class Workforce:
             if post.on_duty is None:
                 per_member = post.hours.integral(0.0, until)
             else:
-                positions = _positions(post.on_duty)
+                positions = roster_positions(post.on_duty)
                 per_member = post.on_duty.integral(0.0, until) / positions if positions else 0.0
             total += post.pool.size * per_member
         return total
@@ -262,11 +267,9 @@ class Workforce:
         """A day's salaries (everyone on the payroll) and personal recognition."""
         now, multiplier = self.calendar.now, self.profile.salary_multiplier
         for post in self.posts:
-            people = self._held(post) * post.people
-            self.ledger.spend(
-                f"salaries_{post.role}", people * post.salary_per_year * multiplier / DAYS_PER_YEAR,
-                now,
-            )  # fmt: skip
+            salaries = self._held(post) * post.people * post.salary_per_year * multiplier
+            self.ledger.spend(f"salaries_{post.role}", salaries / DAYS_PER_YEAR, now)
+            self.payroll[post.name] += salaries / DAYS_PER_YEAR
         recognised = self.wf.recognition and sum(
             sum(map(_recognised, post.pool.servers)) * post.people for post in self.posts
         )
@@ -274,6 +277,25 @@ class Workforce:
             self.ledger.spend(
                 "recognition", recognised * self.wf.recognition_cost_per_person / DAYS_PER_YEAR, now
             )
+
+    def end_warmup(self) -> None:
+        """Payroll per job counts from now on."""
+        self._warmup_marks = {
+            post.name: (post.pool.started, self.payroll[post.name]) for post in self.posts
+        }
+
+    def payroll_per_job(self) -> dict[str, float]:
+        """Salaries over jobs started since the warm-up, by post (0 where none was started).
+
+        A frontline channel's job is a contact answered, a specialist's or a supervisor's a
+        case taken (a supervisor's coaching sessions too).
+        """
+        result = {}
+        for post in self.posts:
+            jobs, paid = self._warmup_marks.get(post.name, (0, 0.0))
+            jobs = post.pool.started - jobs
+            result[post.name] = (self.payroll[post.name] - paid) / jobs if jobs else 0.0
+        return result
 
     def end_day(self) -> None:
         """Every post's pool measures the day's work pressure."""
@@ -300,10 +322,7 @@ class Workforce:
                 if member.seat.random() < p_leave:
                     member.resign()
                     self.counters[f"leavers_{post.role}"] += 1
-                    vacancy = Vacancy(post, member.seat)
-                    self.vacancies.add(vacancy)
-                    delay = member.seat.exponential(wf.hiring_delay_days)
-                    self.calendar.after(delay, lambda v=vacancy: self.fill(v))
+                    self._advertise(post, member.seat)
 
     def fade_skills(self) -> None:
         """A day without refreshment: every member of staff's skill fades a little."""

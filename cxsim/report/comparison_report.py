@@ -39,6 +39,9 @@ PACKAGES = ("cxsim", "mesa", "numpy", "scipy", "pandas", "pydantic", "pyarrow", 
 REPORT_KPIS = HEADLINE + (
     ("contact_centre.asa_minutes", "Phone: average speed of answer (min)", "{:.2f}"),
     ("contact_centre.abandonment_rate", "Phone: abandoned contacts", "{:.1%}"),
+    ("contact_centre.service_level", "Phone: service level", "{:.1%}"),
+    ("contact_centre.occupancy", "Phone: occupancy", "{:.1%}"),
+    ("cost_per_contact.phone", "Cost per phone contact", "{:,.2f}"),
 )
 CRN_KPIS = (("retention_rate", "Annual retention", "{:.1%}"), ("profit", "Profit", "{:,.0f}"))
 

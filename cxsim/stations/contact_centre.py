@@ -3,9 +3,18 @@
 Contacts arrive when customers call, chat or write about a case, and, on the phone at
 ``contact_centre.arrival_rate_per_hour``, as enquiries from outside the customer base. Each
 staffed channel (phone: the ``contact_centre`` block; chat and email: ``channels``) is one
-queue: its agents serve contacts one at a time with exponential handling times (mean
-``aht_minutes``); a waiting customer gives up after an exponential patience (mean
-``patience_minutes`` times their own patience factor; never when it is null, as for email).
+queue: its agents serve contacts with handling times around ``aht_minutes``
+(``cxsim.mechanisms.handling``); a waiting customer gives up after an exponential patience
+(mean ``patience_minutes`` times their own patience factor; never when it is null). Each channel
+behaves like its channel. A chat agent serves up to ``concurrency`` chats at once, each the
+slower the more others are in hand (Tezcan and Zhang 2014, *Operations Research* 62(4): the
+service rate of a chat falls with the agent's number of chats); chat occupancy is the share of
+places filled. Email is a backlog worked in the inbox's hours, never abandoned, its service
+level the share answered within ``response_target_hours``. A caller whose expected wait is
+long may take a callback (virtual hold): they keep their place in the queue without holding,
+never hang up, and an agent calls them back when their turn comes (``contact_centre.callback``);
+the wait is estimated as in Ibrahim and Whitt (2009, *Management Science* 55(10)): callers
+ahead plus one, times the mean handling time, over the agents on duty.
 Outside the channel's opening hours it takes no contacts (the customer decides what to do;
 ``cxsim.agents.customer``); how many agents are on duty is the pool's roster. With constant
 staffing around the clock this is the Erlang-A (M/M/c+M) queue of Palm (1957) and Garnett,
@@ -23,7 +32,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cxsim.mechanisms.handling import handling_factor, handling_time
+from cxsim.mechanisms.callback import expected_wait
+from cxsim.mechanisms.handling import concurrency_factor, handling_factor, handling_time
 from cxsim.mechanisms.workforce import erode
 from cxsim.records import Case
 from cxsim.stations.intervals import HourOfWeek, hour_of_week, spread_over_hours
@@ -59,6 +69,8 @@ class QueueStats:
     menu_entered: int = 0  # callers who went into the phone menu
     menu_abandoned: int = 0  # and hung up in it
     misrouted: int = 0  # and landed in the wrong queue
+    callbacks: int = 0  # callers who left a number to be called back
+    unreached: int = 0  # callbacks nobody answered
     by_hour: HourOfWeek = field(default_factory=HourOfWeek)  # the same in each hour of week
 
 
@@ -71,6 +83,8 @@ class Contact:
     queued_at: float
     patience_event: Entry | None = None
     misrouted: bool = False  # the phone menu sent it to the wrong agent
+    callback: bool = False  # waits for a callback, not on hold
+    unreached: bool = False  # the callback went unanswered
     handling_share: float = 1.0  # its handling time as a share of the mean (drawn on arrival)
     hour: int = 0  # the hour of the week it arrived in (its interval)
 
@@ -168,22 +182,38 @@ class ContactCentre:
         if calendar.now >= self.stats.since:
             self.stats.offered += 1
             self.stats.by_hour.offered[hour] += 1
+        callback = spec.callback is not None and self._offers_callback(rng)
         if self.pool.submit(contact) or patience is None:
+            return
+        if callback:
+            contact.callback = True
+            self.stats.callbacks += calendar.now >= self.stats.since
             return
         contact.patience_event = calendar.after(patience, contact.lose_patience)
 
-    def answer(self, contact: Contact, skill: float) -> float:
+    def _offers_callback(self, rng: np.random.Generator) -> bool:
+        """Whether a caller arriving now is offered a callback and takes it (drawn if offered)."""
+        spec, pool = self.spec, self.pool
+        if pool.idle:
+            return False  # answered at once
+        agent_days = spec.aht_minutes * self.time_share / MINUTES_PER_DAY + spec.after_call_days
+        on_duty = pool.on_duty * pool.capacity
+        expected = expected_wait(pool.queue_length, agent_days, on_duty)
+        return expected > spec.callback.offer_above_days and rng.random() < spec.callback.acceptance
+
+    def answer(self, contact: Contact, skill: float, others: int = 0) -> float:
         """An agent of ``skill`` picks up ``contact``: book its wait; return the agent's time.
 
         The agent's time is the handling time (its mean set by the kind of contact, whether
-        it is a repeat, and the agent's skill) plus the wrap-up after the call.
+        it is a repeat, the agent's skill and the ``others`` chats in hand) plus the wrap-up
+        after the call, and the dialling of a callback.
         """
         stats, now = self.stats, self.calendar.now
         wait = now - contact.queued_at
         if contact.patience_event is not None:
             self.calendar.cancel(contact.patience_event)
         spec, case = self.spec, contact.case
-        if case is not None and spec.patience_minutes is not None:
+        if case is not None and spec.patience_minutes is not None and not contact.callback:
             case.wait_minutes += wait * MINUTES_PER_DAY  # on hold; a letter's wait is not effort
         if contact.queued_at >= stats.since:
             within = wait * SECONDS_PER_DAY <= spec.service_level_seconds
@@ -195,12 +225,24 @@ class ContactCentre:
             hours.answered[hour] += 1
             hours.answered_wait_days[hour] += wait
             hours.answered_within_target[hour] += within
-        handling = self._handling(contact, skill)
-        stats.busy_days += handling
-        spread_over_hours(stats.by_hour.busy_days, now, now + handling, self.first_weekday)
+        handling = self._handling(contact, skill, others)
+        if contact.callback:
+            handling = self._call_back(contact, handling)
+        share = 1.0 / spec.concurrency  # a chat fills one of its agent's places
+        stats.busy_days += handling * share
+        spread_over_hours(stats.by_hour.busy_days, now, now + handling, self.first_weekday, share)
         return handling
 
-    def _handling(self, contact: Contact, skill: float) -> float:
+    def _call_back(self, contact: Contact, handling: float) -> float:
+        """The agent calls a waiting caller back: dialling, then the call if they answer."""
+        callback = self.spec.callback
+        if self._rng(contact.case).random() < callback.unreached:
+            contact.unreached = True
+            self.stats.unreached += contact.queued_at >= self.stats.since
+            return callback.dial_days
+        return callback.dial_days + handling
+
+    def _handling(self, contact: Contact, skill: float, others: int) -> float:
         """The agent's time on ``contact`` (days): handling and wrap-up, or a transfer."""
         spec, case = self.spec, contact.case
         if contact.misrouted:  # the wrong agent hears the caller out and transfers them
@@ -210,7 +252,7 @@ class ContactCentre:
             spec.repeat_factor if case is not None and case.contacts > 1 else 1.0,
             spec.skill_speed,
             skill - spec.skill_mean,
-        )
+        ) * concurrency_factor(others, spec.concurrency_slowdown)
         mean = spec.aht_minutes * self.time_share * factor / MINUTES_PER_DAY
         return contact.handling_share * mean + spec.after_call_days
 

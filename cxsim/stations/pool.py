@@ -1,9 +1,12 @@
 """A first-come-first-served pool of server agents, shared by every station in the model.
 
 Sales, delivery, the contact centre and the supervisors are each a pool of agents that serve
-jobs one at a time (an M/G/c station in Kendall's notation). Jobs that give up while waiting
-(contact-centre abandonment) are removed lazily: they are counted as withdrawn and skipped when
-they reach the head of the queue, which keeps abandonment O(1) (Ciw handles reneging likewise).
+jobs one at a time (an M/G/c station in Kendall's notation); a chat agent holds up to
+``capacity`` jobs at once (concurrent chats: each agent is ``capacity`` places, as in the
+multi-chat queues of Tezcan and Zhang 2014, *Operations Research* 62(4)). Jobs that give up
+while waiting (contact-centre abandonment) are removed lazily: they are counted as withdrawn and
+skipped when they reach the head of the queue, which keeps abandonment O(1) (Ciw handles
+reneging likewise).
 The pool also integrates its queue length over time, for time-average queue lengths (Little's
 law: L = lambda W), and, while anyone is on duty, for the day's work pressure: jobs waiting per
 server on duty, averaged over the day's staffed time (Oliva and Sterman 2001 measure pressure
@@ -14,6 +17,8 @@ A roster sets how many of the pool's servers are on duty (``set_on_duty``); the 
 A server whose shift ends while serving finishes the job in hand, then goes off duty, as in
 Ciw's server schedules without pre-emption (Palmer et al. 2019). The pool integrates the number
 on duty over time (at most the roster's), so that occupancy is busy time over staffed time.
+A chat agent above the roster's number stops taking chats and goes off duty once the last one
+in hand is done.
 """
 
 from __future__ import annotations
@@ -31,16 +36,26 @@ __all__ = ["Server", "ServerPool"]
 class Server(Protocol):
     """An agent that can start serving one job."""
 
+    in_hand: int  # jobs it is serving now (counted down before it calls ``release``)
+
     def start(self, job: Any) -> None:
         """Begin serving ``job``; the server calls ``pool.release(self)`` when done."""
 
 
 class ServerPool:
-    """Idle servers plus a FIFO queue of waiting jobs, on the clock ``clock``."""
+    """Free places on servers plus a FIFO queue of waiting jobs, on the clock ``clock``.
 
-    def __init__(self, servers: Iterable[Server], clock: Callable[[], float]) -> None:
+    Each server has ``capacity`` places (jobs it can serve at once; 1 but for chat).
+    """
+
+    def __init__(
+        self, servers: Iterable[Server], clock: Callable[[], float], capacity: int = 1
+    ) -> None:
         self.servers: list[Server] = list(servers)
-        self.idle: list[Server] = list(reversed(self.servers))
+        self.capacity = capacity
+        # one entry per free place; the first jobs go to different servers
+        self.idle: list[Server] = list(reversed(self.servers)) * capacity
+        self.closing: list[Server] = []  # above the roster: finishing the jobs in hand
         self.waiting: deque[Any] = deque()
         self._withdrawn: Counter[int] = Counter()
         self._withdrawn_count = 0  # sum of _withdrawn (read on every queue change)
@@ -51,6 +66,7 @@ class ServerPool:
         self.duty_area = 0.0  # integral of the servers on duty, up to the roster's (staffed time)
         self.area_since = clock()
         self.pressure = 0.0  # the last day's work pressure (``end_day``)
+        self.started = 0  # jobs started since day 0 (for cost per contact)
         self._waiting_on_duty = 0.0  # integral of the queue while anyone is on duty
         self._staffed_total = 0.0  # as duty_area, never restarted (the warm-up's end)
         self._day_marks = (0.0, 0.0)  # both integrals when the day began
@@ -70,8 +86,8 @@ class ServerPool:
 
     @property
     def on_duty(self) -> int:
-        """Servers on duty now, serving or free."""
-        return len(self.servers) - len(self.off_duty)
+        """Servers on duty now and taking jobs, serving or free."""
+        return len(self.servers) - len(self.off_duty) - len(self.closing)
 
     def pressure_integrals(self) -> tuple[float, float]:
         """Jobs waiting integrated over time with anyone on duty, and staffed time (days)."""
@@ -143,25 +159,46 @@ class ServerPool:
     def set_on_duty(self, limit: float) -> None:
         """The roster changes to ``limit`` on duty.
 
-        Servers come on duty (each takes a waiting job) or free ones go off; busy ones above the
-        new number go off when their job is done.
+        Servers come on duty (each place takes a waiting job) or free ones go off; busy ones
+        above the new number go off when their jobs are done.
         """
         self._touch_duty()
         self.limit = limit
         self._cover()
-        while self.idle and self.on_duty > limit:
-            self.off_duty.append(self.idle.pop())
+        while self.on_duty > limit:
+            free = next((server for server in reversed(self.idle) if not server.in_hand), None)
+            if free is None:
+                break
+            self._clear_places(free)
+            self.off_duty.append(free)
 
     def _cover(self) -> None:
-        """Servers off duty come on while the roster needs more than are on."""
+        """Servers closing or off duty come on while the roster needs more than are on."""
+        while self.closing and self.on_duty < self.limit:
+            self._open(self.closing.pop())
         while self.off_duty and self.on_duty < self.limit:
-            self.release(self.off_duty.pop())
+            self._open(self.off_duty.pop())
+
+    def _open(self, server: Server) -> None:
+        """Every free place of ``server`` takes a waiting job or waits for one."""
+        for _ in range(self.capacity - server.in_hand):
+            self._fill(server)
+
+    def _clear_places(self, server: Server) -> None:
+        """``server`` takes no more jobs: its free places go."""
+        if self.capacity == 1:
+            self.idle.remove(server)
+        else:
+            self.idle = [place for place in self.idle if place is not server]
 
     def add_server(self, server: Server) -> None:
-        """A new member of staff starts: they take the next waiting job or wait for one."""
+        """A new member of staff starts: they take the next waiting jobs or wait for them."""
         self._touch_duty()
         self.servers.append(server)
-        self.release(server)
+        if self.on_duty > self.limit:
+            self.off_duty.append(server)
+        else:
+            self._open(server)
 
     def retire(self, server: Server) -> None:
         """A member of staff leaves: idle ones at once, busy ones once their job is done.
@@ -171,14 +208,16 @@ class ServerPool:
         self._touch_duty()
         self.servers.remove(server)
         if server in self.idle:
-            self.idle.remove(server)
-        elif server in self.off_duty:
-            self.off_duty.remove(server)
+            self._clear_places(server)
+        for others in (self.off_duty, self.closing):
+            if server in others:
+                others.remove(server)
         self._cover()
 
     def submit(self, job: Any) -> bool:
-        """Start ``job`` on an idle server, or queue it; return True if it started at once."""
+        """Start ``job`` in a free place, or queue it; return True if it started at once."""
         if self.idle:
+            self.started += 1
             self.idle.pop().start(job)
             return True
         self._touch()
@@ -192,14 +231,26 @@ class ServerPool:
         self._withdrawn_count += 1
 
     def release(self, server: Server) -> None:
-        """``server`` finished its job: give it the next waiting job or mark it idle.
+        """``server`` finished a job: give the place the next waiting job or mark it free.
 
-        Above the number the roster puts on duty, it goes off duty instead.
+        Above the number the roster puts on duty, the server takes no more jobs and goes off
+        duty once the jobs still in hand are done.
         """
-        if len(self.servers) - len(self.off_duty) > self.limit:
-            self._touch_duty()
-            self.off_duty.append(server)
+        if self.closing and server in self.closing:
+            if not server.in_hand:
+                self.closing.remove(server)
+                self.off_duty.append(server)
             return
+        if self.on_duty > self.limit:
+            self._touch_duty()
+            if self.capacity > 1:  # its other free places go too
+                self._clear_places(server)
+            (self.closing if server.in_hand else self.off_duty).append(server)
+            return
+        self._fill(server)
+
+    def _fill(self, server: Server) -> None:
+        """One free place of ``server``: the next waiting job, or wait for one."""
         self._touch()
         while self.waiting:
             job = self.waiting.popleft()
@@ -209,6 +260,7 @@ class ServerPool:
                 if not self._withdrawn[id(job)]:
                     del self._withdrawn[id(job)]
                 continue
+            self.started += 1
             server.start(job)
             return
         self.idle.append(server)
