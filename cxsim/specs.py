@@ -205,7 +205,6 @@ class ChannelSpec:
     after_call_days: float  # wrap-up after each contact
     menu: MenuSpec | None  # the phone menu callers go through first (None: none)
     callback: CallbackSpec | None  # callbacks for callers facing a long wait (None: none)
-    concurrency: int  # contacts an agent serves at once (chat; 1 elsewhere)
     concurrency_slowdown: float  # handling time added per other contact in hand
 
     @classmethod
@@ -221,7 +220,6 @@ class ChannelSpec:
             s.frontline.skill_mean, minutes(handling.after_call_minutes),
             MenuSpec.from_scenario(s) if phone else None,
             CallbackSpec.from_scenario(s) if phone else None,
-            channel.concurrency if name == "chat" else 1,
             channel.concurrency_slowdown if name == "chat" else 0.0,
         )  # fmt: skip
 

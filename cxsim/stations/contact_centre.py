@@ -228,7 +228,7 @@ class ContactCentre:
         handling = self._handling(contact, skill, others)
         if contact.callback:
             handling = self._call_back(contact, handling)
-        share = 1.0 / spec.concurrency  # a chat fills one of its agent's places
+        share = 1.0 / self.pool.capacity  # a chat fills one of its agent's places
         stats.busy_days += handling * share
         spread_over_hours(stats.by_hour.busy_days, now, now + handling, self.first_weekday, share)
         return handling
