@@ -157,7 +157,9 @@ def queue_measures(
 
     The standard contact-centre definitions, as in ``cxsim.theory``: ASA is the mean wait of
     answered contacts; service level and abandonment are shares of contacts that were answered
-    or abandoned; occupancy is busy time over staffed time (agent-days on duty).
+    or abandoned; occupancy is busy time over staffed time (agent-days on duty). Contacts a
+    case's owner took on their direct line are counted apart (``owner_contacts``, and the share
+    left as a message); their time is in occupancy.
     """
     elapsed = now - stats.since
     finished = stats.answered + stats.abandoned
@@ -176,6 +178,8 @@ def queue_measures(
         "menu_abandonment_rate": _ratio(stats.menu_abandoned, stats.menu_entered),
         "misroute_rate": _ratio(stats.misrouted, stats.menu_entered),
         "callback_rate": _ratio(stats.callbacks, stats.offered),
+        "owner_contacts": stats.owned,
+        "owner_message_rate": _ratio(stats.owner_messages, stats.owned),
     }
 
 

@@ -78,6 +78,7 @@ class Case:
     channel: str = "phone"  # where the customer is trying now
     first_channel: str = "phone"
     switches: int = 0  # channel switches
+    owner: object = None  # the frontline agent who owns the case (case ownership), if any
     reexplanations: int = 0  # times the customer had to tell the story again
     worst: float = 1.0  # the worst moment so far: the experience of noticing the problem
     satisfaction_before: float = 0.0

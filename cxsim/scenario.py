@@ -973,7 +973,25 @@ class PhoneMenu(Block):
     )
 
 
-class Callback(Block):
+class CallingBack(Block):
+    """An agent calling a customer back: the time it takes and the share nobody answers."""
+
+    dial_seconds: float = param(
+        30.0,
+        "seconds",
+        "Agent's time to call back and reach the caller, added to the call (assumption).",
+        ge=0,
+        le=600,
+    )
+    unreached: float = param(
+        0.1,
+        "share",
+        "Share of callbacks nobody answers (the customer must get in touch again; assumption).",
+        **SHARE,
+    )
+
+
+class Callback(CallingBack):
     """Virtual hold: callers facing a long wait may leave a number and keep their place."""
 
     enabled: bool = param(False, "on/off", "Whether callers are offered a callback.")
@@ -987,19 +1005,6 @@ class Callback(Block):
     )
     acceptance: float = param(
         0.4, "share", "Share of callers offered a callback who take it (assumption).", **SHARE
-    )
-    dial_seconds: float = param(
-        30.0,
-        "seconds",
-        "Agent's time to call back and reach the caller, added to the call (assumption).",
-        ge=0,
-        le=600,
-    )
-    unreached: float = param(
-        0.1,
-        "share",
-        "Share of callbacks nobody answers (the customer must get in touch again; assumption).",
-        **SHARE,
     )
 
 
@@ -1106,6 +1111,17 @@ class Frontline(Block):
         usual=(0.0, 60.0),
         source="MetricNet: about $22 per tier-1 ticket, fully loaded",
         meaning="{value:,.0f} per contact on top of salaries",
+    )
+    case_ownership: Literal["pool", "owner"] = Field(
+        "pool",
+        description="pool: any free agent takes each contact; owner: the first agent who "
+        "answers a case owns it and takes the customer's further contacts (seed 002: the one "
+        "person direct approach; seed 003: own the issue).",
+        json_schema_extra={"unit": "one of two"},
+    )
+    owner_callback: CallingBack = Field(
+        CallingBack(),
+        description="A case owner returning a message left while they were busy or off shift.",
     )
 
 

@@ -21,6 +21,7 @@ from cxsim.mechanisms.phone_menu import menu_hangup_probability, menu_minutes
 from cxsim.mechanisms.timetable import Timetable
 from cxsim.scenario import (
     Calendar,
+    CallingBack,
     Channels,
     Loyalty,
     Positions,
@@ -38,6 +39,8 @@ __all__ = [
     "Timetables",
     "ChannelSpec",
     "MenuSpec",
+    "CallbackSpec",
+    "DiallingSpec",
     "SalesSpec",
     "DeliverySpec",
     "FrontlineSpec",
@@ -165,13 +168,25 @@ class MenuSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class DiallingSpec:
+    """An agent calling a customer back (days): the dialling, and the share nobody answers."""
+
+    dial_days: float
+    unreached: float
+
+    @classmethod
+    def from_block(cls, block: CallingBack) -> DiallingSpec:
+        """From a callback block (seconds)."""
+        return cls(minutes(block.dial_seconds / 60.0), block.unreached)
+
+
+@dataclass(frozen=True, slots=True)
 class CallbackSpec:
     """Callbacks offered to callers facing a long wait (times in days)."""
 
     offer_above_days: float  # expected wait above which the offer is made
     acceptance: float
-    dial_days: float  # the agent's time to call back
-    unreached: float
+    dialling: DiallingSpec  # the agent's call back
 
     @classmethod
     def from_scenario(cls, s: Scenario) -> CallbackSpec | None:
@@ -182,9 +197,16 @@ class CallbackSpec:
         return cls(
             minutes(callback.offer_above_wait_minutes),
             callback.acceptance,
-            minutes(callback.dial_seconds / 60.0),
-            callback.unreached,
+            DiallingSpec.from_block(callback),
         )
+
+
+def owner_callback(s: Scenario) -> DiallingSpec | None:
+    """How case owners return messages, or None when any free agent takes each contact."""
+    frontline = s.frontline
+    if frontline.case_ownership != "owner":
+        return None
+    return DiallingSpec.from_block(frontline.owner_callback)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +228,7 @@ class ChannelSpec:
     menu: MenuSpec | None  # the phone menu callers go through first (None: none)
     callback: CallbackSpec | None  # callbacks for callers facing a long wait (None: none)
     concurrency_slowdown: float  # handling time added per other contact in hand
+    owner_callback: DiallingSpec | None  # case owners return messages (None: no owners)
 
     @classmethod
     def from_scenario(cls, s: Scenario, name: str, timetables: Timetables) -> ChannelSpec:
@@ -220,7 +243,7 @@ class ChannelSpec:
             s.frontline.skill_mean, minutes(handling.after_call_minutes),
             MenuSpec.from_scenario(s) if phone else None,
             CallbackSpec.from_scenario(s) if phone else None,
-            channel.concurrency_slowdown if name == "chat" else 0.0,
+            channel.concurrency_slowdown if name == "chat" else 0.0, owner_callback(s),
         )  # fmt: skip
 
 

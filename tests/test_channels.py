@@ -90,11 +90,41 @@ def test_above_the_roster_a_chat_agent_finishes_the_chats_in_hand_then_goes():
     assert b.jobs == ["chat 4"] and sorted(map(id, pool.idle)) == sorted(map(id, [a, a, b]))
 
 
+def test_a_job_for_one_agent_waits_for_them_while_others_are_free_and_goes_first():
+    pool, (a, b), _ = _pool(2, capacity=1)
+    pool.submit("a's first")  # to a (the first free)
+    assert not pool.submit_to(a, "for a")  # b is free, but the job is a's
+    assert b in pool.idle and pool.queue_length == 0
+    pool.submit("for anyone")  # b takes it
+    pool.submit("queued")
+    a.finish()  # a returns its own message before the common queue
+    assert a.jobs == ["for a"] and pool.queue_length == 1
+    assert pool.submit_to(b, "b's") is False  # busy: it waits
+    b.finish()
+    assert b.jobs == ["b's"]
+
+
+def test_an_absent_agents_jobs_wait_for_their_shift_and_go_to_colleagues_when_they_leave():
+    pool, (a, b), _ = _pool(2, capacity=1)
+    pool.set_on_duty(1)  # b goes off
+    off = pool.off_duty[0]
+    assert not pool.submit_to(off, "message")
+    pool.set_on_duty(2)  # the shift starts: the message first
+    assert off.jobs == ["message"]
+    pool.submit("busy the other")
+    pool.submit_to(off, "second message")
+    pool.retire(off)  # leaves: the colleague takes it once free
+    assert pool.queue_length == 1
+    other = a if off is b else b
+    other.finish()
+    assert other.jobs == ["second message"]
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.integers(1, 3),
     st.integers(1, 4),
-    st.lists(st.tuples(st.sampled_from("srd"), st.integers(0, 4)), max_size=60),
+    st.lists(st.tuples(st.sampled_from("srdo"), st.integers(0, 4)), max_size=60),
 )
 def test_the_pool_never_overfills_an_agent_nor_leaves_a_place_free_while_chats_wait(
     capacity, servers, operations
@@ -104,6 +134,8 @@ def test_the_pool_never_overfills_an_agent_nor_leaves_a_place_free_while_chats_w
         now[0] = step
         if operation == "s":
             pool.submit(step)
+        elif operation == "o":
+            pool.submit_to(agents[number % servers], step)
         elif operation == "d":
             pool.set_on_duty(number)
         else:
@@ -116,6 +148,7 @@ def test_the_pool_never_overfills_an_agent_nor_leaves_a_place_free_while_chats_w
             taking = agent not in pool.off_duty and agent not in pool.closing
             assert free == (capacity - agent.in_hand if taking else 0)
         assert not (pool.queue_length and pool.idle)
+        assert not any(pool.personal.get(agent) and agent in pool.idle for agent in agents)
         assert pool.on_duty <= servers
 
 

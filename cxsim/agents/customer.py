@@ -273,17 +273,27 @@ class Customer(mesa.Agent):
         return channel if staffed else "phone"
 
     def contact(self) -> None:
-        """Contact the organisation about the open case on the current channel."""
+        """Contact the organisation about the open case: its owner, or the current channel.
+
+        A case's owner, while on the floor, takes the contact whatever the opening hours (a
+        message waits for their shift) and needs no retelling; an owner who left or is away in
+        training is replaced by whoever answers next.
+        """
         at, case = self.at, self.case
-        if case.channel != "self_service" and not at.channels[case.channel].is_open():
-            self.find_closed()
-            return
+        owner = case.owner if case.owner is not None and case.owner.on_the_floor else None
+        if owner is None and case.channel != "self_service":
+            if not at.channels[case.channel].is_open():
+                self.find_closed()
+                return
         case.contacts += 1
         if case.contacts > 1:
             at.counters["repeat_contacts"] += 1  # failure demand
-            if not at.policy.shared_record:
+            if not at.policy.shared_record and owner is None:
                 case.reexplanations += 1  # nobody can see what was said before (silos)
-        if case.channel == "self_service":
+        if owner is not None:
+            case.channel = owner.post
+            at.channels[owner.post].ring_owner(case, owner)
+        elif case.channel == "self_service":
             self.try_self_service()
         else:
             at.channels[case.channel].offer(case, self.traits.patience_factor)

@@ -6,6 +6,7 @@ import mesa
 
 from cxsim.agents.staff import StaffAgent, Workplace
 from cxsim.mechanisms.escalation import frontline_route, solve_probability
+from cxsim.records import Case
 from cxsim.stations.contact_centre import Contact
 
 __all__ = ["ServiceAgent"]
@@ -35,6 +36,8 @@ class ServiceAgent(StaffAgent):
         if contact.unreached:  # nobody picked up the callback: the customer tries again
             case.customer.not_helped()
             return
+        if contact.centre.has_owners and case.owner is not self:
+            self.take_ownership(case, contact)
         # a shared record shows the customer's history, which helps solve the case; cutting
         # corners under pressure causes errors (Oliva and Sterman 2001)
         skill = (
@@ -49,3 +52,15 @@ class ServiceAgent(StaffAgent):
             specialists=work.desk.specialists.size > 0,
         )  # fmt: skip
         work.desk.dispatch(case, route)
+
+    def take_ownership(self, case: Case, contact: Contact) -> None:
+        """Own the case from now on (seed 003: "own the issue").
+
+        Taking over from an owner who left or went to training, to return the message the
+        customer left for them, means hearing the story again unless the record is shared.
+        """
+        if case.owner is not None:
+            self.work.counters["case_owner_takeovers"] += 1
+            if contact.owned and not self.work.policy.shared_record:
+                case.reexplanations += 1
+        case.owner = self

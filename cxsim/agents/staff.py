@@ -108,6 +108,11 @@ class StaffAgent(mesa.Agent):
             self.pool.add_server(self)
         self.complete(job)
 
+    @property
+    def on_the_floor(self) -> bool:
+        """Working here and not away in training (a case owner customers can reach)."""
+        return not (self.leaving or self.away)
+
     def learn(self) -> None:
         """Experience: each job moves skill toward the ceiling (a learning curve)."""
         staff = self.work.staff

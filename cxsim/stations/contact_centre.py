@@ -14,7 +14,10 @@ level the share answered within ``response_target_hours``. A caller whose expect
 long may take a callback (virtual hold): they keep their place in the queue without holding,
 never hang up, and an agent calls them back when their turn comes (``contact_centre.callback``);
 the wait is estimated as in Ibrahim and Whitt (2009, *Management Science* 55(10)): callers
-ahead plus one, times the mean handling time, over the agents on duty.
+ahead plus one, times the mean handling time, over the agents on duty. With case owners
+(``frontline.case_ownership: owner``) a customer's further contacts about a case go to the agent
+who first answered it, on a direct line: no menu, no queue, and a message the owner returns when
+they are busy or off shift; these contacts are not in the queue's measures.
 Outside the channel's opening hours it takes no contacts (the customer decides what to do;
 ``cxsim.agents.customer``); how many agents are on duty is the pool's roster. With constant
 staffing around the clock this is the Erlang-A (M/M/c+M) queue of Palm (1957) and Garnett,
@@ -37,7 +40,7 @@ from cxsim.mechanisms.handling import concurrency_factor, handling_factor, handl
 from cxsim.mechanisms.workforce import erode
 from cxsim.records import Case
 from cxsim.stations.intervals import HourOfWeek, hour_of_week, spread_over_hours
-from cxsim.stations.pool import ServerPool
+from cxsim.stations.pool import Server, ServerPool
 from cxsim.units import MINUTES_PER_DAY, SECONDS_PER_DAY
 
 if TYPE_CHECKING:
@@ -71,6 +74,8 @@ class QueueStats:
     misrouted: int = 0  # and landed in the wrong queue
     callbacks: int = 0  # callers who left a number to be called back
     unreached: int = 0  # callbacks nobody answered
+    owned: int = 0  # contacts that went to their case's owner (not through the queue)
+    owner_messages: int = 0  # of which left as a message the owner returned
     by_hour: HourOfWeek = field(default_factory=HourOfWeek)  # the same in each hour of week
 
 
@@ -85,6 +90,7 @@ class Contact:
     misrouted: bool = False  # the phone menu sent it to the wrong agent
     callback: bool = False  # waits for a callback, not on hold
     unreached: bool = False  # the callback went unanswered
+    owned: bool = False  # for the case's owner, on their direct line
     handling_share: float = 1.0  # its handling time as a share of the mean (drawn on arrival)
     hour: int = 0  # the hour of the week it arrived in (its interval)
 
@@ -161,8 +167,10 @@ class ContactCentre:
                 case.reexplanations += 1
         self.enqueue(case, case.customer.traits.patience_factor if case is not None else 1.0)
 
-    def enqueue(self, case: Case | None, patience_factor: float, misrouted: bool = False) -> None:
-        """The contact joins the queue: answered at once or waiting with the caller's patience."""
+    def _arrival(
+        self, case: Case | None, patience_factor: float, misrouted: bool = False
+    ) -> tuple[Contact, float | None]:
+        """A new contact and its caller's patience (days; None: never gives up)."""
         calendar, spec = self.calendar, self.spec
         # Both draws are made for every contact, in the order contacts arrive, from the caller's
         # own stream (an outside enquiry's: the enquiries'), so that a caller's n-th contact
@@ -179,10 +187,16 @@ class ContactCentre:
         contact = Contact(
             self, case, calendar.now, misrouted=misrouted, handling_share=share, hour=hour
         )
+        return contact, patience
+
+    def enqueue(self, case: Case | None, patience_factor: float, misrouted: bool = False) -> None:
+        """The contact joins the queue: answered at once or waiting with the caller's patience."""
+        calendar, spec = self.calendar, self.spec
+        contact, patience = self._arrival(case, patience_factor, misrouted)
         if calendar.now >= self.stats.since:
             self.stats.offered += 1
-            self.stats.by_hour.offered[hour] += 1
-        callback = spec.callback is not None and self._offers_callback(rng)
+            self.stats.by_hour.offered[contact.hour] += 1
+        callback = spec.callback is not None and self._offers_callback(self._rng(case))
         if self.pool.submit(contact) or patience is None:
             return
         if callback:
@@ -190,6 +204,23 @@ class ContactCentre:
             self.stats.callbacks += calendar.now >= self.stats.since
             return
         contact.patience_event = calendar.after(patience, contact.lose_patience)
+
+    def ring_owner(self, case: Case, owner: Server) -> None:
+        """The customer contacts their case's owner directly: no menu and no queue.
+
+        Answered at once if the owner has a free place on duty; otherwise the customer leaves
+        a message, which the owner returns before taking anyone from the queue, however many
+        colleagues are free (seed 002: "a name to go with their solution"; the cost is the wait
+        for that one person). The handling time and patience are drawn as for any contact, so
+        that the customer's stream keeps step with a scenario without owners.
+        """
+        contact, _ = self._arrival(case, case.customer.traits.patience_factor)
+        contact.owned = True
+        counted = self.calendar.now >= self.stats.since
+        self.stats.owned += counted
+        if not self.pool.submit_to(owner, contact):
+            contact.callback = True  # a message, not a caller on hold
+            self.stats.owner_messages += counted
 
     def _offers_callback(self, rng: np.random.Generator) -> bool:
         """Whether a caller arriving now is offered a callback and takes it (drawn if offered)."""
@@ -215,7 +246,7 @@ class ContactCentre:
         spec, case = self.spec, contact.case
         if case is not None and spec.patience_minutes is not None and not contact.callback:
             case.wait_minutes += wait * MINUTES_PER_DAY  # on hold; a letter's wait is not effort
-        if contact.queued_at >= stats.since:
+        if contact.queued_at >= stats.since and not contact.owned:  # the queue's measures
             within = wait * SECONDS_PER_DAY <= spec.service_level_seconds
             stats.answered += 1
             stats.answered_wait_days += wait
@@ -234,13 +265,22 @@ class ContactCentre:
         return handling
 
     def _call_back(self, contact: Contact, handling: float) -> float:
-        """The agent calls a waiting caller back: dialling, then the call if they answer."""
-        callback = self.spec.callback
-        if self._rng(contact.case).random() < callback.unreached:
+        """The agent calls a waiting caller back: dialling, then the call if they answer.
+
+        The caller kept a place in the queue (virtual hold) or left a message for their owner.
+        """
+        spec = self.spec
+        dialling = spec.owner_callback if contact.owned else spec.callback.dialling
+        if self._rng(contact.case).random() < dialling.unreached:
             contact.unreached = True
-            self.stats.unreached += contact.queued_at >= self.stats.since
-            return callback.dial_days
-        return callback.dial_days + handling
+            self.stats.unreached += contact.queued_at >= self.stats.since and not contact.owned
+            return dialling.dial_days
+        return dialling.dial_days + handling
+
+    @property
+    def has_owners(self) -> bool:
+        """Whether the first agent who answers a case owns it (``frontline.case_ownership``)."""
+        return self.spec.owner_callback is not None
 
     def _handling(self, contact: Contact, skill: float, others: int) -> float:
         """The agent's time on ``contact`` (days): handling and wrap-up, or a transfer."""

@@ -18,7 +18,9 @@ A server whose shift ends while serving finishes the job in hand, then goes off 
 Ciw's server schedules without pre-emption (Palmer et al. 2019). The pool integrates the number
 on duty over time (at most the roster's), so that occupancy is busy time over staffed time.
 A chat agent above the roster's number stops taking chats and goes off duty once the last one
-in hand is done.
+in hand is done. A job may be for one server only (``submit_to``: a case's owner): it waits for
+that server, off duty too, and goes before the common queue; when the server leaves, colleagues
+take it from the common queue.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class ServerPool:
         self.idle: list[Server] = list(reversed(self.servers)) * capacity
         self.closing: list[Server] = []  # above the roster: finishing the jobs in hand
         self.waiting: deque[Any] = deque()
+        self.personal: dict[Server, deque[Any]] = {}  # jobs waiting for one server only
         self._withdrawn: Counter[int] = Counter()
         self._withdrawn_count = 0  # sum of _withdrawn (read on every queue change)
         self._clock = clock
@@ -213,6 +216,8 @@ class ServerPool:
             if server in others:
                 others.remove(server)
         self._cover()
+        for job in self.personal.pop(server, ()):  # colleagues take what waited for them
+            self.submit(job)
 
     def submit(self, job: Any) -> bool:
         """Start ``job`` in a free place, or queue it; return True if it started at once."""
@@ -222,6 +227,21 @@ class ServerPool:
             return True
         self._touch()
         self.waiting.append(job)
+        return False
+
+    def submit_to(self, server: Server, job: Any) -> bool:
+        """Start ``job`` with ``server`` if it has a free place on duty, else it waits for them.
+
+        The job waits for that server alone, however many others are free (a case's owner),
+        and goes before the common queue when one of the server's places frees; it is not in
+        ``queue_length``. Return True if it started at once.
+        """
+        if server in self.idle:
+            self.idle.remove(server)
+            self.started += 1
+            server.start(job)
+            return True
+        self.personal.setdefault(server, deque()).append(job)
         return False
 
     def withdraw(self, job: Any) -> None:
@@ -250,8 +270,13 @@ class ServerPool:
         self._fill(server)
 
     def _fill(self, server: Server) -> None:
-        """One free place of ``server``: the next waiting job, or wait for one."""
+        """One free place of ``server``: its own next job, the queue's next, or wait for one."""
         self._touch()
+        own = self.personal.get(server) if self.personal else None
+        if own:
+            self.started += 1
+            server.start(own.popleft())
+            return
         while self.waiting:
             job = self.waiting.popleft()
             if self._withdrawn[id(job)]:
