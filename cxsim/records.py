@@ -22,10 +22,12 @@ __all__ = [
     "ProblemRecord",
     "Recorder",
     "PROBLEM_OUTCOMES",
+    "RAISED_FIRST",
     "QUICK_RESOLUTION_DAYS",
 ]
 
 PROBLEM_OUTCOMES = ("silent", "unresolved", "resolved", "resolved_quickly")
+RAISED_FIRST = "raised_first"  # found and raised by the organisation (proactive service)
 QUICK_RESOLUTION_DAYS = 0.5  # "resolved quickly" (TARP): fixed within half a day of complaining
 
 
@@ -168,7 +170,7 @@ class ProblemRecord:
     noticed_day: float
     kind: str
     severity: float
-    outcome: str  # one of PROBLEM_OUTCOMES
+    outcome: str  # one of PROBLEM_OUTCOMES, or RAISED_FIRST
     days_to_close: float
     satisfaction_before: float
     satisfaction_after: float

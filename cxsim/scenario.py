@@ -1668,7 +1668,24 @@ class Proactive(Block):
         "Share of the money at stake still lost when a problem is caught early.",
         **SHARE,
     )
-    cost_per_outreach: float = param(15.0, "money/outreach", "Cost of one proactive call.", ge=0)
+    cost_per_outreach: float = param(
+        15.0, "money/outreach", "Cost of finding one problem first (monitoring, analysis).", ge=0
+    )
+    outreach_minutes: float = param(
+        8.0,
+        "minutes",
+        "A phone agent's time to call the customer, explain and arrange the fix (after-call "
+        "work included).",
+        gt=0,
+        le=240,
+    )
+    told_first_relief: float = param(
+        0.75,
+        "share",
+        "Share of the way from the problem's sting to full satisfaction that being told first, "
+        "with the fix arranged, closes (seed 000: a positive surprise).",
+        **SHARE,
+    )
 
 
 class Shock(Block):

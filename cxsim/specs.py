@@ -25,6 +25,7 @@ from cxsim.scenario import (
     Channels,
     Loyalty,
     Positions,
+    Proactive,
     Problems,
     Recovery,
     Scenario,
@@ -376,6 +377,7 @@ class CustomerSpec:
     loyalty: Loyalty
     word_of_mouth: WordOfMouth
     channels: Channels
+    proactive: Proactive
 
     @classmethod
     def from_scenario(cls, s: Scenario) -> CustomerSpec:
@@ -392,6 +394,7 @@ class CustomerSpec:
             loyalty=s.loyalty,
             word_of_mouth=s.word_of_mouth,
             channels=s.channels,
+            proactive=s.proactive,
         )
 
 

@@ -5,6 +5,9 @@ import pytest
 from conftest import ROOT, make_scenario, run_small
 
 from cxsim.mechanisms import word_of_mouth as wom
+from cxsim.mechanisms.proactive import told_first_experience
+from cxsim.mechanisms.problems import problem_experience
+from cxsim.records import RAISED_FIRST
 from cxsim.runner import simulate
 from cxsim.scenario import load_scenario
 
@@ -131,11 +134,20 @@ def test_a_shared_record_spares_customers_from_re_explaining():
     assert shared_kpi["ces"] < silo_kpi["ces"]
 
 
-def test_proactive_outreach_hook_opens_a_case_without_a_complaint():
+def test_a_problem_told_first_is_remembered_better_than_one_found_alone():
     model = simulate(make_scenario("customers.initial=200", "horizon.days=60"))
-    customer = next(c for c in model.roster.members if c.case is None)
-    complaints = model.counters["complaints"]
-    customer.reached_proactively("incident", 200.0)
-    assert customer.case is not None or model.recorder.cases[-1].customer_id == customer.unique_id
-    assert model.counters["complaints"] == complaints
+    told, found = [c for c in model.roster.members if c.case is None][:2]
+    told.satisfaction = found.satisfaction = 0.7
+    complaints, cases = model.counters["complaints"], len(model.recorder.cases)
+    told.told_first(200.0)
+    p = model.params
+    sting = problem_experience(
+        200.0, p.loyalty.met_expectation, p.problems.problem_drop, p.problems.impact_scale
+    )
+    found.remember(sting, intense=True)  # the same problem, noticed alone
+    assert told.satisfaction > found.satisfaction
+    assert told.case is None and len(model.recorder.cases) == cases  # nothing to pursue
+    assert model.counters["complaints"] == complaints  # no complaint to decide on
+    assert model.recorder.problems[-1].outcome == RAISED_FIRST
     assert model.counters["proactive_contacts"] == 1
+    assert told_first_experience(0.2, 0.0) == 0.2 and told_first_experience(0.2, 1.0) == 1.0

@@ -36,6 +36,16 @@ def test_proactive_service_catches_incidents_before_customers_complain():
         p for p in plain.recorder.problems if p.kind == "incident" and p.outcome == "silent"
     ]
     assert len(silent) < 0.5 * len(silent_plain)  # caught before customers suffer in silence
+    assert proactive["contact_centre"]["occupancy"] > reactive["contact_centre"]["occupancy"]
+
+
+def test_proactive_service_lowers_effort_and_keeps_customers():
+    """Seed 000: raising a problem first "creates positive surprise". Paired runs, 3 seeds."""
+    for seed in range(3):
+        _, reactive = run_small(f"seed={seed}")
+        _, proactive = run_small(f"seed={seed}", "proactive.detection_share=0.4")
+        assert proactive["ces"] < reactive["ces"]
+        assert proactive["retention_rate"] > reactive["retention_rate"]
 
 
 def test_failed_self_service_makes_the_next_contact_harder():

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from cxsim.mechanisms import expectation, loyalty, problems, word_of_mouth
+from cxsim.mechanisms import expectation, loyalty, proactive, problems, word_of_mouth
 from cxsim.mechanisms.recovery import (
     bounded_recovery,
     recovery_experience,
@@ -20,6 +20,7 @@ from cxsim.mechanisms.recovery import (
 from cxsim.mechanisms.requirements import StageLosses
 from cxsim.records import (
     QUICK_RESOLUTION_DAYS,
+    RAISED_FIRST,
     Case,
     CaseRecord,
     Order,
@@ -186,25 +187,32 @@ class Customer(mesa.Agent):
             self.tell(experience)
 
     # --- problems and cases ---------------------------------------------------------------
-    def reached_proactively(self, kind: str, severity: float) -> None:
-        """Hook for proactive service: the organisation finds the problem first and calls.
+    def told_first(self, severity: float) -> None:
+        """The organisation calls first about a problem it caught, the fix arranged.
 
-        ``severity`` is what is still at stake once caught early. The customer hears of it from
-        the organisation, so no complaint decision is needed; the case then runs as any other.
-        A customer already pursuing a case takes the news as one more bad moment.
+        Proactive service (``cxsim.mechanisms.proactive``): no complaint to decide on and no
+        case to pursue. The customer remembers the smaller problem's sting softened by being
+        told first, and may tell others; the organisation pays the remedy and its goodwill.
         """
-        spec = self.at.spec
-        worst = problems.problem_experience(
+        if self.status != ACTIVE:  # left before the call was made
+            return
+        at, spec = self.at, self.at.spec
+        at.counters["proactive_contacts"] += 1
+        sting = problems.problem_experience(
             severity,
             spec.loyalty.met_expectation,
             spec.problems.problem_drop,
             spec.problems.impact_scale,
         )
-        self.at.counters["proactive_contacts"] += 1
-        if self.case is not None:
-            self.remember(worst, intense=True)
-            return
-        self.open_case(kind, severity, worst)
+        experience = proactive.told_first_experience(sting, spec.proactive.told_first_relief)
+        before = self.satisfaction
+        self.remember(experience, intense=True)
+        self.tell(experience)
+        goodwill = severity * at.policy.compensation_share
+        at.ledger.spend("compensation", severity + goodwill, at.calendar.now)
+        if spec.reports_back:
+            at.feedback.report_back()
+        self.record_problem("incident", severity, RAISED_FIRST, 0.0, before)
 
     def notice_problem(self, kind: str, severity: float) -> None:
         """A problem hurts; the customer complains (opens a case) or stays silent."""

@@ -7,7 +7,7 @@ import mesa
 from cxsim.agents.staff import StaffAgent, Workplace
 from cxsim.mechanisms.escalation import frontline_route, solve_probability
 from cxsim.records import Case
-from cxsim.stations.contact_centre import Contact
+from cxsim.stations.contact_centre import Contact, Outreach
 
 __all__ = ["ServiceAgent"]
 
@@ -19,15 +19,21 @@ class ServiceAgent(StaffAgent):
         super().__init__(model, work, skill)
         self.empathy = empathy
 
-    def duration(self, contact: Contact) -> float:
+    def duration(self, job: Contact | Outreach) -> float:
         """Handling time of the contact just picked up (its wait is booked by the centre)."""
-        return contact.centre.answer(contact, self.skill, self.in_hand - 1)
+        if isinstance(job, Outreach):
+            return job.centre.call_out(job)
+        return job.centre.answer(job, self.skill, self.in_hand - 1)
 
-    def complete(self, contact: Contact) -> None:
-        """Answer an enquiry; for a case: solve it, send it to rework, escalate it, or fail."""
-        work, case = self.work, contact.case
+    def complete(self, job: Contact | Outreach) -> None:
+        """Make a proactive call, or answer: an enquiry; a case solved, reworked, escalated, not."""
+        work = self.work
         frontline = work.frontline
         work.ledger.spend("frontline_contacts", frontline.cost_per_contact, work.calendar.now)
+        if isinstance(job, Outreach):
+            job.customer.told_first(job.severity)
+            return
+        contact, case = job, job.case
         if contact.misrouted:
             contact.centre.transfer(contact)
             return

@@ -9,10 +9,11 @@ incidents, outside enquiries) follow the hour-of-week profile ``contact_centre.a
 exactly, by the time change of ``cxsim.mechanisms.timetable``.
 
 With proactive service a share of incidents is caught early, at a cost per outreach, with less
-damage, and raised by the organisation before the customer notices (seed 000: "proactive
-service ... creates positive surprise"). With the feedback loop, closed incident complaints
-are reported to delivery, and each report removes a little of the incidents' root cause after a
-lag (seed 000: act on the insights; Oliva and Sterman 2001 on learning from failures).
+damage, and a phone agent calls the customer before they notice (seed 000: "proactive service
+... creates positive surprise"; ``cxsim.mechanisms.proactive``). With the feedback loop, closed
+incident complaints are reported to delivery, and each report removes a little of the
+incidents' root cause after a lag (seed 000: act on the insights; Oliva and Sterman 2001 on
+learning from failures).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from cxsim.scenario import FeedbackLoop as FeedbackLoopParams
 from cxsim.scenario import Scenario
 from cxsim.stations.contact_centre import ContactCentre
 from cxsim.streams import Streams
-from cxsim.units import DAYS_PER_YEAR, HOURS_PER_DAY
+from cxsim.units import DAYS_PER_YEAR, HOURS_PER_DAY, minutes
 
 __all__ = ["Demand", "FeedbackLoop", "poisson_process"]
 
@@ -132,6 +133,7 @@ class Demand:
         self.cost_per_prospect = params.sales.cost_per_prospect
         self.problems, self.proactive = params.problems, params.proactive
         self._severity_log_median = np.log(params.problems.severity_median)
+        self._outreach_days = minutes(params.proactive.outreach_minutes)
 
     def start(self) -> None:
         """Start every process at the scenario's rates."""
@@ -201,8 +203,8 @@ class Demand:
     def incident(self) -> None:
         """Something goes wrong for an active customer (lognormal money at stake).
 
-        With proactive service, a share is caught early: less damage, and the organisation
-        raises it before the customer notices.
+        With proactive service, a share is caught early: less damage, and a phone agent calls
+        the customer before they notice (an organisation without phone agents catches none).
         """
         roster = self.population.roster
         if not roster.members:
@@ -212,9 +214,9 @@ class Demand:
             problems.lognormal(self._severity_log_median, self.problems.severity_sigma)
         )
         customer = roster.pick(self.streams.demand)
-        if problems.random() < proactive.detection_share:
+        if problems.random() < proactive.detection_share and self.phone.pool.size:
             self.ledger.spend("proactive_service", proactive.cost_per_outreach, self.calendar.now)
-            customer.reached_proactively("incident", severity * proactive.damage_share)
+            self.phone.reach_out(customer, severity * proactive.damage_share, self._outreach_days)
         else:
             customer.notice_problem("incident", severity)
 

@@ -46,12 +46,13 @@ from cxsim.units import MINUTES_PER_DAY, SECONDS_PER_DAY
 if TYPE_CHECKING:
     import numpy as np
 
+    from cxsim.agents.customer import Customer
     from cxsim.calendar import Entry, EventCalendar
     from cxsim.scenario import WorkPressure
     from cxsim.specs import ChannelSpec
     from cxsim.streams import Streams
 
-__all__ = ["Contact", "ContactCentre", "QueueStats", "CHANNELS"]
+__all__ = ["Contact", "ContactCentre", "Outreach", "QueueStats", "CHANNELS"]
 
 CHANNELS = ("phone", "chat", "email", "self_service")  # self-service needs no agents
 
@@ -97,6 +98,16 @@ class Contact:
     def lose_patience(self) -> None:
         """The caller hangs up (an event on the calendar)."""
         self.centre.abandon(self)
+
+
+@dataclass(slots=True, eq=False)
+class Outreach:
+    """A proactive call: an agent tells ``customer`` of a problem caught first (outbound)."""
+
+    centre: ContactCentre
+    customer: Customer
+    severity: float  # money still at stake
+    days: float  # the agent's time on the call
 
 
 class ContactCentre:
@@ -259,10 +270,28 @@ class ContactCentre:
         handling = self._handling(contact, skill, others)
         if contact.callback:
             handling = self._call_back(contact, handling)
-        share = 1.0 / self.pool.capacity  # a chat fills one of its agent's places
-        stats.busy_days += handling * share
-        spread_over_hours(stats.by_hour.busy_days, now, now + handling, self.first_weekday, share)
+        self._book_busy(now, handling)
         return handling
+
+    def reach_out(self, customer: Customer, severity: float, days: float) -> None:
+        """Queue a proactive call to ``customer``: the next free agent makes it.
+
+        Outbound calls wait with the callers, first come first served, and are made while the
+        line is staffed (a problem caught at night is raised in the morning).
+        """
+        self.pool.submit(Outreach(self, customer, severity, days))
+
+    def call_out(self, outreach: Outreach) -> float:
+        """An agent makes a proactive call: its time (days), busy time of the channel."""
+        self._book_busy(self.calendar.now, outreach.days)
+        return outreach.days
+
+    def _book_busy(self, now: float, handling: float) -> None:
+        share = 1.0 / self.pool.capacity  # a chat fills one of its agent's places
+        self.stats.busy_days += handling * share
+        spread_over_hours(
+            self.stats.by_hour.busy_days, now, now + handling, self.first_weekday, share
+        )
 
     def _call_back(self, contact: Contact, handling: float) -> float:
         """The agent calls a waiting caller back: dialling, then the call if they answer.
