@@ -100,7 +100,7 @@ class ServiceOrganisation(CalendarModel):
         p, workforce = self.params, self.workforce
         workforce.hire_all(self._workplace(), self.streams.staffing)
         self.desk.staff(
-            workforce.pool("delivery"), workforce.pool("supervisors"), workforce.pool("specialists")
+            *(workforce.pool(name) for name in ("sales", "delivery", "supervisors", "specialists"))
         )
         self.channels = {
             name: ContactCentre(
@@ -122,7 +122,7 @@ class ServiceOrganisation(CalendarModel):
             streams=self.streams,
             policy=self.policy,
             staff=workforce.staff_spec(),
-            sales=SalesSpec.from_scenario(p),
+            sales=SalesSpec.from_scenario(p, self.timetables.working),
             delivery=DeliverySpec.from_scenario(p, self.timetables.working),
             frontline=FrontlineSpec.from_scenario(p),
             supervisors=SupervisorSpec.from_scenario(p),

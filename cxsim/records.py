@@ -53,6 +53,10 @@ class Order:
     trace: list[np.ndarray] = field(default_factory=list)
     verified: bool = False
     salesperson_id: int = 0
+    seller: object = None  # the salesperson who heard the need (checks and follows up)
+    team: object = None  # the delivery team that built it
+    rebuild: bool = False  # sent back by the final check: built again from the confirmed need
+    silent_gap: float = 0.0  # money at stake in a gap the customer kept quiet about
 
 
 @dataclass(slots=True, eq=False)
@@ -81,6 +85,7 @@ class Case:
     first_channel: str = "phone"
     switches: int = 0  # channel switches
     owner: object = None  # the frontline agent who owns the case (case ownership), if any
+    fix: object = None  # a smaller fix than a rework (specs.Fix; a follow-up found the gap)
     reexplanations: int = 0  # times the customer had to tell the story again
     worst: float = 1.0  # the worst moment so far: the experience of noticing the problem
     satisfaction_before: float = 0.0

@@ -813,6 +813,57 @@ class Customers(Block):
         return self
 
 
+class EarlyFix(Block):
+    """Putting an order right before the customer complains: less than a rework after one."""
+
+    fix_days: float = param(
+        0.5,
+        "days",
+        "Mean working days a team takes to put the order right (a rework after a complaint: "
+        "delivery.rework_days).",
+        gt=0,
+        le=365,
+    )
+    fix_cost: float = param(100.0, "money/fix", "Material and overtime cost of one fix.", ge=0)
+
+
+class FinalCheck(EarlyFix):
+    """The salesperson compares the built product with the confirmed need before handover."""
+
+    enabled: bool = param(
+        False, "on/off", "Check every built order against the confirmed need (seed 000)."
+    )
+    minutes: float = param(30.0, "minutes", "Salesperson time per check.", gt=0, le=480)
+    tolerance: float = param(
+        0.12,
+        "fit units",
+        "Distance from the confirmed need that the check lets through.",
+        ge=0,
+        le=1,
+    )
+    catch_rate: float = param(
+        0.7, "share", "Share of the misses beyond the tolerance that the check finds.", **SHARE
+    )
+
+
+class FollowUp(EarlyFix):
+    """A salesperson asks after delivery whether the order does what was needed."""
+
+    enabled: bool = param(
+        False, "on/off", "Follow up every delivered order (seed 000: ensure satisfaction)."
+    )
+    delay_days: float = param(
+        10.0, "days", "Working days after delivery before the follow-up call.", ge=0, le=365
+    )
+    minutes: float = param(15.0, "minutes", "Salesperson time per follow-up.", gt=0, le=240)
+    reveal_share: float = param(
+        0.6,
+        "share",
+        "Share of the customers keeping quiet about a gap who tell it when asked.",
+        **SHARE,
+    )
+
+
 class Sales(Block):
     """Salespeople: how they listen, verify, promise and close."""
 
@@ -886,6 +937,12 @@ class Sales(Block):
         usual=(20_000.0, 300_000.0),
         source="assumption: loaded salary of a salesperson",
         meaning="{value:,.0f} a year, {monthly:,.0f} a month",
+    )
+    final_check: FinalCheck = Field(
+        FinalCheck(), description="The built product checked against the confirmed need."
+    )
+    follow_up: FollowUp = Field(
+        FollowUp(), description="A call after delivery that asks whether the order fits."
     )
 
 

@@ -43,6 +43,9 @@ __all__ = [
     "CallbackSpec",
     "DiallingSpec",
     "SalesSpec",
+    "FinalCheckSpec",
+    "FollowUpSpec",
+    "Fix",
     "DeliverySpec",
     "FrontlineSpec",
     "SupervisorSpec",
@@ -257,6 +260,34 @@ class StaffSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class Fix:
+    """A fix smaller than a rework: a delivery team's time (working days) and its cost."""
+
+    days: float  # mean
+    cost: float
+
+
+@dataclass(frozen=True, slots=True)
+class FinalCheckSpec:
+    """The check of a built order against the confirmed need (salesperson time in days)."""
+
+    days: float
+    tolerance: float  # fit units let through
+    catch_rate: float
+    fix: Fix  # putting a miss right
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpSpec:
+    """The call after delivery (days; the delay in working time)."""
+
+    delay_days: float
+    days: float  # salesperson time
+    reveal_share: float
+    fix: Fix  # putting a revealed gap right
+
+
+@dataclass(frozen=True, slots=True)
 class SalesSpec:
     """How salespeople hear, check and close."""
 
@@ -267,14 +298,18 @@ class SalesSpec:
     close_rate: float
     overpromise_close_gain: float
     referral_close_boost: float
+    final_check: FinalCheckSpec | None  # None: orders go to the customer as built
+    follow_up: FollowUpSpec | None  # None: nobody asks after delivery
 
     @classmethod
-    def from_scenario(cls, s: Scenario) -> SalesSpec:
-        """Sales parameters; elicitation and verification time in days."""
-        sales = s.sales
+    def from_scenario(cls, s: Scenario, working: Timetable) -> SalesSpec:
+        """Sales parameters; times in days, the follow-up's delay in ``working`` time."""
+        sales, check, follow = s.sales, s.sales.final_check, s.sales.follow_up
         elicitation = hours(sales.elicitation_hours)
         if sales.verification:
             elicitation += minutes(sales.verification_minutes)
+        day = working.hours_per_open_day() / 24.0  # a working day of working time
+        check_fix, follow_fix = (Fix(b.fix_days * day, b.fix_cost) for b in (check, follow))
         return cls(
             elicitation,
             s.customers.expression_noise,
@@ -283,6 +318,14 @@ class SalesSpec:
             sales.close_rate,
             sales.overpromise_close_gain,
             s.word_of_mouth.referral_close_boost,
+            FinalCheckSpec(minutes(check.minutes), check.tolerance, check.catch_rate, check_fix)
+            if check.enabled
+            else None,
+            FollowUpSpec(
+                follow.delay_days * day, minutes(follow.minutes), follow.reveal_share, follow_fix
+            )
+            if follow.enabled
+            else None,
         )
 
 

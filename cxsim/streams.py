@@ -70,6 +70,7 @@ class Streams:
     workforce: np.random.Generator  # whom a supervisor coaches; each post has its own stream
     # (later hires' traits, recognition, leaving, hiring delay): ServiceOrganisation._seat
     feedback: np.random.Generator  # which complaints are reported back to delivery
+    checks: np.random.Generator  # final checks' catches; what a follow-up call reveals
     mesa: np.random.Generator  # the Mesa model's own generator (agent-set shuffles)
     seed: int
 

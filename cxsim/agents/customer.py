@@ -11,6 +11,7 @@ import mesa
 import numpy as np
 
 from cxsim.mechanisms import expectation, loyalty, proactive, problems, word_of_mouth
+from cxsim.mechanisms.escalation import Route
 from cxsim.mechanisms.recovery import (
     bounded_recovery,
     recovery_experience,
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from cxsim.organisation.population import Population
     from cxsim.organisation.reputation import Reputation
     from cxsim.records import Recorder
-    from cxsim.specs import CustomerSpec, Policy
+    from cxsim.specs import CustomerSpec, FollowUpSpec, Policy
     from cxsim.stations.contact_centre import ContactCentre
     from cxsim.stations.pool import ServerPool
     from cxsim.streams import Streams
@@ -178,7 +179,8 @@ class Customer(mesa.Agent):
             )
         )
         if severity > 0 and self.status == ACTIVE:
-            self.notice_problem("requirement_gap", severity)
+            if not self.notice_problem("requirement_gap", severity):
+                order.silent_gap = severity  # kept quiet: a follow-up may hear of it
         else:
             experience = expectation.order_experience(
                 fit, expected, spec.loyalty.met_expectation, spec.loyalty.disconfirmation_gain
@@ -198,12 +200,7 @@ class Customer(mesa.Agent):
             return
         at, spec = self.at, self.at.spec
         at.counters["proactive_contacts"] += 1
-        sting = problems.problem_experience(
-            severity,
-            spec.loyalty.met_expectation,
-            spec.problems.problem_drop,
-            spec.problems.impact_scale,
-        )
+        sting = self._sting(severity)
         experience = proactive.told_first_experience(sting, spec.proactive.told_first_relief)
         before = self.satisfaction
         self.remember(experience, intense=True)
@@ -214,19 +211,14 @@ class Customer(mesa.Agent):
             at.feedback.report_back()
         self.record_problem("incident", severity, RAISED_FIRST, 0.0, before)
 
-    def notice_problem(self, kind: str, severity: float) -> None:
-        """A problem hurts; the customer complains (opens a case) or stays silent."""
+    def notice_problem(self, kind: str, severity: float) -> bool:
+        """A problem hurts; the customer complains (opens a case: True) or stays silent."""
         at, spec = self.at, self.at.spec
         at.counters["problems"] += 1
         memory = spec.loyalty.failure_memory_days
         self.first_failure = at.calendar.now - self.last_problem_day > memory
         self.last_problem_day = at.calendar.now
-        worst = problems.problem_experience(
-            severity,
-            spec.loyalty.met_expectation,
-            spec.problems.problem_drop,
-            spec.problems.impact_scale,
-        )
+        worst = self._sting(severity)
         p = self.traits.complaint_propensity * problems.complaint_probability(
             severity,
             spec.problems.complaint_floor,
@@ -238,13 +230,47 @@ class Customer(mesa.Agent):
             self.remember(worst, intense=True)
             self.tell(worst)
             self.record_problem(kind, severity, "silent", 0.0, before)
-            return
+            return False
         at.counters["complaints"] += 1
         self.ever_complained = True
         self.open_case(kind, severity, worst)
+        return True
+
+    def _sting(self, severity: float) -> float:
+        """The experience of noticing a problem with ``severity`` at stake oneself."""
+        spec = self.at.spec
+        return problems.problem_experience(
+            severity,
+            spec.loyalty.met_expectation,
+            spec.problems.problem_drop,
+            spec.problems.impact_scale,
+        )
+
+    def answer_follow_up(self, order: Order, follow_up: FollowUpSpec) -> None:
+        """Asked after delivery, a customer keeping quiet about a gap may tell it now.
+
+        Told, the gap is a case the salesperson sends straight to delivery for a fix smaller
+        than a rework: one contact, no queue, no complaint decision; its worst moment is where
+        the customer stands now (the sting was felt when the gap was noticed). Nothing to tell,
+        or already pursuing a case: no change.
+        """
+        at = self.at
+        if order.silent_gap <= 0 or self.case is not None or self.status != ACTIVE:
+            return
+        if at.streams.checks.random() >= follow_up.reveal_share:
+            return
+        at.counters["gaps_found_by_follow_up"] += 1
+        case = self._new_case("requirement_gap", order.silent_gap, self.satisfaction)
+        case.contacts, case.fix = 1, follow_up.fix  # the follow-up call
+        order.silent_gap = 0.0
+        at.desk.dispatch(case, Route.REWORK)
 
     def open_case(self, kind: str, severity: float, worst: float = 1.0) -> None:
         """Start pursuing a case and make the first contact."""
+        self._new_case(kind, severity, worst)
+        self.contact()
+
+    def _new_case(self, kind: str, severity: float, worst: float) -> Case:
         at, spec = self.at, self.at.spec
         needs_rework = kind == "requirement_gap"
         remedy = spec.rework_cost if needs_rework else severity
@@ -272,7 +298,7 @@ class Customer(mesa.Agent):
             first_channel=channel,
             worst=worst,
         )
-        self.contact()
+        return self.case
 
     def first_channel(self) -> str:
         """The preferred channel, unless the organisation does not staff it."""

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import mesa
+from functools import partial
 
+import mesa
+import numpy as np
+
+from cxsim.agents.salesperson import FollowUpCall, HandoverCheck
 from cxsim.agents.staff import StaffAgent, Workplace
 from cxsim.mechanisms import requirements
 from cxsim.mechanisms.escalation import Route
@@ -20,42 +24,76 @@ class DeliveryTeam(StaffAgent):
         self.haste = 0.0
 
     def duration(self, job: Order | Case) -> float:
-        """Build time of an order, or rework time of a case; haste is read from the backlog."""
+        """Build time of an order; rework time of a case or a rebuild; haste from the backlog."""
         work, delivery = self.work, self.work.delivery
         self.haste = requirements.haste(
             self.pool.queue_length, self.pool.size, delivery.haste_backlog_per_team
         )
-        mean = (
-            delivery.build_days * work.shocks.factor("logistics_disruption", work.calendar.now)
-            if isinstance(job, Order)
-            else delivery.rework_days
-        )
+        if isinstance(job, Order):
+            mean = (
+                work.sales.final_check.fix.days
+                if job.rebuild
+                else delivery.build_days
+                * work.shocks.factor("logistics_disruption", work.calendar.now)
+            )
+        else:
+            mean = delivery.rework_days if job.fix is None else job.fix.days
         return work.streams.handling.exponential(mean)
 
     def complete(self, job: Order | Case) -> None:
         """Deliver an order to its customer, or finish a rework and resolve its case."""
         if isinstance(job, Case):
             job.reworked = True
-            self.work.ledger.spend("rework", self.work.delivery.rework_cost, self.work.calendar.now)
+            cost = self.work.delivery.rework_cost if job.fix is None else job.fix.cost
+            self.work.ledger.spend("rework", cost, self.work.calendar.now)
             self.work.desk.dispatch(job, Route.RESOLVED)
             return
         self.deliver(job)
 
     def deliver(self, order: Order) -> None:
-        """Hand off the specification, build it, and let the customer judge the result."""
+        """Hand off the specification and build it, or rebuild what the final check sent back.
+
+        A rebuild is made to the need the salesperson confirmed, who points out the miss: the
+        handoff's loss and the team's default to the standard product are gone, its execution
+        error (with haste) is drawn again.
+        Built orders go to the final check, if there is one, else to the customer.
+        """
         work, delivery = self.work, self.work.delivery
         rng = work.streams.requirements
-        spec = requirements.hand_off(
-            order.trace[-1],
-            delivery.documentation_quality,
-            delivery.handoff_noise * work.handoff_factor(),
-            work.policy.shared_record,
-            delivery.shared_record_handoff_gain,
-            rng,
+        if order.rebuild:
+            work.ledger.spend("rework", work.sales.final_check.fix.cost, work.calendar.now)
+            order.trace[-1] = self._build(order.trace[2], rng, rigidity=0.0)
+        else:
+            spec = requirements.hand_off(
+                order.trace[-1],
+                delivery.documentation_quality,
+                delivery.handoff_noise * work.handoff_factor(),
+                work.policy.shared_record,
+                delivery.shared_record_handoff_gain,
+                rng,
+            )
+            order.trace.extend((spec, self._build(spec, rng)))
+        order.team = self
+        if work.sales.final_check is not None and not order.rebuild:
+            work.desk.to_seller(order, HandoverCheck(order))
+            return
+        self.hand_over(order)
+
+    def _build(
+        self, spec: np.ndarray, rng: np.random.Generator, rigidity: float | None = None
+    ) -> np.ndarray:
+        delivery = self.work.delivery
+        rigidity = delivery.rigidity if rigidity is None else rigidity
+        return requirements.build(
+            spec, rigidity, self.skill, delivery.execution_noise, self.haste, rng
         )
-        built = requirements.build(
-            spec, delivery.rigidity, self.skill, delivery.execution_noise, self.haste, rng
-        )
-        order.trace.extend((spec, built))
-        work.ledger.earn(delivery.order_value, work.calendar.now)
+
+    def hand_over(self, order: Order) -> None:
+        """The customer gets the order (and pays) and judges it; a follow-up is booked."""
+        work = self.work
+        work.ledger.earn(work.delivery.order_value, work.calendar.now)
         order.customer.receive(order, self)
+        follow_up = work.sales.follow_up
+        if follow_up is not None:
+            day = work.working.advance(work.calendar.now, follow_up.delay_days)
+            work.calendar.at(day, partial(work.desk.to_seller, order, FollowUpCall(order)))

@@ -12,25 +12,41 @@ from __future__ import annotations
 import itertools
 
 from cxsim.mechanisms.escalation import Route
-from cxsim.records import Case
+from cxsim.records import Case, Order
 from cxsim.stations.pool import ServerPool
 
 __all__ = ["CaseDesk"]
 
 
 class CaseDesk:
-    """Routes cases between the frontline, the supervisors and delivery."""
+    """Routes cases between frontline, supervisors and delivery; orders' checks to sellers."""
 
     def __init__(self, shared_record: bool) -> None:
         self.shared_record = shared_record
-        self.delivery: ServerPool | None = None  # set once the workforce is hired
+        self.sales: ServerPool | None = None  # set once the workforce is hired
+        self.delivery: ServerPool | None = None
         self.supervisors: ServerPool | None = None
         self.specialists: ServerPool | None = None
         self._order_ids, self._case_ids = itertools.count(1), itertools.count(1)
 
-    def staff(self, delivery: ServerPool, supervisors: ServerPool, specialists: ServerPool) -> None:
+    def staff(
+        self,
+        sales: ServerPool,
+        delivery: ServerPool,
+        supervisors: ServerPool,
+        specialists: ServerPool,
+    ) -> None:
         """Connect the desk to the teams it routes to."""
-        self.delivery, self.supervisors, self.specialists = delivery, supervisors, specialists
+        self.sales, self.delivery = sales, delivery
+        self.supervisors, self.specialists = supervisors, specialists
+
+    def to_seller(self, order: Order, job: object) -> None:
+        """Give ``job`` about ``order`` to the salesperson who sold it, or, gone, to any."""
+        seller = order.seller
+        if seller is not None and seller.on_the_floor:
+            self.sales.submit_to(seller, job)
+        else:
+            self.sales.submit(job)
 
     def dispatch(self, case: Case, route: Route) -> None:
         """Send a handled case where its route says: close, rework, supervisor, or back."""
