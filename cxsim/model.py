@@ -194,6 +194,8 @@ class ServiceOrganisation(CalendarModel):
             channel.adjust_to_pressure()
         if self.policy.shared_record:
             self.ledger.spend("systems", p.shared_record.cost_per_year / DAYS_PER_YEAR, now)
+        if self.policy.recognition:
+            self.ledger.spend("systems", p.customer_recognition.cost_per_year / DAYS_PER_YEAR, now)
         self.reputation.fade()
         for customer in roster.due(day):
             customer.renew()

@@ -86,6 +86,7 @@ class Case:
     switches: int = 0  # channel switches
     owner: object = None  # the frontline agent who owns the case (case ownership), if any
     fix: object = None  # a smaller fix than a rework (specs.Fix; a follow-up found the gap)
+    recognised: bool = False  # last handled by an agent who knew the customer's history
     reexplanations: int = 0  # times the customer had to tell the story again
     worst: float = 1.0  # the worst moment so far: the experience of noticing the problem
     satisfaction_before: float = 0.0

@@ -1790,6 +1790,29 @@ class SharedRecord(Block):
     )
 
 
+class CustomerRecognition(Block):
+    """Agents recognise returning customers from their history (seeds 000, 003)."""
+
+    enabled: bool = param(
+        False,
+        "on/off",
+        "Agents who can see a customer's history (shared record, or the case's owner) greet "
+        "them as known and recall their preferences.",
+    )
+    lift: float = param(
+        0.2,
+        "share",
+        "Share of the way to full satisfaction a recognised case's end gains (assumption).",
+        **SHARE,
+    )
+    cost_per_year: float = param(
+        10_000.0,
+        "money/year",
+        "Preference fields, scripts and coaching that keep recognition up (assumption).",
+        ge=0,
+    )
+
+
 class Economics(Block):
     """Money: costs of goods and the discount rate."""
 
@@ -1841,6 +1864,7 @@ class Scenario(Block):
     recovery: Recovery = Recovery()
     word_of_mouth: WordOfMouth = WordOfMouth()
     shared_record: SharedRecord = SharedRecord()
+    customer_recognition: CustomerRecognition = CustomerRecognition()
     proactive: Proactive = Proactive()
     feedback_loop: FeedbackLoop = FeedbackLoop()
     workforce: Workforce = Workforce()
@@ -1861,6 +1885,21 @@ class Scenario(Block):
                 ("warmup", "days"),
                 f"less than horizon.days ({self.horizon.days})",
                 self.warmup.days,
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _recognition_needs_history(self) -> Scenario:
+        if (
+            self.customer_recognition.enabled
+            and not self.shared_record.enabled
+            and self.frontline.case_ownership != "owner"
+        ):
+            _located_error(
+                ("customer_recognition", "enabled"),
+                "false unless agents can see the history (shared_record.enabled: true or "
+                "frontline.case_ownership: owner)",
+                True,
             )
         return self
 

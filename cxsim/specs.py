@@ -23,6 +23,7 @@ from cxsim.scenario import (
     Calendar,
     CallingBack,
     Channels,
+    CustomerRecognition,
     Loyalty,
     Positions,
     Proactive,
@@ -66,6 +67,7 @@ class Policy:
     compensation_share: float
     overpromise: float
     anchoring: float
+    recognition: bool  # agents who can see the history recognise returning customers
 
     @classmethod
     def from_scenario(cls, s: Scenario) -> Policy:
@@ -75,6 +77,7 @@ class Policy:
             empowerment_limit=s.frontline.empowerment_limit,
             verification=s.sales.verification,
             shared_record=s.shared_record.enabled,
+            recognition=s.customer_recognition.enabled,
             apology=s.recovery.apology,
             compensation_share=s.recovery.compensation_share,
             overpromise=min(1.0, s.sales.overpromise + volume * s.sales.volume_overpromise),
@@ -421,6 +424,7 @@ class CustomerSpec:
     word_of_mouth: WordOfMouth
     channels: Channels
     proactive: Proactive
+    recognition: CustomerRecognition
 
     @classmethod
     def from_scenario(cls, s: Scenario) -> CustomerSpec:
@@ -438,6 +442,7 @@ class CustomerSpec:
             word_of_mouth=s.word_of_mouth,
             channels=s.channels,
             proactive=s.proactive,
+            recognition=s.customer_recognition,
         )
 
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from cxsim.mechanisms import expectation, loyalty, proactive, problems, word_of_mouth
 from cxsim.mechanisms.escalation import Route
+from cxsim.mechanisms.recognition import recognised_end
 from cxsim.mechanisms.recovery import (
     bounded_recovery,
     recovery_experience,
@@ -478,8 +479,9 @@ class Customer(mesa.Agent):
         """How the case is remembered: peak and end, less effort; paradox only if deserved."""
         spec, policy = self.at.spec, self.at.policy
         penalty = spec.loyalty.effort_weight * effort
+        lift = spec.recognition.lift if case.recognised else 0.0
         if case.kind == "routine":
-            end = routine_experience(resolved, spec.loyalty.met_expectation)
+            end = recognised_end(routine_experience(resolved, spec.loyalty.met_expectation), lift)
             return loyalty.case_episode(end, end, 0.0, penalty)
         floor = unresolved_experience(case.worst, spec.loyalty.complaint_relief)
         if resolved:
@@ -493,6 +495,7 @@ class Customer(mesa.Agent):
                 (rec.empathy_weight, rec.apology_weight, rec.compensation_weight),
                 floor,
             )
+            end = recognised_end(end, lift)
             peak = loyalty.peak_weight_after(
                 delay, rec.speed_halflife_days, spec.loyalty.peak_weight
             )

@@ -44,6 +44,8 @@ class ServiceAgent(StaffAgent):
             return
         if contact.centre.has_owners and case.owner is not self:
             self.take_ownership(case, contact)
+        policy = work.policy
+        case.recognised = policy.recognition and (policy.shared_record or case.owner is self)
         # a shared record shows the customer's history, which helps solve the case; cutting
         # corners under pressure causes errors (Oliva and Sterman 2001)
         skill = (
