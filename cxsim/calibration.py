@@ -15,6 +15,9 @@ stylised facts (``cxsim validate``) and tabulated in ``docs/calibration.md``.
   Tolerance: half the figure (7.5 to 22.5 points).
 - TARP: complaining rises with the money at stake; few customers with a small problem complain
   (under 10%).
+- East, Hammond and Wright 2007 (IJRM 24(2):175-184, 15 studies): positive word of mouth is
+  about three times as common as negative, so a quarter of the stories told are bad news.
+  Tolerance: 10 points.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ __all__ = [
     "tarp_targets",
     "effort_targets",
     "contact_target",
+    "word_of_mouth_target",
     "complaint_rates",
     "all_targets",
 ]
@@ -53,6 +57,7 @@ TARP_TARGETS = {  # willingness to buy again, by size and outcome (PROBLEM_OUTCO
     "small": (0.37, 0.46, 0.70, 0.95),
 }
 LOW_EFFORT_POINTS, HIGH_EFFORT_POINTS = 1.0, 4.0  # CES <= 2 is low effort, CES >= 5 high
+BAD_NEWS_SHARE = 0.25  # East, Hammond and Wright 2007: positive word of mouth 3x as common
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +80,15 @@ class Target:
 @lru_cache(maxsize=4)
 def calibration_records(
     params: Scenario,
-) -> tuple[tuple[ProblemRecord, ...], tuple[CaseRecord, ...]]:
-    """Problem and case records of one run of ``params`` (cached: several targets share it)."""
+) -> tuple[tuple[ProblemRecord, ...], tuple[CaseRecord, ...], tuple[int, int]]:
+    """Problem and case records and the (good, bad) stories told in one run of ``params``.
+
+    Cached: several targets share the run.
+    """
     model = simulate(params)
-    return tuple(model.recorder.problems), tuple(model.recorder.cases)
+    counters = model.counters
+    stories = (counters["positive_word_of_mouth"], counters["negative_word_of_mouth"])
+    return tuple(model.recorder.problems), tuple(model.recorder.cases), stories
 
 
 def _size(severity: float) -> str | None:
@@ -155,6 +165,23 @@ def contact_target(cases: Sequence[CaseRecord]) -> Target:
     )
 
 
+def word_of_mouth_target(stories: tuple[int, int]) -> Target:
+    """Share of the stories customers told that were bad news (East, Hammond and Wright 2007).
+
+    A story is one listener told about the supplier: advice in conversation, an episode, an
+    exit.
+    """
+    good, bad = stories
+    return Target(
+        "East et al. 2007: word of mouth",
+        "share of stories that are bad news",
+        BAD_NEWS_SHARE,
+        bad / (good + bad),
+        0.10,
+        good + bad,
+    )
+
+
 def complaint_rates(problems: Sequence[ProblemRecord]) -> list[tuple[str, float, int]]:
     """Share of noticed problems complained about, by money at stake."""
     bands = (
@@ -172,5 +199,10 @@ def complaint_rates(problems: Sequence[ProblemRecord]) -> list[tuple[str, float,
 
 def all_targets(params: Scenario | None = None) -> list[Target]:
     """Every calibration target measured on one run of the calibration scenario."""
-    problems, cases = calibration_records(params or load_scenario(CALIBRATION_SCENARIO))
-    return [*tarp_targets(problems), *effort_targets(cases), contact_target(cases)]
+    problems, cases, stories = calibration_records(params or load_scenario(CALIBRATION_SCENARIO))
+    return [
+        *tarp_targets(problems),
+        *effort_targets(cases),
+        contact_target(cases),
+        word_of_mouth_target(stories),
+    ]

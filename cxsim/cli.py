@@ -245,7 +245,7 @@ def validate(
     console.print(f"checking stylised facts ({fact_reps} replications per variant)")
     baseline = load_scenario(library_scenario("baseline"))
     facts = run_stylised_facts(baseline, fact_reps, jobs)
-    problems, _ = calibration_records(load_scenario(CALIBRATION_SCENARIO))
+    problems, *_ = calibration_records(load_scenario(CALIBRATION_SCENARIO))
     with _one_line_errors(), owned_files(out, files) as staging:
         write_validation_doc(queue, reps, facts, fact_reps, staging, peers)
         write_calibration_doc(all_targets(), complaint_rates(problems), staging)

@@ -282,6 +282,7 @@ def summarise(model: ServiceOrganisation) -> dict[str, Any]:
         "nps": _nps(model),
         **case_measures(cases),
         "handoffs_per_case": _mean([c.handoffs for c in cases]),
+        "people_per_case": _mean([c.people for c in cases]),
         "complaint_rate": _ratio(counters["complaints"], counters["problems"]),
         "silent_churn_share": _ratio(counters["silent_churned"], counters["churned"]),
         "referrals": counters["referrals"],

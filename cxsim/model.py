@@ -28,7 +28,7 @@ from cxsim.agents.staff import Workplace
 from cxsim.calendar import CalendarModel
 from cxsim.mechanisms.loyalty import Renewal
 from cxsim.mechanisms.shocks import Shocks
-from cxsim.mechanisms.word_of_mouth import referral_probability
+from cxsim.mechanisms.word_of_mouth import period_probability
 from cxsim.organisation.demand import Demand, FeedbackLoop, poisson_process
 from cxsim.organisation.desk import CaseDesk
 from cxsim.organisation.ledger import Ledger
@@ -239,7 +239,8 @@ def _renewal(params: Scenario) -> Renewal:
         lp.base_churn_per_year,
         lp.follow_through,
         period,
-        referral_probability(params.word_of_mouth.referrals_per_promoter_per_year, period),
+        period_probability(params.word_of_mouth.referrals_per_promoter_per_year, period),
+        period_probability(params.word_of_mouth.advice_per_year, period),
     )
 
 

@@ -91,6 +91,7 @@ class Case:
     worst: float = 1.0  # the worst moment so far: the experience of noticing the problem
     satisfaction_before: float = 0.0
     first_failure: bool = True
+    people: set[int] = field(default_factory=set)  # ids of the staff the customer dealt with
 
 
 @dataclass(slots=True)
@@ -152,6 +153,7 @@ class CaseRecord:
     contacts: int
     abandoned: int
     handoffs: int
+    people: int  # members of staff the customer dealt with about the case
     switches: int
     reexplanations: int
     escalated: bool

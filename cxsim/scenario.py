@@ -1423,6 +1423,13 @@ class Loyalty(Block):
         ge=0,
         le=1,
     )
+    people_weight: float = param(
+        0.01,
+        "satisfaction/person",
+        "Experience lost per member of staff a case passed through beyond the first (seed 002).",
+        ge=0,
+        le=1,
+    )
 
 
 class WordOfMouth(Block):
@@ -1438,26 +1445,42 @@ class WordOfMouth(Block):
         **SHARE,
     )
     negative_below: float = param(
-        0.35, "experience", "Episodes worse than this are told to others as bad news.", **SHARE
+        0.15,
+        "experience",
+        "Episodes worse than this may be told as bad news, the worse the likelier.",
+        **SHARE,
     )
     positive_above: float = param(
         0.9, "experience", "Episodes better than this are told to others as good news.", **SHARE
     )
     negative_tell: int = param(
-        3,
+        5,
         "contacts",
-        "Contacts a customer tells after a bad episode or a bitter exit.",
+        "Contacts a customer tells after a bad episode or a bitter exit (SQM: about 5).",
         ge=0,
         le=200,
+    )
+    negative_share: float = param(
+        0.74,
+        "share",
+        "Chance that the worst episodes are told; less for milder ones (SQM: 74%).",
+        **SHARE,
     )
     positive_tell: int = param(
         1, "contacts", "Contacts a customer tells after a delight.", ge=0, le=200
     )
+    advice_per_year: float = param(
+        6.0,
+        "conversations/year",
+        "Times a year a customer speaks of the supplier: well unless a detractor (East 2007).",
+        ge=0,
+        le=365,
+    )
     telling_impact: float = param(
-        0.02, "satisfaction", "Satisfaction a listener gains or loses per story heard.", **SHARE
+        0.01, "satisfaction", "Satisfaction a listener gains or loses per story heard.", **SHARE
     )
     reputation_per_telling: float = param(
-        0.0001,
+        0.00002,
         "reputation",
         "Change in reputation (prospects' readiness to buy) per story.",
         ge=0,

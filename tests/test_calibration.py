@@ -9,6 +9,7 @@ from cxsim.calibration import (
     contact_target,
     effort_targets,
     tarp_targets,
+    word_of_mouth_target,
 )
 from cxsim.records import PROBLEM_OUTCOMES
 from cxsim.scenario import load_scenario
@@ -20,7 +21,7 @@ def records():
 
 
 def test_tarp_willingness_to_buy_again_within_ten_points_and_in_order(records):
-    problems, _ = records
+    problems, *_ = records
     targets = tarp_targets(problems)
     assert len(targets) == 8
     for t in targets:
@@ -47,3 +48,9 @@ def test_complaining_rises_with_severity_and_is_rare_for_small_problems(records)
     rates = [rate for _, rate, _ in complaint_rates(records[0])]
     assert rates == sorted(rates)
     assert rates[0] < 0.10
+
+
+def test_good_news_is_told_about_three_times_as_often_as_bad(records):
+    target = word_of_mouth_target(records[2])
+    assert target.count > 10_000
+    assert target.passed, target  # East et al. 2007: a quarter of the stories, +-10 points

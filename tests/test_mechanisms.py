@@ -38,7 +38,7 @@ def test_churn_probability_rises_as_satisfaction_falls_and_only_part_is_acted_on
 def test_the_renewal_shortcut_gives_exactly_the_published_formulas(
     satisfaction, reference, sensitivity, base, follow_through, period
 ):
-    renewal = loyalty.Renewal(reference, sensitivity, base, follow_through, period, 0.1)
+    renewal = loyalty.Renewal(reference, sensitivity, base, follow_through, period, 0.1, 0.2)
     hazard = renewal.hazard(satisfaction)
     assert renewal.leaving_probability(hazard) == loyalty.churn_probability(
         satisfaction, reference, sensitivity, base, follow_through, period

@@ -247,7 +247,7 @@ class Customer(mesa.Agent):
             spec.problems.impact_scale,
         )
 
-    def answer_follow_up(self, order: Order, follow_up: FollowUpSpec) -> None:
+    def answer_follow_up(self, order: Order, follow_up: FollowUpSpec, caller: int) -> None:
         """Asked after delivery, a customer keeping quiet about a gap may tell it now.
 
         Told, the gap is a case the salesperson sends straight to delivery for a fix smaller
@@ -263,6 +263,7 @@ class Customer(mesa.Agent):
         at.counters["gaps_found_by_follow_up"] += 1
         case = self._new_case("requirement_gap", order.silent_gap, self.satisfaction)
         case.contacts, case.fix = 1, follow_up.fix  # the follow-up call
+        case.people.add(caller)  # the salesperson who called
         order.silent_gap = 0.0
         at.desk.dispatch(case, Route.REWORK)
 
@@ -458,6 +459,7 @@ class Customer(mesa.Agent):
                 contacts=case.contacts,
                 abandoned=case.abandoned,
                 handoffs=case.handoffs,
+                people=len(case.people),
                 switches=case.switches,
                 reexplanations=case.reexplanations,
                 escalated=case.escalated,
@@ -478,7 +480,9 @@ class Customer(mesa.Agent):
     def case_episode(self, case: Case, resolved: bool, effort: float) -> float:
         """How the case is remembered: peak and end, less effort; paradox only if deserved."""
         spec, policy = self.at.spec, self.at.policy
-        penalty = spec.loyalty.effort_weight * effort
+        penalty = spec.loyalty.effort_weight * effort + loyalty.people_penalty(
+            len(case.people), spec.loyalty.people_weight
+        )
         lift = spec.recognition.lift if case.recognised else 0.0
         if case.kind == "routine":
             end = recognised_end(routine_experience(resolved, spec.loyalty.met_expectation), lift)
@@ -531,7 +535,7 @@ class Customer(mesa.Agent):
 
     # --- word of mouth ----------------------------------------------------------------------
     def tell(self, experience: float) -> None:
-        """Tell a few contacts about an episode: more of them when it was bad."""
+        """Tell contacts about an episode: a delight to a few, a bad one, if told, to more."""
         wom = self.at.spec.word_of_mouth
         stories = word_of_mouth.telling_count(
             experience, wom.negative_below, wom.positive_above, wom.negative_tell, wom.positive_tell
@@ -539,12 +543,25 @@ class Customer(mesa.Agent):
         if not stories or not self.contacts:
             return
         rng = self.at.streams.word_of_mouth
+        told = word_of_mouth.telling_probability(experience, wom.negative_below, wom.negative_share)
+        if stories < 0 and rng.random() >= told:
+            return
         listeners = rng.choice(
             len(self.contacts), size=min(abs(stories), len(self.contacts)), replace=False
         )
         for i in listeners:
             self.contacts[int(i)].hear(stories > 0)
         self.at.reputation.hear(len(listeners) if stories > 0 else -len(listeners))
+
+    def speak_of_supplier(self, willingness: float) -> None:
+        """Speak of the supplier to one contact: well of it unless a detractor (East 2007)."""
+        if not self.contacts:
+            return
+        at = self.at
+        good = word_of_mouth.advice_sign(willingness, loyalty.DETRACTOR_WILLINGNESS) > 0
+        listener = self.contacts[int(at.streams.word_of_mouth.integers(len(self.contacts)))]
+        listener.hear(good)
+        at.reputation.hear(1 if good else -1)
 
     def hear(self, good_news: bool) -> None:
         """A contact's story moves this customer's satisfaction a little (no retelling)."""
@@ -574,8 +591,11 @@ class Customer(mesa.Agent):
         if self.rng.random() < renewal.leaving_probability(hazard):
             self.leave()
             return
+        willingness = math.exp(-hazard)
+        if self.rng.random() < renewal.advice_probability:
+            self.speak_of_supplier(willingness)
         if (
-            loyalty.nps_group(math.exp(-hazard)) == "promoter"  # exp(-hazard): willingness
+            loyalty.nps_group(willingness) == "promoter"
             and at.streams.word_of_mouth.random() < renewal.referral_probability
         ):
             at.demand.referred_prospect(self)

@@ -116,4 +116,4 @@ class Salesperson(StaffAgent):
     def follow_up(self, order: Order) -> None:
         """Ask the customer whether the order does what was needed."""
         self.work.counters["follow_ups"] += 1
-        order.customer.answer_follow_up(order, self.work.sales.follow_up)
+        order.customer.answer_follow_up(order, self.work.sales.follow_up, self.unique_id)

@@ -34,6 +34,8 @@ class ServiceAgent(StaffAgent):
             job.customer.told_first(job.severity)
             return
         contact, case = job, job.case
+        if case is not None and not contact.unreached:
+            case.people.add(self.unique_id)  # one more person the customer dealt with
         if contact.misrouted:
             contact.centre.transfer(contact)
             return

@@ -33,6 +33,7 @@ class Specialist(StaffAgent):
         """Solve the case (or not) and send it on: closed, rework, a supervisor, or back."""
         work = self.work
         work.ledger.spend("specialist_cases", work.specialists.cost_per_case, work.calendar.now)
+        case.people.add(self.unique_id)
         solved = case.customer.rng.random() < solve_probability(self.skill, case.complexity)
         case.resolver_empathy = self.empathy
         route = frontline_route(

@@ -54,6 +54,7 @@ class Supervisor(StaffAgent):
         """Decide an escalated case and schedule the call-back that tells the customer."""
         work = self.work
         work.ledger.spend("supervisor_cases", work.supervisors.cost_per_case, work.calendar.now)
+        case.people.add(self.unique_id)
         solved = case.customer.rng.random() < self.skill  # competency (seed 001)
         case.resolver_empathy = self.empathy
         case.pending_route = supervisor_route(case.needs_rework, solved)

@@ -39,6 +39,7 @@ __all__ = [
     "NPS_GROUPS",
     "nps_group",
     "effort_points",
+    "people_penalty",
     "customer_effort_score",
 ]
 
@@ -136,6 +137,7 @@ class Renewal:
     follow_through: float
     period_days: float
     referral_probability: float  # of a promoter, per period
+    advice_probability: float  # of speaking of the supplier to a contact, per period
 
     def hazard(self, satisfaction: float) -> float:
         """Churn hazard per year at ``satisfaction``."""
@@ -192,6 +194,18 @@ def effort_points(
         + reexplain_effort * reexplanations
         + wait_minutes / 10.0
     )
+
+
+def people_penalty(people: int, weight: float) -> float:
+    """Experience lost to the people a case passed through: ``weight * (people - 1)``.
+
+    Seed 002: "The more people who have to be involved, the more your reputation goes in the
+    toilet even if the issue is resolved"; seed 003: customers "shuffled from one service
+    professional to another". Every member of staff the customer dealt with beyond the first
+    weighs on the case's memory, whatever its end, on top of the effort the handoffs cost. No
+    published figure gives the size per person; ``weight`` is an assumption.
+    """
+    return weight * max(0, people - 1)
 
 
 def customer_effort_score(points: float) -> float:
