@@ -1132,6 +1132,71 @@ class Warmup(Block):
     )
 
 
+class Diagnosis(Block):
+    """Listening before solving: minutes spent understanding a case, and curiosity (seed 003)."""
+
+    enabled: bool = param(
+        False,
+        "on/off",
+        "Agents listen for the policy's minutes before solving a case (seed 003: understand, "
+        "then solve); off: the solve as it is, without wrong fixes or revealed needs.",
+    )
+    minutes: float = param(
+        5.0,
+        "minutes",
+        "Listening and questions before solving, per contact about a case; cut with the "
+        "handling time under work pressure (assumption: half a 10-minute call).",
+        ge=0,
+        le=120,
+    )
+    habitual_minutes: float = param(
+        2.0,
+        "minutes",
+        "Listening agents habitually give a case, already inside the handling time (assumption).",
+        ge=0,
+        le=120,
+    )
+    understanding_minutes: float = param(
+        2.0,
+        "minutes",
+        "Listening at which the chance of understanding the real problem is 63% of the way "
+        "up (assumption).",
+        gt=0,
+        le=120,
+    )
+    skill_gain: float = param(
+        0.2, "skill", "Solving skill full understanding adds over none (assumption).", ge=0, le=1
+    )
+    return_days: float = param(
+        3.0,
+        "days",
+        "Mean days before a customer given a wrong fix finds the problem still there (assumption).",
+        gt=0,
+        le=365,
+    )
+    unstated_need_share: float = param(
+        0.1,
+        "share",
+        "Share of contacts about a case behind which the customer has a need they did not "
+        "state (seed 003: customers rarely volunteer more; the size is an assumption).",
+        **SHARE,
+    )
+    question_minutes: float = param(
+        3.0,
+        "minutes",
+        "Listening beyond the habit at which questions reveal 63% of unstated needs (assumption).",
+        gt=0,
+        le=120,
+    )
+    order_share: float = param(
+        0.5,
+        "share",
+        "Share of revealed needs that become an order; the rest are problems prevented "
+        "(assumption).",
+        **SHARE,
+    )
+
+
 class Frontline(Block):
     """The frontline service agents' skills and authority."""
 
@@ -1179,6 +1244,10 @@ class Frontline(Block):
     owner_callback: CallingBack = Field(
         CallingBack(),
         description="A case owner returning a message left while they were busy or off shift.",
+    )
+    diagnosis: Diagnosis = Field(
+        Diagnosis(),
+        description="Listening before solving a case, and questions that reveal unstated needs.",
     )
 
 

@@ -24,6 +24,7 @@ from cxsim.scenario import (
     CallingBack,
     Channels,
     CustomerRecognition,
+    Diagnosis,
     Loyalty,
     Positions,
     Proactive,
@@ -43,6 +44,7 @@ __all__ = [
     "MenuSpec",
     "CallbackSpec",
     "DiallingSpec",
+    "DiagnosisSpec",
     "SalesSpec",
     "FinalCheckSpec",
     "FollowUpSpec",
@@ -217,6 +219,29 @@ def owner_callback(s: Scenario) -> DiallingSpec | None:
 
 
 @dataclass(frozen=True, slots=True)
+class DiagnosisSpec:
+    """Listening before solving (``mechanisms.diagnosis``), in minutes.
+
+    The minutes stay minutes: each contact's listening is scaled by the share of handling time
+    given under pressure first, and the station converts.
+    """
+
+    minutes: float  # the policy's listening per contact about a case
+    habitual_minutes: float  # inside the handling time already
+    understanding_minutes: float
+    skill_gain: float
+    return_days: float  # mean, before a wrong fix is found out
+    unstated_need_share: float
+    question_minutes: float
+    order_share: float
+
+    @classmethod
+    def from_block(cls, block: Diagnosis) -> DiagnosisSpec | None:
+        """The frontline's diagnosis step, or None when agents solve as they always have."""
+        return _from_block(cls, block) if block.enabled else None
+
+
+@dataclass(frozen=True, slots=True)
 class ChannelSpec:
     """A staffed channel: handling, patience (minutes; None: never) and answer-time target."""
 
@@ -236,6 +261,7 @@ class ChannelSpec:
     callback: CallbackSpec | None  # callbacks for callers facing a long wait (None: none)
     concurrency_slowdown: float  # handling time added per other contact in hand
     owner_callback: DiallingSpec | None  # case owners return messages (None: no owners)
+    diagnosis: DiagnosisSpec | None  # listening before solving a case (None: the habit)
 
     @classmethod
     def from_scenario(cls, s: Scenario, name: str, timetables: Timetables) -> ChannelSpec:
@@ -251,6 +277,7 @@ class ChannelSpec:
             MenuSpec.from_scenario(s) if phone else None,
             CallbackSpec.from_scenario(s) if phone else None,
             channel.concurrency_slowdown if name == "chat" else 0.0, owner_callback(s),
+            DiagnosisSpec.from_block(s.frontline.diagnosis),
         )  # fmt: skip
 
 
@@ -362,12 +389,18 @@ class FrontlineSpec:
     cost_per_contact: float
     record_skill_gain: float  # from the shared customer record, when the policy has one
     error_per_cut: float  # skill lost per share of handling time cut under pressure
+    diagnosis: DiagnosisSpec | None  # listening before solving a case (None: the habit)
 
     @classmethod
     def from_scenario(cls, s: Scenario) -> FrontlineSpec:
         """Frontline parameters."""
         gain = s.shared_record.skill_gain if s.shared_record.enabled else 0.0
-        return cls(s.frontline.cost_per_contact, gain, s.work_pressure.error_per_cut)
+        return cls(
+            s.frontline.cost_per_contact,
+            gain,
+            s.work_pressure.error_per_cut,
+            DiagnosisSpec.from_block(s.frontline.diagnosis),
+        )
 
 
 @dataclass(frozen=True, slots=True)

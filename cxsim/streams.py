@@ -71,6 +71,7 @@ class Streams:
     # (later hires' traits, recognition, leaving, hiring delay): ServiceOrganisation._seat
     feedback: np.random.Generator  # which complaints are reported back to delivery
     checks: np.random.Generator  # final checks' catches; what a follow-up call reveals
+    listening: np.random.Generator  # frontline questions' revealed needs; wrong fixes found out
     mesa: np.random.Generator  # the Mesa model's own generator (agent-set shuffles)
     seed: int
 

@@ -125,6 +125,7 @@ class Customer(mesa.Agent):
         self.contacts: list[Customer] = []  # the customers this one talks to
         self.expectation = at.spec.expected_fit  # fit expected before promises
         self.referrer: Customer | None = None
+        self.foreseen = 0  # problems an agent's questions revealed in time to prevent
         if status == ACTIVE:
             at.population.roster.add(self)
 
@@ -211,6 +212,14 @@ class Customer(mesa.Agent):
         if spec.reports_back:
             at.feedback.report_back()
         self.record_problem("incident", severity, RAISED_FIRST, 0.0, before)
+
+    def meet_incident(self, severity: float) -> None:
+        """An incident happens, unless an agent's questions foresaw a problem and prevented it."""
+        if self.foreseen:
+            self.foreseen -= 1
+            self.at.counters["problems_prevented"] += 1
+            return
+        self.notice_problem("incident", severity)
 
     def notice_problem(self, kind: str, severity: float) -> bool:
         """A problem hurts; the customer complains (opens a case: True) or stays silent."""
@@ -382,6 +391,34 @@ class Customer(mesa.Agent):
                 self.at.counters["channel_switches"] += 1
                 return True
         return False
+
+    def given_wrong_fix(self, return_days: float) -> None:
+        """The agent fixed the wrong problem and closed the contact as solved.
+
+        The customer finds the real problem still there an exponential ``return_days`` later
+        (the listening stream) and then decides as after any contact that did not help: try
+        again (a repeat contact, failure demand) or give up.
+        """
+        at = self.at
+        at.counters["wrong_fixes"] += 1
+        at.calendar.after(at.streams.listening.exponential(return_days), self.not_helped)
+
+    def reveal_need(self, order: bool) -> None:
+        """Asked, the customer names a need they had not stated (seed 003: "reveal broader needs").
+
+        Something the organisation sells becomes an order (sales, delivery, revenue); anything
+        else is a problem the customer would have met, prevented: the next incident they would
+        have noticed themselves does not happen (``meet_incident``).
+        """
+        at = self.at
+        if self.status != ACTIVE:
+            return
+        at.counters["needs_revealed"] += 1
+        if order:
+            at.counters["orders_from_questions"] += 1
+            self.place_order()
+        else:
+            self.foreseen += 1
 
     def not_helped(self) -> None:
         """The contact did not solve the case: try again later, or give up."""

@@ -1,13 +1,25 @@
-"""Frontline service agents: answer contacts and resolve what their authority and skill allow."""
+"""Frontline service agents: answer contacts and resolve what their authority and skill allow.
+
+With a diagnosis step (``frontline.diagnosis``; seed 003: "Understand, Then Solve") the agent
+listens before solving: the minutes listened move their skill on the solve, a hurried agent may
+fix the wrong problem believing it solved, and questions beyond the habit reveal needs the
+customer did not state (``cxsim.mechanisms.diagnosis``).
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import mesa
 
 from cxsim.agents.staff import StaffAgent, Workplace
-from cxsim.mechanisms.escalation import frontline_route, solve_probability
+from cxsim.mechanisms import diagnosis
+from cxsim.mechanisms.escalation import Route, frontline_route, solve_probability
 from cxsim.records import Case
 from cxsim.stations.contact_centre import Contact, Outreach
+
+if TYPE_CHECKING:
+    from cxsim.specs import DiagnosisSpec
 
 __all__ = ["ServiceAgent"]
 
@@ -48,20 +60,56 @@ class ServiceAgent(StaffAgent):
             self.take_ownership(case, contact)
         policy = work.policy
         case.recognised = policy.recognition and (policy.shared_record or case.owner is self)
-        # a shared record shows the customer's history, which helps solve the case; cutting
-        # corners under pressure causes errors (Oliva and Sterman 2001)
+        solved, misread = self.solve(contact, case)
+        case.resolver_empathy = self.empathy
+        route = frontline_route(
+            case.remedy_cost, work.policy.empowerment_limit, case.needs_rework, solved or misread,
+            specialists=work.desk.specialists.size > 0,
+        )  # fmt: skip
+        if frontline.diagnosis is not None:
+            self.ask(contact, case, frontline.diagnosis)
+        if misread and route is not Route.ESCALATE:  # the agent believes it solved
+            case.customer.given_wrong_fix(frontline.diagnosis.return_days)
+            return
+        work.desk.dispatch(case, route)
+
+    def solve(self, contact: Contact, case: Case) -> tuple[bool, bool]:
+        """Whether the real problem is solved, and whether a hurried agent fixed the wrong one.
+
+        A shared record shows the customer's history, which helps solve the case; cutting corners
+        under pressure causes errors (Oliva and Sterman 2001); listening before solving moves the
+        skill from the habit's (``cxsim.mechanisms.diagnosis``). One draw from the customer's
+        stream decides, as without the diagnosis step.
+        """
+        frontline = self.work.frontline
         skill = (
             self.skill
             + frontline.record_skill_gain
             - frontline.error_per_cut * (1.0 - contact.centre.time_share)
         )
-        solved = case.customer.rng.random() < solve_probability(skill, case.complexity)
-        case.resolver_empathy = self.empathy
-        route = frontline_route(
-            case.remedy_cost, work.policy.empowerment_limit, case.needs_rework, solved,
-            specialists=work.desk.specialists.size > 0,
-        )  # fmt: skip
-        work.desk.dispatch(case, route)
+        draw = case.customer.rng.random()
+        habitual = solve_probability(skill, case.complexity)
+        step = frontline.diagnosis
+        if step is None:
+            return draw < habitual, False
+        shift = diagnosis.listening_skill(
+            contact.listened, step.habitual_minutes, step.understanding_minutes, step.skill_gain
+        )
+        listened = solve_probability(skill + shift, case.complexity)
+        return draw < listened, diagnosis.wrong_fix(draw, habitual, listened)
+
+    def ask(self, contact: Contact, case: Case, step: DiagnosisSpec) -> None:
+        """Questions beyond the habitual listening may reveal a need the customer did not state.
+
+        Seed 003: "Be Curious To Exceed Expectations". One draw from the listening stream for
+        every contact about a case, revealed or not: an order (``order_share``) or a problem
+        prevented.
+        """
+        extra = contact.listened - step.habitual_minutes
+        p = diagnosis.reveal_probability(extra, step.unstated_need_share, step.question_minutes)
+        draw = self.work.streams.listening.random()
+        if draw < p:
+            case.customer.reveal_need(order=draw < p * step.order_share)
 
     def take_ownership(self, case: Case, contact: Contact) -> None:
         """Own the case from now on (seed 003: "own the issue").

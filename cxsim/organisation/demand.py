@@ -205,6 +205,8 @@ class Demand:
 
         With proactive service, a share is caught early: less damage, and a phone agent calls
         the customer before they notice (an organisation without phone agents catches none).
+        One the customer would notice themselves does not happen if an agent's questions
+        foresaw it (``frontline.diagnosis``: ``Customer.meet_incident``).
         """
         roster = self.population.roster
         if not roster.members:
@@ -218,7 +220,7 @@ class Demand:
             self.ledger.spend("proactive_service", proactive.cost_per_outreach, self.calendar.now)
             self.phone.reach_out(customer, severity * proactive.damage_share, self._outreach_days)
         else:
-            customer.notice_problem("incident", severity)
+            customer.meet_incident(severity)
 
     def enquiry(self) -> None:
         """Someone outside the customer base calls with a question (lost while closed)."""

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from cxsim.agents.customer import Customer
     from cxsim.calendar import Entry, EventCalendar
     from cxsim.scenario import WorkPressure
-    from cxsim.specs import ChannelSpec
+    from cxsim.specs import ChannelSpec, DiagnosisSpec
     from cxsim.streams import Streams
 
 __all__ = ["Contact", "ContactCentre", "Outreach", "QueueStats", "CHANNELS"]
@@ -94,6 +94,7 @@ class Contact:
     owned: bool = False  # for the case's owner, on their direct line
     handling_share: float = 1.0  # its handling time as a share of the mean (drawn on arrival)
     hour: int = 0  # the hour of the week it arrived in (its interval)
+    listened: float = 0.0  # minutes the agent listened before solving (frontline.diagnosis)
 
     def lose_patience(self) -> None:
         """The caller hangs up (an event on the calendar)."""
@@ -248,7 +249,8 @@ class ContactCentre:
 
         The agent's time is the handling time (its mean set by the kind of contact, whether
         it is a repeat, the agent's skill and the ``others`` chats in hand) plus the wrap-up
-        after the call, and the dialling of a callback.
+        after the call, the listening before solving a case beyond the habit
+        (``frontline.diagnosis``), and the dialling of a callback.
         """
         stats, now = self.stats, self.calendar.now
         wait = now - contact.queued_at
@@ -268,6 +270,8 @@ class ContactCentre:
             hours.answered_wait_days[hour] += wait
             hours.answered_within_target[hour] += within
         handling = self._handling(contact, skill, others)
+        if spec.diagnosis is not None and case is not None and not contact.misrouted:
+            handling = self._listen(contact, handling, spec.diagnosis)
         if contact.callback:
             handling = self._call_back(contact, handling)
         self._book_busy(now, handling)
@@ -324,6 +328,19 @@ class ContactCentre:
         ) * concurrency_factor(others, spec.concurrency_slowdown)
         mean = spec.aht_minutes * self.time_share * factor / MINUTES_PER_DAY
         return contact.handling_share * mean + spec.after_call_days
+
+    def _listen(self, contact: Contact, handling: float, diagnosis: DiagnosisSpec) -> float:
+        """The agent listens before solving: the policy's minutes, cut under pressure.
+
+        The minutes listened are kept on the contact for the agent's solve
+        (``cxsim.mechanisms.diagnosis``). The habitual listening is inside the handling time
+        already (cut with it), so the agent's time changes by the policy's minutes beyond the
+        habit, or short of it; never below the wrap-up.
+        """
+        share = self.time_share
+        contact.listened = diagnosis.minutes * share
+        extra = (diagnosis.minutes - diagnosis.habitual_minutes) * share / MINUTES_PER_DAY
+        return max(self.spec.after_call_days, handling + extra)
 
     def abandon(self, contact: Contact) -> None:
         """The caller hung up while waiting; a customer may try again later."""
