@@ -22,13 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 README, WORKSHOP = ROOT / "README.md", ROOT / "docs" / "workshop.md"
 LIBRARY = (  # README "Scenario library": options compared with the baseline
     "empowered_frontline frontline_without_authority poor_complaint_handling feedback_loop "
-    "supervisor_coaching more_supervisors active_listening shared_customer_record "
-    "proactive_service automation_first volume_sales_rewards under_resourced_contact_centre "
-    "callbacks "
-    "logistics_disruption frontline_training unified_training demand_pulse_under_pressure "
-    "workforce_dynamics"
+    "supervisor_coaching more_supervisors active_listening listening_before_solving final_check "
+    "follow_up shared_customer_record proactive_service automation_first volume_sales_rewards "
+    "under_resourced_contact_centre callbacks case_owners logistics_disruption "
+    "frontline_training unified_training demand_pulse_under_pressure workforce_dynamics"
 ).split()
 WORKFORCE = ("hire_for_attitude", "hire_cheapest", "personal_recognition")  # vs workforce_dynamics
+RECOGNITION = ("customer_recognition",)  # vs shared_customer_record (it needs the record)
 WORKSHOP_LEVERS = {  # docs/workshop.md: row label -> the demo's lever settings
     "Frontline authority 500": {"authority": 500},
     "One shared customer record": {"shared_record": True},
@@ -167,12 +167,19 @@ def readme() -> None:
         load_scenario(library_scenario(name)) for name in WORKFORCE
     ]
     workforce = run(dynamics, 10)
-    by_name = differences(library, LIBRARY_COLUMNS) | differences(workforce, LIBRARY_COLUMNS)
-    scenarios = [*files.values(), *dynamics[1:]]
-    names = dict(zip([*files, *WORKFORCE], [s.name for s in scenarios], strict=True))
-    text = set_cells(
-        README.read_text(), {f: by_name[names[f]] for f in LIBRARY + list(WORKFORCE)}, 2
+    record = [files["shared_customer_record"]] + [
+        load_scenario(library_scenario(name)) for name in RECOGNITION
+    ]
+    recognition = run(record, 10)
+    by_name = (
+        differences(library, LIBRARY_COLUMNS)
+        | differences(workforce, LIBRARY_COLUMNS)
+        | differences(recognition, LIBRARY_COLUMNS)
     )
+    scenarios = [*files.values(), *dynamics[1:], *record[1:]]
+    compared = [*LIBRARY, *WORKFORCE, *RECOGNITION]
+    names = dict(zip(["baseline", *compared], [s.name for s in scenarios], strict=True))
+    text = set_cells(README.read_text(), {f: by_name[names[f]] for f in compared}, 2)
     README.write_text(set_cells(text, baseline_column(library), 2))
     empowered = next(s for s in library.alternatives if s.name == names["empowered_frontline"])
     print("check the prose after the KPI table (baseline -> empowered_frontline):")
