@@ -610,6 +610,13 @@ class Channels(Block):
         ge=0,
         le=10,
     )
+    unresolved_effort: float = param(
+        1.5,
+        "effort points",
+        "Effort of a case left unresolved: the customer must handle the problem themselves.",
+        ge=0,
+        le=10,
+    )
 
 
 class ChannelMix(Block):

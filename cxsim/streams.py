@@ -65,7 +65,8 @@ class Streams:
     problems: np.random.Generator  # severity and complexity of problems
     decisions: np.random.Generator  # outside enquirers: patience, handling; customers: customer()
     enquiries: np.random.Generator  # arrival times of enquiries from outside the customer base
-    word_of_mouth: np.random.Generator  # network, who is told, referrals, public complaints
+    word_of_mouth: np.random.Generator  # the network, public complaints (a customer's own
+    # stream decides whether and whom they tell, and whether they refer)
     staffing: np.random.Generator  # traits of the day-0 staff
     workforce: np.random.Generator  # whom a supervisor coaches; each post has its own stream
     # (later hires' traits, recognition, leaving, hiring delay): ServiceOrganisation._seat

@@ -79,11 +79,10 @@ def test_public_complaints_keep_prospects_away_for_a_while():
 
 
 def test_bad_news_lowers_reputation_and_with_it_new_sales():
-    _, calm = run_small("word_of_mouth.reputation_per_telling=0")
     # with no everyday advice, the stories are mostly bad news
-    _, harsh = run_small(
-        "word_of_mouth.advice_per_year=0", "word_of_mouth.reputation_per_telling=0.002"
-    )
+    quiet = "word_of_mouth.advice_per_year=0"
+    _, calm = run_small(quiet, "word_of_mouth.reputation_per_telling=0")
+    _, harsh = run_small(quiet, "word_of_mouth.reputation_per_telling=0.002")
     assert harsh["acquisitions_lost_to_reputation"] > calm["acquisitions_lost_to_reputation"]
     assert harsh["new_customers"] < calm["new_customers"]
 

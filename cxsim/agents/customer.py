@@ -454,6 +454,7 @@ class Customer(mesa.Agent):
             case.reexplanations,
             case.switches,
             spec.channels.reexplain_effort,
+            0.0 if resolved else spec.channels.unresolved_effort,
         )
         compensation = 0.0
         if resolved and case.kind != "routine":
@@ -579,8 +580,8 @@ class Customer(mesa.Agent):
         )
         if not stories or not self.contacts:
             return
-        rng = self.at.streams.word_of_mouth
         told = word_of_mouth.telling_probability(experience, wom.negative_below, wom.negative_share)
+        rng = self.rng  # the teller's own decisions (common random numbers: speak_of_supplier)
         if stories < 0 and rng.random() >= told:
             return
         listeners = rng.choice(
@@ -591,12 +592,19 @@ class Customer(mesa.Agent):
         self.at.reputation.hear(len(listeners) if stories > 0 else -len(listeners))
 
     def speak_of_supplier(self, willingness: float) -> None:
-        """Speak of the supplier to one contact: well of it unless a detractor (East 2007)."""
+        """Speak of the supplier to one contact: well of it unless a detractor (East 2007).
+
+        Whom to tell is drawn from the customer's own stream, as every word-of-mouth decision
+        of a customer: a conversation at every renewal drawn from the shared word-of-mouth
+        stream shifted every later referral and story between two scenarios whose customers
+        differ anywhere, and halved what common random numbers gain (retention interval 1.6
+        points against 0.7 for the shared record against the baseline, 10 replications).
+        """
         if not self.contacts:
             return
         at = self.at
         good = word_of_mouth.advice_sign(willingness, loyalty.DETRACTOR_WILLINGNESS) > 0
-        listener = self.contacts[int(at.streams.word_of_mouth.integers(len(self.contacts)))]
+        listener = self.contacts[int(self.rng.integers(len(self.contacts)))]
         listener.hear(good)
         at.reputation.hear(1 if good else -1)
 
@@ -633,7 +641,7 @@ class Customer(mesa.Agent):
             self.speak_of_supplier(willingness)
         if (
             loyalty.nps_group(willingness) == "promoter"
-            and at.streams.word_of_mouth.random() < renewal.referral_probability
+            and self.rng.random() < renewal.referral_probability
         ):
             at.demand.referred_prospect(self)
 

@@ -179,12 +179,16 @@ def effort_points(
     reexplanations: int = 0,
     switches: int = 0,
     reexplain_effort: float = 0.5,
+    unresolved_effort: float = 0.0,
 ) -> float:
     """Effort of one case, in points.
 
     Each extra contact, transfer, hang-up and channel switch is a point, every 10 minutes of
     waiting is a point, and each re-explanation ``reexplain_effort`` points (CEB 2010's effort
-    drivers: repeat contacts, transfers, re-explaining, switching channels, waiting).
+    drivers: repeat contacts, transfers, re-explaining, switching channels, waiting). A case
+    that ends unresolved adds ``unresolved_effort`` (pass 0 for a resolved one): CEB asked how
+    much effort customers had to put forth to handle their request, and one left unhandled is
+    still theirs to handle (its size is an assumption).
     """
     return (
         max(0, contacts - 1)
@@ -193,6 +197,7 @@ def effort_points(
         + switches
         + reexplain_effort * reexplanations
         + wait_minutes / 10.0
+        + unresolved_effort
     )
 
 

@@ -194,6 +194,10 @@ def write_calibration_doc(
         "with lower satisfaction than before.",
         "- **SQM Group**: top-box satisfaction lost per additional contact. Model: share of "
         "cases experienced as satisfied (>= 0.7), from one to three contacts.",
+        "- **East, Hammond and Wright 2007** (IJRM 24(2):175-184, 15 studies): positive word "
+        "of mouth about three times as common as negative. Model: the share of all stories "
+        "told (one listener told about the supplier: everyday advice, an episode, an exit) "
+        "that were bad news.",
         "",
         *_table(
             ("source", "figure", "published", "model", "tolerance", "cases", "within tolerance"),
