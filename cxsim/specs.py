@@ -389,18 +389,12 @@ class FrontlineSpec:
     cost_per_contact: float
     record_skill_gain: float  # from the shared customer record, when the policy has one
     error_per_cut: float  # skill lost per share of handling time cut under pressure
-    diagnosis: DiagnosisSpec | None  # listening before solving a case (None: the habit)
 
     @classmethod
     def from_scenario(cls, s: Scenario) -> FrontlineSpec:
-        """Frontline parameters."""
+        """Frontline parameters (the diagnosis step is the channel's: ``ChannelSpec``)."""
         gain = s.shared_record.skill_gain if s.shared_record.enabled else 0.0
-        return cls(
-            s.frontline.cost_per_contact,
-            gain,
-            s.work_pressure.error_per_cut,
-            DiagnosisSpec.from_block(s.frontline.diagnosis),
-        )
+        return cls(s.frontline.cost_per_contact, gain, s.work_pressure.error_per_cut)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import run_small
 
-from cxsim.mechanisms.word_of_mouth import advice_sign, telling_probability
+from cxsim.mechanisms.loyalty import nps_group
+from cxsim.mechanisms.word_of_mouth import telling_probability
 
 QUIET = ("word_of_mouth.advice_per_year=0",)
 
@@ -19,8 +20,9 @@ def test_the_worse_an_episode_the_likelier_it_is_told():
     assert telling_probability(0.0, 0.2, 0.74) == pytest.approx(0.74)  # SQM: the very unhappy
     assert telling_probability(0.1, 0.2, 0.74) == pytest.approx(0.37)
     assert telling_probability(0.2, 0.2, 0.74) == 1.0  # not bad news: a delight is told
-    assert advice_sign(0.95, 0.7) == advice_sign(0.8, 0.7) == 1  # promoters and passives
-    assert advice_sign(0.5, 0.7) == -1  # detractors warn
+    # what a customer says of the supplier: well unless a detractor (promoters and passives)
+    assert nps_group(0.95) != "detractor" and nps_group(0.8) != "detractor"
+    assert nps_group(0.5) == "detractor"  # detractors warn
 
 
 def test_customers_speak_of_their_supplier_mostly_in_its_favour():

@@ -580,9 +580,10 @@ class Customer(mesa.Agent):
         )
         if not stories or not self.contacts:
             return
-        told = word_of_mouth.telling_probability(experience, wom.negative_below, wom.negative_share)
         rng = self.rng  # the teller's own decisions (common random numbers: speak_of_supplier)
-        if stories < 0 and rng.random() >= told:
+        if stories < 0 and rng.random() >= word_of_mouth.telling_probability(
+            experience, wom.negative_below, wom.negative_share
+        ):
             return
         listeners = rng.choice(
             len(self.contacts), size=min(abs(stories), len(self.contacts)), replace=False
@@ -591,8 +592,11 @@ class Customer(mesa.Agent):
             self.contacts[int(i)].hear(stories > 0)
         self.at.reputation.hear(len(listeners) if stories > 0 else -len(listeners))
 
-    def speak_of_supplier(self, willingness: float) -> None:
-        """Speak of the supplier to one contact: well of it unless a detractor (East 2007).
+    def speak_of_supplier(self, good: bool) -> None:
+        """Speak of the supplier to one contact: well of it (``good``) unless a detractor.
+
+        East, Hammond and Wright 2007: most positive word of mouth is about the speaker's main
+        brand.
 
         Whom to tell is drawn from the customer's own stream, as every word-of-mouth decision
         of a customer: a conversation at every renewal drawn from the shared word-of-mouth
@@ -602,11 +606,9 @@ class Customer(mesa.Agent):
         """
         if not self.contacts:
             return
-        at = self.at
-        good = word_of_mouth.advice_sign(willingness, loyalty.DETRACTOR_WILLINGNESS) > 0
         listener = self.contacts[int(self.rng.integers(len(self.contacts)))]
         listener.hear(good)
-        at.reputation.hear(1 if good else -1)
+        self.at.reputation.hear(1 if good else -1)
 
     def hear(self, good_news: bool) -> None:
         """A contact's story moves this customer's satisfaction a little (no retelling)."""
@@ -636,13 +638,10 @@ class Customer(mesa.Agent):
         if self.rng.random() < renewal.leaving_probability(hazard):
             self.leave()
             return
-        willingness = math.exp(-hazard)
+        group = loyalty.nps_group(math.exp(-hazard))  # exp(-hazard): willingness
         if self.rng.random() < renewal.advice_probability:
-            self.speak_of_supplier(willingness)
-        if (
-            loyalty.nps_group(willingness) == "promoter"
-            and self.rng.random() < renewal.referral_probability
-        ):
+            self.speak_of_supplier(good=group != "detractor")
+        if group == "promoter" and self.rng.random() < renewal.referral_probability:
             at.demand.referred_prospect(self)
 
     def leave(self) -> None:

@@ -66,10 +66,11 @@ class ServiceAgent(StaffAgent):
             case.remedy_cost, work.policy.empowerment_limit, case.needs_rework, solved or misread,
             specialists=work.desk.specialists.size > 0,
         )  # fmt: skip
-        if frontline.diagnosis is not None:
-            self.ask(contact, case, frontline.diagnosis)
+        step = contact.centre.spec.diagnosis  # the one that set the minutes listened
+        if step is not None:
+            self.ask(contact, case, step)
         if misread and route is not Route.ESCALATE:  # the agent believes it solved
-            case.customer.given_wrong_fix(frontline.diagnosis.return_days)
+            case.customer.given_wrong_fix(step.return_days)
             return
         work.desk.dispatch(case, route)
 
@@ -89,7 +90,7 @@ class ServiceAgent(StaffAgent):
         )
         draw = case.customer.rng.random()
         habitual = solve_probability(skill, case.complexity)
-        step = frontline.diagnosis
+        step = contact.centre.spec.diagnosis
         if step is None:
             return draw < habitual, False
         shift = diagnosis.listening_skill(

@@ -16,7 +16,7 @@ earns. Here:
   the brand one uses (East, Hammond and Wright 2007, IJRM 24(2):175-184: in 15 studies
   positive word of mouth was more common than negative in every case, on average three times
   as common, and most of it concerned the speaker's main brand). A customer speaks of the
-  supplier ``advice_per_year`` times a year: well of it unless a detractor (``advice_sign``);
+  supplier ``advice_per_year`` times a year: well of it unless a detractor;
 - each story moves the listener's satisfaction and the organisation's reputation, which
   scales the chance that a prospect buys;
 - promoters refer prospects, who buy more readily and join the network next to their referrer
@@ -38,7 +38,6 @@ __all__ = [
     "decay",
     "telling_count",
     "telling_probability",
-    "advice_sign",
     "period_probability",
 ]
 
@@ -80,15 +79,6 @@ def telling_probability(experience: float, negative_below: float, negative_share
     if experience >= negative_below:
         return 1.0
     return negative_share * (negative_below - experience) / negative_below
-
-
-def advice_sign(willingness: float, detractor_below: float) -> int:
-    """What a customer says of the supplier in conversation: good (+1) unless a detractor (-1).
-
-    East, Hammond and Wright (2007): most positive word of mouth is about the speaker's main
-    brand; a detractor (willingness to buy again below ``detractor_below``) warns instead.
-    """
-    return 1 if willingness >= detractor_below else -1
 
 
 def period_probability(rate_per_year: float, period_days: float) -> float:
