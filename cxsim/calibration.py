@@ -10,7 +10,10 @@ stylised facts (``cxsim validate``) and tabulated in ``docs/calibration.md``.
   silent < unresolved < resolved < resolved quickly.
 - CEB 2010 (Dixon, Freeman and Toman, "Stop trying to delight your customers", HBR): 96% of
   customers with a high-effort experience became more disloyal, 9% with a low-effort one.
-  Tolerance: 15 points each.
+  Tolerance: 15 points each. 94% of low-effort customers would repurchase (high-effort ones
+  far fewer); tolerance 10 points. And effort predicts loyalty better than satisfaction does:
+  in the model, a case's effort score tells who leaves within a year better than its
+  satisfaction (``churn_predictors``).
 - SQM Group: each additional contact needed lowers top-box satisfaction by about 15 points.
   Tolerance: half the figure (7.5 to 22.5 points).
 - TARP: complaining rises with the money at stake; few customers with a small problem complain
@@ -22,12 +25,15 @@ stylised facts (``cxsim validate``) and tabulated in ``docs/calibration.md``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
+from scipy import stats
 
+from cxsim.agents.customer import Customer
 from cxsim.kpis import CSAT_SATISFIED
 from cxsim.library import calibration_scenario
 from cxsim.records import PROBLEM_OUTCOMES, CaseRecord, ProblemRecord
@@ -40,7 +46,11 @@ __all__ = [
     "LARGE_PROBLEM",
     "TARP_TARGETS",
     "Target",
+    "CalibrationRun",
     "calibration_records",
+    "repurchase_target",
+    "ChurnPredictors",
+    "churn_predictors",
     "tarp_targets",
     "effort_targets",
     "contact_target",
@@ -58,6 +68,8 @@ TARP_TARGETS = {  # willingness to buy again, by size and outcome (PROBLEM_OUTCO
 }
 LOW_EFFORT_POINTS, HIGH_EFFORT_POINTS = 1.0, 4.0  # CES <= 2 is low effort, CES >= 5 high
 BAD_NEWS_SHARE = 0.25  # East, Hammond and Wright 2007: positive word of mouth 3x as common
+LOW_EFFORT_REPURCHASE = 0.94  # CEB 2010: low-effort customers who would repurchase
+CHURN_WINDOW_DAYS = 365.0  # who left within a year of a case
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,18 +89,36 @@ class Target:
         return abs(self.model - self.published) <= self.tolerance
 
 
-@lru_cache(maxsize=4)
-def calibration_records(
-    params: Scenario,
-) -> tuple[tuple[ProblemRecord, ...], tuple[CaseRecord, ...], tuple[int, int]]:
-    """Problem and case records and the (good, bad) stories told in one run of ``params``.
+class CalibrationRun(NamedTuple):
+    """What the targets read from one run of the calibration scenario."""
 
-    Cached: several targets share the run.
-    """
+    problems: tuple[ProblemRecord, ...]
+    cases: tuple[CaseRecord, ...]
+    stories: tuple[int, int]  # (good, bad) stories told
+    departures: Mapping[int, float]  # day each customer who left did so, by id
+    horizon_days: float
+
+
+@lru_cache(maxsize=4)
+def calibration_records(params: Scenario) -> CalibrationRun:
+    """Records, stories and departures of one run of ``params`` (cached: targets share it)."""
     model = simulate(params)
     counters = model.counters
-    stories = (counters["positive_word_of_mouth"], counters["negative_word_of_mouth"])
-    return tuple(model.recorder.problems), tuple(model.recorder.cases), stories
+    departures = {
+        c.unique_id: c.left_day for c in model.agents_by_type[Customer] if c.left_day is not None
+    }
+    return CalibrationRun(
+        tuple(model.recorder.problems),
+        tuple(model.recorder.cases),
+        (counters["positive_word_of_mouth"], counters["negative_word_of_mouth"]),
+        departures,
+        params.horizon.days,
+    )
+
+
+def _judged_complaints(cases: Sequence[CaseRecord]) -> list[CaseRecord]:
+    """Complaint cases with a service interaction (one who gave up unheard had none to judge)."""
+    return [c for c in cases if c.kind != "routine" and c.contacts > 0]
 
 
 def _size(severity: float) -> str | None:
@@ -121,17 +151,17 @@ def tarp_targets(problems: Sequence[ProblemRecord]) -> list[Target]:
 def effort_targets(cases: Sequence[CaseRecord]) -> list[Target]:
     """Share of complaint cases that left the customer more disloyal, by effort (CEB 2010).
 
-    Over cases with a service interaction: a customer who gave up before reaching anyone (the
-    line was closed) had none to judge.
+    More disloyal: less willing to buy again after the case than before it (the loyalty
+    measure, which reads effort and satisfaction).
     """
-    complaints = [c for c in cases if c.kind != "routine" and c.contacts > 0]
+    complaints = _judged_complaints(cases)
     targets = []
     for label, published, keep in (
         ("low effort (CES <= 2)", 0.09, lambda c: c.effort_points <= LOW_EFFORT_POINTS),
         ("high effort (CES >= 5)", 0.96, lambda c: c.effort_points >= HIGH_EFFORT_POINTS),
     ):
         group = [c for c in complaints if keep(c)]
-        disloyal = np.mean([c.satisfaction_after < c.satisfaction_before for c in group])
+        disloyal = np.mean([c.willingness_to_buy_again < c.willingness_before for c in group])
         targets.append(
             Target(
                 "CEB 2010: more disloyal after the case",
@@ -143,6 +173,77 @@ def effort_targets(cases: Sequence[CaseRecord]) -> list[Target]:
             )
         )
     return targets
+
+
+def repurchase_target(cases: Sequence[CaseRecord]) -> Target:
+    """Willingness to buy again right after a low-effort complaint case (CEB 2010: 94%)."""
+    low = _willingness_after(cases, lambda c: c.effort_points <= LOW_EFFORT_POINTS)
+    return Target(
+        "CEB 2010: would repurchase after the case",
+        "low effort (CES <= 2)",
+        LOW_EFFORT_REPURCHASE,
+        float(np.mean(low)),
+        0.10,
+        len(low),
+    )
+
+
+def _willingness_after(
+    cases: Sequence[CaseRecord], keep: Callable[[CaseRecord], bool]
+) -> list[float]:
+    return [c.willingness_to_buy_again for c in _judged_complaints(cases) if keep(c)]
+
+
+@dataclass(frozen=True, slots=True)
+class ChurnPredictors:
+    """How well a complaint case's effort and its satisfaction tell who leaves after it.
+
+    Areas under the ROC curve (0.5: no better than chance) of the case's effort score (CES)
+    and of its dissatisfaction (1 - the case's experience, what a CSAT survey asks) for the
+    customer leaving within ``CHURN_WINDOW_DAYS``; and the willingness to buy again after a
+    high-effort case (CEB 2010: far below the 94% after a low-effort one).
+    """
+
+    effort_auc: float
+    dissatisfaction_auc: float
+    cases: int
+    departures: int
+    high_effort_repurchase: float
+
+    @property
+    def effort_predicts_better(self) -> bool:
+        """CEB 2010's finding: effort, not satisfaction, predicts disloyalty."""
+        return self.effort_auc > self.dissatisfaction_auc
+
+
+def _auc(score: np.ndarray, left: np.ndarray) -> float:
+    """Chance that a customer who left scores higher than one who stayed (ties count half)."""
+    pairs = left.sum() * (~left).sum()
+    return float(stats.mannwhitneyu(score[left], score[~left]).statistic / pairs)
+
+
+def churn_predictors(run: CalibrationRun) -> ChurnPredictors:
+    """Effort against satisfaction as predictors of leaving.
+
+    Over complaint cases closed at least ``CHURN_WINDOW_DAYS`` before the end of the run.
+    """
+    cases = [
+        c
+        for c in _judged_complaints(run.cases)
+        if c.closed_day <= run.horizon_days - CHURN_WINDOW_DAYS
+    ]
+    departed = run.departures
+    left = np.array(
+        [departed.get(c.customer_id, np.inf) - c.closed_day <= CHURN_WINDOW_DAYS for c in cases]
+    )
+    high = _willingness_after(run.cases, lambda c: c.effort_points >= HIGH_EFFORT_POINTS)
+    return ChurnPredictors(
+        _auc(np.array([c.ces for c in cases]), left),
+        _auc(np.array([1.0 - c.experience for c in cases]), left),
+        len(cases),
+        int(left.sum()),
+        float(np.mean(high)),
+    )
 
 
 def contact_target(cases: Sequence[CaseRecord]) -> Target:
@@ -199,10 +300,11 @@ def complaint_rates(problems: Sequence[ProblemRecord]) -> list[tuple[str, float,
 
 def all_targets(params: Scenario | None = None) -> list[Target]:
     """Every calibration target measured on one run of the calibration scenario."""
-    problems, cases, stories = calibration_records(params or load_scenario(CALIBRATION_SCENARIO))
+    run = calibration_records(params or load_scenario(CALIBRATION_SCENARIO))
     return [
-        *tarp_targets(problems),
-        *effort_targets(cases),
-        contact_target(cases),
-        word_of_mouth_target(stories),
+        *tarp_targets(run.problems),
+        *effort_targets(run.cases),
+        repurchase_target(run.cases),
+        contact_target(run.cases),
+        word_of_mouth_target(run.stories),
     ]

@@ -218,6 +218,7 @@ def validate(
         CALIBRATION_SCENARIO,
         all_targets,
         calibration_records,
+        churn_predictors,
         complaint_rates,
     )
     from cxsim.report.validation_doc import (
@@ -245,10 +246,12 @@ def validate(
     console.print(f"checking stylised facts ({fact_reps} replications per variant)")
     baseline = load_scenario(library_scenario("baseline"))
     facts = run_stylised_facts(baseline, fact_reps, jobs)
-    problems, *_ = calibration_records(load_scenario(CALIBRATION_SCENARIO))
+    run = calibration_records(load_scenario(CALIBRATION_SCENARIO))
     with _one_line_errors(), owned_files(out, files) as staging:
         write_validation_doc(queue, reps, facts, fact_reps, staging, peers)
-        write_calibration_doc(all_targets(), complaint_rates(problems), staging)
+        write_calibration_doc(
+            all_targets(), complaint_rates(run.problems), churn_predictors(run), staging
+        )
     path = out / VALIDATION_DOC
     compared = [*queue.values(), *(peers or {}).values()]
     failed = [c for _, cs in compared for c in cs if not c.passed]

@@ -241,6 +241,10 @@ def _renewal(params: Scenario) -> Renewal:
         period,
         period_probability(params.word_of_mouth.referrals_per_promoter_per_year, period),
         period_probability(params.word_of_mouth.advice_per_year, period),
+        lp.effort_sensitivity,
+        lp.effort_tolerance,
+        lp.effort_memory_halflife_days,
+        lp.relationship_weight,
     )
 
 

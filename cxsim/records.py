@@ -168,6 +168,8 @@ class CaseRecord:
     experience: float
     satisfaction_before: float
     satisfaction_after: float
+    willingness_before: float  # to buy again, just before the case's end was remembered
+    willingness_to_buy_again: float  # right after
 
 
 @dataclass(slots=True)

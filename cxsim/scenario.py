@@ -1439,13 +1439,13 @@ class Loyalty(Block):
         **SHARE,
     )
     peak_weight: float = param(
-        0.35,
+        0.32,
         "share",
         "Largest weight of a case's worst moment against its end (peak-end rule).",
         **SHARE,
     )
     complaint_relief: float = param(
-        0.17,
+        0.36,
         "satisfaction",
         "Lift from being heard when a complaint ends unresolved (TARP: beats silence).",
         ge=0,
@@ -1453,12 +1453,6 @@ class Loyalty(Block):
     )
     failure_memory_days: float = param(
         30.0, "days", "A failure within this many days of an earlier one counts as repeated.", ge=0
-    )
-    high_effort_points: float = param(
-        4.0,
-        "effort points",
-        "Effort (CES >= 5 at 4 points) after which no case can leave a customer happier (CEB).",
-        ge=0,
     )
     severe_problem: float = param(
         100.0,
@@ -1477,27 +1471,44 @@ class Loyalty(Block):
         meaning="the average customer would leave within {days:.0f} days",
     )
     follow_through: float = param(
-        0.5,
+        0.35,
         "share",
-        "Share of the intention to leave that turns into leaving (Mittal & Kamakura 2001).",
+        "Share of the intention to leave acted on: switching costs (Mittal & Kamakura 2001).",
         **SHARE,
     )
     reference_satisfaction: float = param(
-        0.70, "satisfaction", "Satisfaction at which the churn hazard equals its base.", **SHARE
+        0.56, "satisfaction", "Satisfaction at which the churn hazard equals its base.", **SHARE
     )
     satisfaction_sensitivity: float = param(
-        8.0,
+        12.0,
         "1/satisfaction",
         "Log-change of the churn hazard per unit of satisfaction lost.",
         ge=0,
         le=50,
     )
-    effort_weight: float = param(
-        0.015,
-        "satisfaction/effort point",
-        "Experience lost per point of customer effort.",
+    effort_sensitivity: float = param(
+        0.48,
+        "1/effort point",
+        "Log-change of the churn hazard per remembered point of effort, beside satisfaction.",
         ge=0,
-        le=1,
+        le=10,
+    )
+    effort_tolerance: float = param(
+        1.3,
+        "effort points",
+        "Effort of a case a customer takes in their stride and does not hold against the supplier.",
+        ge=0,
+        le=50,
+    )
+    effort_memory_halflife_days: float = param(
+        230.0, "days", "Time for the remembered effort of past cases to halve.", gt=0
+    )
+    relationship_weight: float = param(
+        0.2,
+        "log-hazard",
+        "Cut in the log churn hazard while the last case was handled by someone who knew them.",
+        ge=0,
+        le=10,
     )
     people_weight: float = param(
         0.01,

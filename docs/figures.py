@@ -25,7 +25,8 @@ LIBRARY = (  # README "Scenario library": options compared with the baseline
     "supervisor_coaching more_supervisors active_listening listening_before_solving final_check "
     "follow_up shared_customer_record proactive_service automation_first volume_sales_rewards "
     "under_resourced_contact_centre callbacks case_owners logistics_disruption "
-    "frontline_training unified_training demand_pulse_under_pressure workforce_dynamics"
+    "frontline_training unified_training demand_pulse_under_pressure workforce_dynamics "
+    "satisfaction_only_loyalty"
 ).split()
 WORKFORCE = ("hire_for_attitude", "hire_cheapest", "personal_recognition")  # vs workforce_dynamics
 RECOGNITION = ("customer_recognition",)  # vs shared_customer_record (it needs the record)

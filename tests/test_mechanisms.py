@@ -21,10 +21,25 @@ WEIGHTS = (0.2, 0.1, 0.15)
 
 
 def test_churn_probability_rises_as_satisfaction_falls_and_only_part_is_acted_on():
-    p = [loyalty.churn_probability(s, 0.7, 8.0, 0.1, 0.5, 30) for s in (0.9, 0.7, 0.5, 0.2)]
+    renewal = loyalty.Renewal(0.7, 8.0, 0.1, 0.5, 30, 0.1, 0.2, 0.4, 1.5, 450.0, 0.3)
+    p = [renewal.leaving_probability(renewal.hazard(s)) for s in (0.9, 0.7, 0.5, 0.2)]
     assert p == sorted(p)
     assert p[1] == pytest.approx(1 - math.exp(-0.5 * 0.1 * 30 / 365))
-    assert loyalty.willingness_to_buy_again(0.7, 0.7, 8.0, 0.1) == pytest.approx(math.exp(-0.1))
+    assert renewal.willingness(0.7) == pytest.approx(math.exp(-0.1))
+
+
+def test_remembered_effort_beyond_tolerance_raises_the_hazard_and_a_relationship_lowers_it():
+    """CEB 2010: effort drives disloyalty apart from satisfaction; seed 002: a name to go with
+    the solution."""
+    assert loyalty.excess_effort(1.0, 1.5) == 0.0  # an easy case: taken in one's stride
+    assert loyalty.excess_effort(4.0, 1.5) == 2.5
+    assert loyalty.effort_and_relationship(2.5, 0.4, False, 0.3) == pytest.approx(1.0)
+    assert loyalty.effort_and_relationship(0.0, 0.4, True, 0.3) == pytest.approx(-0.3)
+    assert loyalty.remembered_effort(4.0, 450.0, 450.0) == pytest.approx(2.0)
+    renewal = loyalty.Renewal(0.7, 8.0, 0.1, 0.5, 30, 0.1, 0.2, 0.4, 1.5, 450.0, 0.3)
+    effortful = renewal.effort_and_relationship(2.5, 0.0, False)
+    assert renewal.hazard(0.7, effortful) == pytest.approx(0.1 * math.e)  # same satisfaction
+    assert renewal.willingness(0.7, effortful) < renewal.willingness(0.7)
 
 
 @given(
@@ -34,18 +49,23 @@ def test_churn_probability_rises_as_satisfaction_falls_and_only_part_is_acted_on
     base=st.floats(0.0, 1.0),
     follow_through=st.floats(0.0, 1.0),
     period=st.integers(1, 365),
+    effort=st.floats(0.0, 20.0),
+    bond=st.booleans(),
 )
 def test_the_renewal_shortcut_gives_exactly_the_published_formulas(
-    satisfaction, reference, sensitivity, base, follow_through, period
+    satisfaction, reference, sensitivity, base, follow_through, period, effort, bond
 ):
-    renewal = loyalty.Renewal(reference, sensitivity, base, follow_through, period, 0.1, 0.2)
-    hazard = renewal.hazard(satisfaction)
-    assert renewal.leaving_probability(hazard) == loyalty.churn_probability(
-        satisfaction, reference, sensitivity, base, follow_through, period
+    renewal = loyalty.Renewal(
+        reference, sensitivity, base, follow_through, period, 0.1, 0.2, 0.4, 1.5, 450.0, 0.3
     )
-    assert renewal.willingness(satisfaction) == loyalty.willingness_to_buy_again(
-        satisfaction, reference, sensitivity, base
+    drivers = renewal.effort_and_relationship(effort, 0.0, bond)
+    assert drivers == loyalty.effort_and_relationship(effort, 0.4, bond, 0.3)
+    hazard = renewal.hazard(satisfaction, drivers)
+    assert hazard == loyalty.churn_hazard(satisfaction, reference, sensitivity, base, drivers)
+    assert renewal.leaving_probability(hazard) == loyalty.period_churn_probability(
+        hazard, follow_through, period
     )
+    assert renewal.willingness(satisfaction, drivers) == loyalty.willingness_to_buy_again(hazard)
 
 
 def test_bad_and_intense_episodes_weigh_more_than_delight():

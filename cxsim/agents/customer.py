@@ -126,6 +126,10 @@ class Customer(mesa.Agent):
         self.expectation = at.spec.expected_fit  # fit expected before promises
         self.referrer: Customer | None = None
         self.foreseen = 0  # problems an agent's questions revealed in time to prevent
+        self.effort_memory = 0.0  # effort points beyond tolerance remembered, as of effort_day
+        self.effort_day = 0.0
+        self.bond = False  # the last case was handled by someone who knew the customer
+        self.left_day: float | None = None
         if status == ACTIVE:
             at.population.roster.add(self)
 
@@ -461,9 +465,10 @@ class Customer(mesa.Agent):
             compensation = case.severity * at.policy.compensation_share
             remedy = 0.0 if case.needs_rework else case.severity
             at.ledger.spend("compensation", compensation + remedy, at.calendar.now)
-        episode = self.case_episode(case, resolved, effort)
-        before = self.satisfaction
+        episode = self.case_episode(case, resolved)
+        before, willing_before = self.satisfaction, self.willingness()
         self.remember(episode, intense=case.kind != "routine")
+        self.remember_effort(effort, bond=case.recognised or case.owner is not None)
         self.tell(episode)
         severe = case.severity > spec.loyalty.severe_problem
         if (
@@ -512,15 +517,18 @@ class Customer(mesa.Agent):
                 experience=episode,
                 satisfaction_before=before,
                 satisfaction_after=self.satisfaction,
+                willingness_before=willing_before,
+                willingness_to_buy_again=self.willingness(),
             )
         )
 
-    def case_episode(self, case: Case, resolved: bool, effort: float) -> float:
-        """How the case is remembered: peak and end, less effort; paradox only if deserved."""
+    def case_episode(self, case: Case, resolved: bool) -> float:
+        """How the case felt: peak and end, less the people involved; paradox only if deserved.
+
+        Its effort is remembered apart (``remember_effort``), as CEB 2010 measured it.
+        """
         spec, policy = self.at.spec, self.at.policy
-        penalty = spec.loyalty.effort_weight * effort + loyalty.people_penalty(
-            len(case.people), spec.loyalty.people_weight
-        )
+        penalty = loyalty.people_penalty(len(case.people), spec.loyalty.people_weight)
         lift = spec.recognition.lift if case.recognised else 0.0
         if case.kind == "routine":
             end = recognised_end(routine_experience(resolved, spec.loyalty.met_expectation), lift)
@@ -541,17 +549,13 @@ class Customer(mesa.Agent):
             peak = loyalty.peak_weight_after(
                 delay, rec.speed_halflife_days, spec.loyalty.peak_weight
             )
-            episode = bounded_recovery(
+            return bounded_recovery(
                 loyalty.case_episode(case.worst, end, peak, penalty),
                 case.satisfaction_before,
                 case.first_failure,
                 case.severity > spec.loyalty.severe_problem,
             )
-        else:
-            episode = loyalty.case_episode(case.worst, floor, spec.loyalty.peak_weight, penalty)
-        if effort >= spec.loyalty.high_effort_points:
-            return loyalty.effort_cap(episode, case.satisfaction_before, penalty)
-        return episode
+        return loyalty.case_episode(case.worst, floor, spec.loyalty.peak_weight, penalty)
 
     def record_problem(
         self, kind: str, severity: float, outcome: str, days: float, before: float
@@ -626,19 +630,36 @@ class Customer(mesa.Agent):
         )
         self.satisfaction = loyalty.remember(self.satisfaction, experience, weight)
 
+    def remember_effort(self, effort_points: float, bond: bool) -> None:
+        """Add a case's effort beyond tolerance to what is remembered; note who handled it."""
+        now, renewal = self.at.calendar.now, self.at.renewal
+        self.effort_memory = loyalty.excess_effort(
+            effort_points, renewal.effort_tolerance
+        ) + loyalty.remembered_effort(
+            self.effort_memory, now - self.effort_day, renewal.effort_halflife_days
+        )
+        self.effort_day, self.bond = now, bond
+
+    def drivers(self) -> float:
+        """What the decision to stay reads beside satisfaction: effort, a relationship."""
+        if not (self.effort_memory or self.bond):
+            return 0.0
+        days = self.at.calendar.now - self.effort_day
+        return self.at.renewal.effort_and_relationship(self.effort_memory, days, self.bond)
+
     def willingness(self) -> float:
-        """Stated willingness to buy again now (TARP's measure), from satisfaction."""
-        return self.at.renewal.willingness(self.satisfaction)
+        """Stated willingness to buy again now (TARP's measure)."""
+        return self.at.renewal.willingness(self.satisfaction, self.drivers())
 
     def renew(self) -> None:
         """Renewal: pay for the next period, or leave; a promoter may refer someone."""
         at = self.at
         renewal = at.renewal
-        hazard = renewal.hazard(self.satisfaction)
+        hazard = renewal.hazard(self.satisfaction, self.drivers())
         if self.rng.random() < renewal.leaving_probability(hazard):
             self.leave()
             return
-        group = loyalty.nps_group(math.exp(-hazard))  # exp(-hazard): willingness
+        group = loyalty.nps_group(loyalty.willingness_to_buy_again(hazard))
         if self.rng.random() < renewal.advice_probability:
             self.speak_of_supplier(good=group != "detractor")
         if group == "promoter" and self.rng.random() < renewal.referral_probability:
@@ -647,7 +668,7 @@ class Customer(mesa.Agent):
     def leave(self) -> None:
         """Stop being a customer: no more fees, orders, contacts or incidents."""
         at = self.at
-        self.status = CHURNED
+        self.status, self.left_day = CHURNED, at.calendar.now
         at.population.roster.discard(self)
         at.counters["churned"] += 1
         at.counters["initial_churned"] += self.initial

@@ -1,14 +1,21 @@
-"""Loyalty: memory of episodes, customer effort and the decision to stay.
+"""Loyalty: memory of episodes, remembered effort, a relationship, and the decision to stay.
 
 Satisfaction is a memory of episodes, ``s += w * (x - s)``, so recent episodes weigh most; an
 episode worse than what is remembered, or an intense one (a problem and its handling), weighs
 more than ordinary delight (negativity bias: "bad is stronger than good", Baumeister et al.
-2001; CEB 2010: delight adds little loyalty, effort drives disloyalty). A case is remembered by
-its worst moment and its end (the peak-end rule, Kahneman et al. 1993), less the effort it cost.
+2001; CEB 2010: delight adds little loyalty). A case is remembered by its worst moment and its
+end (the peak-end rule, Kahneman et al. 1993), less the people it passed through.
 
-The intention to leave is a proportional hazard in satisfaction, ``base * exp(k * (s_ref - s))``.
-Over a year it gives a customer's stated willingness to buy again, the quantity TARP's studies
-report; at each renewal only a share of the intention is acted on.
+The effort a case cost is remembered apart from how it felt (CEB 2010, Dixon, Freeman and
+Toman, "Stop trying to delight your customers", HBR: effort, not satisfaction, drives
+disloyalty; seed 004: "little or no connection between a feeling of satisfaction and that
+person's likelihood to repurchase"). The intention to leave is a proportional hazard,
+``base * exp(k_s * (s_ref - s) + k_e * E - w_r * bond)``, in remembered satisfaction ``s``,
+remembered effort ``E`` (what cases cost beyond what a customer takes in their stride) and a
+relationship with someone who knows the
+customer. Over a year it gives a customer's stated willingness to buy again, the quantity
+TARP's studies report; at each renewal only a share of the intention is acted on (the cost of
+switching: contracts, inertia).
 """
 
 from __future__ import annotations
@@ -28,11 +35,12 @@ __all__ = [
     "DETRACTOR_WILLINGNESS",
     "remember",
     "episode_weight",
-    "effort_cap",
     "peak_weight_after",
     "case_episode",
+    "excess_effort",
+    "remembered_effort",
+    "effort_and_relationship",
     "churn_hazard",
-    "churn_probability",
     "period_churn_probability",
     "Renewal",
     "willingness_to_buy_again",
@@ -75,50 +83,61 @@ def peak_weight_after(delay_days: float, halflife_days: float, peak_weight: floa
     return peak_weight * (1.0 - 0.5 ** (delay_days / halflife_days))
 
 
-def case_episode(worst: float, end: float, peak_weight: float, effort_penalty: float) -> float:
-    """Peak-end value of a case: ``peak * min(worst, end) + (1 - peak) * end - effort``."""
-    value = peak_weight * min(worst, end) + (1.0 - peak_weight) * end - effort_penalty
+def case_episode(worst: float, end: float, peak_weight: float, penalty: float) -> float:
+    """Peak-end value of a case: ``peak * min(worst, end) + (1 - peak) * end - penalty``."""
+    value = peak_weight * min(worst, end) + (1.0 - peak_weight) * end - penalty
     return min(1.0, max(0.0, value))
 
 
-def effort_cap(episode: float, satisfaction_before: float, effort_penalty: float) -> float:
-    """A high-effort case leaves the customer below where they were, by its effort penalty.
+def excess_effort(effort_points: float, tolerance: float) -> float:
+    """Effort of a case beyond what a customer takes in their stride: ``max(0, points - E0)``.
 
-    CEB (2010): 96% of customers became more disloyal after high-effort service, whatever the
-    outcome; so no recovery can make such a case a gain.
+    An easy contact (CEB's low effort is a CES of 2, one point) leaves nothing to remember, so
+    many easy contacts do not add up to one hard one.
     """
-    return min(episode, satisfaction_before - effort_penalty)
+    return max(0.0, effort_points - tolerance)
+
+
+def remembered_effort(effort_points: float, days: float, halflife_days: float) -> float:
+    """Effort still remembered ``days`` after it was last added to: halves every half-life."""
+    return effort_points * 0.5 ** (days / halflife_days)
+
+
+def effort_and_relationship(
+    remembered: float, effort_sensitivity: float, bond: bool, relationship_weight: float
+) -> float:
+    """Log-change of the churn hazard beside satisfaction: ``k_e * E - w_r * bond``.
+
+    Remembered effort ``E`` (the ``excess_effort`` of past cases, fading) raises the intention
+    to leave by ``effort_sensitivity`` per point (CEB 2010: 96% of customers with high-effort
+    service became more disloyal, and 94% of those with low-effort service would repurchase).
+    A customer whose last case was handled by someone who knew them (their case owner, or an
+    agent who recognised them) has a relationship that lowers it by ``relationship_weight``
+    (seed 002: "one person direct approach ... a name to go with their solution"; relationship
+    quality drives loyalty in Palmatier et al.'s 2006 meta-analysis, J. Marketing
+    70(4):136-153; the size is an assumption).
+    """
+    return effort_sensitivity * remembered - (relationship_weight if bond else 0.0)
 
 
 def churn_hazard(
-    satisfaction: float, reference: float, sensitivity: float, base_per_year: float
-) -> float:
-    """Churn hazard per year: ``base * exp(sensitivity * (reference - satisfaction))``."""
-    return base_per_year * math.exp(sensitivity * (reference - satisfaction))
-
-
-def churn_probability(
     satisfaction: float,
     reference: float,
     sensitivity: float,
     base_per_year: float,
-    follow_through: float,
-    period_days: float,
+    drivers: float = 0.0,
 ) -> float:
-    """Chance of leaving within one renewal period: ``1 - exp(-follow_through * h * period)``.
-
-    Stated intentions overstate behaviour (switching costs, contracts, inertia: Mittal and
-    Kamakura 2001), so only ``follow_through`` of the intention hazard is acted on.
-    """
-    return period_churn_probability(
-        churn_hazard(satisfaction, reference, sensitivity, base_per_year),
-        follow_through,
-        period_days,
-    )
+    """Churn hazard per year: ``base * exp(sensitivity * (reference - satisfaction) + drivers)``."""
+    return base_per_year * math.exp(sensitivity * (reference - satisfaction) + drivers)
 
 
 def period_churn_probability(hazard: float, follow_through: float, period_days: float) -> float:
-    """Chance of leaving within ``period_days`` given the intention ``hazard`` (per year)."""
+    """Chance of leaving within ``period_days`` given the intention ``hazard`` (per year).
+
+    ``1 - exp(-follow_through * h * period)``: stated intentions overstate behaviour (switching
+    costs, contracts, inertia: Mittal and Kamakura 2001), so only ``follow_through`` of the
+    intention hazard is acted on.
+    """
     return 1.0 - math.exp(-(follow_through * hazard) * period_days / DAYS_PER_YEAR)
 
 
@@ -126,9 +145,10 @@ def period_churn_probability(hazard: float, follow_through: float, period_days: 
 class Renewal:
     """One scenario's renewal decision: the hazard, what is acted on, and referrals.
 
-    The formulas of ``churn_hazard``, ``period_churn_probability`` and
-    ``willingness_to_buy_again`` with the constants gathered once, so that a renewal (a
-    monthly decision for every customer, the commonest event) computes its hazard once.
+    The formulas of ``churn_hazard``, ``effort_and_relationship``,
+    ``period_churn_probability`` and ``willingness_to_buy_again`` with the constants gathered
+    once, so that a renewal (a monthly decision for every customer, the commonest event)
+    computes its hazard once.
     """
 
     reference: float
@@ -138,27 +158,36 @@ class Renewal:
     period_days: float
     referral_probability: float  # of a promoter, per period
     advice_probability: float  # of speaking of the supplier to a contact, per period
+    effort_sensitivity: float  # log-change of the hazard per remembered effort point
+    effort_tolerance: float  # effort points taken in one's stride
+    effort_halflife_days: float  # for remembered effort to halve
+    relationship_weight: float  # cut in the log-hazard while a relationship holds
 
-    def hazard(self, satisfaction: float) -> float:
-        """Churn hazard per year at ``satisfaction``."""
-        return churn_hazard(satisfaction, self.reference, self.sensitivity, self.base_per_year)
+    def hazard(self, satisfaction: float, drivers: float = 0.0) -> float:
+        """Churn hazard per year at ``satisfaction`` and ``drivers`` (effort, relationship)."""
+        return churn_hazard(
+            satisfaction, self.reference, self.sensitivity, self.base_per_year, drivers
+        )
 
     def leaving_probability(self, hazard: float) -> float:
         """Chance of leaving at this renewal, given the intention ``hazard``."""
         return period_churn_probability(hazard, self.follow_through, self.period_days)
 
-    def willingness(self, satisfaction: float) -> float:
-        """Stated willingness to buy again at ``satisfaction``."""
-        return willingness_to_buy_again(
-            satisfaction, self.reference, self.sensitivity, self.base_per_year
+    def willingness(self, satisfaction: float, drivers: float = 0.0) -> float:
+        """Stated willingness to buy again at ``satisfaction`` and ``drivers``."""
+        return willingness_to_buy_again(self.hazard(satisfaction, drivers))
+
+    def effort_and_relationship(self, remembered: float, days: float, bond: bool) -> float:
+        """``effort_and_relationship`` of one who remembered ``remembered`` ``days`` ago."""
+        effort = remembered_effort(remembered, days, self.effort_halflife_days)
+        return effort_and_relationship(
+            effort, self.effort_sensitivity, bond, self.relationship_weight
         )
 
 
-def willingness_to_buy_again(
-    satisfaction: float, reference: float, sensitivity: float, base_per_year: float
-) -> float:
-    """Stated willingness to buy again (TARP's measure): ``exp(-h * 1 year)``."""
-    return math.exp(-churn_hazard(satisfaction, reference, sensitivity, base_per_year))
+def willingness_to_buy_again(hazard_per_year: float) -> float:
+    """Stated willingness to buy again (TARP's measure): not leaving within a year, ``exp(-h)``."""
+    return math.exp(-hazard_per_year)
 
 
 NPS_GROUPS = ("promoter", "passive", "detractor")

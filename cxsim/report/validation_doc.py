@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from cxsim.calibration import Target
+from cxsim.calibration import ChurnPredictors, Target
 from cxsim.peer import PeerComparison
 from cxsim.report.plots import figure
 from cxsim.validation import Comparison, FactResult, StylisedFact
@@ -160,7 +160,10 @@ def write_validation_doc(
 
 
 def write_calibration_doc(
-    targets: Sequence[Target], complaint_rows: Sequence[tuple], out: Path
+    targets: Sequence[Target],
+    complaint_rows: Sequence[tuple],
+    predictors: ChurnPredictors,
+    out: Path,
 ) -> Path:
     """Write ``out/calibration.md``: every published target beside the model's value."""
     rows = [
@@ -190,8 +193,10 @@ def write_calibration_doc(
         "small means under 10 money units at stake, large over 100; *resolved quickly* "
         "means within half a day of complaining.",
         "- **CEB 2010** (Dixon, Freeman and Toman, HBR): share of customers more disloyal "
-        "after a high- or low-effort experience. Model: complaint cases whose customer left "
-        "with lower satisfaction than before.",
+        "after a high- or low-effort experience, and share of low-effort customers who would "
+        "repurchase. Model: complaint cases whose customer left less willing to buy again "
+        "than before (the willingness reads remembered satisfaction and remembered effort); "
+        "the mean willingness to buy again right after a low-effort complaint case.",
         "- **SQM Group**: top-box satisfaction lost per additional contact. Model: share of "
         "cases experienced as satisfied (>= 0.7), from one to three contacts.",
         "- **East, Hammond and Wright 2007** (IJRM 24(2):175-184, 15 studies): positive word "
@@ -203,6 +208,29 @@ def write_calibration_doc(
             ("source", "figure", "published", "model", "tolerance", "cases", "within tolerance"),
             rows,
         ),
+        "",
+        "## Effort predicts who leaves better than satisfaction",
+        "",
+        'CEB 2010: customer effort, not satisfaction, drives disloyalty (seed 004: "little '
+        "or no connection between a feeling of satisfaction and that person's likelihood to "
+        'repurchase"). Model: over the complaint cases closed at least a year before the end '
+        f"({predictors.cases} cases; {predictors.departures} of their customers left within a "
+        "year), the area under the ROC curve (0.5: chance) of each case's effort score and of "
+        "its dissatisfaction (1 - the experience a CSAT survey reads) for leaving within a "
+        "year.",
+        "",
+        *_table(
+            ("predictor of leaving within a year", "area under the ROC curve"),
+            [
+                ("customer effort score of the case", f"{predictors.effort_auc:.3f}"),
+                ("dissatisfaction with the case (CSAT)", f"{predictors.dissatisfaction_auc:.3f}"),
+            ],
+        ),
+        "",
+        "Effort predicts better: "
+        + ("yes" if predictors.effort_predicts_better else "**no**")
+        + f". Willingness to buy again right after a high-effort case (CES >= 5): "
+        f"{predictors.high_effort_repurchase:.0%} (CEB: far below the 94% after a low-effort one).",
         "",
         "## Complaint rate by money at stake",
         "",
