@@ -1471,7 +1471,7 @@ class Loyalty(Block):
         meaning="the average customer would leave within {days:.0f} days",
     )
     follow_through: float = param(
-        0.35,
+        0.25,
         "share",
         "Share of the intention to leave acted on: switching costs (Mittal & Kamakura 2001).",
         **SHARE,
