@@ -39,20 +39,25 @@ def test_proactive_service_catches_incidents_before_customers_complain():
     assert proactive["contact_centre"]["occupancy"] > reactive["contact_centre"]["occupancy"]
 
 
-def test_proactive_service_lowers_effort_and_keeps_customers():
+def test_proactive_service_spares_effort_and_keeps_customers():
     """Seed 000: raising a problem first "creates positive surprise". Paired runs, 3 seeds:
-    retention is kept in each (400 customers: steps of a quarter point) and effort falls over
-    the three (the outreach calls take phone time, and a give-up costs effort: one seed of
-    three can show a slightly higher score)."""
-    kept = effort = 0.0
+    retention is kept in each (400 customers: steps of a quarter point), and in each the
+    customers spend less effort on incidents (fewer incident cases to pursue). The effort
+    score per case does not fall reliably: incidents are a small share of all cases, and the
+    outreach calls load the phones (README, scenario library)."""
+    kept = 0.0
     for seed in range(3):
-        _, reactive = run_small(f"seed={seed}")
-        _, proactive = run_small(f"seed={seed}", "proactive.detection_share=0.4")
+        reactive_model, reactive = run_small(f"seed={seed}")
+        proactive_model, proactive = run_small(f"seed={seed}", "proactive.detection_share=0.4")
         assert proactive["retention_rate"] >= reactive["retention_rate"]
         kept += proactive["retention_rate"] - reactive["retention_rate"]
-        effort += proactive["ces"] - reactive["ces"]
+        assert _incident_effort(proactive_model) < 0.8 * _incident_effort(reactive_model), seed
     assert kept > 0.02
-    assert effort < 0
+
+
+def _incident_effort(model) -> float:
+    """Effort points customers spent on incident cases."""
+    return sum(c.effort_points for c in model.recorder.cases if c.kind == "incident")
 
 
 def test_failed_self_service_makes_the_next_contact_harder():
