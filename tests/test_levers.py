@@ -3,6 +3,7 @@
 import pytest
 from conftest import make_scenario, run_small
 
+from cxsim.model import ServiceOrganisation
 from cxsim.scenario import ScenarioError
 
 
@@ -55,7 +56,7 @@ def test_proactive_service_spares_effort_and_keeps_customers():
     assert kept > 0.02
 
 
-def _incident_effort(model) -> float:
+def _incident_effort(model: ServiceOrganisation) -> float:
     """Effort points customers spent on incident cases."""
     return sum(c.effort_points for c in model.recorder.cases if c.kind == "incident")
 

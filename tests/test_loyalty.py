@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import run_small
 
 from cxsim.agents.customer import Customer
+from cxsim.model import ServiceOrganisation
+from cxsim.records import CaseRecord
 
 SATISFACTION_ONLY = ("loyalty.effort_sensitivity=0", "loyalty.relationship_weight=0")
 OWNERS = ("frontline.case_ownership=owner",)
 HIGH_EFFORT_POINTS = 4.0  # CES >= 5
 
 
-def _complaints(model):
+def _complaints(model: ServiceOrganisation) -> list[CaseRecord]:
     return [c for c in model.recorder.cases if c.kind != "routine" and c.contacts > 0]
 
 
@@ -35,13 +38,14 @@ def test_customers_remember_effort_and_a_relationship_with_their_case_owner():
     model, _ = run_small(*OWNERS)
     customers = list(model.agents_by_type[Customer])
     assert any(c.effort_memory > 0 for c in customers)
-    bonded = [c for c in customers if c.bond]
-    assert bonded  # their last case was handled by its owner
-    renewal = bonded[0].at.renewal
-    for c in bonded[:20]:
+    related = [c for c in customers if c.relationship]
+    assert related  # their last case was handled by its owner
+    loyalty = model.params.loyalty
+    for c in related[:20]:
         days = model.calendar.now - c.effort_day
-        effort_only = renewal.effort_and_relationship(c.effort_memory, days, False)
-        assert c.drivers() == effort_only - model.params.loyalty.relationship_weight
+        effort = c.effort_memory * 0.5 ** (days / loyalty.effort_memory_halflife_days)
+        expected = loyalty.effort_sensitivity * effort - loyalty.relationship_weight
+        assert c.effort_and_relationship() == pytest.approx(expected)
 
 
 def test_remembered_effort_makes_customers_leave_whom_satisfaction_alone_would_keep():

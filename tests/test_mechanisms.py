@@ -20,7 +20,7 @@ from cxsim.stations.pool import ServerPool
 WEIGHTS = (0.2, 0.1, 0.15)
 
 
-def test_churn_probability_rises_as_satisfaction_falls_and_only_part_is_acted_on():
+def test_leaving_grows_as_satisfaction_falls_and_only_part_is_acted_on():
     renewal = loyalty.Renewal(0.7, 8.0, 0.1, 0.5, 30, 0.1, 0.2, 0.4, 1.5, 450.0, 0.3)
     p = [renewal.leaving_probability(renewal.hazard(s)) for s in (0.9, 0.7, 0.5, 0.2)]
     assert p == sorted(p)
@@ -37,7 +37,7 @@ def test_remembered_effort_beyond_tolerance_raises_the_hazard_and_a_relationship
     assert loyalty.effort_and_relationship(0.0, 0.4, True, 0.3) == pytest.approx(-0.3)
     assert loyalty.remembered_effort(4.0, 450.0, 450.0) == pytest.approx(2.0)
     renewal = loyalty.Renewal(0.7, 8.0, 0.1, 0.5, 30, 0.1, 0.2, 0.4, 1.5, 450.0, 0.3)
-    effortful = renewal.effort_and_relationship(2.5, 0.0, False)
+    effortful = renewal.effort_and_relationship_after(2.5, 0.0, False)
     assert renewal.hazard(0.7, effortful) == pytest.approx(0.1 * math.e)  # same satisfaction
     assert renewal.willingness(0.7, effortful) < renewal.willingness(0.7)
 
@@ -50,16 +50,16 @@ def test_remembered_effort_beyond_tolerance_raises_the_hazard_and_a_relationship
     follow_through=st.floats(0.0, 1.0),
     period=st.integers(1, 365),
     effort=st.floats(0.0, 20.0),
-    bond=st.booleans(),
+    relationship=st.booleans(),
 )
 def test_the_renewal_shortcut_gives_exactly_the_published_formulas(
-    satisfaction, reference, sensitivity, base, follow_through, period, effort, bond
+    satisfaction, reference, sensitivity, base, follow_through, period, effort, relationship
 ):
     renewal = loyalty.Renewal(
         reference, sensitivity, base, follow_through, period, 0.1, 0.2, 0.4, 1.5, 450.0, 0.3
     )
-    drivers = renewal.effort_and_relationship(effort, 0.0, bond)
-    assert drivers == loyalty.effort_and_relationship(effort, 0.4, bond, 0.3)
+    drivers = renewal.effort_and_relationship_after(effort, 450.0, relationship)
+    assert drivers == loyalty.effort_and_relationship(effort / 2, 0.4, relationship, 0.3)
     hazard = renewal.hazard(satisfaction, drivers)
     assert hazard == loyalty.churn_hazard(satisfaction, reference, sensitivity, base, drivers)
     assert renewal.leaving_probability(hazard) == loyalty.period_churn_probability(

@@ -128,7 +128,7 @@ class Customer(mesa.Agent):
         self.foreseen = 0  # problems an agent's questions revealed in time to prevent
         self.effort_memory = 0.0  # effort points beyond tolerance remembered, as of effort_day
         self.effort_day = 0.0
-        self.bond = False  # the last case was handled by someone who knew the customer
+        self.relationship = False  # the last case was handled by someone who knew them
         self.left_day: float | None = None
         if status == ACTIVE:
             at.population.roster.add(self)
@@ -468,7 +468,7 @@ class Customer(mesa.Agent):
         episode = self.case_episode(case, resolved)
         before, willing_before = self.satisfaction, self.willingness()
         self.remember(episode, intense=case.kind != "routine")
-        self.remember_effort(effort, bond=case.recognised or case.owner is not None)
+        self.remember_effort(effort, relationship=case.recognised or case.owner is not None)
         self.tell(episode)
         severe = case.severity > spec.loyalty.severe_problem
         if (
@@ -630,32 +630,34 @@ class Customer(mesa.Agent):
         )
         self.satisfaction = loyalty.remember(self.satisfaction, experience, weight)
 
-    def remember_effort(self, effort_points: float, bond: bool) -> None:
+    def remember_effort(self, effort_points: float, relationship: bool) -> None:
         """Add a case's effort beyond tolerance to what is remembered; note who handled it."""
         now, renewal = self.at.calendar.now, self.at.renewal
         self.effort_memory = loyalty.excess_effort(
             effort_points, renewal.effort_tolerance
         ) + loyalty.remembered_effort(
-            self.effort_memory, now - self.effort_day, renewal.effort_halflife_days
+            self.effort_memory, now - self.effort_day, renewal.effort_memory_halflife_days
         )
-        self.effort_day, self.bond = now, bond
+        self.effort_day, self.relationship = now, relationship
 
-    def drivers(self) -> float:
-        """What the decision to stay reads beside satisfaction: effort, a relationship."""
-        if not (self.effort_memory or self.bond):
+    def effort_and_relationship(self) -> float:
+        """What the decision to stay reads beside satisfaction, now: effort, a relationship."""
+        if not (self.effort_memory or self.relationship):
             return 0.0
         days = self.at.calendar.now - self.effort_day
-        return self.at.renewal.effort_and_relationship(self.effort_memory, days, self.bond)
+        return self.at.renewal.effort_and_relationship_after(
+            self.effort_memory, days, self.relationship
+        )
 
     def willingness(self) -> float:
         """Stated willingness to buy again now (TARP's measure)."""
-        return self.at.renewal.willingness(self.satisfaction, self.drivers())
+        return self.at.renewal.willingness(self.satisfaction, self.effort_and_relationship())
 
     def renew(self) -> None:
         """Renewal: pay for the next period, or leave; a promoter may refer someone."""
         at = self.at
         renewal = at.renewal
-        hazard = renewal.hazard(self.satisfaction, self.drivers())
+        hazard = renewal.hazard(self.satisfaction, self.effort_and_relationship())
         if self.rng.random() < renewal.leaving_probability(hazard):
             self.leave()
             return

@@ -10,12 +10,11 @@ The effort a case cost is remembered apart from how it felt (CEB 2010, Dixon, Fr
 Toman, "Stop trying to delight your customers", HBR: effort, not satisfaction, drives
 disloyalty; seed 004: "little or no connection between a feeling of satisfaction and that
 person's likelihood to repurchase"). The intention to leave is a proportional hazard,
-``base * exp(k_s * (s_ref - s) + k_e * E - w_r * bond)``, in remembered satisfaction ``s``,
+``base * exp(k_s * (s_ref - s) + k_e * E - w_r * R)``, in remembered satisfaction ``s``,
 remembered effort ``E`` (what cases cost beyond what a customer takes in their stride) and a
-relationship with someone who knows the
-customer. Over a year it gives a customer's stated willingness to buy again, the quantity
-TARP's studies report; at each renewal only a share of the intention is acted on (the cost of
-switching: contracts, inertia).
+relationship ``R`` with someone who knows the customer. Over a year it gives a customer's
+stated willingness to buy again, the quantity TARP's studies report; at each renewal only a
+share of the intention is acted on (the cost of switching: contracts, inertia).
 """
 
 from __future__ import annotations
@@ -55,8 +54,7 @@ __all__ = [
 def remember(satisfaction: float, experience: float, weight: float) -> float:
     """Blend an episode into satisfaction with memory weight ``weight``.
 
-    Satisfaction stays on its 0..1 scale: an episode worse than 0 (hours of waiting in an
-    overloaded queue push the effort penalty past the scale) counts as 0.
+    Satisfaction stays on its 0..1 scale: an episode outside it counts as its nearest end.
     """
     return satisfaction + weight * (min(1.0, max(0.0, experience)) - satisfaction)
 
@@ -104,9 +102,9 @@ def remembered_effort(effort_points: float, days: float, halflife_days: float) -
 
 
 def effort_and_relationship(
-    remembered: float, effort_sensitivity: float, bond: bool, relationship_weight: float
+    remembered: float, effort_sensitivity: float, relationship: bool, relationship_weight: float
 ) -> float:
-    """Log-change of the churn hazard beside satisfaction: ``k_e * E - w_r * bond``.
+    """Log-change of the churn hazard beside satisfaction: ``k_e * E - w_r * R``.
 
     Remembered effort ``E`` (the ``excess_effort`` of past cases, fading) raises the intention
     to leave by ``effort_sensitivity`` per point (CEB 2010: 96% of customers with high-effort
@@ -117,7 +115,7 @@ def effort_and_relationship(
     quality drives loyalty in Palmatier et al.'s 2006 meta-analysis, J. Marketing
     70(4):136-153; the size is an assumption).
     """
-    return effort_sensitivity * remembered - (relationship_weight if bond else 0.0)
+    return effort_sensitivity * remembered - (relationship_weight if relationship else 0.0)
 
 
 def churn_hazard(
@@ -160,7 +158,7 @@ class Renewal:
     advice_probability: float  # of speaking of the supplier to a contact, per period
     effort_sensitivity: float  # log-change of the hazard per remembered effort point
     effort_tolerance: float  # effort points taken in one's stride
-    effort_halflife_days: float  # for remembered effort to halve
+    effort_memory_halflife_days: float  # for remembered effort to halve
     relationship_weight: float  # cut in the log-hazard while a relationship holds
 
     def hazard(self, satisfaction: float, drivers: float = 0.0) -> float:
@@ -177,11 +175,13 @@ class Renewal:
         """Stated willingness to buy again at ``satisfaction`` and ``drivers``."""
         return willingness_to_buy_again(self.hazard(satisfaction, drivers))
 
-    def effort_and_relationship(self, remembered: float, days: float, bond: bool) -> float:
-        """``effort_and_relationship`` of one who remembered ``remembered`` ``days`` ago."""
-        effort = remembered_effort(remembered, days, self.effort_halflife_days)
+    def effort_and_relationship_after(
+        self, remembered: float, days: float, relationship: bool
+    ) -> float:
+        """``effort_and_relationship`` ``days`` after ``remembered`` effort was last added to."""
+        effort = remembered_effort(remembered, days, self.effort_memory_halflife_days)
         return effort_and_relationship(
-            effort, self.effort_sensitivity, bond, self.relationship_weight
+            effort, self.effort_sensitivity, relationship, self.relationship_weight
         )
 
 
