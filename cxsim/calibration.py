@@ -48,6 +48,7 @@ __all__ = [
     "Target",
     "CalibrationRun",
     "calibration_records",
+    "judged_complaints",
     "repurchase_target",
     "ChurnPredictors",
     "churn_predictors",
@@ -116,7 +117,7 @@ def calibration_records(params: Scenario) -> CalibrationRun:
     )
 
 
-def _judged_complaints(cases: Sequence[CaseRecord]) -> list[CaseRecord]:
+def judged_complaints(cases: Sequence[CaseRecord]) -> list[CaseRecord]:
     """Complaint cases with a service interaction (one who gave up unheard had none to judge)."""
     return [c for c in cases if c.kind != "routine" and c.contacts > 0]
 
@@ -154,7 +155,7 @@ def effort_targets(cases: Sequence[CaseRecord]) -> list[Target]:
     More disloyal: less willing to buy again after the case than before it (the loyalty
     measure, which reads effort and satisfaction).
     """
-    complaints = _judged_complaints(cases)
+    complaints = judged_complaints(cases)
     targets = []
     for label, published, keep in (
         ("low effort (CES <= 2)", 0.09, lambda c: c.effort_points <= LOW_EFFORT_POINTS),
@@ -191,7 +192,7 @@ def repurchase_target(cases: Sequence[CaseRecord]) -> Target:
 def _willingness_after(
     cases: Sequence[CaseRecord], keep: Callable[[CaseRecord], bool]
 ) -> list[float]:
-    return [c.willingness_to_buy_again for c in _judged_complaints(cases) if keep(c)]
+    return [c.willingness_to_buy_again for c in judged_complaints(cases) if keep(c)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +230,7 @@ def churn_predictors(run: CalibrationRun) -> ChurnPredictors:
     """
     cases = [
         c
-        for c in _judged_complaints(run.cases)
+        for c in judged_complaints(run.cases)
         if c.closed_day <= run.horizon_days - CHURN_WINDOW_DAYS
     ]
     departed = run.departures

@@ -6,16 +6,10 @@ import pytest
 from conftest import run_small
 
 from cxsim.agents.customer import Customer
-from cxsim.model import ServiceOrganisation
-from cxsim.records import CaseRecord
+from cxsim.calibration import HIGH_EFFORT_POINTS, judged_complaints
 
 SATISFACTION_ONLY = ("loyalty.effort_sensitivity=0", "loyalty.relationship_weight=0")
 OWNERS = ("frontline.case_ownership=owner",)
-HIGH_EFFORT_POINTS = 4.0  # CES >= 5
-
-
-def _complaints(model: ServiceOrganisation) -> list[CaseRecord]:
-    return [c for c in model.recorder.cases if c.kind != "routine" and c.contacts > 0]
 
 
 def test_a_high_effort_case_leaves_the_customer_less_willing_to_buy_again_whatever_it_felt():
@@ -26,11 +20,13 @@ def test_a_high_effort_case_leaves_the_customer_less_willing_to_buy_again_whatev
     alone, _ = run_small(*SATISFACTION_ONLY)
     shares = []
     for m in (model, alone):
-        high = [c for c in _complaints(m) if c.effort_points >= HIGH_EFFORT_POINTS]
+        high = [
+            c for c in judged_complaints(m.recorder.cases) if c.effort_points >= HIGH_EFFORT_POINTS
+        ]
         happier = [c for c in high if c.satisfaction_after > c.satisfaction_before]
         assert len(high) > 10 and happier
-        shares.append(sum(c.willingness_to_buy_again < c.willingness_before for c in happier))
-        shares[-1] /= len(happier)
+        lowered = sum(c.willingness_to_buy_again < c.willingness_before for c in happier)
+        shares.append(lowered / len(happier))
     assert shares[0] > 0.5 and shares[1] == 0.0
 
 

@@ -18,10 +18,13 @@ from cxsim.organisation.ledger import Ledger
 from cxsim.stations.pool import ServerPool
 
 WEIGHTS = (0.2, 0.1, 0.15)
+# reference 0.7, sensitivity 8, base 0.1/year, follow-through 0.5, 30-day period, referral and
+# advice chances, effort sensitivity 0.4, tolerance 1.5, half-life 450 days, relationship 0.3
+RENEWAL = loyalty.Renewal(0.7, 8.0, 0.1, 0.5, 30, 0.1, 0.2, 0.4, 1.5, 450.0, 0.3)
 
 
 def test_leaving_grows_as_satisfaction_falls_and_only_part_is_acted_on():
-    renewal = loyalty.Renewal(0.7, 8.0, 0.1, 0.5, 30, 0.1, 0.2, 0.4, 1.5, 450.0, 0.3)
+    renewal = RENEWAL
     p = [renewal.leaving_probability(renewal.hazard(s)) for s in (0.9, 0.7, 0.5, 0.2)]
     assert p == sorted(p)
     assert p[1] == pytest.approx(1 - math.exp(-0.5 * 0.1 * 30 / 365))
@@ -36,7 +39,7 @@ def test_remembered_effort_beyond_tolerance_raises_the_hazard_and_a_relationship
     assert loyalty.effort_and_relationship(2.5, 0.4, False, 0.3) == pytest.approx(1.0)
     assert loyalty.effort_and_relationship(0.0, 0.4, True, 0.3) == pytest.approx(-0.3)
     assert loyalty.remembered_effort(4.0, 450.0, 450.0) == pytest.approx(2.0)
-    renewal = loyalty.Renewal(0.7, 8.0, 0.1, 0.5, 30, 0.1, 0.2, 0.4, 1.5, 450.0, 0.3)
+    renewal = RENEWAL
     effortful = renewal.effort_and_relationship_after(2.5, 0.0, False)
     assert renewal.hazard(0.7, effortful) == pytest.approx(0.1 * math.e)  # same satisfaction
     assert renewal.willingness(0.7, effortful) < renewal.willingness(0.7)

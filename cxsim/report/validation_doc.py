@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from cxsim.calibration import ChurnPredictors, Target
+from cxsim.calibration import LOW_EFFORT_REPURCHASE, ChurnPredictors, Target
 from cxsim.peer import PeerComparison
 from cxsim.report.plots import figure
 from cxsim.validation import Comparison, FactResult, StylisedFact
@@ -230,7 +230,8 @@ def write_calibration_doc(
         "Effort predicts better: "
         + ("yes" if predictors.effort_predicts_better else "**no**")
         + f". Willingness to buy again right after a high-effort case (CES >= 5): "
-        f"{predictors.high_effort_repurchase:.0%} (CEB: far below the 94% after a low-effort one).",
+        f"{predictors.high_effort_repurchase:.0%} (CEB: far below the "
+        f"{LOW_EFFORT_REPURCHASE:.0%} after a low-effort one).",
         "",
         "## Complaint rate by money at stake",
         "",
