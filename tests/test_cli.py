@@ -176,6 +176,8 @@ def test_bench_smoke_run_writes_results_and_a_table(tmp_path: Path) -> None:
             "bench",
             "--sizes",
             "100,200",
+            "--baseline-sizes",
+            "100",
             "--reps",
             "2",
             "--repeats",
@@ -189,6 +191,11 @@ def test_bench_smoke_run_writes_results_and_a_table(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     results = json.loads((tmp_path / "results.json").read_text())
     assert [r["customers"] for r in results["sizes"]] == [100, 200]
+    assert [r["customers"] for r in results["baseline_sizes"]] == [100]
+    assert not any(r["outside_calls"] for r in results["sizes"])
+    assert results["baseline_sizes"][0]["outside_calls"]
+    # the calls that open no case are most of a baseline year's events
+    assert results["baseline_sizes"][0]["events"] > 2 * results["sizes"][0]["events"]
     assert all(r["events"] > 0 and r["peak_memory_mb"] > 0 for r in results["sizes"])
     assert all(
         r["wall_s"] == min(r["wall_s_runs"]) and len(r["wall_s_runs"]) == 2
@@ -198,6 +205,9 @@ def test_bench_smoke_run_writes_results_and_a_table(tmp_path: Path) -> None:
     assert "events/s" in (tmp_path / "results.md").read_text()
     bad = runner.invoke(app, ["bench", "--sizes", "ten", "--out", str(tmp_path / "x")])
     assert bad.exit_code == 2 and "--sizes" in bad.output
+    bad = runner.invoke(app, ["bench", "--baseline-sizes", "0", "--out", str(tmp_path / "x")])
+    assert bad.exit_code == 2 and "--baseline-sizes 0" in bad.output
+    assert not (tmp_path / "x").exists()
 
 
 def test_benchmark_targets_are_judged_from_the_measurements() -> None:

@@ -115,15 +115,18 @@ class Timetable:
 
     def next_change(self, t: float) -> float:
         """The first time after ``t`` at which the value may change (inf if it never does)."""
-        if self.flat:
-            return math.inf
+        return math.inf if self.flat else self._step(t)[1]
+
+    def _step(self, t: float) -> tuple[float, float]:
+        """The value at ``t`` and the end of its step (one search: the per-event path)."""
         week_time = (t + self.first_weekday) % DAYS_PER_WEEK
-        i = bisect_right(self.starts, week_time)
-        end = self.starts[i] if i < len(self.starts) else DAYS_PER_WEEK
-        change = t + (end - week_time)
-        if self.holidays:
-            change = min(change, math.floor(t) + 1.0)
-        return change if change > t else math.nextafter(t, math.inf)
+        starts, holidays = self.starts, self.holidays
+        i = bisect_right(starts, week_time)
+        value = 0.0 if holidays and math.floor(t) in holidays else self.values[i - 1]
+        end = t + ((starts[i] if i < len(starts) else DAYS_PER_WEEK) - week_time)
+        if holidays:
+            end = min(end, math.floor(t) + 1.0)
+        return value, end if end > t else math.nextafter(t, math.inf)
 
     def advance(self, t: float, amount: float) -> float:
         """The time at which the integral of the value from ``t`` reaches ``amount`` (>= 0).
@@ -136,7 +139,7 @@ class Timetable:
         if self.week_total <= 0:
             return math.inf
         while True:
-            value, end = self.value_at(t), self.next_change(t)
+            value, end = self._step(t)
             if value > 0:
                 finish = t + amount / value
                 if finish <= end:
@@ -148,8 +151,9 @@ class Timetable:
         """``(from, to, value)`` of each piece of ``[start, end)`` with a constant value."""
         t = start
         while t < end:
-            change = min(self.next_change(t), end)
-            yield t, change, self.value_at(t)
+            value, change = self._step(t) if not self.flat else (self.values[0], math.inf)
+            change = min(change, end)
+            yield t, change, value
             t = change
 
     def integral(self, start: float, end: float) -> float:
