@@ -51,6 +51,7 @@ HEADLINE = (
     ("csat", "CSAT (satisfied cases)", "{:.1%}"),
     ("nps", "NPS", "{:+.0f}"),
     ("ces", "Customer effort (1-7)", "{:.2f}"),
+    ("effort_per_customer_year", "Effort points per customer-year", "{:.2f}"),
     ("fcr", "First-contact resolution", "{:.1%}"),
     ("escalation_rate", "Escalation rate", "{:.1%}"),
     ("complaint_rate", "Complaint rate", "{:.1%}"),
@@ -281,6 +282,9 @@ def summarise(model: ServiceOrganisation) -> dict[str, Any]:
         "csat": _ratio(sum(c.experience >= CSAT_SATISFIED for c in cases), len(cases)),
         "nps": _nps(model),
         **case_measures(cases),
+        "effort_per_customer_year": _ratio(
+            sum(c.effort_points for c in cases), counters["customer_days"] / DAYS_PER_YEAR
+        ),
         "handoffs_per_case": _mean([c.handoffs for c in cases]),
         "people_per_case": _mean([c.people for c in cases]),
         "complaint_rate": _ratio(counters["complaints"], counters["problems"]),

@@ -186,6 +186,7 @@ class ServiceOrganisation(CalendarModel):
         self.ledger.earn(
             roster.monthly_value * 12 / DAYS_PER_YEAR * self.shocks.factor("price_change", now), now
         )
+        self.counters["customer_days"] += len(roster)  # the days' fees are paid for
         self.workforce.pay()
         self.workforce.end_day()  # the day's work pressure, which turnover and erosion read
         self.workforce.turnover()

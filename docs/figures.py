@@ -66,6 +66,7 @@ LIBRARY_COLUMNS = (
     ("profit", RELATIVE),
     ("fcr", POINTS),
     ("ces", SCORE),
+    ("effort_per_customer_year", SCORE),
 )
 WORKSHOP_COLUMNS = (
     ("customers_active_end", COUNT),
@@ -87,6 +88,7 @@ BASELINE_COLUMN = {  # README "What the KPIs mean": the baseline column
     "csat": PERCENT,
     "nps": mean("{:+.0f}"),
     "ces": mean("{:.2f}"),
+    "effort_per_customer_year": mean("{:.2f}"),
     "referrals": mean("{:,.0f}"),
     "public_complaints": mean("{:,.1f}"),
     "acquisitions_lost_to_reputation": mean("{:,.0f}"),
