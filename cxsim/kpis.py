@@ -31,6 +31,7 @@ __all__ = [
     "mean_wait_minutes",
     "case_measures",
     "escalated_cases",
+    "effort_spent",
     "stage_losses",
     "WeeklySeries",
     "interval_counts",
@@ -252,6 +253,17 @@ def case_measures(cases: list[CaseRecord]) -> dict[str, float]:
     }
 
 
+def effort_spent(model: ServiceOrganisation) -> float:
+    """Effort points customers spent on cases: closed ones, and those still open so far.
+
+    A case still open at the end (waiting for a supervisor, say) has cost its customer effort
+    already; leaving it out would make a backlog look effortless.
+    """
+    closed = sum(c.effort_points for c in model.recorder.cases)
+    open_cases = (a for a in model.agents if isinstance(a, Customer) and a.case is not None)
+    return closed + sum(customer.case_effort(customer.case) for customer in open_cases)
+
+
 def escalated_cases(cases: list[CaseRecord]) -> int:
     """Closed cases that went to a supervisor."""
     return sum(c.escalated for c in cases)
@@ -283,7 +295,7 @@ def summarise(model: ServiceOrganisation) -> dict[str, Any]:
         "nps": _nps(model),
         **case_measures(cases),
         "effort_per_customer_year": _ratio(
-            sum(c.effort_points for c in cases), counters["customer_days"] / DAYS_PER_YEAR
+            effort_spent(model), counters["customer_days"] / DAYS_PER_YEAR
         ),
         "handoffs_per_case": _mean([c.handoffs for c in cases]),
         "people_per_case": _mean([c.people for c in cases]),

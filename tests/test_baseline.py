@@ -3,7 +3,8 @@
 import pytest
 from conftest import SMALL, make_scenario
 
-from cxsim.kpis import summarise
+from cxsim.agents.customer import Customer
+from cxsim.kpis import effort_spent, summarise
 from cxsim.model import ServiceOrganisation
 from cxsim.scenario import load_scenario
 
@@ -58,3 +59,20 @@ def test_the_weekly_series_restarts_the_queue_counts_when_the_warm_up_ends():
     after = series[series["day"] >= 14]
     assert after["contacts_offered"].sum() == model.contact_centre.stats.offered > 0
     assert after["contacts_abandoned"].sum() == model.contact_centre.stats.abandoned
+
+
+def test_effort_per_customer_year_is_the_cases_effort_over_the_days_customers_were_active():
+    """Closed cases' effort and open cases' effort so far, over customer-years."""
+    model = ServiceOrganisation(make_scenario(*SMALL, "horizon.days=60"))
+    model.run(60)
+    summary = summarise(model)
+    closed = sum(c.effort_points for c in model.recorder.cases)
+    still_open = [a.case for a in model.agents if isinstance(a, Customer) and a.case is not None]
+    assert closed > 0 and still_open and effort_spent(model) > closed  # open cases count too
+    customer_years = model.counters["customer_days"] / 365
+    assert summary["effort_per_customer_year"] == pytest.approx(
+        effort_spent(model) / customer_years
+    )
+    # one count a day of the customers active that day: 60 days of a roster between its sizes
+    sizes = (model.params.customers.initial, len(model.roster))
+    assert 60 * min(sizes) <= model.counters["customer_days"] <= 60 * max(sizes)

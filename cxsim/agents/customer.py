@@ -450,16 +450,7 @@ class Customer(mesa.Agent):
         """End the case: remember its worst moment, its end and its effort."""
         at, case, spec = self.at, self.case, self.at.spec
         self.case = None
-        effort = loyalty.effort_points(
-            case.contacts,
-            case.handoffs,
-            case.wait_minutes,
-            case.abandoned,
-            case.reexplanations,
-            case.switches,
-            spec.channels.reexplain_effort,
-            0.0 if resolved else spec.channels.unresolved_effort,
-        )
+        effort = self.case_effort(case, 0.0 if resolved else spec.channels.unresolved_effort)
         compensation = 0.0
         if resolved and case.kind != "routine":
             compensation = case.severity * at.policy.compensation_share
@@ -520,6 +511,23 @@ class Customer(mesa.Agent):
                 willingness_before=willing_before,
                 willingness_to_buy_again=self.willingness(),
             )
+        )
+
+    def case_effort(self, case: Case, unresolved_effort: float = 0.0) -> float:
+        """Effort points ``case`` has cost so far (``cxsim.mechanisms.loyalty.effort_points``).
+
+        ``unresolved_effort`` is added when the case ends unresolved; a case still open has
+        cost what it has so far.
+        """
+        return loyalty.effort_points(
+            case.contacts,
+            case.handoffs,
+            case.wait_minutes,
+            case.abandoned,
+            case.reexplanations,
+            case.switches,
+            self.at.spec.channels.reexplain_effort,
+            unresolved_effort,
         )
 
     def case_episode(self, case: Case, resolved: bool) -> float:
