@@ -285,7 +285,7 @@ class ChannelSpec:
 class StaffSpec:
     """What every member of staff shares: the learning curve and how far it goes."""
 
-    learning_per_job: float  # after the hiring profile's multiplier
+    learning_per_job: float  # before each member's hiring profile's multiplier
     skill_ceiling: float
 
 

@@ -28,7 +28,9 @@ LIBRARY = (  # README "Scenario library": options compared with the baseline
     "frontline_training unified_training demand_pulse_under_pressure workforce_dynamics "
     "satisfaction_only_loyalty"
 ).split()
-WORKFORCE = ("hire_for_attitude", "hire_cheapest", "personal_recognition")  # vs workforce_dynamics
+WORKFORCE = (  # vs workforce_dynamics
+    "hire_for_attitude hire_cheapest personal_recognition close_the_supervisor_gap".split()
+)
 RECOGNITION = ("customer_recognition",)  # vs shared_customer_record (it needs the record)
 WORKSHOP_LEVERS = {  # docs/workshop.md: row label -> the demo's lever settings
     "Frontline authority 500": {"authority": 500},

@@ -3,8 +3,11 @@
 import pytest
 from conftest import make_scenario, run_small
 
+from cxsim.kpis import summarise
+from cxsim.library import library_scenario
 from cxsim.model import ServiceOrganisation
-from cxsim.scenario import ScenarioError
+from cxsim.runner import simulate
+from cxsim.scenario import ScenarioError, load_scenario, with_overrides
 
 
 def test_volume_rewards_raise_expectations_and_lose_requirements_to_the_catalogue():
@@ -150,3 +153,24 @@ def test_volume_rewards_widen_the_expectation_gap_and_cost_customers():
 
     assert gap(pushed) > gap(plain) + 0.05
     assert volume["retention_rate"] < balanced["retention_rate"]
+
+
+def test_closing_the_supervisor_gap_as_seed_001_proposes_raises_the_frontline():
+    """Seed 001: hires "highly predisposed to accelerated learning ... with focussed coaching".
+    Paired runs (common random numbers), 3 seeds, against the moving workforce it extends
+    (``close_the_supervisor_gap.yaml``): the frontline ends more skilled (the direct effect),
+    more cases are resolved at the first contact and they cost less effort."""
+    dynamics = load_scenario(library_scenario("workforce_dynamics"))
+    gap = load_scenario(library_scenario("close_the_supervisor_gap"))
+    assert gap.workforce.hiring_policy == "attitude"
+    assert gap.supervisors.coaching_sessions_per_day > 0
+    for seed in range(3):
+        small = ("customers.initial=400", "horizon.days=365", f"seed={seed}")
+        plain = simulate(with_overrides(dynamics, small))
+        closed = simulate(with_overrides(gap, small))
+        assert closed.counters["coaching_sessions"] > 100
+        before, after = summarise(plain), summarise(closed)
+        skill = "average_skill"
+        assert after["staff"]["frontline"][skill] > before["staff"]["frontline"][skill] + 0.02
+        assert after["fcr"] > before["fcr"], seed
+        assert after["ces"] < before["ces"], seed

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from cxsim.organisation.desk import CaseDesk
     from cxsim.organisation.ledger import Ledger
     from cxsim.organisation.reputation import Reputation
-    from cxsim.scenario import Training
+    from cxsim.scenario import HiringProfile, Training
     from cxsim.specs import (
         DeliverySpec,
         FrontlineSpec,
@@ -83,6 +83,7 @@ class StaffAgent(mesa.Agent):
         self.people = 1.0  # full-time people this position stands for (a rostered seat: more)
         self.hours: Timetable = ALWAYS  # working time in which jobs advance (the post's)
         self.returning = False  # back from training while a job was still in hand
+        self.hired_as: HiringProfile | None = None  # the profile they were hired under
 
     def start(self, job: Any) -> None:
         """Take ``job`` and schedule its completion, ``duration`` of working time later."""
@@ -117,7 +118,8 @@ class StaffAgent(mesa.Agent):
         """Experience: each job moves skill toward the ceiling (a learning curve)."""
         staff = self.work.staff
         if staff.learning_per_job:
-            self.skill = learn(self.skill, staff.learning_per_job, staff.skill_ceiling)
+            rate = staff.learning_per_job * self.hired_as.learning_multiplier
+            self.skill = learn(self.skill, rate, staff.skill_ceiling)
 
     def start_training(self, programme: Training) -> None:
         """Go off the floor (finishing the job in hand) for the programme's days."""

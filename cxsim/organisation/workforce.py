@@ -2,13 +2,15 @@
 
 Each post has a role, a pool of people serving from one queue, a way to hire into it and a
 salary. Hires follow the hiring policy's profile (offsets on skill and empathy, multipliers on
-learning, turnover, salary and hiring cost). A leaver's post stays empty for a hiring delay
-(none is filled during a hiring freeze), then the new hire spends ``onboarding_days`` paid but
-not yet serving; trainees are paid off the floor. A post's people work its timetable: the
-roster of a channel or of the supervisors sets how many are on duty at each moment (a job in
-hand is finished first); sales and delivery work ``calendar.working_hours``, their jobs
-advancing only in working time (``cxsim.mechanisms.timetable``). The formulas (leaving,
-learning, fading) are in ``cxsim.mechanisms.workforce`` with their sources.
+learning, turnover, salary and hiring cost), each member keeping the profile they were hired
+under; the day-0 staff are who they are, the role's usual hire, so that a hiring policy shows as
+the workforce renews (seed 004). A leaver's post stays empty for a hiring delay (none is filled
+during a hiring freeze), then the new hire spends ``onboarding_days`` paid but not yet serving;
+trainees are paid off the floor. A post's people work its timetable: the roster of a channel or
+of the supervisors sets how many are on duty at each moment (a job in hand is finished first);
+sales and delivery work ``calendar.working_hours``, their jobs advancing only in working time
+(``cxsim.mechanisms.timetable``). The formulas (leaving, learning, fading) are in
+``cxsim.mechanisms.workforce`` with their sources.
 
 Each post draws from its own random stream, keyed by the post (pool and number), not by the
 order of events, so post *k* draws the same numbers in every scenario with the same seed
@@ -38,7 +40,7 @@ from cxsim.mechanisms.workforce import (
     training_fade,
 )
 from cxsim.organisation.ledger import Ledger
-from cxsim.scenario import Scenario
+from cxsim.scenario import HiringProfile, Scenario
 from cxsim.specs import StaffSpec, Timetables, roster_positions
 from cxsim.stations.pool import ServerPool
 from cxsim.streams import named_stream
@@ -50,7 +52,7 @@ EMPATHY_SD = 0.1  # spread of empathy between staff members (share); assumption
 FRONTLINE_CHANNELS = ("phone", "chat", "email")  # the staffed channels
 # keys the posts' streams: a new post goes at the end, so the others keep their numbers
 POSTS = ("sales", "delivery", *FRONTLINE_CHANNELS, "supervisors", "specialists")
-type Hire = Callable[[np.random.Generator, np.random.Generator], StaffAgent]
+type Hire = Callable[[np.random.Generator, np.random.Generator, HiringProfile], StaffAgent]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,8 @@ class Workforce:
         self.params, self.wf, self.timetables = params, params.workforce, timetables
         self.calendar, self.ledger, self.counters, self.shocks = calendar, ledger, counters, shocks
         self.profile = getattr(params.workforce.profiles, params.workforce.hiring_policy)
+        self.usual = params.workforce.profiles.skill  # the day-0 staff: the usual hire
+        self.salary_weight: Counter[str] = Counter()  # held members' salary multipliers, by post
         self.posts: list[Post] = []
         self.onboarding: Counter[str] = Counter()
         self.away: Counter[str] = Counter()  # in training, by post
@@ -123,7 +127,10 @@ class Workforce:
             hire, salary = roles[role]
             count = getattr(positions, name)
             in_post = count if before is None else min(count, getattr(before, name))
-            staff = [hire(traits, self._seat(name, number)) for number in range(in_post)]
+            staff = [
+                hire(traits, self._seat(name, number), self.usual) for number in range(in_post)
+            ]
+            self.salary_weight[name] += sum(m.hired_as.salary_multiplier for m in staff)
             rostered = name in on_duty
             places = p.channels.chat.concurrency if name == "chat" else 1  # chats at once
             post = Post(
@@ -178,45 +185,57 @@ class Workforce:
 
     # Traits come from ``traits`` (the staffing stream for day-0 staff, the post's stream for
     # later hires); recognition, leaving and hiring delays from the post's stream ``seat``.
-    def _salesperson(self, traits: np.random.Generator, seat: np.random.Generator) -> Salesperson:
+    def _salesperson(
+        self, traits: np.random.Generator, seat: np.random.Generator, profile: HiringProfile
+    ) -> Salesperson:
         sales = self.params.sales
-        mean = sales.listening_skill_mean + self.profile.skill_offset
+        mean = sales.listening_skill_mean + profile.skill_offset
         skill = _drawn(traits, mean, sales.listening_skill_sd)
-        return self._seated(seat, Salesperson(self.model, self.work, skill))
+        return self._seated(seat, profile, Salesperson(self.model, self.work, skill))
 
-    def _team(self, _traits: np.random.Generator, seat: np.random.Generator) -> DeliveryTeam:
-        skill = clip_share(self.params.delivery.execution_skill + self.profile.skill_offset)
-        return self._seated(seat, DeliveryTeam(self.model, self.work, skill))
+    def _team(
+        self, _traits: np.random.Generator, seat: np.random.Generator, profile: HiringProfile
+    ) -> DeliveryTeam:
+        skill = clip_share(self.params.delivery.execution_skill + profile.skill_offset)
+        return self._seated(seat, profile, DeliveryTeam(self.model, self.work, skill))
 
-    def _agent(self, traits: np.random.Generator, seat: np.random.Generator) -> ServiceAgent:
+    def _agent(
+        self, traits: np.random.Generator, seat: np.random.Generator, profile: HiringProfile
+    ) -> ServiceAgent:
         f = self.params.frontline
-        skill = _drawn(traits, f.skill_mean + self.profile.skill_offset, f.skill_sd)
-        return self._seated(seat, ServiceAgent(self.model, self.work, skill, self._empathy(traits)))
+        skill = _drawn(traits, f.skill_mean + profile.skill_offset, f.skill_sd)
+        empathy = self._empathy(traits, profile)
+        return self._seated(seat, profile, ServiceAgent(self.model, self.work, skill, empathy))
 
-    def _supervisor(self, traits: np.random.Generator, seat: np.random.Generator) -> Supervisor:
+    def _supervisor(
+        self, traits: np.random.Generator, seat: np.random.Generator, profile: HiringProfile
+    ) -> Supervisor:
         # Supervisors came up from the frontline: their empathy is drawn the same way.
-        competency = clip_share(self.params.supervisors.competency + self.profile.skill_offset)
-        return self._seated(
-            seat, Supervisor(self.model, self.work, competency, self._empathy(traits))
-        )
+        competency = clip_share(self.params.supervisors.competency + profile.skill_offset)
+        empathy = self._empathy(traits, profile)
+        return self._seated(seat, profile, Supervisor(self.model, self.work, competency, empathy))
 
-    def _specialist(self, traits: np.random.Generator, seat: np.random.Generator) -> Specialist:
-        skill = clip_share(self.params.specialists.skill + self.profile.skill_offset)
-        return self._seated(seat, Specialist(self.model, self.work, skill, self._empathy(traits)))
+    def _specialist(
+        self, traits: np.random.Generator, seat: np.random.Generator, profile: HiringProfile
+    ) -> Specialist:
+        skill = clip_share(self.params.specialists.skill + profile.skill_offset)
+        empathy = self._empathy(traits, profile)
+        return self._seated(seat, profile, Specialist(self.model, self.work, skill, empathy))
 
-    def _empathy(self, traits: np.random.Generator) -> float:
-        mean = self.params.frontline.empathy_mean + self.profile.empathy_offset
+    def _empathy(self, traits: np.random.Generator, profile: HiringProfile) -> float:
+        mean = self.params.frontline.empathy_mean + profile.empathy_offset
         return _drawn(traits, mean, EMPATHY_SD)
 
-    def _seated[Member: StaffAgent](self, seat: np.random.Generator, member: Member) -> Member:
-        member.seat = seat
+    def _seated[Member: StaffAgent](
+        self, seat: np.random.Generator, profile: HiringProfile, member: Member
+    ) -> Member:
+        member.seat, member.hired_as = seat, profile
         member.recognised = bool(seat.random() < self.wf.recognition)
         return member
 
     def staff_spec(self) -> StaffSpec:
-        """The learning curve every member of staff shares, after the hiring profile."""
-        learning = self.wf.learning_per_job * self.profile.learning_multiplier
-        return StaffSpec(learning, self.wf.skill_ceiling)
+        """The learning curve every member of staff shares (each at their profile's speed)."""
+        return StaffSpec(self.wf.learning_per_job, self.wf.skill_ceiling)
 
     # --- who is here ----------------------------------------------------------------------
     @property
@@ -265,9 +284,9 @@ class Workforce:
     # --- the day --------------------------------------------------------------------------
     def pay(self) -> None:
         """A day's salaries (everyone on the payroll) and personal recognition."""
-        now, multiplier = self.calendar.now, self.profile.salary_multiplier
-        for post in self.posts:
-            salaries = self._held(post) * post.people * post.salary_per_year * multiplier
+        now = self.calendar.now
+        for post in self.posts:  # each held position at its holder's pay
+            salaries = self.salary_weight[post.name] * post.people * post.salary_per_year
             self.ledger.spend(f"salaries_{post.role}", salaries / DAYS_PER_YEAR, now)
             self.payroll[post.name] += salaries / DAYS_PER_YEAR
         recognised = self.wf.recognition and sum(
@@ -309,18 +328,19 @@ class Workforce:
         they would give is never used).
         """
         wf = self.wf
-        base_per_year = wf.turnover_per_year * self.profile.turnover_multiplier
-        if base_per_year <= 0:
+        if wf.turnover_per_year <= 0:
             return
         for post in self.posts:
             pressure = post.pool.pressure
             for member in list(post.pool.servers):
+                base_per_year = wf.turnover_per_year * member.hired_as.turnover_multiplier
                 p_leave = leaving_probability(
                     base_per_year, pressure, wf.pressure_turnover, member.recognised,
                     wf.recognition_effect, 1.0,
                 )  # fmt: skip
                 if member.seat.random() < p_leave:
                     member.resign()
+                    self.salary_weight[post.name] -= member.hired_as.salary_multiplier
                     self.counters[f"leavers_{post.role}"] += 1
                     self._advertise(post, member.seat)
 
@@ -344,8 +364,9 @@ class Workforce:
                 self.calendar.at(freeze_end, lambda: self.fill(vacancy))
             return
         post = vacancy.post
-        member = vacancy.member = post.hire(vacancy.seat, vacancy.seat)
+        member = vacancy.member = post.hire(vacancy.seat, vacancy.seat, self.profile)
         post.place(member)
+        self.salary_weight[post.name] += member.hired_as.salary_multiplier
         self.ledger.spend(  # the people behind the position are recruited
             "hiring",
             self.wf.cost_per_hire * self.profile.hire_cost_multiplier * post.people,
