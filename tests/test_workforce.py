@@ -270,3 +270,33 @@ def test_a_scenario_with_fewer_positions_recruits_nobody(tmp_path):
     option = _option(tmp_path, "contact_centre:\n  agents: 8\n")
     model = ServiceOrganisation(option)
     assert model.workforce.pool("phone").size == 8 and not model.workforce.vacancies
+
+
+def test_every_position_held_is_paid_including_a_trainee_back_with_a_job_to_finish():
+    """A member back from training finishes the job they had in hand before rejoining the pool:
+    they still hold their position (counted and paid), as does everyone onboarding or away."""
+    model = ServiceOrganisation(
+        make_scenario(
+            *SMALL_KEYS,
+            *RENEWING,
+            "horizon.days=200",
+            "training=[{name: skills, role: delivery, start_day: 10, days_off_floor: 0.3, "
+            "skill_gain: 0.1, cost_per_person: 100}]",
+        )  # fmt: skip
+    )
+    staff = [a for a in model.agents if hasattr(a, "returning")]
+    seen_returning = 0
+    for _ in range(600):  # every 72 minutes: a return lasts until the job in hand is done
+        model.run(0.05)
+        for post in model.workforce.posts:
+            returning = sum(
+                1 for a in staff if a.post == post.name and a.returning and not a.leaving
+            )
+            seen_returning += returning
+            assert model.workforce.held[post.name] == (
+                post.pool.size
+                + model.workforce.onboarding[post.name]
+                + model.workforce.away[post.name]
+                + returning
+            )
+    assert seen_returning  # the case the old count of positions missed happened

@@ -101,7 +101,10 @@ class Workforce:
         self.calendar, self.ledger, self.counters, self.shocks = calendar, ledger, counters, shocks
         self.profile = getattr(params.workforce.profiles, params.workforce.hiring_policy)
         self.usual = params.workforce.profiles.skill  # the day-0 staff: the usual hire
-        self.salary_weight: Counter[str] = Counter()  # held members' salary multipliers, by post
+        # positions held (serving, onboarding, in training or finishing a job on return) and
+        # the sum of their holders' salary multipliers, by post
+        self.held: Counter[str] = Counter()
+        self.salary_weight: Counter[str] = Counter()
         self.posts: list[Post] = []
         self.onboarding: Counter[str] = Counter()
         self.away: Counter[str] = Counter()  # in training, by post
@@ -130,7 +133,8 @@ class Workforce:
             staff = [
                 hire(traits, self._seat(name, number), self.usual) for number in range(in_post)
             ]
-            self.salary_weight[name] += sum(m.hired_as.salary_multiplier for m in staff)
+            for member in staff:
+                self._join(name, member)
             rostered = name in on_duty
             places = p.channels.chat.concurrency if name == "chat" else 1  # chats at once
             post = Post(
@@ -271,7 +275,17 @@ class Workforce:
         return total
 
     def _held(self, post: Post) -> int:
-        return post.pool.size + self.onboarding[post.name] + self.away[post.name]
+        return self.held[post.name]
+
+    def _join(self, post: str, member: StaffAgent) -> None:
+        """``member`` takes a position of ``post``: on the payroll from now."""
+        self.held[post] += 1
+        self.salary_weight[post] += member.hired_as.salary_multiplier
+
+    def _leave(self, post: str, member: StaffAgent) -> None:
+        """``member`` gives up their position of ``post``: off the payroll from now."""
+        self.held[post] -= 1
+        self.salary_weight[post] -= member.hired_as.salary_multiplier
 
     def vacancies_of(self, role: str) -> int:
         """Open posts of ``role`` (not yet filled by a hire)."""
@@ -340,7 +354,7 @@ class Workforce:
                 )  # fmt: skip
                 if member.seat.random() < p_leave:
                     member.resign()
-                    self.salary_weight[post.name] -= member.hired_as.salary_multiplier
+                    self._leave(post.name, member)
                     self.counters[f"leavers_{post.role}"] += 1
                     self._advertise(post, member.seat)
 
@@ -366,7 +380,7 @@ class Workforce:
         post = vacancy.post
         member = vacancy.member = post.hire(vacancy.seat, vacancy.seat, self.profile)
         post.place(member)
-        self.salary_weight[post.name] += member.hired_as.salary_multiplier
+        self._join(post.name, member)
         self.ledger.spend(  # the people behind the position are recruited
             "hiring",
             self.wf.cost_per_hire * self.profile.hire_cost_multiplier * post.people,
