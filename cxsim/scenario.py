@@ -1617,6 +1617,9 @@ class HiringProfile(Block):
     hire_cost_multiplier: float = param(
         1.0, "multiplier", "Recruiting cost relative to base.", ge=0, le=10
     )
+    onboarding_multiplier: float = param(
+        1.0, "multiplier", "Onboarding time relative to the usual hire's.", ge=0, le=10
+    )
 
 
 class HiringProfiles(Block):
@@ -1630,6 +1633,7 @@ class HiringProfiles(Block):
         turnover_multiplier=0.6,
         salary_multiplier=1.0,
         hire_cost_multiplier=1.2,
+        onboarding_multiplier=0.5,
     )
     cheapest: HiringProfile = HiringProfile(
         skill_offset=-0.15,

@@ -108,6 +108,28 @@ def test_a_hiring_policy_applies_to_new_hires_while_the_day_0_staff_are_who_they
     assert agent.skill == pytest.approx(skill + 2.0 * learning * (0.95 - skill))  # twice as fast
 
 
+def test_attitude_hires_need_only_the_systems_training():
+    """Seed 004: "then the only training they need is in the systems": half the onboarding."""
+    model = ServiceOrganisation(
+        make_scenario(*SMALL_KEYS, *RENEWING, "workforce.hiring_policy=attitude")
+    )
+    workforce, hired, started = model.workforce, {}, {}
+    fill, start = workforce.fill, workforce.start
+
+    def record(book, method):
+        def wrapped(vacancy):
+            book[id(vacancy)] = model.calendar.now
+            method(vacancy)
+
+        return wrapped
+
+    workforce.fill, workforce.start = record(hired, fill), record(started, start)
+    model.run(120)
+    days = [started[v] - hired[v] for v in started]
+    onboarding = model.params.workforce.onboarding_days
+    assert days and all(d == pytest.approx(0.5 * onboarding) for d in days)
+
+
 def test_hire_for_attitude_keeps_people_longer_and_brings_empathy_as_the_workforce_renews():
     """Paired runs (common random numbers), 3 seeds: fewer leavers than hiring for skill, and
     the frontline's empathy rises as attitude hires replace the leavers."""

@@ -2,10 +2,11 @@
 
 Each post has a role, a pool of people serving from one queue, a way to hire into it and a
 salary. Hires follow the hiring policy's profile (offsets on skill and empathy, multipliers on
-learning, turnover, salary and hiring cost), each member keeping the profile they were hired
-under; the day-0 staff are who they are, the role's usual hire, so that a hiring policy shows as
-the workforce renews (seed 004). A leaver's post stays empty for a hiring delay (none is filled
-during a hiring freeze), then the new hire spends ``onboarding_days`` paid but not yet serving;
+learning, turnover, salary, hiring cost and onboarding), each member keeping the profile they
+were hired under; the day-0 staff are who they are, the role's usual hire, so that a hiring
+policy shows as the workforce renews (seed 004). A leaver's post stays empty for a hiring delay
+(none is filled during a hiring freeze), then the new hire spends ``onboarding_days`` (times the
+profile's multiplier) paid but not yet serving;
 trainees are paid off the floor. A post's people work its timetable: the roster of a channel or
 of the supervisors sets how many are on duty at each moment (a job in hand is finished first);
 sales and delivery work ``calendar.working_hours``, their jobs advancing only in working time
@@ -388,7 +389,8 @@ class Workforce:
         )
         self.counters[f"hires_{post.role}"] += 1
         self.onboarding[post.name] += 1
-        self.calendar.after(self.wf.onboarding_days, lambda: self.start(vacancy))
+        onboarding = self.wf.onboarding_days * member.hired_as.onboarding_multiplier
+        self.calendar.after(onboarding, lambda: self.start(vacancy))
 
     def start(self, vacancy: Vacancy) -> None:
         """The new hire finished onboarding and starts serving."""
