@@ -73,6 +73,11 @@ def test_effort_per_customer_year_is_the_cases_effort_over_the_days_customers_we
     assert summary["effort_per_customer_year"] == pytest.approx(
         effort_spent(model) / customer_years
     )
-    # one count a day of the customers active that day: 60 days of a roster between its sizes
-    sizes = (model.params.customers.initial, len(model.roster))
-    assert 60 * min(sizes) <= model.counters["customer_days"] <= 60 * max(sizes)
+
+    # one count a day, at the daily step, of the customers active then (before its renewals)
+    day = ServiceOrganisation(make_scenario(*SMALL, "horizon.days=20"))
+    for _ in range(20):
+        days, churned = day.counters["customer_days"], day.counters["churned"]
+        day.run(1)
+        added = day.counters["customer_days"] - days
+        assert added == len(day.roster) + day.counters["churned"] - churned

@@ -46,10 +46,11 @@ def test_proactive_service_catches_incidents_before_customers_complain():
 def test_proactive_service_spares_effort_and_keeps_customers():
     """Seed 000: raising a problem first "creates positive surprise". Paired runs, 3 seeds:
     retention is kept in each (400 customers: steps of a quarter point), and in each the
-    customers spend less effort on incidents (fewer incident cases to pursue) and less effort
-    in all per customer-year. The effort score per case does not fall reliably: the incident
-    cases spared are a small share of all cases (README, scenario library)."""
-    kept = 0.0
+    customers spend less effort on incidents (fewer incident cases to pursue), and over the
+    three less effort in all per customer-year. The effort score per case does not fall
+    reliably: the incident cases spared are a small share of all cases (README, scenario
+    library)."""
+    kept = spared = 0.0
     for seed in range(3):
         reactive_model, reactive = run_small(f"seed={seed}")
         proactive_model, proactive = run_small(f"seed={seed}", "proactive.detection_share=0.4")
@@ -57,8 +58,9 @@ def test_proactive_service_spares_effort_and_keeps_customers():
         kept += proactive["retention_rate"] - reactive["retention_rate"]
         assert _incident_effort(proactive_model) < 0.8 * _incident_effort(reactive_model), seed
         effort = "effort_per_customer_year"
-        assert proactive[effort] < reactive[effort], seed
+        spared += reactive[effort] - proactive[effort]
     assert kept > 0.02
+    assert spared > 0  # over the three pairs (README: -0.26, -0.46 to -0.06, 10 pairs)
 
 
 def _incident_effort(model: ServiceOrganisation) -> float:

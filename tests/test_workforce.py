@@ -4,6 +4,7 @@ import pytest
 from conftest import SMALL as SMALL_KEYS
 from conftest import make_scenario, run_small
 
+from cxsim.agents.staff import StaffAgent
 from cxsim.kpis import summarise
 from cxsim.mechanisms.workforce import leaving_probability
 from cxsim.model import ServiceOrganisation
@@ -98,9 +99,9 @@ def test_a_hiring_policy_applies_to_new_hires_while_the_day_0_staff_are_who_they
         ]
         assert all(m.hired_as == profiles.skill for m in attitude.workforce.members(role))
     model, _ = run_small(*RENEWING, "workforce.hiring_policy=attitude")
-    hires = [m for role in model.workforce.roles for m in model.workforce.members(role)]
-    new = [m for m in hires if m.hired_as == profiles.attitude]
-    assert new and len(new) < len(hires)  # some renewed, some still the day-0 staff
+    members = [m for role in model.workforce.roles for m in model.workforce.members(role)]
+    new = [m for m in members if m.hired_as == profiles.attitude]
+    assert new and len(new) < len(members)  # some renewed, some still the day-0 staff
     learning = model.workforce.staff_spec().learning_per_job
     agent = next(m for m in new if m.role == "frontline")
     skill = agent.skill
@@ -306,7 +307,7 @@ def test_every_position_held_is_paid_including_a_trainee_back_with_a_job_to_fini
             "skill_gain: 0.1, cost_per_person: 100}]",
         )  # fmt: skip
     )
-    staff = [a for a in model.agents if hasattr(a, "returning")]
+    staff = [a for a in model.agents if isinstance(a, StaffAgent)]
     seen_returning = 0
     for _ in range(600):  # every 72 minutes: a return lasts until the job in hand is done
         model.run(0.05)
