@@ -104,14 +104,13 @@ def _get(params: Scenario, key: str) -> Any:
 
 
 def size_benchmark(
-    customers: int, days: float = 365.0, repeats: int = 2, outside_calls: bool = False
+    customers: int, days: float = 365.0, repeats: int = 2, *, outside_calls: bool
 ) -> dict[str, Any]:
     """The scaled baseline with ``customers`` customers for ``days``, each run a fresh process.
 
     The fastest of ``repeats`` runs is reported (as ``timeit`` does: slower runs measure other
-    work on the machine, not the model), with every run's wall time alongside. By default the
-    customers' own work (``scaled_baseline`` without outside calls); with ``outside_calls`` the
-    baseline as it is.
+    work on the machine, not the model), with every run's wall time alongside: the customers'
+    own work, or with ``outside_calls`` the baseline as it is (``scaled_baseline``).
     """
     params = scaled_baseline(customers, days, outside_calls)
     runs = [_in_fresh_process(_timed_run, params) for _ in range(repeats)]
@@ -235,7 +234,7 @@ def run_benchmarks(
             "platform": platform.platform(),
             "cores": cores,
         },
-        "sizes": [size_benchmark(n, repeats=repeats) for n in sizes],
+        "sizes": [size_benchmark(n, repeats=repeats, outside_calls=False) for n in sizes],
         "baseline_sizes": [
             size_benchmark(n, repeats=repeats, outside_calls=True) for n in baseline_sizes
         ],

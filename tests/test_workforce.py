@@ -318,7 +318,9 @@ def test_every_position_held_is_paid_including_a_trainee_back_with_a_job_to_fini
             seen_returning += returning
             assert model.workforce.held[post.name] == (
                 post.pool.size
-                + model.workforce.onboarding[post.name]
+                + sum(  # hired, not yet serving
+                    v.post is post and v.member is not None for v in model.workforce.vacancies
+                )
                 + model.workforce.away[post.name]
                 + returning
             )

@@ -126,7 +126,7 @@ class Timetable:
         end = t + ((starts[i] if i < len(starts) else DAYS_PER_WEEK) - week_time)
         if holidays:
             end = min(end, math.floor(t) + 1.0)
-        return value, end if end > t else math.nextafter(t, math.inf)
+        return value, (end if end > t else math.nextafter(t, math.inf))
 
     def advance(self, t: float, amount: float) -> float:
         """The time at which the integral of the value from ``t`` reaches ``amount`` (>= 0).

@@ -101,13 +101,12 @@ class Workforce:
         self.params, self.wf, self.timetables = params, params.workforce, timetables
         self.calendar, self.ledger, self.counters, self.shocks = calendar, ledger, counters, shocks
         self.profile = getattr(params.workforce.profiles, params.workforce.hiring_policy)
-        self.usual = params.workforce.profiles.skill  # the day-0 staff: the usual hire
+        self.usual = HiringProfile()  # the day-0 staff: the role's usual hire, no offsets
         # positions held (serving, onboarding, in training or finishing a job on return) and
         # the sum of their holders' salary multipliers, by post
         self.held: Counter[str] = Counter()
         self.salary_weight: Counter[str] = Counter()
         self.posts: list[Post] = []
-        self.onboarding: Counter[str] = Counter()
         self.away: Counter[str] = Counter()  # in training, by post
         self.vacancies: set[Vacancy] = set()
         self.payroll: Counter[str] = Counter()  # salaries paid since day 0, by post
@@ -253,12 +252,12 @@ class Workforce:
         return [m for post in self.posts if post.role == role for m in post.pool.servers]
 
     def headcount(self, role: str) -> int:
-        """Positions of ``role`` held: serving, onboarding or in training."""
-        return sum(self._held(post) for post in self.posts if post.role == role)
+        """Positions of ``role`` held: serving, onboarding, in training or back from it."""
+        return sum(self.held[post.name] for post in self.posts if post.role == role)
 
     def full_time_equivalents(self, role: str) -> float:
         """People of ``role`` on the payroll, in full-time equivalents (FTE)."""
-        return sum(self._held(post) * post.people for post in self.posts if post.role == role)
+        return sum(self.held[post.name] * post.people for post in self.posts if post.role == role)
 
     def working_days(self, role: str, until: float) -> float:
         """Days on duty of the staff of ``role`` serving now, from day 0 to ``until``.
@@ -274,9 +273,6 @@ class Workforce:
                 per_member = post.on_duty.integral(0.0, until) / positions if positions else 0.0
             total += post.pool.size * per_member
         return total
-
-    def _held(self, post: Post) -> int:
-        return self.held[post.name]
 
     def _join(self, post: str, member: StaffAgent) -> None:
         """``member`` takes a position of ``post``: on the payroll from now."""
@@ -388,14 +384,12 @@ class Workforce:
             self.calendar.now,
         )
         self.counters[f"hires_{post.role}"] += 1
-        self.onboarding[post.name] += 1
         onboarding = self.wf.onboarding_days * member.hired_as.onboarding_multiplier
         self.calendar.after(onboarding, lambda: self.start(vacancy))
 
     def start(self, vacancy: Vacancy) -> None:
         """The new hire finished onboarding and starts serving."""
         self.vacancies.discard(vacancy)
-        self.onboarding[vacancy.post.name] -= 1
         vacancy.post.pool.add_server(vacancy.member)
 
     # --- training and coaching ------------------------------------------------------------
