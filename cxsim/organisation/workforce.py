@@ -6,10 +6,10 @@ learning, turnover, salary, hiring cost and onboarding), each member keeping the
 were hired under; the day-0 staff are who they are, the role's usual hire, so that a hiring
 policy shows as the workforce renews (seed 004). A leaver's post stays empty for a hiring delay
 (none is filled during a hiring freeze), then the new hire spends ``onboarding_days`` (times the
-profile's multiplier) paid but not yet serving;
-trainees are paid off the floor. A post's people work its timetable: the roster of a channel or
-of the supervisors sets how many are on duty at each moment (a job in hand is finished first);
-sales and delivery work ``calendar.working_hours``, their jobs advancing only in working time
+profile's multiplier) paid but not yet serving; trainees are paid off the floor. A post's people
+work its timetable: the roster of a channel or of the supervisors sets how many are on duty at
+each moment (a job in hand is finished first); sales and delivery work
+``calendar.working_hours``, their jobs advancing only in working time
 (``cxsim.mechanisms.timetable``). The formulas (leaving, learning, fading) are in
 ``cxsim.mechanisms.workforce`` with their sources.
 
@@ -378,13 +378,14 @@ class Workforce:
         member = vacancy.member = post.hire(vacancy.seat, vacancy.seat, self.profile)
         post.place(member)
         self._join(post.name, member)
+        profile = member.hired_as
         self.ledger.spend(  # the people behind the position are recruited
             "hiring",
-            self.wf.cost_per_hire * self.profile.hire_cost_multiplier * post.people,
+            self.wf.cost_per_hire * profile.hire_cost_multiplier * post.people,
             self.calendar.now,
         )
         self.counters[f"hires_{post.role}"] += 1
-        onboarding = self.wf.onboarding_days * member.hired_as.onboarding_multiplier
+        onboarding = self.wf.onboarding_days * profile.onboarding_multiplier
         self.calendar.after(onboarding, lambda: self.start(vacancy))
 
     def start(self, vacancy: Vacancy) -> None:
