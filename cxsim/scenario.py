@@ -1223,6 +1223,14 @@ class Frontline(Block):
         source="assumption: frontline refund limits of tens to a few thousand",
         meaning="agents may grant up to {value:,.0f} per case",
     )
+    escalate_when_unable: float = param(
+        0.5,
+        "share",
+        "Share of the cases an agent sees they cannot solve that they pass to a supervisor (or "
+        "the specialist tier) instead of sending the customer away; an agent sees it with "
+        "probability their skill, less under pressure (assumption).",
+        **SHARE,
+    )
     salary_per_year: float = param(
         40_000.0,
         "money/year",
@@ -1263,7 +1271,14 @@ class Supervisors(Block):
 
     count: int = param(1, "people", "Supervisors taking escalations.", ge=0, le=100_000)
     competency: float = param(
-        0.85, "share", "Chance that a supervisor resolves an escalated case.", **SHARE
+        0.85,
+        "skill",
+        "Mean problem-solving skill of supervisors; like anyone's, their chance of solving a "
+        "case falls with its complexity.",
+        **SHARE,
+    )
+    competency_sd: float = param(
+        0.05, "skill", "Spread of skill between supervisors (assumption).", **SHARE
     )
     handling_minutes: float = param(
         45.0, "minutes", "Mean supervisor time per escalated case.", gt=0

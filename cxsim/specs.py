@@ -389,12 +389,14 @@ class FrontlineSpec:
     cost_per_contact: float
     record_skill_gain: float  # from the shared customer record, when the policy has one
     error_per_cut: float  # skill lost per share of handling time cut under pressure
+    escalate_when_unable: float  # share of the unsolvable cases an agent sees that they pass up
 
     @classmethod
     def from_scenario(cls, s: Scenario) -> FrontlineSpec:
         """Frontline parameters (the diagnosis step is the channel's: ``ChannelSpec``)."""
         gain = s.shared_record.skill_gain if s.shared_record.enabled else 0.0
-        return cls(s.frontline.cost_per_contact, gain, s.work_pressure.error_per_cut)
+        f = s.frontline
+        return cls(f.cost_per_contact, gain, s.work_pressure.error_per_cut, f.escalate_when_unable)
 
 
 @dataclass(frozen=True, slots=True)

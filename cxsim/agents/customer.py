@@ -289,7 +289,6 @@ class Customer(mesa.Agent):
         at, spec = self.at, self.at.spec
         needs_rework = kind == "requirement_gap"
         remedy = spec.rework_cost if needs_rework else severity
-        goodwill = severity * at.policy.compensation_share
         channel = self.first_channel()
         complexity_mean = (
             spec.problems.routine_complexity_mean
@@ -302,7 +301,7 @@ class Customer(mesa.Agent):
             kind=kind,
             opened_day=at.calendar.now,
             severity=severity,
-            remedy_cost=remedy + goodwill,
+            remedy_cost=remedy,  # the authority is over the remedy; goodwill follows the policy
             complexity=at.streams.problems.beta(
                 4.0 * complexity_mean, 4.0 * (1.0 - complexity_mean)
             ),

@@ -14,7 +14,12 @@ import mesa
 
 from cxsim.agents.staff import StaffAgent, Workplace
 from cxsim.mechanisms import diagnosis
-from cxsim.mechanisms.escalation import Route, frontline_route, solve_probability
+from cxsim.mechanisms.escalation import (
+    Route,
+    frontline_route,
+    pass_up_probability,
+    solve_probability,
+)
 from cxsim.records import Case
 from cxsim.stations.contact_centre import Contact, Outreach
 
@@ -65,6 +70,7 @@ class ServiceAgent(StaffAgent):
         route = frontline_route(
             case.remedy_cost, work.policy.empowerment_limit, case.needs_rework, solved or misread,
             specialists=work.desk.specialists.size > 0,
+            pass_up=not (solved or misread) and self.passes_up(contact, case),
         )  # fmt: skip
         step = contact.centre.spec.diagnosis  # the one that set the minutes listened
         if step is not None:
@@ -98,6 +104,17 @@ class ServiceAgent(StaffAgent):
         )
         listened = solve_probability(skill + shift, case.complexity)
         return draw < listened, diagnosis.wrong_fix(draw, habitual, listened)
+
+    def passes_up(self, contact: Contact, case: Case) -> bool:
+        """Whether the agent, unable to solve the case, passes it up (one draw, the customer's).
+
+        ``cxsim.mechanisms.escalation.pass_up_probability``: seen with the agent's skill, asked
+        by the policy, skipped under pressure.
+        """
+        p = pass_up_probability(
+            self.skill, self.work.frontline.escalate_when_unable, contact.centre.time_share
+        )
+        return case.customer.rng.random() < p
 
     def ask(self, contact: Contact, case: Case, step: DiagnosisSpec) -> None:
         """Questions beyond the habitual listening may reveal a need the customer did not state.

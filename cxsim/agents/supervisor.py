@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import mesa
 
 from cxsim.agents.staff import StaffAgent, Workplace
-from cxsim.mechanisms.escalation import supervisor_route
+from cxsim.mechanisms.escalation import solve_probability, supervisor_route
 from cxsim.mechanisms.workforce import learn
 from cxsim.records import Case
 
@@ -26,7 +26,7 @@ class Coaching:
 
 
 class Supervisor(StaffAgent):
-    """Resolves an escalated case with probability equal to their competency, ``skill``."""
+    """Resolves an escalated case as skill against complexity allow (``solve_probability``)."""
 
     def __init__(
         self, model: mesa.Model, work: Workplace, competency: float, empathy: float
@@ -55,7 +55,9 @@ class Supervisor(StaffAgent):
         work = self.work
         work.ledger.spend("supervisor_cases", work.supervisors.cost_per_case, work.calendar.now)
         case.people.add(self.unique_id)
-        solved = case.customer.rng.random() < self.skill  # competency (seed 001)
+        # skill against the case's complexity, as for anyone (seed 001: more competent, not
+        # infallible): the hard cases the frontline could not solve are hard for them too
+        solved = case.customer.rng.random() < solve_probability(self.skill, case.complexity)
         case.resolver_empathy = self.empathy
         case.pending_route = supervisor_route(case.needs_rework, solved)
         delay = work.streams.handling.exponential(work.supervisors.callback_delay_days)

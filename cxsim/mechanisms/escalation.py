@@ -15,7 +15,13 @@ from __future__ import annotations
 import math
 from enum import Enum
 
-__all__ = ["Route", "solve_probability", "frontline_route", "supervisor_route"]
+__all__ = [
+    "Route",
+    "solve_probability",
+    "frontline_route",
+    "pass_up_probability",
+    "supervisor_route",
+]
 
 SKILL_SPREAD = 0.08  # logistic spread of the skill-versus-complexity contest (skill units)
 
@@ -41,17 +47,34 @@ def frontline_route(
     needs_rework: bool,
     solved: bool,
     specialists: bool = False,
+    pass_up: bool = False,
 ) -> Route:
     """Route after a frontline contact: authority first, then skill, then rework if needed.
 
-    Unsolved cases go to a specialist when there are ``specialists``; a specialist's own route
-    is the same without a further transfer.
+    An unsolved case the handler passes up (``pass_up``) goes to a specialist when there are
+    ``specialists``, else to a supervisor; otherwise the customer is sent away to try again. A
+    specialist's own route is the same without a further transfer.
     """
     if remedy_cost > empowerment_limit:
         return Route.ESCALATE
     if not solved:
-        return Route.TRANSFER if specialists else Route.NOT_SOLVED
+        if not pass_up:
+            return Route.NOT_SOLVED
+        return Route.TRANSFER if specialists else Route.ESCALATE
     return Route.REWORK if needs_rework else Route.RESOLVED
+
+
+def pass_up_probability(skill: float, policy_share: float, time_share: float) -> float:
+    """Chance that a handler who could not solve a case passes it up, not sending them away.
+
+    They see it was beyond them with probability ``skill`` (the less skilled believe they
+    helped), the policy asks it of ``policy_share`` of those, and a hurried agent
+    (``time_share`` of the standard handling time) skips it as often as they cut the time.
+
+    The form is an assumption; seed 000 names the cost ("frustrating both the customer and the
+    employee"), seed 003 the alternative ("own the issue").
+    """
+    return min(1.0, max(0.0, skill)) * policy_share * min(1.0, time_share)
 
 
 def supervisor_route(needs_rework: bool, solved: bool) -> Route:

@@ -215,7 +215,8 @@ class Workforce:
         self, traits: np.random.Generator, seat: np.random.Generator, profile: HiringProfile
     ) -> Supervisor:
         # Supervisors came up from the frontline: their empathy is drawn the same way.
-        competency = clip_share(self.params.supervisors.competency + profile.skill_offset)
+        spec = self.params.supervisors
+        competency = _drawn(traits, spec.competency + profile.skill_offset, spec.competency_sd)
         empathy = self._empathy(traits, profile)
         return self._seated(seat, profile, Supervisor(self.model, self.work, competency, empathy))
 
