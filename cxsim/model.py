@@ -42,6 +42,7 @@ from cxsim.specs import (
     CustomerSpec,
     DeliverySpec,
     FrontlineSpec,
+    MotivationSpec,
     Policy,
     SalesSpec,
     SpecialistSpec,
@@ -72,7 +73,7 @@ class ServiceOrganisation(CalendarModel):
         self.timetables = Timetables.from_scenario(params)
         calendar, counters = self.calendar, self.counters
         self.reputation = Reputation(params.word_of_mouth, counters)
-        self.desk = CaseDesk(self.policy.shared_record)
+        self.desk = CaseDesk(self.policy.shared_record, params.frontline.short_grant_return_days)
         self.workforce = Workforce(
             self, params, calendar, self.ledger, counters, self.shocks, self.timetables
         )
@@ -127,12 +128,14 @@ class ServiceOrganisation(CalendarModel):
             frontline=FrontlineSpec.from_scenario(p),
             supervisors=SupervisorSpec.from_scenario(p),
             specialists=SpecialistSpec.from_scenario(p),
+            motivation=MotivationSpec.from_scenario(p),
             desk=self.desk,
             reputation=self.reputation,
             shocks=self.shocks,
             working=self.timetables.working,
             handoff_factor=workforce.handoff_factor,
             away=workforce.away,
+            strain=workforce.strain,
             ledger=self.ledger,
             counters=self.counters,
         )

@@ -79,7 +79,9 @@ class Case:
     reworked: bool = False
     wait_minutes: float = 0.0
     queued_at: float = 0.0
-    resolver_empathy: float = 0.0
+    resolver: object = None  # the member of staff who last handled it (None: self-service)
+    resolver_empathy: float = 0.0  # the empathy and care they showed
+    overgrant: float = 0.0  # money granted beyond the remedy (a too-generous judgement)
     pending_route: object = None
     channel: str = "phone"  # where the customer is trying now
     first_channel: str = "phone"

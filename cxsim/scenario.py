@@ -957,7 +957,7 @@ class Delivery(Block):
     """Delivery teams: handoff, rigidity, execution and rework."""
 
     teams: int = param(
-        8, "teams", "Delivery teams; each builds one order at a time.", ge=0, le=100_000
+        9, "teams", "Delivery teams; each builds one order at a time.", ge=0, le=100_000
     )
     build_days: float = param(
         1.0, "days", "Mean working days a team takes to build one order.", gt=0
@@ -1231,6 +1231,28 @@ class Frontline(Block):
         "probability their skill, less under pressure (assumption).",
         **SHARE,
     )
+    grant_misjudgement: float = param(
+        0.3,
+        "share",
+        "Share of remedies misjudged by someone of no skill; a handler of skill s misjudges "
+        "grant_misjudgement * (1 - s) of them, half too generous, half too little or the wrong "
+        "fix (supervisors and specialists too, with their skill; assumption).",
+        **SHARE,
+    )
+    overgrant_share: float = param(
+        0.5,
+        "share",
+        "Money paid beyond a money remedy when it is too generous, as a share of it (assumption).",
+        ge=0,
+        le=10,
+    )
+    short_grant_return_days: float = param(
+        3.0,
+        "days",
+        "Mean days before a customer given too little, or the wrong fix, comes back (assumption).",
+        gt=0,
+        le=365,
+    )
     salary_per_year: float = param(
         40_000.0,
         "money/year",
@@ -1434,6 +1456,21 @@ class Loyalty(Block):
     met_expectation: float = param(
         0.8, "satisfaction", "Experience of an order that exactly meets the expectation.", **SHARE
     )
+    care_weight: float = param(
+        0.2,
+        "satisfaction/empathy",
+        "Change in a routine contact's experience per unit of empathy the handler shows above "
+        "loyalty.expected_care (assumption: recovery.empathy_weight's size).",
+        ge=0,
+        le=1,
+    )
+    expected_care: float = param(
+        0.6,
+        "empathy",
+        "Empathy customers expect of a handler (assumption: the usual agent's, "
+        "frontline.empathy_mean in the baseline).",
+        **SHARE,
+    )
     disconfirmation_gain: float = param(
         2.0,
         "satisfaction/fit unit",
@@ -1460,7 +1497,7 @@ class Loyalty(Block):
         **SHARE,
     )
     complaint_relief: float = param(
-        0.36,
+        0.30,
         "satisfaction",
         "Lift from being heard when a complaint ends unresolved (TARP: beats silence).",
         ge=0,
@@ -1624,7 +1661,11 @@ class HiringProfile(Block):
         1.0, "multiplier", "Speed of learning from experience.", ge=0, le=10
     )
     turnover_multiplier: float = param(
-        1.0, "multiplier", "Leaving hazard relative to base.", ge=0, le=10
+        1.0,
+        "multiplier",
+        "Leaving hazard relative to base, beyond what the profile's pay explains.",
+        ge=0,
+        le=10,
     )
     salary_multiplier: float = param(
         1.0, "multiplier", "Salary relative to the role's salary.", gt=0, le=10
@@ -1654,7 +1695,7 @@ class HiringProfiles(Block):
         skill_offset=-0.15,
         empathy_offset=-0.05,
         learning_multiplier=1.0,
-        turnover_multiplier=1.5,
+        turnover_multiplier=1.0,  # they leave sooner through their pay (motivation.pay_weight)
         salary_multiplier=0.8,
         hire_cost_multiplier=0.6,
     )
@@ -1688,7 +1729,8 @@ class Workforce(Block):
     pressure_turnover: float = param(
         0.1,
         "1/(jobs waiting per person)",
-        "Log-increase of the leaving hazard per job waiting per person in their queue.",
+        "Motivation lost per job waiting per person in their queue (capped at 5): the "
+        "log-increase of the leaving hazard, felt over motivation.adjustment_days.",
         ge=0,
         le=10,
     )
@@ -1696,7 +1738,22 @@ class Workforce(Block):
         0.0, "share", "Share of staff given personal recognition (seed 002, seed 004).", **SHARE
     )
     recognition_effect: float = param(
-        0.4, "share", "Cut in the leaving hazard of a recognised member of staff.", **SHARE
+        0.4,
+        "share",
+        "Cut in the leaving hazard of a recognised member of staff; the same motivation shows "
+        "in their care for customers (motivation.care_per_motivation).",
+        **SHARE,
+    )
+    pay_vs_market: float = param(
+        1.0,
+        "ratio",
+        "Pay relative to the market rate, every role (the salaries in the file are the "
+        "market's): scales the payroll and moves motivation (motivation.pay_weight).",
+        gt=0,
+        le=5,
+        usual=(0.7, 1.5),
+        source="assumption: employers pay within about 30% of the going rate",
+        meaning="pay at {value:.0%} of the market rate",
     )
     recognition_cost_per_person: float = param(
         1500.0, "money/person/year", "Cost of recognising one member of staff for a year.", ge=0
@@ -1795,6 +1852,68 @@ class Training(Block):
                 self.target,
             )
         return self
+
+
+class Motivation(Block):
+    """What keeps staff going: pay, recognition, celebrated successes, authority, workload.
+
+    A state per member of staff (``cxsim.mechanisms.motivation``) that moves their leaving
+    hazard and the empathy and care they show in every interaction.
+    """
+
+    adjustment_days: float = param(
+        60.0,
+        "days",
+        "Time for motivation to follow the work's pressure, and for an event's jolt to fade to "
+        "37% (assumption: weeks to months, as strain builds toward burnout).",
+        gt=0,
+    )
+    pay_weight: float = param(
+        1.5,
+        "1/log pay",
+        "Motivation per log of pay relative to the market (workforce.pay_vs_market, times the "
+        "hiring profile's salary multiplier): the elasticity of quitting to pay (Manning 2003: "
+        "separation elasticities of about 1 to 3; 1.5 an assumption).",
+        ge=0,
+        le=10,
+    )
+    care_per_motivation: float = param(
+        0.1,
+        "empathy/motivation",
+        "Empathy shown per unit of motivation, in every interaction (service-profit chain: "
+        "Heskett et al. 1994; Schneider and Bowen 1985; the size is an assumption).",
+        ge=0,
+        le=1,
+    )
+    forced_escalation: float = param(
+        0.02,
+        "motivation/case",
+        "Motivation an agent loses for each case they had solved but had to pass to a "
+        "supervisor for want of authority (seed 000: 'frustrating both the customer and the "
+        "employee'; assumption).",
+        ge=0,
+        le=5,
+    )
+    celebrate_successes: bool = param(
+        False,
+        "on/off",
+        "Customer success stories are celebrated with the team (seed 000: 'celebrate customer "
+        "success stories'): each customer delighted by a resolved complaint lifts the handler.",
+    )
+    celebration_lift: float = param(
+        0.1,
+        "motivation/story",
+        "Motivation a handler gains when their success is celebrated (assumption).",
+        ge=0,
+        le=5,
+    )
+    celebration_cost_per_person: float = param(
+        400.0,
+        "money/person/year",
+        "Cost of the team time spent celebrating, per member of staff (assumption: about 15 "
+        "minutes a week at a loaded 30 an hour).",
+        ge=0,
+    )
 
 
 class WorkPressure(Block):
@@ -1998,6 +2117,7 @@ class Scenario(Block):
     feedback_loop: FeedbackLoop = FeedbackLoop()
     workforce: Workforce = Workforce()
     work_pressure: WorkPressure = WorkPressure()
+    motivation: Motivation = Motivation()
     shocks: tuple[Shock, ...] = Field((), description="Timeline of shocks (may be empty).")
     training: tuple[Training, ...] = Field(
         (),

@@ -290,6 +290,23 @@ class StaffSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class MotivationSpec:
+    """How motivation moves and shows (``cxsim.mechanisms.motivation``)."""
+
+    adjustment_days: float  # time constant of the team's strain and of events' jolts
+    care_per_motivation: float  # empathy shown per unit of motivation
+    forced_escalation: float  # motivation lost per solved case escalated for want of authority
+    celebration_lift: float  # motivation per celebrated success (0: successes not celebrated)
+
+    @classmethod
+    def from_scenario(cls, s: Scenario) -> MotivationSpec:
+        """Motivation parameters; no lift where successes are not celebrated."""
+        m = s.motivation
+        lift = m.celebration_lift if m.celebrate_successes else 0.0
+        return cls(m.adjustment_days, m.care_per_motivation, m.forced_escalation, lift)
+
+
+@dataclass(frozen=True, slots=True)
 class Fix:
     """A fix smaller than a rework: a delivery team's time (working days) and its cost."""
 
@@ -390,13 +407,18 @@ class FrontlineSpec:
     record_skill_gain: float  # from the shared customer record, when the policy has one
     error_per_cut: float  # skill lost per share of handling time cut under pressure
     escalate_when_unable: float  # share of the unsolvable cases an agent sees that they pass up
+    grant_misjudgement: float  # share of remedies misjudged at skill 0 (anyone who grants)
+    overgrant_share: float  # money beyond a too-generous money remedy, share of it
 
     @classmethod
     def from_scenario(cls, s: Scenario) -> FrontlineSpec:
         """Frontline parameters (the diagnosis step is the channel's: ``ChannelSpec``)."""
         gain = s.shared_record.skill_gain if s.shared_record.enabled else 0.0
         f = s.frontline
-        return cls(f.cost_per_contact, gain, s.work_pressure.error_per_cut, f.escalate_when_unable)
+        return cls(
+            f.cost_per_contact, gain, s.work_pressure.error_per_cut, f.escalate_when_unable,
+            f.grant_misjudgement, f.overgrant_share,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

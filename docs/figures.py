@@ -21,7 +21,8 @@ from cxsim.statistics import Estimate
 ROOT = Path(__file__).resolve().parents[1]
 README, WORKSHOP = ROOT / "README.md", ROOT / "docs" / "workshop.md"
 LIBRARY = (  # README "Scenario library": options compared with the baseline
-    "empowered_frontline frontline_without_authority poor_complaint_handling feedback_loop "
+    "empowered_frontline empowered_and_trained frontline_without_authority pass_up_when_unable "
+    "poor_complaint_handling feedback_loop "
     "supervisor_coaching more_supervisors active_listening listening_before_solving final_check "
     "follow_up shared_customer_record proactive_service automation_first volume_sales_rewards "
     "under_resourced_contact_centre callbacks case_owners logistics_disruption "
@@ -29,8 +30,9 @@ LIBRARY = (  # README "Scenario library": options compared with the baseline
     "satisfaction_only_loyalty"
 ).split()
 WORKFORCE = (  # vs workforce_dynamics
-    "hire_for_attitude hire_cheapest personal_recognition close_the_supervisor_gap".split()
-)
+    "hire_for_attitude hire_cheapest personal_recognition pay_above_market celebrate_successes "
+    "close_the_supervisor_gap"
+).split()
 RECOGNITION = ("customer_recognition",)  # vs shared_customer_record (it needs the record)
 WORKSHOP_LEVERS = {  # docs/workshop.md: row label -> the demo's lever settings
     "Frontline authority 500": {"authority": 500},

@@ -176,3 +176,67 @@ def test_closing_the_supervisor_gap_as_seed_001_proposes_raises_the_frontline():
         assert after["staff"]["frontline"][skill] > before["staff"]["frontline"][skill] + 0.02
         assert after["fcr"] > before["fcr"], seed
         assert after["ces"] < before["ces"], seed
+
+
+def _paired(base: str, option: str, seeds: int = 3, days: int = 365):
+    """Paired small runs (common random numbers) of two library scenarios, one per seed."""
+    plain, changed = (load_scenario(library_scenario(name)) for name in (base, option))
+    for seed in range(seeds):
+        small = ("customers.initial=400", f"horizon.days={days}", f"seed={seed}")
+        yield simulate(with_overrides(plain, small)), simulate(with_overrides(changed, small))
+
+
+def _leavers(model) -> int:
+    return sum(model.counters[f"leavers_{role}"] for role in model.workforce.roles)
+
+
+def _motivation(model) -> float:
+    agents = model.workforce.members("frontline")
+    return sum(a.motivation() for a in agents) / len(agents)
+
+
+def test_paying_above_the_market_keeps_staff_at_a_price():
+    """Seed 002 (pay), Manning 2003 (the elasticity of quitting): ``pay_above_market.yaml``
+    against the moving workforce it extends, 3 paired seeds: fewer leavers over the three,
+    more motivated agents in each, 15% more payroll."""
+    kept = 0
+    for plain, paid in _paired("workforce_dynamics", "pay_above_market"):
+        assert _motivation(paid) > _motivation(plain) + 0.15
+        salaries = "salaries_frontline"
+        assert summarise(paid)["costs"][salaries] > 1.1 * summarise(plain)["costs"][salaries]
+        kept += _leavers(plain) - _leavers(paid)
+    assert kept > 0
+
+
+def test_celebrating_success_stories_lifts_the_people_who_earned_them():
+    """Seed 000: "celebrate customer success stories" (``celebrate_successes.yaml``)."""
+    for plain, celebrating in _paired("workforce_dynamics", "celebrate_successes"):
+        assert celebrating.counters["celebrations"] > 10 and not plain.counters["celebrations"]
+        assert _motivation(celebrating) > _motivation(plain)
+        assert summarise(celebrating)["costs"]["recognition"] > 0
+
+
+def test_passing_up_what_agents_cannot_solve_spares_calls_and_loads_the_supervisor():
+    """Seeds 001, 003 (``pass_up_when_unable.yaml``), 3 paired seeds: more escalations, fewer
+    contacts per case (customers are not sent away to call again), a longer wait for the
+    supervisor's callback."""
+    for plain, passing in _paired("baseline", "pass_up_when_unable"):
+        before, after = summarise(plain), summarise(passing)
+        assert after["escalation_rate"] > before["escalation_rate"] + 0.02
+        contacts = [
+            sum(c.contacts for c in m.recorder.cases) / len(m.recorder.cases)
+            for m in (plain, passing)
+        ]
+        assert contacts[1] < contacts[0]
+
+
+def test_trained_agents_judge_the_remedy_better_when_empowered():
+    """Seed 001 (leaders' doubt of their agents' judgement), ``empowered_and_trained.yaml``
+    against ``empowered_frontline.yaml``, 3 paired seeds: fewer misjudged grants over the
+    three, and more cases resolved at the first contact in each."""
+    misjudged = [0, 0]
+    for plain, trained in _paired("empowered_frontline", "empowered_and_trained"):
+        for i, model in enumerate((plain, trained)):
+            misjudged[i] += model.counters["short_grants"] + model.counters["generous_grants"]
+        assert summarise(trained)["fcr"] > summarise(plain)["fcr"]
+    assert misjudged[1] < misjudged[0]

@@ -6,7 +6,6 @@ from conftest import make_scenario, run_small
 
 from cxsim.agents.staff import StaffAgent
 from cxsim.kpis import summarise
-from cxsim.mechanisms.workforce import leaving_probability
 from cxsim.model import ServiceOrganisation
 from cxsim.scenario import load_scenario
 
@@ -23,14 +22,6 @@ def people_per_position(model, role: str) -> float:
     people = [post.people for post in model.workforce.posts if post.role == role]
     assert max(people) == pytest.approx(min(people))
     return people[0]
-
-
-def test_leaving_rises_with_pressure_and_falls_with_recognition():
-    calm = leaving_probability(0.3, 0.0, 0.1, False, 0.4, 365)
-    pressed = leaving_probability(0.3, 4.0, 0.1, False, 0.4, 365)
-    recognised = leaving_probability(0.3, 0.0, 0.1, True, 0.4, 365)
-    assert calm == pytest.approx(1 - 2.718281828**-0.3, rel=1e-6)
-    assert recognised < calm < pressed
 
 
 def test_constant_staff_by_default():

@@ -15,6 +15,7 @@ from cxsim.mechanisms.escalation import Route
 from cxsim.mechanisms.recognition import recognised_end
 from cxsim.mechanisms.recovery import (
     bounded_recovery,
+    care_lift,
     recovery_experience,
     routine_experience,
     unresolved_experience,
@@ -406,6 +407,14 @@ class Customer(mesa.Agent):
         at.counters["wrong_fixes"] += 1
         at.calendar.after(at.streams.listening.exponential(return_days), self.not_helped)
 
+    def short_granted(self, return_days: float) -> None:
+        """Given too little, or the wrong fix (``StaffAgent.judge``): the case stays open.
+
+        The customer finds out an exponential ``return_days`` later (their own stream) and
+        decides as after any contact that did not help.
+        """
+        self.at.calendar.after(self.rng.exponential(return_days), self.not_helped)
+
     def reveal_need(self, order: bool) -> None:
         """Asked, the customer names a need they had not stated (seed 003: "reveal broader needs").
 
@@ -453,9 +462,16 @@ class Customer(mesa.Agent):
         compensation = 0.0
         if resolved and case.kind != "routine":
             compensation = case.severity * at.policy.compensation_share
-            remedy = 0.0 if case.needs_rework else case.severity
+            remedy = (0.0 if case.needs_rework else case.severity) + case.overgrant
             at.ledger.spend("compensation", compensation + remedy, at.calendar.now)
         episode = self.case_episode(case, resolved)
+        if (
+            resolved
+            and case.kind != "routine"
+            and case.resolver is not None
+            and episode >= spec.word_of_mouth.positive_above
+        ):
+            case.resolver.celebrate()  # a complaint turned into a success story
         before, willing_before = self.satisfaction, self.willingness()
         self.remember(episode, intense=case.kind != "routine")
         self.remember_effort(effort, relationship=case.recognised or case.owner is not None)
@@ -538,7 +554,12 @@ class Customer(mesa.Agent):
         penalty = loyalty.people_penalty(len(case.people), spec.loyalty.people_weight)
         lift = spec.recognition.lift if case.recognised else 0.0
         if case.kind == "routine":
-            end = recognised_end(routine_experience(resolved, spec.loyalty.met_expectation), lift)
+            end = routine_experience(resolved, spec.loyalty.met_expectation)
+            if case.resolver is not None:  # a person, not self-service: their care shows
+                end += care_lift(
+                    case.resolver_empathy, spec.loyalty.expected_care, spec.loyalty.care_weight
+                )
+            end = recognised_end(end, lift)
             return loyalty.case_episode(end, end, 0.0, penalty)
         floor = unresolved_experience(case.worst, spec.loyalty.complaint_relief)
         if resolved:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import mesa
-
-from cxsim.agents.staff import StaffAgent, Workplace
+from cxsim.agents.staff import StaffAgent
 from cxsim.mechanisms import diagnosis
 from cxsim.mechanisms.escalation import (
     Route,
@@ -31,10 +29,6 @@ __all__ = ["ServiceAgent"]
 
 class ServiceAgent(StaffAgent):
     """A frontline agent with problem-solving skill and empathy."""
-
-    def __init__(self, model: mesa.Model, work: Workplace, skill: float, empathy: float) -> None:
-        super().__init__(model, work, skill)
-        self.empathy = empathy
 
     def duration(self, job: Contact | Outreach) -> float:
         """Handling time of the contact just picked up (its wait is booked by the centre)."""
@@ -66,19 +60,20 @@ class ServiceAgent(StaffAgent):
         policy = work.policy
         case.recognised = policy.recognition and (policy.shared_record or case.owner is self)
         solved, misread = self.solve(contact, case)
-        case.resolver_empathy = self.empathy
+        self.attend(case)
         route = frontline_route(
             case.remedy_cost, work.policy.empowerment_limit, case.needs_rework, solved or misread,
             specialists=work.desk.specialists.size > 0,
             pass_up=not (solved or misread) and self.passes_up(contact, case),
         )  # fmt: skip
+        self.frustrated_if_forced(route, solved)
         step = contact.centre.spec.diagnosis  # the one that set the minutes listened
         if step is not None:
             self.ask(contact, case, step)
         if misread and route is not Route.ESCALATE:  # the agent believes it solved
             case.customer.given_wrong_fix(step.return_days)
             return
-        work.desk.dispatch(case, route)
+        work.desk.dispatch(case, self.judge(case, route))
 
     def solve(self, contact: Contact, case: Case) -> tuple[bool, bool]:
         """Whether the real problem is solved, and whether a hurried agent fixed the wrong one.

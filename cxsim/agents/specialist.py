@@ -9,9 +9,7 @@ supervisor.
 
 from __future__ import annotations
 
-import mesa
-
-from cxsim.agents.staff import StaffAgent, Workplace
+from cxsim.agents.staff import StaffAgent
 from cxsim.mechanisms.escalation import frontline_route, solve_probability
 from cxsim.records import Case
 
@@ -20,10 +18,6 @@ __all__ = ["Specialist"]
 
 class Specialist(StaffAgent):
     """Solves a transferred case by their ``skill`` against its complexity."""
-
-    def __init__(self, model: mesa.Model, work: Workplace, skill: float, empathy: float) -> None:
-        super().__init__(model, work, skill)
-        self.empathy = empathy
 
     def duration(self, case: Case) -> float:
         """Exponential time to work a transferred case."""
@@ -35,8 +29,9 @@ class Specialist(StaffAgent):
         work.ledger.spend("specialist_cases", work.specialists.cost_per_case, work.calendar.now)
         case.people.add(self.unique_id)
         solved = case.customer.rng.random() < solve_probability(self.skill, case.complexity)
-        case.resolver_empathy = self.empathy
+        self.attend(case)
         route = frontline_route(
             case.remedy_cost, work.policy.empowerment_limit, case.needs_rework, solved
         )
-        work.desk.dispatch(case, route)
+        self.frustrated_if_forced(route, solved)
+        work.desk.dispatch(case, self.judge(case, route))

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 
+from cxsim.mechanisms.escalation import Grant, Route, grant_judgement
+from cxsim.mechanisms.motivation import faded, shown_empathy
 from cxsim.mechanisms.timetable import ALWAYS, Timetable
 from cxsim.mechanisms.workforce import learn
 from cxsim.stations.pool import ServerPool
@@ -22,10 +24,12 @@ if TYPE_CHECKING:
     from cxsim.organisation.desk import CaseDesk
     from cxsim.organisation.ledger import Ledger
     from cxsim.organisation.reputation import Reputation
+    from cxsim.records import Case
     from cxsim.scenario import HiringProfile, Training
     from cxsim.specs import (
         DeliverySpec,
         FrontlineSpec,
+        MotivationSpec,
         Policy,
         SalesSpec,
         SpecialistSpec,
@@ -50,12 +54,14 @@ class Workplace:
     frontline: FrontlineSpec
     supervisors: SupervisorSpec
     specialists: SpecialistSpec
+    motivation: MotivationSpec
     desk: CaseDesk
     reputation: Reputation
     shocks: Shocks
     working: Timetable  # calendar.working_hours: supervisors call back within them
     handoff_factor: Callable[[], float]  # handoff error left after unified trainings
     away: Counter[str]  # staff in training, by post
+    strain: dict[str, float]  # motivation the work's pressure takes from a post's team
     ledger: Ledger
     counters: Counter[str]
 
@@ -67,10 +73,15 @@ class StaffAgent(mesa.Agent):
     (``complete``). The completion is an event bound to this agent.
     """
 
-    def __init__(self, model: mesa.Model, work: Workplace, skill: float) -> None:
+    def __init__(
+        self, model: mesa.Model, work: Workplace, skill: float, empathy: float = 0.0
+    ) -> None:
         super().__init__(model)  # registration only: staff work with ``work``
         self.work = work
         self.skill = skill  # the role's skill: listening, execution, problem solving, judgement
+        self.empathy = empathy  # listening and care for a customer with a case (service roles)
+        self.own_motivation = 0.0  # from pay and recognition (``organisation.workforce``)
+        self._jolt, self._jolt_day = 0.0, 0.0  # events' jolts to motivation, fading
         self.pool: ServerPool | None = None
         self.in_hand = 0  # jobs being served now
         self.busy_days = 0.0
@@ -113,6 +124,65 @@ class StaffAgent(mesa.Agent):
     def on_the_floor(self) -> bool:
         """Working here and not away in training (a case owner customers can reach)."""
         return not (self.leaving or self.away)
+
+    def motivation(self) -> float:
+        """Motivation now: their own (pay, recognition), less the team's strain, plus events.
+
+        ``cxsim.mechanisms.motivation``; 0 is someone paid the market rate, unrecognised and
+        under no pressure.
+        """
+        work = self.work
+        jolt = self._jolt
+        if jolt:
+            jolt = faded(jolt, work.calendar.now - self._jolt_day, work.motivation.adjustment_days)
+        return self.own_motivation - work.strain.get(self.post, 0.0) + jolt
+
+    def jolt(self, amount: float) -> None:
+        """An event moves motivation by ``amount``, fading over the adjustment time."""
+        work = self.work
+        now = work.calendar.now
+        left = faded(self._jolt, now - self._jolt_day, work.motivation.adjustment_days)
+        self._jolt, self._jolt_day = left + amount, now
+
+    def attend(self, case: Case) -> None:
+        """Handle ``case`` for the customer now: the care they show is what it is remembered by."""
+        case.resolver = self
+        case.resolver_empathy = shown_empathy(
+            self.empathy, self.motivation(), self.work.motivation.care_per_motivation
+        )
+
+    def celebrate(self) -> None:
+        """A customer they helped is delighted: celebrated with the team, a lift (if at all)."""
+        lift = self.work.motivation.celebration_lift
+        if lift:
+            self.work.counters["celebrations"] += 1
+            self.jolt(lift)
+
+    def frustrated_if_forced(self, route: Route, solved: bool) -> None:
+        """A case they solved goes up for want of authority: the agent loses motivation."""
+        if route is Route.ESCALATE and solved:
+            self.work.counters["forced_escalations"] += 1
+            self.jolt(-self.work.motivation.forced_escalation)
+
+    def judge(self, case: Case, route: Route) -> Route:
+        """Decide the remedy of a complaint they solved: right, too generous, or short.
+
+        ``cxsim.mechanisms.escalation.grant_judgement`` with the handler's skill (one draw, the
+        customer's). Too generous: the money beyond the remedy is paid at the close; short:
+        the customer comes back (``Route.SHORT``). Routine requests have no remedy to judge.
+        """
+        if route not in (Route.RESOLVED, Route.REWORK) or case.kind == "routine":
+            return route
+        frontline = self.work.frontline
+        draw = case.customer.rng.random()
+        grant = grant_judgement(draw, self.skill, frontline.grant_misjudgement)
+        if grant is Grant.SHORT:
+            self.work.counters["short_grants"] += 1
+            return Route.SHORT
+        if grant is Grant.GENEROUS and not case.needs_rework:  # a rework order costs time
+            self.work.counters["generous_grants"] += 1
+            case.overgrant = case.severity * frontline.overgrant_share
+        return route
 
     def learn(self) -> None:
         """Experience: each job moves skill toward the ceiling (a learning curve)."""

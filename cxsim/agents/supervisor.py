@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import mesa
-
-from cxsim.agents.staff import StaffAgent, Workplace
+from cxsim.agents.staff import StaffAgent
 from cxsim.mechanisms.escalation import solve_probability, supervisor_route
 from cxsim.mechanisms.workforce import learn
 from cxsim.records import Case
@@ -27,12 +25,6 @@ class Coaching:
 
 class Supervisor(StaffAgent):
     """Resolves an escalated case as skill against complexity allow (``solve_probability``)."""
-
-    def __init__(
-        self, model: mesa.Model, work: Workplace, competency: float, empathy: float
-    ) -> None:
-        super().__init__(model, work, competency)
-        self.empathy = empathy
 
     def duration(self, job: Case | Coaching) -> float:
         """Exponential time to decide an escalated case; a coaching session's fixed hours."""
@@ -58,7 +50,7 @@ class Supervisor(StaffAgent):
         # skill against the case's complexity, as for anyone (seed 001: more competent, not
         # infallible): the hard cases the frontline could not solve are hard for them too
         solved = case.customer.rng.random() < solve_probability(self.skill, case.complexity)
-        case.resolver_empathy = self.empathy
-        case.pending_route = supervisor_route(case.needs_rework, solved)
+        self.attend(case)
+        case.pending_route = self.judge(case, supervisor_route(case.needs_rework, solved))
         delay = work.streams.handling.exponential(work.supervisors.callback_delay_days)
         case.customer.await_call_back(work.working.advance(work.calendar.now, delay))

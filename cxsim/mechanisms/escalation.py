@@ -8,6 +8,13 @@ to delivery for rework. An agent who lacks the skill does not solve the problem 
 has to contact again (failure demand), unless a specialist tier takes the cases beyond the
 frontline's skill (seed 001: "product and process specialists"), at the cost of a handoff.
 Escalation multiplies handling cost: MetricNet puts a tier-2 ticket at about 3x a tier-1 ticket.
+
+Whoever solves a complaint also decides the remedy, and judgement can fail (seed 001: leaders
+"do not have the confidence in their customer contact employees"): a grant is misjudged with
+probability ``misjudgement * (1 - skill)``, half the time too generous (money beyond the
+remedy) and half the time too little or the wrong fix (the customer comes back). The empowerment
+limit is what a leader trades against that risk: below it, the agent's judgement; above it, the
+supervisor's, after a handoff and a callback. The rate and the even split are assumptions.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ __all__ = [
     "frontline_route",
     "pass_up_probability",
     "supervisor_route",
+    "Grant",
+    "grant_judgement",
 ]
 
 SKILL_SPREAD = 0.08  # logistic spread of the skill-versus-complexity contest (skill units)
@@ -34,6 +43,15 @@ class Route(Enum):
     ESCALATE = "escalate"
     TRANSFER = "transfer"  # to a specialist
     NOT_SOLVED = "not_solved"
+    SHORT = "short"  # a remedy too small or the wrong fix: the customer comes back
+
+
+class Grant(Enum):
+    """How well a remedy was judged."""
+
+    RIGHT = "right"
+    GENEROUS = "generous"  # more than the remedy needed
+    SHORT = "short"  # too little, or the wrong fix
 
 
 def solve_probability(skill: float, complexity: float) -> float:
@@ -82,3 +100,15 @@ def supervisor_route(needs_rework: bool, solved: bool) -> Route:
     if not solved:
         return Route.NOT_SOLVED
     return Route.REWORK if needs_rework else Route.RESOLVED
+
+
+def grant_judgement(draw: float, skill: float, misjudgement: float) -> Grant:
+    """How a handler of ``skill`` judges a remedy, from one uniform ``draw``.
+
+    Misjudged with probability ``misjudgement * (1 - skill)``: the lower half of that band is
+    too little, the upper half too generous.
+    """
+    wrong = misjudgement * (1.0 - skill)
+    if draw < wrong / 2:
+        return Grant.SHORT
+    return Grant.GENEROUS if draw < wrong else Grant.RIGHT

@@ -11,7 +11,13 @@ excellent recovery of a first, non-severe failure can leave satisfaction above i
 
 from __future__ import annotations
 
-__all__ = ["unresolved_experience", "recovery_experience", "bounded_recovery", "routine_experience"]
+__all__ = [
+    "unresolved_experience",
+    "recovery_experience",
+    "bounded_recovery",
+    "routine_experience",
+    "care_lift",
+]
 
 
 def unresolved_experience(worst: float, complaint_relief: float) -> float:
@@ -60,3 +66,12 @@ def routine_experience(resolved: bool, met_level: float) -> float:
     separately.
     """
     return met_level if resolved else met_level - 0.2
+
+
+def care_lift(shown_empathy: float, expected: float, weight: float) -> float:
+    """What a handler's care adds to a routine contact: ``weight * (shown - expected)``.
+
+    Care is felt in every interaction, not only in recoveries (seed 004: "a natural flair for
+    doing it"; seed 003: "Engage in active listening"); customers expect the usual agent's.
+    """
+    return weight * (shown_empathy - expected)

@@ -23,7 +23,6 @@ import math
 from cxsim.units import DAYS_PER_YEAR
 
 __all__ = [
-    "leaving_probability",
     "learn",
     "decay_skill",
     "erode",
@@ -37,25 +36,6 @@ def full_time_equivalents(
 ) -> float:
     """Full-time people needed to cover ``rostered_hours_per_week`` on duty."""
     return rostered_hours_per_week / (1.0 - shrinkage) / contract_hours_per_week
-
-
-def leaving_probability(
-    base_per_year: float,
-    pressure: float,
-    pressure_gain: float,
-    recognised: bool,
-    recognition_effect: float,
-    days: float,
-) -> float:
-    """Chance of leaving within ``days``.
-
-    The hazard is ``base * exp(gain * pressure)`` with pressure capped at 5, cut by
-    ``recognition_effect`` for a recognised member of staff.
-    """
-    hazard = base_per_year * math.exp(pressure_gain * min(pressure, 5.0))
-    if recognised:
-        hazard *= 1.0 - recognition_effect
-    return 1.0 - math.exp(-hazard * days / DAYS_PER_YEAR)
 
 
 def learn(skill: float, rate: float, ceiling: float) -> float:

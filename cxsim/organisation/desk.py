@@ -21,8 +21,9 @@ __all__ = ["CaseDesk"]
 class CaseDesk:
     """Routes cases between frontline, supervisors and delivery; orders' checks to sellers."""
 
-    def __init__(self, shared_record: bool) -> None:
+    def __init__(self, shared_record: bool, short_grant_return_days: float) -> None:
         self.shared_record = shared_record
+        self.short_grant_return_days = short_grant_return_days
         self.sales: ServerPool | None = None  # set once the workforce is hired
         self.delivery: ServerPool | None = None
         self.supervisors: ServerPool | None = None
@@ -55,6 +56,8 @@ class CaseDesk:
             customer.close_case(resolved=True)
         elif route is Route.NOT_SOLVED:
             customer.not_helped()
+        elif route is Route.SHORT:  # believed fixed; the customer finds out and comes back
+            customer.short_granted(self.short_grant_return_days)
         elif route is Route.REWORK:
             case.handoffs += 1
             self.delivery.submit(case)

@@ -32,14 +32,16 @@ from cxsim.agents import DeliveryTeam, Salesperson, ServiceAgent, Specialist, Su
 from cxsim.agents.staff import StaffAgent, Workplace
 from cxsim.agents.supervisor import Coaching
 from cxsim.calendar import EventCalendar
+from cxsim.mechanisms.motivation import (
+    leaving_probability,
+    recognition_lift,
+    settle,
+    standing,
+    strain,
+)
 from cxsim.mechanisms.shocks import Shocks
 from cxsim.mechanisms.timetable import ALWAYS, Timetable
-from cxsim.mechanisms.workforce import (
-    decay_skill,
-    full_time_equivalents,
-    leaving_probability,
-    training_fade,
-)
+from cxsim.mechanisms.workforce import decay_skill, full_time_equivalents, training_fade
 from cxsim.organisation.ledger import Ledger
 from cxsim.scenario import HiringProfile, Scenario
 from cxsim.specs import StaffSpec, Timetables, roster_positions
@@ -110,6 +112,7 @@ class Workforce:
         self.away: Counter[str] = Counter()  # in training, by post
         self.vacancies: set[Vacancy] = set()
         self.payroll: Counter[str] = Counter()  # salaries paid since day 0, by post
+        self.strain: dict[str, float] = {}  # motivation each post's pressure takes, smoothed
         self._warmup_marks: dict[str, tuple[int, float]] = {}  # jobs and payroll by post then
         self.work: Workplace | None = None  # set by ``hire_all``
 
@@ -234,8 +237,15 @@ class Workforce:
     def _seated[Member: StaffAgent](
         self, seat: np.random.Generator, profile: HiringProfile, member: Member
     ) -> Member:
+        wf = self.wf
         member.seat, member.hired_as = seat, profile
-        member.recognised = bool(seat.random() < self.wf.recognition)
+        member.recognised = bool(seat.random() < wf.recognition)
+        member.own_motivation = standing(
+            wf.pay_vs_market * profile.salary_multiplier,
+            self.params.motivation.pay_weight,
+            member.recognised,
+            recognition_lift(wf.recognition_effect),
+        )
         return member
 
     def staff_spec(self) -> StaffSpec:
@@ -295,10 +305,15 @@ class Workforce:
 
     # --- the day --------------------------------------------------------------------------
     def pay(self) -> None:
-        """A day's salaries (everyone on the payroll) and personal recognition."""
+        """A day's salaries (everyone on the payroll), personal recognition, celebrations."""
         now = self.calendar.now
         for post in self.posts:  # each held position at its holder's pay
-            salaries = self.salary_weight[post.name] * post.people * post.salary_per_year
+            salaries = (
+                self.salary_weight[post.name]
+                * post.people
+                * post.salary_per_year
+                * self.wf.pay_vs_market
+            )
             self.ledger.spend(f"salaries_{post.role}", salaries / DAYS_PER_YEAR, now)
             self.payroll[post.name] += salaries / DAYS_PER_YEAR
         recognised = self.wf.recognition and sum(
@@ -308,6 +323,11 @@ class Workforce:
             self.ledger.spend(
                 "recognition", recognised * self.wf.recognition_cost_per_person / DAYS_PER_YEAR, now
             )
+        motivation = self.params.motivation
+        if motivation.celebrate_successes:  # the team's time, everyone on the payroll
+            people = sum(self.held[post.name] * post.people for post in self.posts)
+            cost = people * motivation.celebration_cost_per_person / DAYS_PER_YEAR
+            self.ledger.spend("recognition", cost, now)
 
     def end_warmup(self) -> None:
         """Payroll per job counts from now on."""
@@ -329,12 +349,16 @@ class Workforce:
         return result
 
     def end_day(self) -> None:
-        """Every post's pool measures the day's work pressure."""
+        """Every post's pool measures the day's work pressure, which its team's strain follows."""
+        wf, adjustment = self.wf, self.params.motivation.adjustment_days
         for post in self.posts:
-            post.pool.end_day()
+            target = strain(post.pool.end_day(), wf.pressure_turnover)
+            self.strain[post.name] = settle(
+                self.strain.get(post.name, 0.0), target, 1.0, adjustment
+            )
 
     def turnover(self) -> None:
-        """Each member of staff may leave today; pressure raises and recognition cuts the odds.
+        """Each member of staff may leave today, the likelier the lower their motivation.
 
         Without a base leaving rate nobody leaves, and the posts' streams are not drawn (what
         they would give is never used).
@@ -343,13 +367,9 @@ class Workforce:
         if wf.turnover_per_year <= 0:
             return
         for post in self.posts:
-            pressure = post.pool.pressure
             for member in list(post.pool.servers):
                 base_per_year = wf.turnover_per_year * member.hired_as.turnover_multiplier
-                p_leave = leaving_probability(
-                    base_per_year, pressure, wf.pressure_turnover, member.recognised,
-                    wf.recognition_effect, 1.0,
-                )  # fmt: skip
+                p_leave = leaving_probability(base_per_year, member.motivation(), 1.0)
                 if member.seat.random() < p_leave:
                     member.resign()
                     self._leave(post.name, member)
