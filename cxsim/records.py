@@ -79,6 +79,7 @@ class Case:
     reworked: bool = False
     wait_minutes: float = 0.0
     queued_at: float = 0.0
+    waiting_in: object = None  # the queue (ServerPool) it waits in after a handoff, until taken
     resolver: object = None  # the member of staff who last handled it (None: self-service)
     resolver_empathy: float = 0.0  # the empathy and care they showed
     overgrant: float = 0.0  # money granted beyond the remedy (a too-generous judgement)

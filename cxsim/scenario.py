@@ -802,6 +802,14 @@ class Customers(Block):
     max_contacts_per_case: int = param(
         5, "contacts", "Contacts after which a customer gives up on a case.", ge=1, le=100
     )
+    chase_after_days: float = param(
+        3.0,
+        "days",
+        "Mean days a customer waits on a case handed to a supervisor's or specialist's queue "
+        "before chasing it (a contact, then waiting again, as retry_probability says, or "
+        "giving up); assumption: a few days against a callback promised within hours.",
+        gt=0,
+    )
     renewal_period_days: int = param(
         30, "days", "Interval between a customer's stay-or-leave decisions (renewals).", gt=0
     )

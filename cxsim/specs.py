@@ -466,6 +466,7 @@ class CustomerSpec:
     max_contacts_per_case: int
     retry_probability: float
     retry_delay_days: float  # mean
+    chase_after_days: float  # mean wait on a supervisor's or specialist's queue before chasing
     commission_per_sale: float
     rework_cost: float
     reports_back: bool  # the feedback loop is on: closed incidents may be reported

@@ -1,7 +1,7 @@
 """Empowerment, escalation and the contact centre's extremes."""
 
 import pytest
-from conftest import run_small
+from conftest import SMALL, make_scenario, run_small
 
 from cxsim.mechanisms.escalation import (
     Grant,
@@ -12,6 +12,7 @@ from cxsim.mechanisms.escalation import (
     solve_probability,
     supervisor_route,
 )
+from cxsim.model import ServiceOrganisation
 
 
 def test_frontline_routes_by_authority_then_skill_then_rework():
@@ -149,4 +150,34 @@ def test_misjudged_grants_cost_money_or_bring_customers_back():
     assert unsure_kpi["costs"]["compensation"] > sure_kpi["costs"]["compensation"]
     assert complaint_contacts(unsure) > complaint_contacts(sure)  # the short-changed return
     skilled, _ = run_small("frontline.grant_misjudgement=1", "frontline.skill_mean=0.85")
-    assert skilled.counters["short_grants"] < unsure.counters["short_grants"]
+    assert misjudged_share(skilled) < misjudged_share(unsure)
+
+
+def misjudged_share(model) -> float:
+    """Misjudged grants per complaint resolved."""
+    resolved = sum(c.kind != "routine" and c.resolved for c in model.recorder.cases)
+    return (model.counters["short_grants"] + model.counters["generous_grants"]) / resolved
+
+
+def test_customers_chase_a_swamped_supervisor_then_give_up():
+    """A whole day per escalated case for one supervisor: customers in the queue chase it
+    (a contact each) and many give up; none waits for ever, and none is served after leaving
+    the queue."""
+    model, _ = run_small("frontline.empowerment_limit=0", "supervisors.handling_minutes=1440")
+    calm, _ = run_small("frontline.empowerment_limit=0")
+    assert model.counters["chases"] > 20 and model.counters["gave_up_waiting"] > 10
+    assert calm.counters["chases"] == 0
+    escalated = [c for c in model.recorder.cases if c.escalated]
+    assert max(c.closed_day - c.opened_day for c in escalated) < 120
+
+
+def test_a_request_that_comes_up_during_an_open_case_waits_for_it_to_close():
+    model = ServiceOrganisation(make_scenario(*SMALL, "horizon.days=1"))
+    customer = model.population.roster.members[0]
+    customer.open_case("incident", 20.0)
+    first = customer.case
+    customer.request()
+    assert customer.case is first and customer.requests_waiting == 1
+    customer.close_case(resolved=True)
+    assert customer.case is not None and customer.case.kind == "routine"
+    assert customer.requests_waiting == 0

@@ -123,6 +123,7 @@ class Customer(mesa.Agent):
         self.last_problem_day = -math.inf
         self.first_failure = True
         self.case: Case | None = None
+        self.requests_waiting = 0  # routine requests that came up while a case was open
         self.contacts: list[Customer] = []  # the customers this one talks to
         self.expectation = at.spec.expected_fit  # fit expected before promises
         self.referrer: Customer | None = None
@@ -446,6 +447,35 @@ class Customer(mesa.Agent):
         else:
             self.close_case(resolved=False)
 
+    def chase_later(self, case: Case) -> None:
+        """Handed to a queue: chase it if nobody has taken it an exponential while from now."""
+        delay = self.rng.exponential(self.at.spec.chase_after_days)
+        self.at.calendar.after(delay, lambda: self.chase(case))
+
+    def chase(self, case: Case) -> None:
+        """Still waiting in a supervisor's or specialist's queue: chase it, or give up.
+
+        A chase is a contact (effort) after which the customer waits again, as after any
+        contact that did not help (``retry_probability``, up to ``max_contacts_per_case``);
+        otherwise they give up and the case closes unresolved. Seed 002: "it should not take
+        having to go to multiple people to have that problem fixed".
+        """
+        if self.case is not case or case.waiting_in is None:
+            return  # taken by a supervisor or specialist, or closed
+        at, spec = self.at, self.at.spec
+        if (
+            case.contacts < spec.max_contacts_per_case
+            and self.rng.random() < spec.retry_probability
+        ):
+            case.contacts += 1
+            at.counters["chases"] += 1
+            self.chase_later(case)
+            return
+        case.waiting_in.withdraw(case)
+        case.waiting_in = None
+        at.counters["gave_up_waiting"] += 1
+        self.close_case(resolved=False)
+
     def await_call_back(self, day: float) -> None:
         """A supervisor has decided the case and will call back on ``day`` (model time)."""
         self.at.calendar.at(day, self.hear_back)
@@ -455,7 +485,7 @@ class Customer(mesa.Agent):
         self.at.desk.dispatch(self.case, self.case.pending_route)
 
     def close_case(self, resolved: bool) -> None:
-        """End the case: remember its worst moment, its end and its effort."""
+        """End the case: remember its worst moment, its end and its effort; raise what waits."""
         at, case, spec = self.at, self.case, self.at.spec
         self.case = None
         effort = self.case_effort(case, 0.0 if resolved else spec.channels.unresolved_effort)
@@ -527,6 +557,21 @@ class Customer(mesa.Agent):
                 willingness_to_buy_again=self.willingness(),
             )
         )
+        if self.requests_waiting and self.status == ACTIVE:
+            self.requests_waiting -= 1
+            self.open_case("routine", 0.0)
+
+    def request(self) -> None:
+        """Something routine to ask or change: a case now, or once the open one is closed.
+
+        One case at a time: a request that comes up while a case is open is raised when that
+        case closes (the customer's next contact), not lost.
+        """
+        if self.case is None:
+            self.open_case("routine", 0.0)
+        else:
+            self.requests_waiting += 1
+            self.at.counters["requests_held"] += 1
 
     def case_effort(self, case: Case, unresolved_effort: float = 0.0) -> float:
         """Effort points ``case`` has cost so far (``cxsim.mechanisms.loyalty.effort_points``).

@@ -14,6 +14,7 @@ from cxsim.mechanisms.escalation import Grant, Route, grant_judgement
 from cxsim.mechanisms.motivation import faded, shown_empathy
 from cxsim.mechanisms.timetable import ALWAYS, Timetable
 from cxsim.mechanisms.workforce import learn
+from cxsim.records import Case
 from cxsim.stations.pool import ServerPool
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from cxsim.organisation.desk import CaseDesk
     from cxsim.organisation.ledger import Ledger
     from cxsim.organisation.reputation import Reputation
-    from cxsim.records import Case
     from cxsim.scenario import HiringProfile, Training
     from cxsim.specs import (
         DeliverySpec,
@@ -98,6 +98,8 @@ class StaffAgent(mesa.Agent):
 
     def start(self, job: Any) -> None:
         """Take ``job`` and schedule its completion, ``duration`` of working time later."""
+        if isinstance(job, Case):
+            job.waiting_in = None  # taken from the queue: no longer the customer's to chase
         self.in_hand += 1
         duration = self.duration(job)
         self.busy_days += duration / self.pool.capacity  # a chat fills one of its places

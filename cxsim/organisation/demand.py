@@ -196,9 +196,7 @@ class Demand:
         """An active customer needs help with something routine."""
         roster = self.population.roster
         if roster.members:
-            customer = roster.pick(self.streams.demand)
-            if customer.case is None:
-                customer.open_case("routine", 0.0)
+            roster.pick(self.streams.demand).request()
 
     def incident(self) -> None:
         """Something goes wrong for an active customer (lognormal money at stake).

@@ -76,7 +76,9 @@ class CaseDesk:
         if not self.shared_record:
             case.reexplanations += 1
         case.queued_at = case.customer.at.calendar.now
+        case.waiting_in = pool
         pool.submit(case)
+        case.customer.chase_later(case)
 
     def next_order_id(self) -> int:
         """Sequential order number."""
