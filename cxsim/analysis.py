@@ -8,8 +8,8 @@ factors, a heat map; Latin hypercubes get Spearman rank correlations and main-ef
 
 What is analysed
 ----------------
-The design is recomputed from the folder's ``experiment.yaml`` (its points, from
-:func:`~cxsim.experiment.design_points`, times the replications; the numbering is the sweep's)
+The design is recomputed from the folder's ``experiment.yaml`` (its run points, from
+:func:`~cxsim.experiment.run_points`, times the replications; the numbering is the sweep's)
 and compared with the run files in ``runs/``. ``analysis.md`` and the returned
 :class:`AnalysisReport` say how many of the design's runs were found and list the missing
 design points with their missing replications (consecutive points with the same gap are one
@@ -21,6 +21,14 @@ Morris' elementary effects need the whole sample matrix, so they need every desi
 replication of a point is enough; its mean is then over fewer runs): with a point missing,
 :func:`analyse_sweep` raises a ``ScenarioError`` saying how many runs are missing and how to
 finish the sweep (``cxsim sweep EXPERIMENT --out FOLDER --resume``).
+
+With a lever (``lever:`` in the experiment), run point ``2 k + arm`` is design point ``k`` at
+the lever's first (arm 0) or second level (arm 1). The analysis reads the lever's effect: for
+each design point and replication, the KPI at the second level minus the KPI at the first, the
+two runs sharing their seed (common random numbers); those paired differences take the KPIs'
+place in everything below (means and intervals per point, indices, effects, heat maps), and
+``points_by_lever.csv`` keeps the means at each level. A design point needs both levels of at
+least one replication.
 
 A confidence interval needs at least two replications: a point with one has no ``<kpi>_ci``
 (an empty cell in ``points.csv``, ``n/a`` in ``analysis.md``), never a half-width of 0.
@@ -48,7 +56,7 @@ from matplotlib.patches import Rectangle
 from pydantic import ValidationError
 from scipy import stats
 
-from cxsim.experiment import Experiment, design_points, salib_problem
+from cxsim.experiment import Experiment, design_points, run_count, salib_problem
 from cxsim.folders import check_results_folder, replaced_folder
 from cxsim.report.plots import figure, money, save_figure
 from cxsim.scenario import ScenarioError, describe_error, read_yaml
@@ -59,6 +67,7 @@ __all__ = [
     "analyse_sweep",
     "sensitivity",
     "point_means",
+    "lever_effects",
     "AnalysisReport",
     "Coverage",
     "sweep_coverage",
@@ -102,6 +111,33 @@ def point_means(runs: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
     half = {f"{k}_ci": grouped[k].agg(_half_width) for k in kpis}
     means = means.join(pd.DataFrame(half, index=means.index))
     return grouped[factors].first().join(means).reset_index()
+
+
+def lever_effects(runs: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
+    """The lever's paired effect on each KPI, one row per design point and replication.
+
+    Parameters
+    ----------
+    runs
+        One row per run of a sweep with a lever (run point ``2 k + arm``).
+    experiment
+        The sweep's experiment.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``point`` (the design point), ``replication``, the factors and, for each KPI, its value
+        at the lever's second level minus its value at the first, in the same replication
+        (same seed); pairs with a run missing are left out.
+    """
+    frame = runs.assign(arm=runs["point"] % 2, point=runs["point"] // 2)
+    index = ["point", "replication"]
+    without = frame[frame["arm"] == 0].set_index(index)
+    with_lever = frame[frame["arm"] == 1].set_index(index)
+    kpis = experiment.kpis
+    effects = (with_lever[kpis] - without[kpis]).dropna()
+    factors = without[list(experiment.factors)]
+    return factors.join(effects, how="inner").reset_index()
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +261,8 @@ def sweep_coverage(runs: pd.DataFrame, experiment: Experiment, folder: Path) -> 
     ScenarioError
         When a run lies outside the design or two files hold the same run.
     """
-    n_points, n_reps = len(design_points(experiment)), experiment.replications
+    n_reps = experiment.replications
+    n_points = run_count(experiment) // n_reps
     outside = runs[
         (runs["point"] < 0)
         | (runs["point"] >= n_points)
@@ -576,12 +613,31 @@ def analyse_sweep(folder: str | Path) -> AnalysisReport:
             f"none; a {kind} analysis needs every point); finish it with cxsim sweep "
             f"EXPERIMENT --out {folder} --resume"
         )
+    by_lever = None
+    if experiment.lever is not None:
+        by_lever = point_means(runs, experiment)
+        runs = lever_effects(runs, experiment)
+        _check_pairs(runs, experiment, folder)
     points = point_means(runs, experiment)
     with replaced_folder(final, ANALYSIS_KIND) as staging:
+        if by_lever is not None:
+            by_lever.to_csv(staging / "points_by_lever.csv", index=False)
         notes = _write_analysis(experiment, runs, points, coverage, folder, staging)
     report = AnalysisReport(final / "analysis.md")
     report.coverage, report.notes = coverage, tuple(notes)
     return report
+
+
+def _check_pairs(effects: pd.DataFrame, experiment: Experiment, folder: Path) -> None:
+    """A Sobol or Morris analysis of a lever needs a pair of runs at every design point."""
+    kind = experiment.design.kind
+    unpaired = len(design_points(experiment)) - effects["point"].nunique()
+    if kind in NEEDS_EVERY_POINT and unpaired:
+        raise ScenarioError(
+            f"{folder}: {unpaired} design point(s) have no replication run at both levels of "
+            f"the lever (a {kind} analysis needs every point); finish it with cxsim sweep "
+            f"EXPERIMENT --out {folder} --resume"
+        )
 
 
 def _write_analysis(
@@ -634,8 +690,17 @@ def _plots(
 
 
 def _summary_line(experiment: Experiment, runs: pd.DataFrame, points: pd.DataFrame) -> str:
-    return (
+    line = (
         f"{len(runs)} runs at {len(points)} design points ({experiment.design.kind} design, "
         f"{experiment.replications} replication(s) each, seed {experiment.seed}); "
         f"factors: {', '.join(experiment.factors)}."
+    )
+    lever = experiment.lever
+    if lever is None:
+        return line
+    low, high = lever.levels
+    return line.replace(f"{len(runs)} runs", f"{len(runs)} pairs of runs") + (
+        f" Every KPI below is the effect of {lever.key} at {high} instead of {low}: the "
+        "difference between two runs with the same seed (common random numbers), averaged over "
+        "the replications; the means at each level are in points_by_lever.csv."
     )

@@ -2,7 +2,10 @@
 
 An experiment file names a base scenario, the factors to vary (levels, or a range with a
 distribution), a design (full factorial grid, Latin hypercube, Sobol/Saltelli, Morris), the
-replications per design point, the KPIs to keep and a seed. Files are validated like
+replications per design point, the KPIs to keep and a seed, and optionally a lever: a key set
+at two levels at every design point (``lever: {key: frontline.empowerment_limit, levels: [50,
+1000]}``), so that the analysis reads the lever's paired effect on each KPI as it varies with
+the factors (where a lever pays, and which factors decide it). Files are validated like
 scenarios: one located error line, and nothing runs. Every design point is checked against
 the scenario schema before the first run, so a sweep never fails half-way on a bad value.
 
@@ -42,9 +45,11 @@ __all__ = [
     "Experiment",
     "Factor",
     "Design",
+    "Lever",
     "Run",
     "load_experiment",
     "design_points",
+    "run_points",
     "salib_problem",
     "experiment_runs",
     "run_count",
@@ -102,6 +107,13 @@ class Design(_Strict):
     second_order: bool = False  # Sobol second-order indices (more runs)
 
 
+class Lever(_Strict):
+    """A key set at two levels, without and with, at every design point (paired runs)."""
+
+    key: Annotated[str, Field(min_length=1)]
+    levels: Annotated[list[Any], Field(min_length=2, max_length=2)]
+
+
 class Experiment(_Strict):
     """An experiment file, validated.
 
@@ -118,11 +130,14 @@ class Experiment(_Strict):
     replications: Annotated[int, Field(ge=1, le=10_000)] = 1
     seed: Annotated[int, Field(ge=0, le=2**64 - 1)] = 42
     kpis: list[str] = Field(default_factory=lambda: ["retention_rate", "profit", "fcr"])
+    lever: Lever | None = None
 
     @model_validator(mode="after")
     def _design_fits_factors(self) -> Experiment:
         if not self.factors:
             raise ValueError("name at least one factor")
+        if self.lever is not None and self.lever.key in self.factors:
+            raise ValueError(f"the lever {self.lever.key} cannot also be a factor")
         if self.design.kind == "grid":
             ranged = [k for k, f in self.factors.items() if f.levels is None]
             if ranged:
@@ -151,7 +166,7 @@ class Run:
 
     @property
     def key(self) -> str:
-        """Stable identity used to resume: point and replication."""
+        """Stable identity used to resume: run point and replication."""
         return f"p{self.point:06d}-r{self.replication:04d}"
 
     def scenario(self, base: Scenario, source: str = "<experiment>") -> Scenario:
@@ -235,8 +250,25 @@ def design_points(experiment: Experiment) -> np.ndarray | list[tuple[Any, ...]]:
     return latin.sample(problem, d.samples, seed=experiment.seed)
 
 
+def run_points(experiment: Experiment) -> list[dict[str, Any]]:
+    """The factor values of every run point, in the sweep's numbering.
+
+    The design's points; with a lever, each at both of its levels (run point ``2 k + arm`` is
+    design point ``k`` at the lever's level ``arm``).
+    """
+    names = list(experiment.factors)
+    points = [
+        {n: _value(experiment.factors[n], v) for n, v in zip(names, row, strict=True)}
+        for row in design_points(experiment)
+    ]
+    lever = experiment.lever
+    if lever is None:
+        return points
+    return [point | {lever.key: level} for point in points for level in lever.levels]
+
+
 def run_count(experiment: Experiment) -> int:
-    """Runs the design will have (points x replications), computed without building it."""
+    """Runs the design will have (run points x replications), computed without building it."""
     d, k = experiment.design, len(experiment.factors)
     if d.kind == "grid":
         points = math.prod(len(f.levels or ()) for f in experiment.factors.values())
@@ -246,7 +278,8 @@ def run_count(experiment: Experiment) -> int:
         points = d.samples * (k + 1)
     else:
         points = d.samples
-    return points * experiment.replications
+    arms = 1 if experiment.lever is None else 2
+    return points * arms * experiment.replications
 
 
 def available_kpis(base: Scenario) -> list[str]:
@@ -283,10 +316,10 @@ def _value(factor: Factor, raw: Any) -> Any:
 def experiment_runs(
     experiment: Experiment, base: Scenario, source: str = "<experiment>"
 ) -> list[Run]:
-    """Every run of the sweep, point by point; each point validated against the schema first.
+    """Every run of the sweep, run point by run point; each validated against the schema first.
 
-    Replication ``i`` of every point uses seed ``replication_seed(seed, i)``, so points are
-    compared under common random numbers.
+    Replication ``i`` of every point uses seed ``replication_seed(seed, i)``, so points (and a
+    lever's two levels) are compared under common random numbers.
     """
     count = run_count(experiment)
     if count > MAX_RUNS:
@@ -294,11 +327,9 @@ def experiment_runs(
             f"{source}: the design has {count:,} runs; a sweep holds at most "
             f"{MAX_RUNS:,} (fewer levels, samples or replications)"
         )
-    names = list(experiment.factors)
     seeds = [replication_seed(experiment.seed, i) for i in range(experiment.replications)]
     runs = []
-    for point, row in enumerate(design_points(experiment)):
-        values = {n: _value(experiment.factors[n], v) for n, v in zip(names, row, strict=True)}
+    for point, values in enumerate(run_points(experiment)):
         Run(point, 0, seeds[0], values).scenario(base, source)  # raises on a bad value
         runs += [Run(point, i, seed, values) for i, seed in enumerate(seeds)]
     return runs
@@ -306,5 +337,9 @@ def experiment_runs(
 
 def experiment_hash(experiment: Experiment, base: Scenario) -> str:
     """Fingerprint of everything that decides the runs, to refuse resuming a changed sweep."""
-    text = json.dumps([experiment.model_dump(mode="json"), base.parameter_hash()], sort_keys=True)
+    # without a lever, the fingerprint is the one earlier versions wrote (a sweep resumes)
+    dumped = experiment.model_dump(
+        mode="json", exclude={"lever"} if experiment.lever is None else None
+    )
+    text = json.dumps([dumped, base.parameter_hash()], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

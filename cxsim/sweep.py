@@ -240,7 +240,8 @@ _IDENTITY = ("key", "point", "replication")
 
 def run_columns(experiment: Experiment) -> list[str]:
     """The columns of every run file of ``experiment``, in order (see :func:`sweep_row`)."""
-    return [*_IDENTITY, "seed", "parameter_hash", *experiment.factors, *experiment.kpis]
+    lever = [] if experiment.lever is None else [experiment.lever.key]
+    return [*_IDENTITY, "seed", "parameter_hash", *experiment.factors, *lever, *experiment.kpis]
 
 
 def _read_run_file(path: Path, out: Path) -> pa.Table:

@@ -326,3 +326,55 @@ def test_read_runs_checks_the_columns(grid_copy: Path) -> None:
         read_runs(grid_copy, list(read_runs(grid_copy).schema.names[:-1]))
     with pytest.raises(ScenarioError, match="no runs/ folder"):
         read_runs(grid_copy / RUNS)
+
+
+LEVER = """
+factors:
+  supervisors.count: {levels: [1, 2]}
+lever: {key: frontline.empowerment_limit, levels: [0, 1000]}
+design: {kind: grid}
+replications: 2
+kpis: [retention_rate, fcr]
+"""
+
+
+def test_a_lever_runs_at_both_levels_of_every_point_with_shared_seeds(tmp_path: Path) -> None:
+    from cxsim.experiment import experiment_runs, run_count
+
+    path = tmp_path / "experiment.yaml"
+    path.write_text(f"name: lever\nbase: {ROOT / 'scenarios' / 'baseline.yaml'}\n" + LEVER)
+    experiment, base = load_experiment(path)
+    runs = experiment_runs(experiment, base)
+    assert run_count(experiment) == len(runs) == 8 and len({r.key for r in runs}) == 8
+    by_key = {(r.point, r.replication): r for r in runs}
+    for point in (0, 2):  # design points 0 and 1, each without (arm 0) and with (arm 1)
+        without, with_lever = by_key[point, 1], by_key[point + 1, 1]
+        assert without.seed == with_lever.seed  # the pair shares its random numbers
+        assert without.scenario(base).frontline.empowerment_limit == 0
+        assert with_lever.scenario(base).frontline.empowerment_limit == 1000
+        assert without.values["supervisors.count"] == with_lever.values["supervisors.count"]
+
+
+def test_a_lever_is_analysed_as_its_paired_effect(tmp_path: Path) -> None:
+    out = _sweep(tmp_path, LEVER)
+    report = analyse_sweep(out)
+    runs = read_runs(out).to_pandas()
+    points = pd.read_csv(out / "analysis" / "points.csv")
+    assert len(points) == 2 and list(points["replications"]) == [2, 2]
+    for point in (0, 1):  # the mean over replications of (with - without), same seed
+        pair = runs[runs["point"].isin([2 * point, 2 * point + 1])]
+        effect = pair.pivot(index="replication", columns="point", values="fcr")
+        expected = (effect[2 * point + 1] - effect[2 * point]).mean()
+        assert points.loc[point, "fcr"] == pytest.approx(expected)
+    assert "effect of frontline.empowerment_limit at 1000 instead of 0" in report.read_text()
+    assert len(pd.read_csv(out / "analysis" / "points_by_lever.csv")) == 4
+
+
+def test_a_lever_cannot_also_be_a_factor(tmp_path: Path) -> None:
+    body = LEVER.replace(
+        "supervisors.count: {levels: [1, 2]}", "frontline.empowerment_limit: {levels: [1, 2]}"
+    )
+    path = tmp_path / "experiment.yaml"
+    path.write_text(f"name: lever\nbase: {ROOT / 'scenarios' / 'baseline.yaml'}\n" + body)
+    with pytest.raises(ScenarioError, match="cannot also be a factor"):
+        load_experiment(path)

@@ -63,8 +63,9 @@ def test_the_weekly_series_restarts_the_queue_counts_when_the_warm_up_ends():
 
 def test_effort_per_customer_year_is_the_cases_effort_over_the_days_customers_were_active():
     """Closed cases' effort and open cases' effort so far, over customer-years."""
-    model = ServiceOrganisation(make_scenario(*SMALL, "horizon.days=50"))
-    model.run(50)
+    slow = "supervisors.handling_minutes=1440"  # escalated cases stay open for days
+    model = ServiceOrganisation(make_scenario(*SMALL, "horizon.days=60", slow))
+    model.run(60)
     summary = summarise(model)
     closed = sum(c.effort_points for c in model.recorder.cases)
     still_open = [a.case for a in model.agents if isinstance(a, Customer) and a.case is not None]

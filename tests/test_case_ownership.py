@@ -28,7 +28,7 @@ def test_owners_take_the_repeat_contacts_and_nobody_retells_the_story():
 
 def test_owners_keep_their_cases_and_colleagues_take_over_when_they_leave():
     steady, _ = run_small(*OWNERS, "workforce.turnover_per_year=0")
-    leaving, _ = run_small(*OWNERS, "workforce.turnover_per_year=3")
+    leaving, _ = run_small(*OWNERS, "workforce.turnover_per_year=6")
     assert steady.counters["case_owner_takeovers"] == 0  # nobody leaves: owners keep cases
     assert leaving.counters["case_owner_takeovers"] > 0  # the leavers' cases found new owners
 
