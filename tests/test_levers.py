@@ -240,3 +240,20 @@ def test_trained_agents_judge_the_remedy_better_when_empowered():
             misjudged[i] += model.counters["short_grants"] + model.counters["generous_grants"]
         assert summarise(trained)["fcr"] > summarise(plain)["fcr"]
     assert misjudged[1] < misjudged[0]
+
+
+def test_hiring_for_attitude_pays_once_the_workforce_has_renewed():
+    """Seed 004: hire "people that have a natural flair ... then the only training they need
+    is in the systems". ``hire_for_attitude.yaml`` against the moving workforce it extends,
+    3 paired seeds over four years (400 customers): its hires start less skilled and learn
+    twice as fast, so the frontline ends more skilled, and over the three more customers stay
+    (README: within two years it still loses customers)."""
+    kept, skill = 0.0, 0.0
+    for plain, attitude in _paired("workforce_dynamics", "hire_for_attitude", days=1460):
+        before, after = summarise(plain), summarise(attitude)
+        kept += after["retention_rate"] - before["retention_rate"]
+        skill += (
+            after["staff"]["frontline"]["average_skill"]
+            - before["staff"]["frontline"]["average_skill"]
+        )
+    assert skill > 0 and kept > 0
