@@ -135,3 +135,18 @@ def test_attitude_hires_show_their_flair_in_routine_contacts():
     skill_model, _ = run_small(*renewing)
     attitude_model, _ = run_small(*renewing, "workforce.hiring_policy=attitude")
     assert routine_experience(attitude_model) > routine_experience(skill_model)
+
+
+def test_a_demotivated_team_cuts_more_corners_under_the_same_pressure():
+    """The cut under pressure (Oliva and Sterman 2001), times exp(-drive)."""
+    assert mv.corner_cutting(0.5, 0.0) == 0.5
+    assert mv.corner_cutting(0.5, math.log(2)) == pytest.approx(0.25)
+    assert mv.corner_cutting(0.8, -1.0) == 1.0
+    pulse = (
+        "work_pressure.corner_cutting=0.5",
+        "shocks=[{kind: demand_pulse, start_day: 60, end_day: 120, magnitude: 4}]",
+        "horizon.days=150",
+    )
+    underpaid, _ = run_small(*pulse, "workforce.pay_vs_market=0.7")
+    valued, _ = run_small(*pulse, "workforce.recognition=1")
+    assert underpaid.contact_centre.standard < valued.contact_centre.standard

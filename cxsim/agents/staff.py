@@ -128,16 +128,20 @@ class StaffAgent(mesa.Agent):
         return not (self.leaving or self.away)
 
     def motivation(self) -> float:
-        """Motivation now: their own (pay, recognition), less the team's strain, plus events.
+        """Motivation now: their drive (pay, recognition, events) less the team's strain.
 
         ``cxsim.mechanisms.motivation``; 0 is someone paid the market rate, unrecognised and
         under no pressure.
         """
-        work = self.work
+        return self.drive() - self.work.strain.get(self.post, 0.0)
+
+    def drive(self) -> float:
+        """Motivation before the team's strain: their own (pay, recognition) plus events."""
         jolt = self._jolt
         if jolt:
+            work = self.work
             jolt = faded(jolt, work.calendar.now - self._jolt_day, work.motivation.adjustment_days)
-        return self.own_motivation - work.strain.get(self.post, 0.0) + jolt
+        return self.own_motivation + jolt
 
     def jolt(self, amount: float) -> None:
         """An event moves motivation by ``amount``, fading over the adjustment time."""

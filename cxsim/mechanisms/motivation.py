@@ -21,11 +21,15 @@ What moves it (each term a source or a stated assumption):
   solved but had to escalate for want of authority (seed 000: "frustrating both the customer and
   the employee"). Their sizes are assumptions.
 
-What it moves: the leaving hazard, and the empathy and care a member shows in every
-interaction, ``empathy + care_per_motivation * motivation`` (the service-profit chain: Heskett
-et al. 1994; employees' experience shows in customers' experience: Schneider and Bowen 1985;
-the size is an assumption). Hiring for attitude shows here too: the profile's empathy is shown
-in routine contacts, not only in recoveries (seed 004: "a natural flair").
+What it moves: the leaving hazard, the empathy and care a member shows in every interaction,
+``empathy + care_per_motivation * motivation`` (the service-profit chain: Heskett et al. 1994;
+employees' experience shows in customers' experience: Schneider and Bowen 1985; the size is an
+assumption), and how far a team cuts corners under pressure: the largest cut times
+``exp(-drive)``, drive being the team's mean motivation before its strain (pressure already
+sets the cut itself, Oliva and Sterman 2001; that the demotivated cut more is the direction of
+the service-profit chain, the form an assumption). Hiring for attitude shows here too: the
+profile's empathy is shown in routine contacts, not only in recoveries (seed 004: "a natural
+flair").
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ __all__ = [
     "faded",
     "shown_empathy",
     "leaving_probability",
+    "corner_cutting",
 ]
 
 PRESSURE_CAP = 5.0  # jobs waiting per person beyond which pressure adds no more strain
@@ -82,3 +87,12 @@ def leaving_probability(base_per_year: float, motivation: float, days: float) ->
     """Chance of leaving within ``days``: hazard ``base * exp(-motivation)`` per year."""
     hazard = base_per_year * math.exp(-motivation)
     return 1.0 - math.exp(-hazard * days / DAYS_PER_YEAR)
+
+
+def corner_cutting(largest_cut: float, drive: float) -> float:
+    """The largest share of handling time a team cuts under pressure, given its ``drive``.
+
+    ``min(1, largest_cut * exp(-drive))``; ``drive`` is the team's mean motivation before its
+    strain (pay, recognition, events), so pressure is not counted twice.
+    """
+    return min(1.0, largest_cut * math.exp(-drive))

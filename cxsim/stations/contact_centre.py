@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from cxsim.mechanisms.callback import expected_wait
 from cxsim.mechanisms.handling import concurrency_factor, handling_factor, handling_time
+from cxsim.mechanisms.motivation import corner_cutting
 from cxsim.mechanisms.workforce import erode
 from cxsim.records import Case
 from cxsim.stations.intervals import HourOfWeek, hour_of_week, spread_over_hours
@@ -360,12 +361,18 @@ class ContactCentre:
             contact.case.customer.not_helped()
 
     def adjust_to_pressure(self) -> None:
-        """A day's work under pressure: cut corners, and let the standard drift (daily)."""
-        wp = self.work_pressure
+        """A day's work under pressure: cut corners, and let the standard drift (daily).
+
+        How far the agents cut follows their drive (``cxsim.mechanisms.motivation``).
+        """
+        wp, agents = self.work_pressure, self.pool.servers
+        drive = 0.0
+        if wp.corner_cutting and agents:  # nobody cuts corners: no need to ask
+            drive = sum(agent.drive() for agent in agents) / len(agents)
         self.time_share, self.standard = erode(
             self.standard,
             self.pool.pressure,
-            wp.corner_cutting,
+            corner_cutting(wp.corner_cutting, drive),
             wp.pressure_scale,
             wp.standard_erosion_days,
             wp.standard_recovery_days,
