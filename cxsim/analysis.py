@@ -690,16 +690,16 @@ def _plots(
 
 
 def _summary_line(experiment: Experiment, runs: pd.DataFrame, points: pd.DataFrame) -> str:
-    line = (
-        f"{len(runs)} runs at {len(points)} design points ({experiment.design.kind} design, "
-        f"{experiment.replications} replication(s) each, seed {experiment.seed}); "
-        f"factors: {', '.join(experiment.factors)}."
-    )
     lever = experiment.lever
+    line = (
+        f"{len(runs)} {'runs' if lever is None else 'pairs of runs'} at {len(points)} design "
+        f"points ({experiment.design.kind} design, {experiment.replications} replication(s) "
+        f"each, seed {experiment.seed}); factors: {', '.join(experiment.factors)}."
+    )
     if lever is None:
         return line
     low, high = lever.levels
-    return line.replace(f"{len(runs)} runs", f"{len(runs)} pairs of runs") + (
+    return line + (
         f" Every KPI below is the effect of {lever.key} at {high} instead of {low}: the "
         "difference between two runs with the same seed (common random numbers), averaged over "
         "the replications; the means at each level are in points_by_lever.csv."

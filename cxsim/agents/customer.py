@@ -436,16 +436,21 @@ class Customer(mesa.Agent):
     def not_helped(self) -> None:
         """The contact did not solve the case: try again later, or give up."""
         at, spec = self.at, self.at.spec
-        if (
-            self.case.contacts < spec.max_contacts_per_case
-            and self.rng.random() < spec.retry_probability
-        ):
+        if self._tries_again():
             if self.rng.random() < spec.channels.switch_probability:
                 self.switch_channel()
             delay = self.rng.exponential(spec.retry_delay_days)  # at the hours customers call
             at.calendar.at(at.demand_profile.advance(at.calendar.now, delay), self.contact)
         else:
             self.close_case(resolved=False)
+
+    def _tries_again(self) -> bool:
+        """After a contact that did not help: try again (below the contacts' limit), or not."""
+        spec = self.at.spec
+        return (
+            self.case.contacts < spec.max_contacts_per_case
+            and self.rng.random() < spec.retry_probability
+        )
 
     def chase_later(self, case: Case) -> None:
         """Handed to a queue: chase it if nobody has taken it an exponential while from now."""
@@ -462,11 +467,8 @@ class Customer(mesa.Agent):
         """
         if self.case is not case or case.waiting_in is None:
             return  # taken by a supervisor or specialist, or closed
-        at, spec = self.at, self.at.spec
-        if (
-            case.contacts < spec.max_contacts_per_case
-            and self.rng.random() < spec.retry_probability
-        ):
+        at = self.at
+        if self._tries_again():
             case.contacts += 1
             at.counters["chases"] += 1
             self.chase_later(case)

@@ -70,7 +70,7 @@ def recognition_lift(effect: float) -> float:
 
 def settle(level: float, target: float, days: float, adjustment_days: float) -> float:
     """``level`` after ``days`` moving toward ``target``: first order, time constant."""
-    return target + (level - target) * math.exp(-days / adjustment_days)
+    return target + faded(level - target, days, adjustment_days)
 
 
 def faded(jolt: float, days: float, adjustment_days: float) -> float:
