@@ -447,6 +447,78 @@ def sweep(
         console.print(f"{ran} runs done; results in {folder}/runs (cxsim analyse {folder})")
 
 
+def _calibration_kept(targets: Path, out: Path | None, **_: object) -> str:
+    out = out or _calibration_folder(targets)
+    command = shlex.join(["cxsim", "calibrate", str(targets), "--out", str(out), "--resume"])
+    return f"the runs finished so far are kept in {out}/runs; continue with: {command}"
+
+
+def _calibration_folder(targets: Path) -> Path:
+    return Path("results") / f"calibrate-{slug(Path(targets).stem)}"
+
+
+@app.command()
+@_on_interrupt(_calibration_kept)
+def calibrate(
+    targets: Annotated[
+        Path,
+        typer.Argument(help="Targets file: the client's scenario, figures and free parameters."),
+    ],
+    budget: Annotated[
+        int | None, typer.Option(min=1, help="Candidates to evaluate (default: the file's budget).")
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option(min=1, help="Local processes (default: all cores).")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Address of a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Output folder (default: results/calibrate-<targets file name>)."),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            help="Continue an interrupted calibration in OUT (or one with a larger --budget): "
+            "finished runs are not recomputed."
+        ),
+    ] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Fit a scenario's free parameters to a client's figures; write calibrated.yaml, a report."""
+    from cxsim.calibrate import calibrate as search
+    from cxsim.report.calibration_report import CALIBRATED, write_calibration
+    from cxsim.targets import load_targets
+
+    folder = out or _calibration_folder(targets)
+    with _one_line_errors():
+        spec, base, scenario_file = load_targets(targets)
+        spec = spec.with_budget(budget)
+        _warn(base)
+        with _run_progress(0, quiet) as progress:
+            fit = search(
+                spec,
+                base,
+                scenario_file,
+                folder,
+                jobs,
+                scheduler,
+                resume,
+                on_start=progress.start if progress else None,
+                on_done=progress.advance if progress else None,
+                on_best=progress.note if progress else None,
+            )
+        command = ["cxsim", "calibrate", str(targets), "--out", str(folder)]
+        command += ["--budget", str(budget)] if budget is not None else []
+        report = write_calibration(fit, folder, shlex.join(command))
+    if not quiet:
+        hits = sum(fit.met().values())
+        console.print(f"{hits} of {len(fit.met())} targets within tolerance; report: {report}")
+        console.print(f"calibrated scenario: {folder / CALIBRATED}")
+
+
 @app.command()
 @_on_interrupt(lambda folder, **_: _nothing_written(Path(folder) / "analysis"))
 def analyse(
@@ -607,6 +679,10 @@ class _Bar:
         """One more run finished."""
         self.progress.advance(self.task)
 
+    def note(self, text: str) -> None:
+        """Show ``text`` (the best fit so far) beside the bar."""
+        self.progress.update(self.task, description=f"runs ({text})")
+
 
 @contextmanager
 def _run_progress(total: int, quiet: bool) -> Iterator[_Bar | None]:
@@ -614,7 +690,12 @@ def _run_progress(total: int, quiet: bool) -> Iterator[_Bar | None]:
     if quiet:
         yield None
         return
-    columns = (TextColumn("runs"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as progress:
         yield _Bar(progress, total)
 

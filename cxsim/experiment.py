@@ -28,7 +28,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from cxsim.documents import read_document
+from cxsim.documents import Document, read_document
 from cxsim.errors import excerpt
 from cxsim.library import experiment_argument, missing_scenario, referenced_scenario
 from cxsim.runner import replication_seed, run_summary
@@ -48,6 +48,7 @@ __all__ = [
     "Lever",
     "Run",
     "load_experiment",
+    "validated",
     "design_points",
     "run_points",
     "salib_problem",
@@ -179,16 +180,10 @@ class Run:
         return params.model_copy(update={"seed": self.seed})
 
 
-def load_experiment(path: str | Path) -> tuple[Experiment, Scenario]:
-    """Read and validate an experiment file and its base scenario (with ``fixed`` applied).
-
-    ``path`` is a file, or, where no such file exists, the name of a library experiment
-    (``empowerment_by_supervisors``; see :mod:`cxsim.library`).
-    """
-    path = experiment_argument(path)
-    document = read_document(path, "an experiment")
+def validated[M: BaseModel](document: Document, model: type[M]) -> M:
+    """``document`` validated as ``model``; a ScenarioError naming the file, line and key path."""
     try:
-        experiment = Experiment.model_validate(document.data)
+        return model.model_validate(document.data)
     except ValidationError as exc:
         error = exc.errors()[0]
         line = next(
@@ -199,8 +194,19 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Scenario]:
             ),
             None,
         )
-        where = f"{path}:{line}" if line else str(path)
-        raise ScenarioError(f"{where}: {describe_error(error, Experiment)}") from None
+        where = f"{document.path}:{line}" if line else str(document.path)
+        raise ScenarioError(f"{where}: {describe_error(error, model)}") from None
+
+
+def load_experiment(path: str | Path) -> tuple[Experiment, Scenario]:
+    """Read and validate an experiment file and its base scenario (with ``fixed`` applied).
+
+    ``path`` is a file, or, where no such file exists, the name of a library experiment
+    (``empowerment_by_supervisors``; see :mod:`cxsim.library`).
+    """
+    path = experiment_argument(path)
+    document = read_document(path, "an experiment")
+    experiment = validated(document, Experiment)
     base_path = referenced_scenario(path.parent, experiment.base)
     if base_path is None:
         line = document.lines.get(("base",))

@@ -34,6 +34,11 @@ __all__ = [
     "read_runs",
     "pending_runs",
     "check_scheduler_address",
+    "connect_scheduler",
+    "run_on_dask",
+    "write_run",
+    "RunTask",
+    "prepare_resumable",
     "RUNS",
     "MANIFEST",
     "SWEEP_KIND",
@@ -62,17 +67,18 @@ def sweep_row(run: Run, params: Scenario, kpis: Sequence[str]) -> dict[str, Any]
     }
 
 
-class _Task:
+class RunTask:
     """Picklable ``run -> row`` for worker processes and Dask workers."""
 
     def __init__(self, base: Scenario, kpis: Sequence[str]) -> None:
         self.base, self.kpis = base, list(kpis)
 
     def __call__(self, run: Run) -> dict[str, Any]:
+        """The row of ``run`` (see :func:`sweep_row`)."""
         return sweep_row(run, run.scenario(self.base), self.kpis)
 
 
-def _write_row(folder: Path, row: dict[str, Any]) -> None:
+def write_run(folder: Path, row: dict[str, Any]) -> None:
     """One run as one Parquet file, renamed into place only when complete."""
     final = folder / f"{row['key']}.parquet"
     partial = folder / f".{row['key']}.parquet.tmp"
@@ -80,71 +86,82 @@ def _write_row(folder: Path, row: dict[str, Any]) -> None:
     os.replace(partial, final)
 
 
-def _manifest(out: Path) -> dict[str, Any]:
-    """The manifest of a sweep folder, or a one-line error when it is unreadable."""
+def _manifest(out: Path, kind: str, command: str) -> dict[str, Any]:
+    """The manifest of a resumable folder, or a one-line error when it is unreadable."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
         data = None
     if not isinstance(data, dict) or not isinstance(data.get("experiment_hash"), str):
         raise ScenarioError(
-            f"{out / MANIFEST}: not a readable sweep manifest; this folder "
-            "cannot be resumed (sweep into another --out)"
+            f"{out / MANIFEST}: not a readable {kind} manifest; this folder "
+            f"cannot be resumed ({command} into another --out)"
         )
     return data
+
+
+def prepare_resumable(
+    out: Path,
+    kind: str,
+    manifest: dict[str, Any],
+    files: dict[str, str],
+    resume: bool,
+    needed_bytes: int = 0,
+) -> None:
+    """Create ``out`` with ``files``, its ``runs/`` and its manifest, or check a resumed one.
+
+    ``manifest["experiment_hash"]`` fingerprints what decides the runs: a folder started with
+    another is refused. A folder that is not empty and holds no manifest is refused, never
+    written into. ``kind`` is the folder's marker kind (``sweep``, ``calibration``).
+    """
+    out = check_location(out, needed_bytes)
+    command = "sweep" if kind == SWEEP_KIND else "calibrate"
+    fingerprint = manifest["experiment_hash"]
+    if (out / MANIFEST).exists():
+        if not resume:
+            raise ScenarioError(f"{out}: holds a {kind} already; use --resume or another --out")
+        started = _manifest(out, kind, command)["experiment_hash"]
+        if started != fingerprint:
+            what = "experiment" if kind == SWEEP_KIND else "targets file"
+            raise ScenarioError(
+                f"{out}: was started with a different {what} "
+                f"({started} != {fingerprint}); use another --out"
+            )
+        if not (out / RUNS).is_dir():
+            raise ScenarioError(
+                f"{out}: has a manifest but no {RUNS}/ folder; not a {kind} cxsim can resume"
+            )
+        return
+    if out.is_dir() and any(out.iterdir()):
+        raise ScenarioError(
+            f"{out}: is not empty and holds no {kind} ({MANIFEST}); nothing "
+            "was written. Give a new or empty --out"
+        )
+    if resume and out.exists():
+        raise ScenarioError(f"{out}: holds no {kind} to resume (no {MANIFEST})")
+    with new_folder(out, kind) as staging:
+        (staging / RUNS).mkdir()
+        for name, text in files.items():
+            (staging / name).write_text(text)
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
 
 
 def _prepare(
     out: Path, experiment: Experiment, base: Scenario, resume: bool, needed_bytes: int = 0
 ) -> None:
-    """Create ``out`` with its manifest, or check that a resumed folder is this experiment.
-
-    A folder that is not empty and holds no manifest is refused, never written into.
-    """
-    out = check_location(out, needed_bytes)
-    fingerprint = experiment_hash(experiment, base)
-    if (out / MANIFEST).exists():
-        if not resume:
-            raise ScenarioError(f"{out}: holds a sweep already; use --resume or another --out")
-        started = _manifest(out)["experiment_hash"]
-        if started != fingerprint:
-            raise ScenarioError(
-                f"{out}: was started with a different experiment "
-                f"({started} != {fingerprint}); use another --out"
-            )
-        if not (out / RUNS).is_dir():
-            raise ScenarioError(
-                f"{out}: has a manifest but no {RUNS}/ folder; not a sweep cxsim can resume"
-            )
-        return
-    if out.is_dir() and any(out.iterdir()):
-        raise ScenarioError(
-            f"{out}: is not empty and holds no sweep ({MANIFEST}); nothing "
-            "was written. Give a new or empty --out"
-        )
-    if resume and out.exists():
-        raise ScenarioError(f"{out}: holds no sweep to resume (no {MANIFEST})")
-    with new_folder(out, SWEEP_KIND) as staging:
-        (staging / RUNS).mkdir()
-        (staging / "experiment.yaml").write_text(
-            yaml.safe_dump(experiment.model_dump(mode="json"), sort_keys=False)
-        )
-        (staging / "base.yaml").write_text(
-            yaml.safe_dump(base.model_dump(mode="json"), sort_keys=False)
-        )
-        (staging / MANIFEST).write_text(
-            json.dumps(
-                {
-                    "experiment_hash": fingerprint,
-                    "name": experiment.name,
-                    "factors": list(experiment.factors),
-                    "kpis": experiment.kpis,
-                    "design": experiment.design.kind,
-                },
-                indent=2,
-            )
-            + "\n"
-        )
+    """Create ``out`` for ``experiment`` (see :func:`prepare_resumable`)."""
+    manifest = {
+        "experiment_hash": experiment_hash(experiment, base),
+        "name": experiment.name,
+        "factors": list(experiment.factors),
+        "kpis": experiment.kpis,
+        "design": experiment.design.kind,
+    }
+    files = {
+        "experiment.yaml": yaml.safe_dump(experiment.model_dump(mode="json"), sort_keys=False),
+        "base.yaml": yaml.safe_dump(base.model_dump(mode="json"), sort_keys=False),
+    }
+    prepare_resumable(out, SWEEP_KIND, manifest, files, resume, needed_bytes)
 
 
 def pending_runs(out: Path, runs: Sequence[Run]) -> list[Run]:
@@ -178,16 +195,18 @@ def run_sweep(
         1 if scheduler else min(len(runs), jobs or os.cpu_count() or 1),
         "each run of this sweep",
     )
-    client = _connect(scheduler) if scheduler is not None else None  # before writing anything
+    client = (
+        connect_scheduler(scheduler) if scheduler is not None else None
+    )  # before writing anything
     out = Path(out)
     _prepare(out, experiment, base, resume, RUN_FILE_BYTES * len(runs))
     todo = pending_runs(out, runs)
     if on_start is not None:
         on_start(len(runs), len(todo))
-    task, folder = _Task(base, experiment.kpis), out / RUNS
+    task, folder = RunTask(base, experiment.kpis), out / RUNS
 
     def save(_index: int, row: dict[str, Any]) -> None:
-        _write_row(folder, row)
+        write_run(folder, row)
         if on_done is not None:
             on_done()
 
@@ -195,7 +214,7 @@ def run_sweep(
         map_runs(todo, jobs, task=task, on_done=save)
     else:
         with client:
-            _on_dask(client, todo, task, save)
+            run_on_dask(client, todo, task, save)
     return len(todo)
 
 
@@ -209,7 +228,7 @@ def check_scheduler_address(address: str) -> None:
         )
 
 
-def _connect(address: str) -> Any:
+def connect_scheduler(address: str) -> Any:
     """A Dask client of the scheduler at ``address``, or a one-line error."""
     from distributed import Client
 
@@ -222,8 +241,8 @@ def _connect(address: str) -> Any:
         ) from None
 
 
-def _on_dask(
-    client: Any, runs: Sequence[Run], task: _Task, save: Callable[[int, dict[str, Any]], None]
+def run_on_dask(
+    client: Any, runs: Sequence[Run], task: RunTask, save: Callable[[int, dict[str, Any]], None]
 ) -> None:
     """Submit ``runs`` through ``client``; save each as it finishes."""
     from distributed import as_completed

@@ -1,0 +1,298 @@
+"""Calibrate a scenario to a client's own figures (``cxsim calibrate``): the search.
+
+Optuna's TPE sampler (Bergstra et al. 2011, NeurIPS; Optuna: Akiba et al. 2019, KDD) proposes
+candidate values of the free parameters in batches of ``batch``. Every candidate is run
+``replications`` times with the same seeds (common random numbers: candidates differ by their
+parameters only, so the search sees a smooth landscape) and scored by its misfit to the
+client's figures (:func:`cxsim.fit.misfit`). The first candidate is the scenario as given, so
+the report shows the uncalibrated model beside the fit.
+
+Deterministic and resumable: the study lives in ``OUT/study.db`` (SQLite) and every run in
+``OUT/runs/`` as one Parquet file written as it finishes (the sweep's layout). Candidate ``k``
+is drawn by a sampler seeded from the targets' seed and ``k``, and a batch is scored only when
+all of its runs are in, so the fit is the same whatever evaluates the runs (local processes, a
+Dask cluster) and after a kill: a resumed calibration reruns only the runs that had not
+finished. The best candidate, its values rounded as ``calibrated.yaml`` will hold them, is then
+run ``confirm`` more times on seeds the search never used; those runs give the figures the
+report shows (the search's own are biased towards the targets by the selection).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from cxsim.experiment import Run
+from cxsim.fit import Candidate, Fit, met, misfit, significant
+from cxsim.resources import check_memory
+from cxsim.runner import map_runs, replication_seed
+from cxsim.scenario import Scenario
+from cxsim.sweep import (
+    RUN_FILE_BYTES,
+    RUNS,
+    RunTask,
+    check_scheduler_address,
+    connect_scheduler,
+    prepare_resumable,
+    read_runs,
+    run_on_dask,
+    write_run,
+)
+from cxsim.targets import Targets, current_value, targets_hash
+
+__all__ = ["calibrate", "CALIBRATION_KIND", "STUDY", "run_total"]
+
+CALIBRATION_KIND = "calibration"
+STUDY = "study.db"
+SAMPLER_STREAM = 101  # replication_seed stream of the sampler's seeds (no run uses it)
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Proposal:
+    """A candidate asked of the study: its place in the search, trial number and values."""
+
+    position: int
+    number: int
+    values: dict[str, float]
+
+
+def run_total(targets: Targets) -> int:
+    """Runs a calibration makes: every candidate's replications and the confirmation."""
+    return targets.budget * targets.replications + targets.confirm
+
+
+def calibrate(
+    targets: Targets,
+    base: Scenario,
+    scenario_file: Path,
+    out: Path,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    on_start: Callable[[int, int], None] | None = None,
+    on_done: Callable[[], None] | None = None,
+    on_best: Progress | None = None,
+) -> Fit:
+    """Search the free parameters of ``base`` for the client's ``targets``; return the fit.
+
+    ``on_start(total, pending)`` is called once, ``on_done()`` after each saved run and
+    ``on_best(text)`` with the best fit so far after each batch.
+    """
+    import optuna
+
+    if scheduler is not None:
+        check_scheduler_address(scheduler)
+    check_memory(base, 1 if scheduler else jobs or os.cpu_count() or 1, "each calibration run")
+    client = connect_scheduler(scheduler) if scheduler is not None else None
+    out = Path(out)
+    manifest = {
+        "experiment_hash": targets_hash(targets, base),
+        "scenario": str(scenario_file),
+        "targets": list(targets.targets),
+        "free": list(targets.free),
+    }
+    files = {
+        "targets.yaml": yaml.safe_dump(targets.model_dump(mode="json"), sort_keys=False),
+        "base.yaml": yaml.safe_dump(base.model_dump(mode="json"), sort_keys=False),
+    }
+    prepare_resumable(
+        out, CALIBRATION_KIND, manifest, files, resume, RUN_FILE_BYTES * run_total(targets)
+    )
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = _study(out, targets, base)
+    rows = {row["key"]: row for row in read_runs(out).to_pylist()}
+    if on_start is not None:
+        on_start(run_total(targets), run_total(targets) - len(rows))
+    execute = _executor(base, targets, out, rows, jobs, client, on_done)
+    try:
+        while batch := _next_batch(study, targets):
+            execute([run for p in batch for run in _runs(p, targets, range(targets.replications))])
+            for proposal in batch:
+                study.tell(proposal.number, misfit(_means(rows, proposal, targets), targets))
+            if on_best is not None:
+                on_best(_best_note(study, rows, targets))
+        candidates = _candidates(study, rows, targets)
+        best = min(candidates, key=lambda c: c.misfit)
+        fitted = {key: significant(value) for key, value in best.values.items()}
+        confirm = range(targets.replications, targets.replications + targets.confirm)
+        confirmation = _Proposal(best.position, -1, fitted)
+        execute(_runs(confirmation, targets, confirm))
+    finally:
+        if client is not None:
+            client.close()
+    return Fit(
+        targets=targets,
+        base=base,
+        scenario_file=scenario_file,
+        candidates=candidates,
+        best=best.position,
+        fitted=fitted,
+        confirmation={
+            key: [rows[run.key][key] for run in _runs(confirmation, targets, confirm)]
+            for key in targets.targets
+        },
+    )
+
+
+def _distributions(targets: Targets) -> dict[str, Any]:
+    from optuna.distributions import FloatDistribution, IntDistribution
+
+    return {
+        key: (
+            IntDistribution(int(np.ceil(f.low)), int(np.floor(f.high)), log=f.scale == "log")
+            if f.integer
+            else FloatDistribution(f.low, f.high, log=f.scale == "log")
+        )
+        for key, f in targets.free.items()
+    }
+
+
+def _study(out: Path, targets: Targets, base: Scenario) -> Any:
+    """The study in ``out``: created with the scenario's own values queued first, or loaded."""
+    import optuna
+
+    study = optuna.create_study(
+        storage=f"sqlite:///{out.resolve() / STUDY}",
+        study_name=CALIBRATION_KIND,
+        direction="minimize",
+        load_if_exists=True,
+    )
+    if not study.trials:
+        today = {key: current_value(base, key) for key, f in targets.free.items()}
+        inside = {
+            key: targets.free[key].clip(float(value))
+            for key, value in today.items()
+            if isinstance(value, int | float)
+        }
+        if len(inside) == len(today) and None not in inside.values():
+            study.enqueue_trial(inside)
+    return study
+
+
+def _sampler(targets: Targets, position: int) -> Any:
+    """The sampler that draws candidate ``position`` (its seed depends on nothing else)."""
+    import optuna
+
+    seed = replication_seed(targets.seed, position, SAMPLER_STREAM) % 2**32
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        return optuna.samplers.TPESampler(
+            seed=seed,
+            multivariate=True,
+            n_startup_trials=max(targets.batch, 2 * len(targets.free) + 2),
+        )
+
+
+def _proposals(study: Any, targets: Targets) -> list[_Proposal]:
+    """Every usable candidate asked so far, by position; one asked but never drawn is failed."""
+    from optuna.trial import TrialState
+
+    proposals = []
+    for trial in study.get_trials(deepcopy=False):
+        if trial.state not in (TrialState.RUNNING, TrialState.COMPLETE):
+            continue  # failed, or queued and not drawn yet
+        if set(trial.params) != set(targets.free):  # killed while it was being drawn
+            study.tell(trial.number, state=TrialState.FAIL)
+            continue
+        proposals.append(_Proposal(len(proposals), trial.number, dict(trial.params)))
+    return proposals
+
+
+def _next_batch(study: Any, targets: Targets) -> list[_Proposal]:
+    """The candidates of the batch not yet scored: unscored ones first, then new ones asked.
+
+    Batch ``b`` holds positions ``b * batch`` onward, up to the budget.
+    """
+    from optuna.trial import TrialState
+
+    proposals = _proposals(study, targets)
+    states = {t.number: t.state for t in study.get_trials(deepcopy=False)}
+    scored = sum(states[p.number] == TrialState.COMPLETE for p in proposals)
+    if scored >= targets.budget:
+        return []
+    end = min(targets.budget, (scored // targets.batch + 1) * targets.batch)
+    batch = [p for p in proposals if states[p.number] != TrialState.COMPLETE]
+    distributions = _distributions(targets)
+    for position in range(len(proposals), end):
+        study.sampler = _sampler(targets, position)
+        trial = study.ask(distributions)
+        batch.append(_Proposal(position, trial.number, dict(trial.params)))
+    return batch
+
+
+def _runs(proposal: _Proposal, targets: Targets, replications: range) -> list[Run]:
+    """The runs of a candidate: replication ``i`` on the calibration's seed ``i`` (CRN)."""
+    return [
+        Run(proposal.position, i, replication_seed(targets.seed, i), proposal.values)
+        for i in replications
+    ]
+
+
+def _means(
+    rows: dict[str, dict[str, Any]], proposal: _Proposal, targets: Targets
+) -> dict[str, float]:
+    runs = _runs(proposal, targets, range(targets.replications))
+    return {key: float(np.mean([rows[run.key][key] for run in runs])) for key in targets.targets}
+
+
+def _executor(
+    base: Scenario,
+    targets: Targets,
+    out: Path,
+    rows: dict[str, dict[str, Any]],
+    jobs: int | None,
+    client: Any,
+    on_done: Callable[[], None] | None,
+) -> Callable[[Sequence[Run]], None]:
+    """A function that runs what is not in ``rows`` yet, saving each run as it finishes."""
+    task, folder = RunTask(base, list(targets.targets)), out / RUNS
+
+    def save(_index: int, row: dict[str, Any]) -> None:
+        write_run(folder, row)
+        rows[row["key"]] = row
+        if on_done is not None:
+            on_done()
+
+    def execute(runs: Sequence[Run]) -> None:
+        todo = [run for run in runs if run.key not in rows]
+        if client is None:
+            map_runs(todo, jobs, task=task, on_done=save)
+        else:
+            run_on_dask(client, todo, task, save)
+
+    return execute
+
+
+def _candidates(study: Any, rows: dict[str, dict[str, Any]], targets: Targets) -> list[Candidate]:
+    """Every scored candidate with its replicated KPI means and misfit, by position."""
+    candidates = []
+    for proposal in _proposals(study, targets):
+        means = _means(rows, proposal, targets)
+        candidates.append(
+            Candidate(proposal.position, proposal.values, means, misfit(means, targets))
+        )
+    return candidates
+
+
+def _best_note(study: Any, rows: dict[str, dict[str, Any]], targets: Targets) -> str:
+    """``best: 3/4 targets met, misfit 0.42`` for the progress bar."""
+    from optuna.trial import TrialState
+
+    trials = {t.number: t for t in study.get_trials(deepcopy=False)}
+    scored = [
+        p for p in _proposals(study, targets) if trials[p.number].state == TrialState.COMPLETE
+    ]
+    best = min(scored, key=lambda p: trials[p.number].value)
+    hits = sum(met(_means(rows, best, targets), targets).values())
+    return (
+        f"best: {hits}/{len(targets.targets)} targets met, misfit {trials[best.number].value:.3g}"
+    )

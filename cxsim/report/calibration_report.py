@@ -1,0 +1,334 @@
+"""Write a calibration: calibrated.yaml, report.md, report.html, candidates.csv and two plots.
+
+``calibrated.yaml`` ``extends:`` the client's scenario and sets the fitted values, each with a
+comment saying what was searched, what it was and which targets it moves, so options written
+as ``extends: calibrated.yaml`` compare against a "today" that is the client. The report (the
+same content in Markdown and in one self-contained HTML page) puts the client's figures beside
+the model's before and after, says how tightly the targets pin each parameter down and, when
+no candidate met every target, which targets pull against each other.
+
+Every file is written under a temporary name and renamed into place, so a kill leaves the
+earlier report or the new one, never half of either.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from cxsim.fit import Fit, acceptable, conflicts, identification, met, roles
+from cxsim.folders import write_text_atomically
+from cxsim.report.comparison_report import STYLE, software_versions
+from cxsim.report.plots import figure, save_figure
+
+__all__ = ["write_calibration", "calibrated_yaml", "CALIBRATED", "REPORT"]
+
+CALIBRATED, REPORT = "calibrated.yaml", "report.md"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+
+
+def calibrated_yaml(fit: Fit, folder: Path, command: str) -> str:
+    """The text of ``calibrated.yaml`` in ``folder``: the scenario it extends, fitted values."""
+    moves = roles(fit.candidates, fit.targets)
+    pinned = {i.key: i.verdict.split(":")[0] for i in identification(fit.candidates, fit.targets)}
+    hits = sum(fit.met().values())
+    extends = os.path.relpath(fit.scenario_file.resolve(), folder.resolve())
+    before = fit.today
+    lines = [
+        f"# Calibrated by: {command}",
+        f"# {hits} of {len(fit.targets.targets)} targets within tolerance over "
+        f"{fit.targets.confirm} confirmation runs (report.md beside this file).",
+        f"extends: {_scalar(extends)}",
+        f"name: {_scalar((fit.base.name + ' (calibrated)')[:120])}",
+        f"description: {_scalar(_description(fit))}",
+    ]
+    written: list[str] = []
+    for key in sorted(fit.fitted):
+        *blocks, leaf = key.split(".")
+        common = 0
+        while common < min(len(blocks), len(written)) and blocks[common] == written[common]:
+            common += 1
+        lines += [
+            f"{'  ' * depth}{block}:" for depth, block in enumerate(blocks) if depth >= common
+        ]
+        written = blocks
+        free = fit.targets.free[key]
+        was = f"; was {_number(before.values[key])}" if before is not None else ""
+        serves = ", ".join(moves[key]) or "no target clearly"
+        lines.append(
+            f"{'  ' * len(blocks)}{leaf}: {_scalar(fit.fitted[key])}  # fitted (searched "
+            f"{_number(free.low)}-{_number(free.high)}{was}); moves {serves}; {pinned[key]}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _scalar(value: object) -> str:
+    return yaml.safe_dump(value, default_flow_style=True, width=10**6).strip().removesuffix("\n...")
+
+
+def _description(fit: Fit) -> str:
+    figures = ", ".join(f"{k} {t.value:.4g}" for k, t in fit.targets.targets.items())
+    return f"{fit.base.name} calibrated to the client's figures ({figures})."[:5000]
+
+
+@dataclass(frozen=True, slots=True)
+class _Section:
+    """A heading, paragraphs, an optional table and an optional image: one part of the report."""
+
+    heading: str
+    paragraphs: Sequence[str] = ()
+    table: pd.DataFrame | None = None
+    image: Path | None = None
+
+
+def _targets_table(fit: Fit) -> pd.DataFrame:
+    estimates, flags, before = fit.estimates(), fit.met(), fit.today
+    rows = []
+    for key, target in fit.targets.targets.items():
+        e = estimates[key]
+        rows.append(
+            {
+                "Target": key,
+                "Client": _number(target.value),
+                "Tolerance": f"\u00b1 {target.half_width:.3g}",
+                "Model before": _number(before.means[key]) if before is not None else "n/a",
+                "Model fitted": _number(e.mean),
+                "95% interval": f"{_number(e.low)} to {_number(e.high)}",
+                "Within tolerance": "yes" if flags[key] else "NO",
+                "Source": target.source,
+            }
+        )
+    table = pd.DataFrame(rows)
+    return (
+        table
+        if any(t.source for t in fit.targets.targets.values())
+        else table.drop(columns="Source")
+    )
+
+
+def _parameter_table(fit: Fit) -> pd.DataFrame:
+    moves = roles(fit.candidates, fit.targets)
+    before = fit.today
+    rows = []
+    for i in identification(fit.candidates, fit.targets):
+        free = fit.targets.free[i.key]
+        rows.append(
+            {
+                "Parameter": i.key,
+                "Before": _number(before.values[i.key]) if before is not None else "n/a",
+                "Fitted": _number(fit.fitted[i.key]),
+                "Searched": f"{_number(free.low)} to {_number(free.high)}"
+                + (" (log)" if free.scale == "log" else ""),
+                "Acceptable fits span": f"{_number(i.low)} to {_number(i.high)} "
+                f"({i.share:.0%} of the range)",
+                "Pinned down?": i.verdict,
+                "Moves": ", ".join(moves[i.key]) or "-",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _history_plot(fit: Fit, path: Path) -> Path:
+    misfits = np.array([c.misfit for c in fit.candidates])
+    fig = figure(figsize=(8, 4))
+    ax = fig.subplots()
+    ax.scatter(np.arange(len(misfits)), misfits, s=14, color="#1f77b4", label="candidate")
+    ax.step(
+        np.arange(len(misfits)),
+        np.minimum.accumulate(misfits),
+        where="post",
+        color="#d62728",
+        lw=2,
+        label="best so far",
+    )
+    ax.axhline(1.0, color="#2ca02c", ls="--", lw=1, label="every target at its tolerance")
+    ax.set(
+        yscale="log",
+        xlabel="candidate (in the order searched)",
+        ylabel="misfit",
+        title="Search history",
+    )
+    ax.legend(loc="upper right", fontsize=8)
+    ax.grid(alpha=0.3)
+    return save_figure(fig, path)
+
+
+def _profile_plot(fit: Fit, path: Path) -> Path:
+    keys = list(fit.targets.free)
+    fits, _basis = acceptable(fit.candidates, fit.targets)
+    chosen = {c.position for c in fits}
+    fig = figure(figsize=(4 * min(3, len(keys)), 3.2 * ((len(keys) + 2) // 3)))
+    axes = np.atleast_1d(fig.subplots((len(keys) + 2) // 3, min(3, len(keys)))).ravel()
+    for ax, key in zip(axes, keys, strict=False):
+        free = fit.targets.free[key]
+        x = [c.values[key] for c in fit.candidates]
+        y = [c.misfit for c in fit.candidates]
+        colours = ["#2ca02c" if c.position in chosen else "#bbbbbb" for c in fit.candidates]
+        ax.scatter(x, y, s=12, c=colours)
+        ax.axvline(fit.fitted[key], color="#d62728", lw=1.5)
+        ax.set(
+            yscale="log", xscale=free.scale, xlim=(free.low, free.high), title=key, ylabel="misfit"
+        )
+        ax.title.set_fontsize(9)
+        ax.grid(alpha=0.3)
+    for ax in axes[len(keys) :]:
+        ax.set_visible(False)
+    return save_figure(fig, path)
+
+
+def _sections(fit: Fit, plots: dict[str, Path], command: str) -> list[_Section]:
+    flags, targets = fit.met(), fit.targets
+    hits, count = sum(flags.values()), len(flags)
+    fits, basis = acceptable(fit.candidates, targets)
+    verdicts = {i.key: i.verdict for i in identification(fit.candidates, targets)}
+    loose = [key for key, verdict in verdicts.items() if verdict.startswith("not")]
+    judged = all(v.startswith(("pinned", "loosely")) for v in verdicts.values())
+    fights = conflicts(fit.candidates, targets)
+    verdict = (
+        'The calibrated model\'s "today" matches every figure the client gave.'
+        if hits == count
+        else f"{count - hits} of the client's figures are not matched"
+        + (": see *Targets that fight*." if fights else ".")
+    )
+    summary = [
+        f"**{hits} of {count} targets within tolerance** on {targets.confirm} confirmation "
+        f"runs of the fitted values (seeds the search never used). {verdict}",
+        f"Searched {len(targets.free)} free parameters over {len(fit.candidates)} candidates, "
+        f"each run {targets.replications} times on the same seeds (common random numbers).",
+    ]
+    sections = [
+        _Section("Calibration of " + fit.base.name, summary),
+        _Section(
+            "The client's figures and the model",
+            [
+                '"Model before" is the scenario as given (the search\'s replications); '
+                '"Model fitted" the calibrated scenario, mean and 95% interval over the '
+                "confirmation runs."
+            ],
+            _targets_table(fit),
+        ),
+        _Section(
+            "Fitted values: how tightly the targets pin them down",
+            [
+                f"{len(fits)} candidates {basis}; for each parameter, the span of their values "
+                "as a share of the searched range: a third or less is *pinned down*, more than "
+                "two thirds *not identified*.",
+                (
+                    "Do not trust conclusions that hinge on " + ", ".join(loose) + ": the "
+                    "client's figures leave them free, so they rest on their assumed ranges."
+                )
+                if loose
+                else "Every free parameter is pinned down at least loosely."
+                if judged
+                else "Too few acceptable fits to judge: give a larger --budget (--resume).",
+            ],
+            _parameter_table(fit),
+            plots["profiles"],
+        ),
+    ]
+    if fights:
+        sections.append(_Section("Targets that fight", fights))
+    sections += [
+        _Section(
+            "Search",
+            [
+                f"Optuna's TPE sampler, batches of {targets.batch}, seed {targets.seed}; misfit is "
+                "the weighted mean of ((model - client) / tolerance)^2 over the targets."
+            ],
+            image=plots["history"],
+        ),
+        _Section(
+            "Reproduce and use",
+            [
+                f"`{command}`",
+                "Options written as `extends: calibrated.yaml` compare against this today: "
+                "`cxsim compare calibrated.yaml option.yaml`.",
+                "Software: " + ", ".join(f"{k} {v}" for k, v in software_versions().items()),
+            ],
+        ),
+    ]
+    return sections
+
+
+def _markdown(sections: Sequence[_Section]) -> str:
+    lines: list[str] = []
+    for number, s in enumerate(sections):
+        lines += [("# " if number == 0 else "## ") + s.heading, ""]
+        for paragraph in s.paragraphs:
+            lines += [paragraph, ""]
+        if s.table is not None:
+            lines += [s.table.to_markdown(index=False), ""]
+        if s.image is not None:
+            lines += [f"![{s.heading}]({s.image.name})", ""]
+    return "\n".join(lines)
+
+
+def _inline(text: str) -> str:
+    """Markdown's ``code`` and **bold** of a paragraph as HTML, the rest escaped."""
+    parts = html.escape(text).split("`")
+    text = "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+    parts = text.split("**")
+    return "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(parts))
+
+
+def _html(sections: Sequence[_Section]) -> str:
+    body = []
+    for number, s in enumerate(sections):
+        tag = "h1" if number == 0 else "h2"
+        body.append(f"<{tag}>{html.escape(s.heading)}</{tag}>")
+        body += [f"<p>{_inline(p)}</p>" for p in s.paragraphs]
+        if s.table is not None:
+            body.append(s.table.to_html(index=False, border=0))
+        if s.image is not None:
+            data = base64.b64encode(s.image.read_bytes()).decode()
+            body.append(f'<img alt="{html.escape(s.heading)}" src="data:image/png;base64,{data}">')
+    title = html.escape(sections[0].heading)
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}'
+        f"</title><style>{STYLE}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
+
+
+def _save_plot(draw: Callable[[Fit, Path], Path], fit: Fit, path: Path) -> Path:
+    partial = path.with_name(f".{path.name}.tmp.png")
+    draw(fit, partial)
+    os.replace(partial, path)
+    return path
+
+
+def write_calibration(fit: Fit, out: Path, command: str) -> Path:
+    """Write every output of ``fit`` into the calibration folder ``out``; return report.md."""
+    out = Path(out)
+    plots = {
+        "history": _save_plot(_history_plot, fit, out / "history.png"),
+        "profiles": _save_plot(_profile_plot, fit, out / "profiles.png"),
+    }
+    sections = _sections(fit, plots, command)
+    frame = pd.DataFrame(
+        [
+            {
+                "position": c.position,
+                **c.values,
+                **{f"model.{k}": v for k, v in c.means.items()},
+                "misfit": c.misfit,
+                "meets_all": all(met(c.means, fit.targets).values()),
+            }
+            for c in fit.candidates
+        ]
+    )
+    write_text_atomically(out / "candidates.csv", frame.to_csv(index=False))
+    write_text_atomically(out / CALIBRATED, calibrated_yaml(fit, out, command))
+    write_text_atomically(out / "report.html", _html(sections))
+    write_text_atomically(out / REPORT, _markdown(sections))
+    return out / REPORT

@@ -1,0 +1,174 @@
+"""A client's figures to calibrate to: the targets file of ``cxsim calibrate``, validated.
+
+A targets file names the scenario that describes the client (resolved like ``extends:``), the
+client's observed KPIs (any numeric key of a run's summary, nested ones dotted), each with its
+value and a tolerance or a measurement uncertainty, and the free parameters with their search
+ranges. It is read like a scenario: YAML's safe loader, bounded, one located error line, and
+nothing runs. Every target key is checked against what a run reports and every free
+parameter against the scenario schema at both ends of its range before the first run.
+
+Example (``scenarios/clients/example_targets.yaml``)::
+
+    scenario: example.yaml
+    targets:
+      contact_centre.occupancy: {value: 0.82, tolerance: 0.02, source: "WFM report"}
+      retention_rate: {value: 0.86, sd: 0.01}    # tolerance: 2 sd
+    free:
+      contact_centre.arrival_rate_per_hour: {low: 20, high: 45}
+      loyalty.base_churn_per_year: {low: 0.02, high: 0.3, scale: log}
+    replications: 3
+    budget: 60
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from cxsim.documents import read_document
+from cxsim.errors import ScenarioError, excerpt
+from cxsim.experiment import available_kpis, validated
+from cxsim.library import missing_scenario, referenced_scenario
+from cxsim.scenario import Scenario, load_scenario, with_overrides, yaml_value
+
+__all__ = ["Target", "FreeParameter", "Targets", "load_targets", "targets_hash", "current_value"]
+
+MAX_FREE = 20  # free parameters: a search over more is not a calibration a client can follow
+MAX_BUDGET = 100_000  # candidates evaluated
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Target(_Strict):
+    """One figure of the client: its value and how closely the model must match it.
+
+    ``tolerance`` is the half-width, in the KPI's own units, within which the model matches;
+    ``sd`` is the client's measurement uncertainty instead (the tolerance is then 2 sd, a 95%
+    band). ``weight`` scales the target's share of the fit (1: as much as any other).
+    """
+
+    value: float
+    tolerance: Annotated[float, Field(gt=0)] | None = None
+    sd: Annotated[float, Field(gt=0)] | None = None
+    weight: Annotated[float, Field(gt=0, le=1000)] = 1.0
+    source: Annotated[str, Field(max_length=300)] = ""
+
+    @model_validator(mode="after")
+    def _one_width(self) -> Target:
+        if (self.tolerance is None) == (self.sd is None):
+            raise ValueError("give either tolerance: (a half-width) or sd: (an uncertainty)")
+        return self
+
+    @property
+    def half_width(self) -> float:
+        """The band either side of ``value`` within which the model matches."""
+        return self.tolerance if self.tolerance is not None else 2.0 * self.sd
+
+
+class FreeParameter(_Strict):
+    """A parameter the search may set, from ``low`` to ``high``.
+
+    ``scale: log`` searches ratios evenly (rates, costs spanning a decade; the prior is
+    log-uniform); ``integer`` searches whole numbers (head counts).
+    """
+
+    low: float
+    high: float
+    scale: Literal["linear", "log"] = "linear"
+    integer: bool = False
+
+    @model_validator(mode="after")
+    def _range(self) -> FreeParameter:
+        if self.low >= self.high:
+            raise ValueError(f"low ({self.low:g}) must be below high ({self.high:g})")
+        if self.scale == "log" and self.low <= 0:
+            raise ValueError("a log scale needs low > 0")
+        if self.integer and math.floor(self.high) < math.ceil(self.low):
+            raise ValueError("an integer parameter needs a whole number between low and high")
+        return self
+
+    def clip(self, value: float) -> float | None:
+        """``value`` if it lies in the range (rounded for an integer), else None."""
+        value = round(value) if self.integer else value
+        return float(value) if self.low <= value <= self.high else None
+
+
+class Targets(_Strict):
+    """A targets file, validated (see the module docstring)."""
+
+    scenario: str
+    name: Annotated[str, Field(max_length=120, pattern=r"^[^\x00-\x1f\x7f]*$")] = ""
+    targets: Annotated[dict[str, Target], Field(min_length=1, max_length=100)]
+    free: Annotated[dict[str, FreeParameter], Field(min_length=1, max_length=MAX_FREE)]
+    replications: Annotated[int, Field(ge=1, le=1000)] = 3
+    budget: Annotated[int, Field(ge=1, le=MAX_BUDGET)] = 60
+    batch: Annotated[int, Field(ge=1, le=1000)] = 6
+    confirm: Annotated[int, Field(ge=2, le=1000)] = 10
+    seed: Annotated[int, Field(ge=0, le=2**64 - 1)] | None = None
+
+    def with_budget(self, budget: int | None) -> Targets:
+        """The file with ``--budget`` in place of its own (None: unchanged)."""
+        return self if budget is None else self.model_copy(update={"budget": budget})
+
+
+def load_targets(path: str | Path) -> tuple[Targets, Scenario, Path]:
+    """Read a targets file; return it, the scenario it calibrates and that scenario's file.
+
+    Raises ScenarioError (one line: file, line, key path, expectation) for a bad file, a
+    scenario that is not found, a target that runs do not report or a free parameter the
+    scenario schema refuses at either end of its range.
+    """
+    path = Path(path)
+    document = read_document(path, "a targets")
+    targets = validated(document, Targets)
+
+    def where(*key: str) -> str:
+        line = document.lines.get(key)
+        return f"{path}:{line}" if line else str(path)
+
+    scenario_path = referenced_scenario(path.parent, targets.scenario)
+    if scenario_path is None:
+        missing = missing_scenario(path.parent / targets.scenario, targets.scenario)
+        raise ScenarioError(f"{where('scenario')}: scenario: {missing}")
+    base = load_scenario(scenario_path)
+    known = available_kpis(base)
+    for key in targets.targets:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"; did you mean {close[0]}?" if close else " (see a run's summary.json)"
+            raise ScenarioError(
+                f"{where('targets', key)}: targets.{excerpt(key)[1:-1]}: not a KPI a run "
+                f"reports{hint}"
+            )
+    for key, free in targets.free.items():
+        for end in (free.low, free.high):
+            value = round(end) if free.integer else end
+            with_overrides(base, [f"{key}={yaml_value(value)}"], f"{where('free', key)}: free")
+    if targets.seed is None:  # the scenario's own seed: comparisons then share its arrivals
+        targets = targets.model_copy(update={"seed": base.seed})
+    return targets, base, scenario_path
+
+
+def current_value(base: Scenario, key: str) -> Any:
+    """The value of the dotted ``key`` in ``base`` (None where a block is absent)."""
+    value: Any = base.model_dump()
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def targets_hash(targets: Targets, base: Scenario) -> str:
+    """Fingerprint of what decides a calibration's evaluations (the budget may grow)."""
+    dumped = targets.model_dump(mode="json", exclude={"budget", "name"})
+    text = json.dumps([dumped, base.parameter_hash()], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
