@@ -14,7 +14,9 @@ all of its runs are in, so the fit is the same whatever evaluates the runs (loca
 Dask cluster) and after a kill: a resumed calibration reruns only the runs that had not
 finished. The best candidate, its values rounded as ``calibrated.yaml`` will hold them, is then
 run ``confirm`` more times on seeds the search never used; those runs give the figures the
-report shows (the search's own are biased towards the targets by the selection).
+report shows (the search's own are biased towards the targets by the selection). Its
+neighbours either side in each free parameter, on the search's seeds, give the slopes from
+which :func:`cxsim.fit.identification` says how tightly the targets pin each one down.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import numpy as np
 import yaml
 
 from cxsim.experiment import Run
-from cxsim.fit import Candidate, Fit, met, misfit, significant
+from cxsim.fit import Candidate, Fit, met, misfit, neighbours, position, significant
 from cxsim.resources import check_memory
 from cxsim.runner import map_runs, replication_seed
 from cxsim.scenario import Scenario
@@ -45,7 +47,7 @@ from cxsim.sweep import (
     run_on_dask,
     write_run,
 )
-from cxsim.targets import Targets, current_value, targets_hash
+from cxsim.targets import Targets, targets_hash
 
 __all__ = ["calibrate", "CALIBRATION_KIND", "STUDY", "run_total"]
 
@@ -66,8 +68,9 @@ class _Proposal:
 
 
 def run_total(targets: Targets) -> int:
-    """Runs a calibration makes: every candidate's replications and the confirmation."""
-    return targets.budget * targets.replications + targets.confirm
+    """Runs a calibration makes: the candidates', the confirmation and the fit's neighbours."""
+    neighbours = 2 * len(targets.free) * targets.replications
+    return targets.budget * targets.replications + targets.confirm + neighbours
 
 
 def calibrate(
@@ -123,9 +126,13 @@ def calibrate(
         candidates = _candidates(study, rows, targets)
         best = min(candidates, key=lambda c: c.misfit)
         fitted = {key: significant(value) for key, value in best.values.items()}
-        confirm = range(targets.replications, targets.replications + targets.confirm)
-        confirmation = _Proposal(best.position, -1, fitted)
-        execute(_runs(confirmation, targets, confirm))
+        confirmation = _runs(
+            _Proposal(best.position, -1, fitted),
+            targets,
+            range(targets.replications, targets.replications + targets.confirm),
+        )
+        neighbourhood = _neighbourhood(best.position, fitted, targets)
+        execute(confirmation + [run for runs in neighbourhood.values() for run in runs])
     finally:
         if client is not None:
             client.close()
@@ -136,11 +143,42 @@ def calibrate(
         candidates=candidates,
         best=best.position,
         fitted=fitted,
-        confirmation={
-            key: [rows[run.key][key] for run in _runs(confirmation, targets, confirm)]
-            for key in targets.targets
-        },
+        confirmation={key: [rows[run.key][key] for run in confirmation] for key in targets.targets},
+        slopes=_slopes(neighbourhood, rows, targets),
     )
+
+
+def _neighbourhood(
+    point: int, fitted: dict[str, float], targets: Targets
+) -> dict[tuple[str, int], list[Run]]:
+    """The runs either side (-1, +1) of the fit in each free parameter, on the search's seeds."""
+    neighbourhood = {}
+    for index, (key, free) in enumerate(targets.free.items()):
+        for side, value in zip((-1, 1), neighbours(fitted[key], free), strict=True):
+            proposal = _Proposal(point, -1, fitted | {key: value})
+            variant = f"-s{index:02d}{'+' if side > 0 else '-'}"
+            neighbourhood[key, side] = _runs(
+                proposal, targets, range(targets.replications), variant
+            )
+    return neighbourhood
+
+
+def _slopes(
+    neighbourhood: dict[tuple[str, int], list[Run]],
+    rows: dict[str, dict[str, Any]],
+    targets: Targets,
+) -> dict[str, dict[str, float]]:
+    """Change of each target per whole searched range of each free parameter, at the fit."""
+    slopes: dict[str, dict[str, float]] = {name: {} for name in targets.targets}
+    for key, free in targets.free.items():
+        down, up = neighbourhood[key, -1], neighbourhood[key, 1]
+        width = position(up[0].values[key], free) - position(down[0].values[key], free)
+        for name in targets.targets:
+            change = np.mean(
+                [rows[u.key][name] - rows[d.key][name] for u, d in zip(up, down, strict=True)]
+            )
+            slopes[name][key] = float(change / width)
+    return slopes
 
 
 def _distributions(targets: Targets) -> dict[str, Any]:
@@ -166,30 +204,36 @@ def _study(out: Path, targets: Targets, base: Scenario) -> Any:
         direction="minimize",
         load_if_exists=True,
     )
-    if not study.trials:
-        today = {key: current_value(base, key) for key, f in targets.free.items()}
-        inside = {
-            key: targets.free[key].clip(float(value))
-            for key, value in today.items()
-            if isinstance(value, int | float)
-        }
-        if len(inside) == len(today) and None not in inside.values():
-            study.enqueue_trial(inside)
+    today = targets.today(base)
+    if not study.trials and today is not None:
+        study.enqueue_trial(today)
     return study
 
 
 def _sampler(targets: Targets, position: int) -> Any:
-    """The sampler that draws candidate ``position`` (its seed depends on nothing else)."""
+    """The sampler that draws candidate ``position`` (its seed depends on nothing else).
+
+    CMA-ES (Hansen 2016, arXiv:1604.00772; the ``cmaes`` library) with a population of
+    ``batch``, from the middle of the ranges: it follows the ridges that figures like
+    occupancy (volume x handling time) make. TPE suits many integer or multi-modal parameters.
+    """
     import optuna
 
     seed = replication_seed(targets.seed, position, SAMPLER_STREAM) % 2**32
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        return optuna.samplers.TPESampler(
-            seed=seed,
-            multivariate=True,
-            n_startup_trials=max(targets.batch, 2 * len(targets.free) + 2),
-        )
+    if targets.method == "tpe":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            return optuna.samplers.TPESampler(
+                seed=seed,
+                multivariate=True,
+                n_startup_trials=max(targets.batch, 2 * len(targets.free) + 2),
+            )
+    return optuna.samplers.CmaEsSampler(
+        popsize=targets.batch,
+        seed=seed,
+        with_margin=any(f.integer for f in targets.free.values()),
+        warn_independent_sampling=False,
+    )
 
 
 def _proposals(study: Any, targets: Targets) -> list[_Proposal]:
@@ -222,17 +266,19 @@ def _next_batch(study: Any, targets: Targets) -> list[_Proposal]:
     end = min(targets.budget, (scored // targets.batch + 1) * targets.batch)
     batch = [p for p in proposals if states[p.number] != TrialState.COMPLETE]
     distributions = _distributions(targets)
-    for position in range(len(proposals), end):
-        study.sampler = _sampler(targets, position)
+    for place in range(len(proposals), end):
+        study.sampler = _sampler(targets, place)
         trial = study.ask(distributions)
-        batch.append(_Proposal(position, trial.number, dict(trial.params)))
+        batch.append(_Proposal(place, trial.number, dict(trial.params)))
     return batch
 
 
-def _runs(proposal: _Proposal, targets: Targets, replications: range) -> list[Run]:
+def _runs(
+    proposal: _Proposal, targets: Targets, replications: range, variant: str = ""
+) -> list[Run]:
     """The runs of a candidate: replication ``i`` on the calibration's seed ``i`` (CRN)."""
     return [
-        Run(proposal.position, i, replication_seed(targets.seed, i), proposal.values)
+        Run(proposal.position, i, replication_seed(targets.seed, i), proposal.values, variant)
         for i in replications
     ]
 

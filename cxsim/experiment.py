@@ -164,11 +164,12 @@ class Run:
     replication: int
     seed: int
     values: dict[str, Any]
+    variant: str = ""  # a neighbour of the point (a calibration's slopes): part of the key
 
     @property
     def key(self) -> str:
-        """Stable identity used to resume: run point and replication."""
-        return f"p{self.point:06d}-r{self.replication:04d}"
+        """Stable identity used to resume: run point (and variant) and replication."""
+        return f"p{self.point:06d}{self.variant}-r{self.replication:04d}"
 
     def scenario(self, base: Scenario, source: str = "<experiment>") -> Scenario:
         """``base`` with this run's factor values and seed."""

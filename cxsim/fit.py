@@ -7,10 +7,15 @@ replicated means of the target KPIs), so the report, the tests and a notebook re
   ``((model - client) / tolerance)^2``: the weighted least squares of the method of simulated
   moments (McFadden 1989, Econometrica 57(5); Gourieroux and Monfort 1996), with each
   target's tolerance as its scale. A misfit of 1 puts every target at the edge of its band.
-- **Identification**: the candidates that meet every target (or, where none does, the best
-  tenth) are the acceptable fits, an ABC rejection sample of sorts (Beaumont et al. 2002,
-  Genetics 162). A parameter whose acceptable values span most of its searched range is not
-  pinned down by the targets: conclusions that hinge on it rest on its assumed value.
+- **Identification**: at the fit, the slope of every target in every free parameter (central
+  differences over :data:`SLOPE_STEP` of its range, on the search's seeds) gives the band of
+  each parameter within which the targets stay inside their tolerances while the other
+  parameters compensate: the marginal standard deviations of the linearised least-squares
+  problem, ``sqrt(diag((J'J)^-1))`` with ``J`` the slopes in units of each tolerance (Bard
+  1974, *Nonlinear Parameter Estimation*, ch. 7; the local counterpart of Raue et al. 2009's
+  profile likelihood, Bioinformatics 25(15)). A parameter whose band spans most of its
+  searched range is not pinned down by the targets: conclusions that hinge on it rest on its
+  assumed value.
 - **Targets that fight**: two targets each met by some candidates but never by the same one
   pull against each other within the searched ranges (e.g. occupancy against service level).
 """
@@ -23,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 
 from cxsim.scenario import Scenario
 from cxsim.statistics import Estimate, estimate
@@ -36,16 +40,17 @@ __all__ = [
     "misfit",
     "met",
     "significant",
-    "acceptable",
+    "position",
+    "value_at",
+    "neighbours",
     "identification",
     "conflicts",
     "roles",
 ]
 
 SIGNIFICANT_DIGITS = 4  # fitted values as calibrated.yaml holds them
-PINNED, LOOSE = 1 / 3, 2 / 3  # shares of the searched range the acceptable fits span
-MIN_ACCEPTABLE = 5  # acceptable fits needed to judge a parameter's identification
-ROLE_CORRELATION = 0.3  # |Spearman rho| above which a parameter is said to move a target
+PINNED, LOOSE = 1 / 3, 2 / 3  # shares of the searched range the band of good fits spans
+SLOPE_STEP = 0.05  # share of a searched range either side of the fit for its slopes
 EDGE = 0.02  # share of a range within which a value is "at the edge" of it
 
 
@@ -81,52 +86,72 @@ def significant(value: float, digits: int = SIGNIFICANT_DIGITS) -> float | int:
     return round(value, digits - 1 - math.floor(math.log10(abs(value))))
 
 
-def acceptable(candidates: Sequence[Candidate], targets: Targets) -> tuple[list[Candidate], str]:
-    """The acceptable fits and what made them so: every target met, else the best tenth."""
-    meeting = [c for c in candidates if all(met(c.means, targets).values())]
-    if meeting:
-        return meeting, "meet every target"
-    ranked = sorted(candidates, key=lambda c: c.misfit)
-    return ranked[
-        : max(1, len(ranked) // 10)
-    ], "are the best tenth by misfit (none meets every target)"
-
-
 @dataclass(frozen=True, slots=True)
 class Identification:
-    """How tightly the acceptable fits pin one free parameter down."""
+    """How tightly the targets pin one free parameter down, around the fit."""
 
     key: str
-    low: float
+    low: float  # the band of values that keep every target within tolerance
     high: float
-    share: float  # of the searched range (on its scale) the acceptable fits span
-    accepted: int
+    share: float  # of the searched range (on its scale) the band spans, at most 1
     verdict: str
 
 
-def _position(value: float, free: FreeParameter) -> float:
+def position(value: float, free: FreeParameter) -> float:
     """Where ``value`` lies in the searched range, 0 to 1, on the range's scale."""
     if free.scale == "log":
         return math.log(value / free.low) / math.log(free.high / free.low)
     return (value - free.low) / (free.high - free.low)
 
 
-def identification(candidates: Sequence[Candidate], targets: Targets) -> list[Identification]:
-    """Per free parameter: the span of its acceptable values and a verdict on it."""
-    fits, _basis = acceptable(candidates, targets)
+def value_at(share: float, free: FreeParameter) -> float:
+    """The value at ``share`` (0 to 1) of the searched range, on its scale."""
+    share = min(1.0, max(0.0, share))
+    if free.scale == "log":
+        return free.low * (free.high / free.low) ** share
+    return free.low + share * (free.high - free.low)
+
+
+def neighbours(value: float, free: FreeParameter) -> tuple[float, float]:
+    """The values either side of ``value`` whose KPIs give its slopes (inside the range)."""
+    at = position(value, free)
+    down, up = value_at(at - SLOPE_STEP, free), value_at(at + SLOPE_STEP, free)
+    if free.integer:
+        down, up = float(min(round(down), value - 1)), float(max(round(up), value + 1))
+        down, up = max(down, math.ceil(free.low)), min(up, math.floor(free.high))
+    return down, up
+
+
+def identification(
+    slopes: Mapping[str, Mapping[str, float]], fitted: Mapping[str, float], targets: Targets
+) -> list[Identification]:
+    """Per free parameter: the band that keeps the targets in tolerance, and a verdict.
+
+    ``slopes[target][parameter]`` is the change of the target's mean per whole searched
+    range of the parameter (on its scale), at the fit.
+    """
+    keys = list(targets.free)
+    weight = np.mean([t.weight for t in targets.targets.values()])
+    jacobian = np.array(
+        [
+            [math.sqrt(t.weight / weight) * slopes[name][key] / t.half_width for key in keys]
+            for name, t in targets.targets.items()
+        ]
+    )
+    eigenvalues, vectors = np.linalg.eigh(jacobian.T @ jacobian)
+    variance = (vectors**2) @ (1.0 / np.maximum(eigenvalues, 1e-12))
     result = []
-    for key, free in targets.free.items():
-        values = [c.values[key] for c in fits]
-        share = _position(max(values), free) - _position(min(values), free)
-        if len(fits) < MIN_ACCEPTABLE:
-            verdict = f"too few acceptable fits to judge ({len(fits)})"
-        elif share <= PINNED:
+    for key, half in zip(keys, np.sqrt(variance), strict=True):
+        free, at = targets.free[key], position(fitted[key], targets.free[key])
+        low, high = value_at(at - half, free), value_at(at + half, free)
+        share = position(high, free) - position(low, free)
+        if share <= PINNED:
             verdict = "pinned down"
         elif share <= LOOSE:
             verdict = "loosely pinned"
         else:
             verdict = "not identified: do not trust conclusions that hinge on it"
-        result.append(Identification(key, min(values), max(values), share, len(fits), verdict))
+        result.append(Identification(key, low, high, share, verdict))
     return result
 
 
@@ -138,7 +163,7 @@ def _edges(candidate: Candidate, targets: Targets) -> list[str]:
     """Free parameters of ``candidate`` at an end of their searched range."""
     ends = []
     for key, free in targets.free.items():
-        at = _position(candidate.values[key], free)
+        at = position(candidate.values[key], free)
         if at <= EDGE or at >= 1 - EDGE:
             end = "low" if at <= EDGE else "high"
             ends.append(f"{key} at the {end} end of its range ({candidate.values[key]:.4g})")
@@ -191,19 +216,19 @@ def conflicts(candidates: Sequence[Candidate], targets: Targets) -> list[str]:
     return sentences
 
 
-def roles(candidates: Sequence[Candidate], targets: Targets) -> dict[str, list[str]]:
-    """Per free parameter, the targets it moves (|Spearman rho| >= 0.3 over the candidates)."""
-    result: dict[str, list[str]] = {}
+def roles(slopes: Mapping[str, Mapping[str, float]], targets: Targets) -> dict[str, list[str]]:
+    """Per free parameter, the targets it moves by more than their tolerance over its range.
+
+    Largest first; from the slopes at the fit (see :func:`identification`).
+    """
+    result = {}
     for key in targets.free:
-        x = [c.values[key] for c in candidates]
-        moved = []
-        for target in targets.targets:
-            y = [c.means[target] for c in candidates]
-            if len(set(x)) > 1 and len(set(y)) > 1:
-                rho = stats.spearmanr(x, y).statistic
-                if abs(rho) >= ROLE_CORRELATION:
-                    moved.append((abs(rho), target))
-        result[key] = [target for _rho, target in sorted(moved, reverse=True)]
+        moved = [
+            (abs(slopes[name][key]) / t.half_width, name)
+            for name, t in targets.targets.items()
+            if abs(slopes[name][key]) >= t.half_width
+        ]
+        result[key] = [name for _size, name in sorted(moved, reverse=True)]
     return result
 
 
@@ -212,7 +237,9 @@ class Fit:
     """A finished calibration: every candidate, the best, its rounded values, its confirmation.
 
     ``confirmation`` holds each target KPI over the confirmation runs of the fitted values
-    (seeds the search never used); the report's figures come from them.
+    (seeds the search never used); the report's figures come from them. ``slopes[target]
+    [parameter]`` is the change of the target per whole searched range of the parameter at
+    the fitted values (see :func:`identification`).
     """
 
     targets: Targets
@@ -222,6 +249,7 @@ class Fit:
     best: int
     fitted: dict[str, float | int]
     confirmation: dict[str, list[float]]
+    slopes: dict[str, dict[str, float]]
 
     @property
     def today(self) -> Candidate | None:
@@ -237,6 +265,14 @@ class Fit:
     def estimates(self) -> dict[str, Estimate]:
         """The fitted model's mean and 95% interval of each target KPI (confirmation runs)."""
         return {key: estimate(values) for key, values in self.confirmation.items()}
+
+    def identification(self) -> list[Identification]:
+        """How tightly the targets pin each free parameter down around the fit."""
+        return identification(self.slopes, self.fitted, self.targets)
+
+    def roles(self) -> dict[str, list[str]]:
+        """The targets each free parameter moves, largest first."""
+        return roles(self.slopes, self.targets)
 
     def met(self) -> dict[str, bool]:
         """Whether the confirmed mean of each target lies within its tolerance."""

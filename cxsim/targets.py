@@ -110,9 +110,21 @@ class Targets(_Strict):
     free: Annotated[dict[str, FreeParameter], Field(min_length=1, max_length=MAX_FREE)]
     replications: Annotated[int, Field(ge=1, le=1000)] = 3
     budget: Annotated[int, Field(ge=1, le=MAX_BUDGET)] = 60
-    batch: Annotated[int, Field(ge=1, le=1000)] = 6
+    method: Literal["cmaes", "tpe"] = "cmaes"
+    batch: Annotated[int, Field(ge=2, le=1000)] = 6
     confirm: Annotated[int, Field(ge=2, le=1000)] = 10
     seed: Annotated[int, Field(ge=0, le=2**64 - 1)] | None = None
+
+    def today(self, base: Scenario) -> dict[str, float] | None:
+        """The free parameters' values in ``base``, or None when one lies outside its range."""
+        values = {}
+        for key, free in self.free.items():
+            value = current_value(base, key)
+            inside = free.clip(float(value)) if isinstance(value, int | float) else None
+            if inside is None:
+                return None
+            values[key] = int(inside) if free.integer else inside
+        return values
 
     def with_budget(self, budget: int | None) -> Targets:
         """The file with ``--budget`` in place of its own (None: unchanged)."""

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from cxsim.fit import Fit, acceptable, conflicts, identification, met, roles
+from cxsim.fit import Fit, conflicts, met
 from cxsim.folders import write_text_atomically
 from cxsim.report.comparison_report import STYLE, software_versions
 from cxsim.report.plots import figure, save_figure
@@ -40,8 +40,8 @@ def _number(value: float) -> str:
 
 def calibrated_yaml(fit: Fit, folder: Path, command: str) -> str:
     """The text of ``calibrated.yaml`` in ``folder``: the scenario it extends, fitted values."""
-    moves = roles(fit.candidates, fit.targets)
-    pinned = {i.key: i.verdict.split(":")[0] for i in identification(fit.candidates, fit.targets)}
+    moves = fit.roles()
+    pinned = {i.key: i.verdict.split(":")[0] for i in fit.identification()}
     hits = sum(fit.met().values())
     extends = os.path.relpath(fit.scenario_file.resolve(), folder.resolve())
     before = fit.today
@@ -118,10 +118,9 @@ def _targets_table(fit: Fit) -> pd.DataFrame:
 
 
 def _parameter_table(fit: Fit) -> pd.DataFrame:
-    moves = roles(fit.candidates, fit.targets)
-    before = fit.today
+    moves, before = fit.roles(), fit.today
     rows = []
-    for i in identification(fit.candidates, fit.targets):
+    for i in fit.identification():
         free = fit.targets.free[i.key]
         rows.append(
             {
@@ -130,7 +129,7 @@ def _parameter_table(fit: Fit) -> pd.DataFrame:
                 "Fitted": _number(fit.fitted[i.key]),
                 "Searched": f"{_number(free.low)} to {_number(free.high)}"
                 + (" (log)" if free.scale == "log" else ""),
-                "Acceptable fits span": f"{_number(i.low)} to {_number(i.high)} "
+                "Targets hold from": f"{_number(i.low)} to {_number(i.high)} "
                 f"({i.share:.0%} of the range)",
                 "Pinned down?": i.verdict,
                 "Moves": ", ".join(moves[i.key]) or "-",
@@ -165,22 +164,20 @@ def _history_plot(fit: Fit, path: Path) -> Path:
 
 
 def _profile_plot(fit: Fit, path: Path) -> Path:
+    """Misfit of every candidate against each free parameter, the band that holds shaded."""
+    bands = {i.key: i for i in fit.identification()}
     keys = list(fit.targets.free)
-    fits, _basis = acceptable(fit.candidates, fit.targets)
-    chosen = {c.position for c in fits}
-    fig = figure(figsize=(4 * min(3, len(keys)), 3.2 * ((len(keys) + 2) // 3)))
-    axes = np.atleast_1d(fig.subplots((len(keys) + 2) // 3, min(3, len(keys)))).ravel()
+    columns, rows = min(3, len(keys)), (len(keys) + 2) // 3
+    fig = figure(figsize=(4 * columns, 3.2 * rows))
+    axes = np.atleast_1d(fig.subplots(rows, columns)).ravel()
     for ax, key in zip(axes, keys, strict=False):
         free = fit.targets.free[key]
         x = [c.values[key] for c in fit.candidates]
-        y = [c.misfit for c in fit.candidates]
-        colours = ["#2ca02c" if c.position in chosen else "#bbbbbb" for c in fit.candidates]
-        ax.scatter(x, y, s=12, c=colours)
+        ax.scatter(x, [c.misfit for c in fit.candidates], s=12, color="#1f77b4")
+        ax.axvspan(bands[key].low, bands[key].high, color="#2ca02c", alpha=0.2, lw=0)
         ax.axvline(fit.fitted[key], color="#d62728", lw=1.5)
-        ax.set(
-            yscale="log", xscale=free.scale, xlim=(free.low, free.high), title=key, ylabel="misfit"
-        )
-        ax.title.set_fontsize(9)
+        ax.set(yscale="log", xscale=free.scale, xlim=(free.low, free.high), ylabel="misfit")
+        ax.set_title(key, fontsize=9)
         ax.grid(alpha=0.3)
     for ax in axes[len(keys) :]:
         ax.set_visible(False)
@@ -190,10 +187,8 @@ def _profile_plot(fit: Fit, path: Path) -> Path:
 def _sections(fit: Fit, plots: dict[str, Path], command: str) -> list[_Section]:
     flags, targets = fit.met(), fit.targets
     hits, count = sum(flags.values()), len(flags)
-    fits, basis = acceptable(fit.candidates, targets)
-    verdicts = {i.key: i.verdict for i in identification(fit.candidates, targets)}
+    verdicts = {i.key: i.verdict for i in fit.identification()}
     loose = [key for key, verdict in verdicts.items() if verdict.startswith("not")]
-    judged = all(v.startswith(("pinned", "loosely")) for v in verdicts.values())
     fights = conflicts(fit.candidates, targets)
     verdict = (
         'The calibrated model\'s "today" matches every figure the client gave.'
@@ -221,17 +216,17 @@ def _sections(fit: Fit, plots: dict[str, Path], command: str) -> list[_Section]:
         _Section(
             "Fitted values: how tightly the targets pin them down",
             [
-                f"{len(fits)} candidates {basis}; for each parameter, the span of their values "
-                "as a share of the searched range: a third or less is *pinned down*, more than "
-                "two thirds *not identified*.",
+                "For each parameter, the values over which every target stays within its "
+                "tolerance while the other parameters compensate (from the targets' slopes at "
+                "the fit, 5% of each range either side, same seeds): a third of the searched "
+                "range or less is *pinned down*, more than two thirds *not identified*. The "
+                "plot shows every candidate's misfit, that band shaded.",
                 (
                     "Do not trust conclusions that hinge on " + ", ".join(loose) + ": the "
                     "client's figures leave them free, so they rest on their assumed ranges."
                 )
                 if loose
-                else "Every free parameter is pinned down at least loosely."
-                if judged
-                else "Too few acceptable fits to judge: give a larger --budget (--resume).",
+                else "The client's figures pin every free parameter down, at least loosely.",
             ],
             _parameter_table(fit),
             plots["profiles"],
