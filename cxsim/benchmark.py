@@ -14,11 +14,17 @@ import resource
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import yaml
+
+from cxsim.comparison import flatten_kpis
 from cxsim.library import library_scenario, validation_scenario
-from cxsim.runner import replicate, run_summary, simulate, worker_pool
-from cxsim.scenario import Scenario, load_scenario
+from cxsim.runner import replicate, replication_seed, run_summary, simulate, worker_pool
+from cxsim.scenario import Scenario, load_scenario, with_overrides
+
+if TYPE_CHECKING:
+    from cxsim.targets import Targets
 
 __all__ = [
     "size_benchmark",
@@ -29,6 +35,8 @@ __all__ = [
     "markdown_table",
     "target_checks",
     "scaled_baseline",
+    "scaled_assignments",
+    "calibration_benchmark",
     "write_results",
     "BENCH_FILES",
     "BENCH_MAX_CUSTOMERS",
@@ -82,18 +90,21 @@ def scaled_baseline(customers: int, days: float = 365.0, outside_calls: bool = T
     workload the time targets are stated for (docs/performance.md).
     """
     base = load_scenario(BASELINE)
-    scale = customers / base.customers.initial
+    scaled = scaled_assignments(base, customers / base.customers.initial)
+    if not outside_calls:
+        scaled.append("contact_centre.arrival_rate_per_hour=0")
+    return load_scenario(BASELINE, [*scaled, f"horizon.days={days}"])
+
+
+def scaled_assignments(base: Scenario, scale: float) -> list[str]:
+    """Overrides that grow ``base`` by ``scale``: customers, staff (at least one), rates."""
     staff = [
         f"{key}={max(1, round(value * scale))}"
         for key in STAFF
         if (value := _get(base, key)) is not None
     ]
     rates = [f"{key}={_get(base, key) * scale}" for key in RATES]
-    if not outside_calls:
-        rates.append("contact_centre.arrival_rate_per_hour=0")
-    return load_scenario(
-        BASELINE, [f"customers.initial={customers}", f"horizon.days={days}", *rates, *staff]
-    )
+    return [f"customers.initial={round(base.customers.initial * scale)}", *rates, *staff]
 
 
 def _get(params: Scenario, key: str) -> Any:
@@ -177,6 +188,111 @@ def dask_overhead(runs: int, workers: int) -> dict[str, float]:
     }
 
 
+CALIBRATION_TARGET_S = 20 * 60  # the walkthrough's client, at most 20 minutes on 2 cores
+CALIBRATION_TARGETS = "example_client"  # experiments/calibrate/example_client.yaml
+FREE_COUNTS = (2, 4, 6)  # free parameters of the growth measurement
+SIZE_FACTORS = (0.5, 1.0, 2.0)  # the client's size (customers, staff, calls) against today's
+GROWTH_CLIENT = ("customers.initial=1000", "horizon.days=120")  # shorter runs for the growth
+HIDDEN_AT = 0.4  # where in each searched range the growth measurement hides the true value
+
+
+def _timed_calibration(targets: Targets, base: Scenario, file: Path, out: Path, jobs: int) -> dict:
+    """Calibrate ``targets``: wall time, runs, targets met, first candidate meeting them all."""
+    from cxsim.calibrate import calibrate, run_total
+    from cxsim.fit import met
+
+    start = time.perf_counter()
+    fit = calibrate(targets, base, file, out, jobs)
+    first = next(
+        (c.position + 1 for c in fit.candidates if all(met(c.means, targets).values())), None
+    )
+    return {
+        "wall_s": time.perf_counter() - start,
+        "free": len(targets.free),
+        "targets": len(targets.targets),
+        "candidates": len(fit.candidates),
+        "runs": run_total(targets),
+        "met": sum(fit.met().values()),
+        "candidates_to_meet_all": first,
+    }
+
+
+def _growth_with_free_parameters(count: int, scratch: Path, jobs: int) -> dict[str, Any]:
+    """The walkthrough's targets recovered on a shorter client with ``count`` parameters free.
+
+    The true values sit at :data:`HIDDEN_AT` of each range; the client's figures are the mean of
+    four runs there on seeds the search never uses; parameters beyond ``count`` are fixed at
+    their true values.
+    """
+    from cxsim.fit import value_at
+    from cxsim.targets import load_targets
+
+    targets, _base, _file = load_targets(CALIBRATION_TARGETS)
+    hidden = {key: value_at(HIDDEN_AT, free) for key, free in targets.free.items()}
+    folder = scratch / f"free-{count}"
+    folder.mkdir()
+    client = load_scenario(
+        library_scenario("clients/example"),
+        [*GROWTH_CLIENT, *(f"{k}={v}" for k, v in hidden.items())],
+    )
+    runs = [
+        flatten_kpis(run_summary(client.model_copy(update={"seed": replication_seed(7, i, 3)})))
+        for i in range(4)
+    ]
+    observed = {k: sum(run[k] for run in runs) / len(runs) for k in targets.targets}
+    document = {
+        "scenario": str(library_scenario("clients/example")),
+        "targets": {
+            k: {"value": observed[k], "tolerance": t.half_width} for k, t in targets.targets.items()
+        },
+        "free": {k: f.model_dump() for k, f in list(targets.free.items())[:count]},
+        "replications": targets.replications,
+        "budget": targets.budget,
+        "batch": targets.batch,
+        "confirm": 4,
+    }
+    fixed = [*GROWTH_CLIENT, *(f"{k}={v}" for k, v in list(hidden.items())[count:])]
+    path = folder / "targets.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    grown, base, file = load_targets(path)
+    return _timed_calibration(grown, with_overrides(base, fixed), file, folder / "out", jobs)
+
+
+def _candidate_time(factor: float, jobs: int) -> dict[str, float]:
+    """Wall time of one candidate (its replications side by side) for the client x ``factor``."""
+    from cxsim.targets import load_targets
+
+    targets, base, _file = load_targets(CALIBRATION_TARGETS)
+    client = with_overrides(base, scaled_assignments(base, factor))
+    runs = replicate(client, targets.replications)
+    return {
+        "factor": factor,
+        "customers": client.customers.initial,
+        "agents": client.contact_centre.agents or 0,
+        "candidate_s": _on_warm_pool(runs, min(jobs, len(runs))),
+    }
+
+
+def calibration_benchmark(jobs: int) -> dict[str, Any]:
+    """The walkthrough's client calibrated, and how the time grows with free parameters, size."""
+    import tempfile
+
+    from cxsim.targets import load_targets
+
+    with tempfile.TemporaryDirectory(prefix="cxsim-bench-") as scratch:
+        folder = Path(scratch)
+        walkthrough = _timed_calibration(
+            *load_targets(CALIBRATION_TARGETS), folder / "walkthrough", jobs
+        )
+        free = [_growth_with_free_parameters(count, folder, jobs) for count in FREE_COUNTS]
+    return {
+        "jobs": jobs,
+        "walkthrough": walkthrough,
+        "free_parameters": free,
+        "sizes": [_candidate_time(factor, jobs) for factor in SIZE_FACTORS],
+    }
+
+
 def _ciw_mmc(arrivals_per_hour: float, services_per_hour: float, servers: int, hours: float) -> int:
     import ciw
 
@@ -221,11 +337,13 @@ def run_benchmarks(
     replication_customers: int = 1000,
     repeats: int = 2,
     baseline_sizes: tuple[int, ...] = (),
+    calibration: bool = True,
 ) -> dict[str, Any]:
     """Every benchmark; sizes are customers for one year.
 
     ``sizes`` measure the customers' own work (the targets); ``baseline_sizes`` the baseline
-    with its calls that open no case (what a realistic run costs).
+    with its calls that open no case (what a realistic run costs); ``calibration`` the
+    walkthrough's client calibrated (:func:`calibration_benchmark`, about 20 minutes).
     """
     cores = os.cpu_count() or 1
     return {
@@ -243,6 +361,7 @@ def run_benchmarks(
         ],
         "dask": dask_overhead(4 * replications, cores),
         "ciw": ciw_comparison(),
+        "calibration": calibration_benchmark(cores) if calibration else None,
     }
 
 
@@ -285,12 +404,43 @@ def markdown_table(results: dict[str, Any]) -> str:
         f"| Erlang C queue: cxsim / Ciw time ({ciw['contacts_cxsim']:,} vs "
         f"{ciw['contacts_ciw']:,} contacts) | {ciw['ratio_cxsim_to_ciw']:.2f} |",
     ]
+    if results.get("calibration"):
+        lines += ["", *_calibration_rows(results["calibration"])]
     lines += ["", "| target | measured | met |", "|---|---|---|"]
     lines += [
         f"| {target} | {measured} | {'yes' if met else '**no**'} |"
         for target, measured, met in target_checks(results)
     ]
     return "\n".join(lines) + "\n"
+
+
+def _calibration_rows(calibration: dict[str, Any]) -> list[str]:
+    walk, jobs = calibration["walkthrough"], calibration["jobs"]
+    first = calibration["sizes"][[s["factor"] for s in calibration["sizes"]].index(1.0)]
+    lines = [
+        f"Calibration (`cxsim calibrate`, {jobs} processes): the walkthrough's client "
+        f"({walk['free']} free parameters, {walk['targets']} targets, {walk['candidates']} "
+        f"candidates, {walk['runs']} runs) took {walk['wall_s'] / 60:.1f} min; "
+        f"{walk['met']} of {walk['targets']} targets met.",
+        "",
+        "| free parameters (shorter client) | candidates until every target met | wall (s) |",
+        "|---|---|---|",
+        *(
+            f"| {r['free']} | {r['candidates_to_meet_all'] or 'not met'} of "
+            f"{r['candidates']} | {r['wall_s']:.0f} |"
+            for r in calibration["free_parameters"]
+        ),
+        "",
+        "| client size | customers | agents | one candidate (s) | walkthrough, projected (min) |",
+        "|---|---|---|---|---|",
+    ]
+    for size in calibration["sizes"]:
+        projected = walk["wall_s"] * size["candidate_s"] / first["candidate_s"] / 60
+        lines.append(
+            f"| {size['factor']:g}x | {size['customers']:,} | {size['agents']} | "
+            f"{size['candidate_s']:.1f} | {projected:.0f} |"
+        )
+    return lines
 
 
 def target_checks(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
@@ -330,6 +480,16 @@ def target_checks(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
     checks.append(
         ("Erlang C queue no slower than Ciw (time ratio at most 1.0)", f"{ciw:.2f}", ciw <= 1.0)
     )
+    if results.get("calibration"):
+        walk = results["calibration"]["walkthrough"]
+        checks.append(
+            (
+                f"the walkthrough's client calibrated within {CALIBRATION_TARGET_S // 60} "
+                f"minutes ({results['calibration']['jobs']} processes)",
+                f"{walk['wall_s'] / 60:.1f} min",
+                walk["wall_s"] <= CALIBRATION_TARGET_S,
+            )
+        )
     one, many = results["replications"]
     if many["jobs"] > 1:
         speedup = many["replications_per_minute"] / one["replications_per_minute"]

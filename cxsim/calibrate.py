@@ -21,9 +21,13 @@ which :func:`cxsim.fit.identification` says how tightly the targets pin each one
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import warnings
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +38,7 @@ import yaml
 from cxsim.experiment import Run
 from cxsim.fit import Candidate, Fit, met, misfit, neighbours, position, significant
 from cxsim.resources import check_memory
-from cxsim.runner import map_runs, replication_seed
+from cxsim.runner import map_runs, replication_seed, worker_pool
 from cxsim.scenario import Scenario
 from cxsim.sweep import (
     RUN_FILE_BYTES,
@@ -94,9 +98,32 @@ def calibrate(
 
     if scheduler is not None:
         check_scheduler_address(scheduler)
-    check_memory(base, 1 if scheduler else jobs or os.cpu_count() or 1, "each calibration run")
-    client = connect_scheduler(scheduler) if scheduler is not None else None
+    workers = 1 if scheduler else jobs or os.cpu_count() or 1
+    check_memory(base, workers, "each calibration run")
     out = Path(out)
+    with ExitStack() as stack:
+        client = None if scheduler is None else stack.enter_context(connect_scheduler(scheduler))
+        _prepare(out, targets, base, scenario_file, resume)
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        study = _study(out, targets, base)
+        rows = {row["key"]: row for row in read_runs(out).to_pylist()}
+        if on_start is not None:
+            on_start(run_total(targets), run_total(targets) - len(rows))
+        pool = stack.enter_context(worker_pool(workers)) if client is None and workers > 1 else None
+        execute = _executor(base, targets, out, rows, pool or client, on_done)
+        while batch := _next_batch(study, targets):
+            execute([run for p in batch for run in _runs(p, targets, range(targets.replications))])
+            for proposal in batch:
+                study.tell(proposal.number, misfit(_means(rows, proposal, targets), targets))
+            if on_best is not None:
+                on_best(_best_note(study, rows, targets))
+        return _fit(_candidates(study, rows, targets), targets, base, scenario_file, rows, execute)
+
+
+def _prepare(
+    out: Path, targets: Targets, base: Scenario, scenario_file: Path, resume: bool
+) -> None:
+    """Create the calibration folder ``out``, or check that a resumed one is these targets."""
     manifest = {
         "experiment_hash": targets_hash(targets, base),
         "scenario": str(scenario_file),
@@ -107,35 +134,29 @@ def calibrate(
         "targets.yaml": yaml.safe_dump(targets.model_dump(mode="json"), sort_keys=False),
         "base.yaml": yaml.safe_dump(base.model_dump(mode="json"), sort_keys=False),
     }
-    prepare_resumable(
-        out, CALIBRATION_KIND, manifest, files, resume, RUN_FILE_BYTES * run_total(targets)
+    needed = RUN_FILE_BYTES * run_total(targets)
+    prepare_resumable(out, CALIBRATION_KIND, manifest, files, resume, needed)
+
+
+def _fit(
+    candidates: list[Candidate],
+    targets: Targets,
+    base: Scenario,
+    scenario_file: Path,
+    rows: dict[str, dict[str, Any]],
+    execute: Callable[[Sequence[Run]], None],
+) -> Fit:
+    """The best candidate, rounded, confirmed on fresh seeds, with its neighbours' slopes."""
+    best = min(candidates, key=lambda c: c.misfit)
+    fitted = {key: significant(value) for key, value in best.values.items()}
+    confirmation = _runs(
+        _Proposal(best.position, -1, fitted),
+        targets,
+        range(targets.replications, targets.replications + targets.confirm),
+        _digest("c", fitted),
     )
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = _study(out, targets, base)
-    rows = {row["key"]: row for row in read_runs(out).to_pylist()}
-    if on_start is not None:
-        on_start(run_total(targets), run_total(targets) - len(rows))
-    execute = _executor(base, targets, out, rows, jobs, client, on_done)
-    try:
-        while batch := _next_batch(study, targets):
-            execute([run for p in batch for run in _runs(p, targets, range(targets.replications))])
-            for proposal in batch:
-                study.tell(proposal.number, misfit(_means(rows, proposal, targets), targets))
-            if on_best is not None:
-                on_best(_best_note(study, rows, targets))
-        candidates = _candidates(study, rows, targets)
-        best = min(candidates, key=lambda c: c.misfit)
-        fitted = {key: significant(value) for key, value in best.values.items()}
-        confirmation = _runs(
-            _Proposal(best.position, -1, fitted),
-            targets,
-            range(targets.replications, targets.replications + targets.confirm),
-        )
-        neighbourhood = _neighbourhood(best.position, fitted, targets)
-        execute(confirmation + [run for runs in neighbourhood.values() for run in runs])
-    finally:
-        if client is not None:
-            client.close()
+    neighbourhood = _neighbourhood(best.position, fitted, targets)
+    execute(confirmation + [run for runs in neighbourhood.values() for run in runs])
     return Fit(
         targets=targets,
         base=base,
@@ -155,29 +176,37 @@ def _neighbourhood(
     neighbourhood = {}
     for index, (key, free) in enumerate(targets.free.items()):
         for side, value in zip((-1, 1), neighbours(fitted[key], free), strict=True):
-            proposal = _Proposal(point, -1, fitted | {key: value})
-            variant = f"-s{index:02d}{'+' if side > 0 else '-'}"
+            values = fitted | {key: value}
             neighbourhood[key, side] = _runs(
-                proposal, targets, range(targets.replications), variant
+                _Proposal(point, -1, values),
+                targets,
+                range(targets.replications),
+                _digest(f"s{index:02d}{'+' if side > 0 else '-'}", values),
             )
     return neighbourhood
+
+
+def _digest(kind: str, values: dict[str, float]) -> str:
+    """A run key's variant naming the values it ran (a changed rounding never reuses a run)."""
+    text = json.dumps(values, sort_keys=True)
+    return f"-{kind}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
 def _slopes(
     neighbourhood: dict[tuple[str, int], list[Run]],
     rows: dict[str, dict[str, Any]],
     targets: Targets,
-) -> dict[str, dict[str, float]]:
-    """Change of each target per whole searched range of each free parameter, at the fit."""
-    slopes: dict[str, dict[str, float]] = {name: {} for name in targets.targets}
+) -> dict[str, dict[str, list[float]]]:
+    """Per replication, change of each target per whole searched range of each parameter."""
+    slopes: dict[str, dict[str, list[float]]] = {name: {} for name in targets.targets}
     for key, free in targets.free.items():
         down, up = neighbourhood[key, -1], neighbourhood[key, 1]
         width = position(up[0].values[key], free) - position(down[0].values[key], free)
         for name in targets.targets:
-            change = np.mean(
-                [rows[u.key][name] - rows[d.key][name] for u, d in zip(up, down, strict=True)]
-            )
-            slopes[name][key] = float(change / width)
+            slopes[name][key] = [
+                (rows[u.key][name] - rows[d.key][name]) / width
+                for u, d in zip(up, down, strict=True)
+            ]
     return slopes
 
 
@@ -295,11 +324,13 @@ def _executor(
     targets: Targets,
     out: Path,
     rows: dict[str, dict[str, Any]],
-    jobs: int | None,
-    client: Any,
+    workers: Any,
     on_done: Callable[[], None] | None,
 ) -> Callable[[Sequence[Run]], None]:
-    """A function that runs what is not in ``rows`` yet, saving each run as it finishes."""
+    """A function that runs what is not in ``rows`` yet, saving each run as it finishes.
+
+    ``workers``: a process pool, a Dask client, or None (runs here, one after another).
+    """
     task, folder = RunTask(base, list(targets.targets)), out / RUNS
 
     def save(_index: int, row: dict[str, Any]) -> None:
@@ -310,10 +341,10 @@ def _executor(
 
     def execute(runs: Sequence[Run]) -> None:
         todo = [run for run in runs if run.key not in rows]
-        if client is None:
-            map_runs(todo, jobs, task=task, on_done=save)
+        if workers is None or isinstance(workers, ProcessPoolExecutor):
+            map_runs(todo, 1, task=task, on_done=save, pool=workers)
         else:
-            run_on_dask(client, todo, task, save)
+            run_on_dask(workers, todo, task, save)
 
     return execute
 

@@ -3,7 +3,7 @@
 Each target is measured on the records of the calibration scenario
 (``scenarios/calibration/complaints.yaml``: the baseline organisation, larger, with widely
 spread incident severity), with the default parameters. The comparisons are registered as
-stylised facts (``cxsim validate``) and tabulated in ``docs/calibration.md``.
+stylised facts (``cxsim validate``) and tabulated in ``docs/calibration_published.md``.
 
 - TARP (US Office of Consumer Affairs complaint-handling studies): willingness to buy again
   after a problem, by size and by what happened. Tolerance: 10 points, and the order

@@ -622,6 +622,10 @@ def bench(
     out: Annotated[Path, typer.Option(help="Folder for results.json and results.md.")] = Path(
         "benchmarks"
     ),
+    calibration: Annotated[
+        bool,
+        typer.Option(help="Calibrate the walkthrough's client, and its growth (about 20 min)."),
+    ] = True,
 ) -> None:
     """Measure speed, scaling, memory, parallel throughput, Dask overhead and Ciw's speed.
 
@@ -643,7 +647,9 @@ def bench(
         check_owned_files(out, BENCH_FILES)
         for size in {*customers, *baseline_customers}:
             check_memory(scaled_baseline(size), what=f"the {size:,}-customer benchmark")
-    results = run_benchmarks(customers, reps, rep_customers, repeats, tuple(baseline_customers))
+    results = run_benchmarks(
+        customers, reps, rep_customers, repeats, tuple(baseline_customers), calibration
+    )
     with _one_line_errors(), owned_files(out, BENCH_FILES) as staging:
         write_results(results, staging)
     console.print(markdown_table(results))

@@ -8,14 +8,15 @@ replicated means of the target KPIs), so the report, the tests and a notebook re
   moments (McFadden 1989, Econometrica 57(5); Gourieroux and Monfort 1996), with each
   target's tolerance as its scale. A misfit of 1 puts every target at the edge of its band.
 - **Identification**: at the fit, the slope of every target in every free parameter (central
-  differences over :data:`SLOPE_STEP` of its range, on the search's seeds) gives the band of
-  each parameter within which the targets stay inside their tolerances while the other
-  parameters compensate: the marginal standard deviations of the linearised least-squares
-  problem, ``sqrt(diag((J'J)^-1))`` with ``J`` the slopes in units of each tolerance (Bard
-  1974, *Nonlinear Parameter Estimation*, ch. 7; the local counterpart of Raue et al. 2009's
-  profile likelihood, Bioinformatics 25(15)). A parameter whose band spans most of its
-  searched range is not pinned down by the targets: conclusions that hinge on it rest on its
-  assumed value.
+  differences over :data:`SLOPE_STEP` of its range either way, on the search's seeds; a slope
+  not told apart from noise counts as none) gives the band of each parameter within which the
+  targets stay inside their tolerances while the other parameters compensate: the marginal
+  standard deviations of the linearised least-squares problem with the searched range as a
+  uniform prior, ``sqrt(diag((J'J + 12 I)^-1))``, ``J`` the slopes in units of each tolerance
+  and of each range (Bard 1974, *Nonlinear Parameter Estimation*, ch. 7 and 10; the local
+  counterpart of Raue et al. 2009's profile likelihood, Bioinformatics 25(15)). A parameter
+  whose band is as wide as the prior's spread is not pinned down by the targets: conclusions
+  that hinge on it rest on its assumed value.
 - **Targets that fight**: two targets each met by some candidates but never by the same one
   pull against each other within the searched ranges (e.g. occupancy against service level).
 """
@@ -43,14 +44,16 @@ __all__ = [
     "position",
     "value_at",
     "neighbours",
+    "slope",
     "identification",
     "conflicts",
     "roles",
 ]
 
 SIGNIFICANT_DIGITS = 4  # fitted values as calibrated.yaml holds them
-PINNED, LOOSE = 1 / 3, 2 / 3  # shares of the searched range the band of good fits spans
-SLOPE_STEP = 0.05  # share of a searched range either side of the fit for its slopes
+PINNED, LOOSE = 1 / 3, 2 / 3  # a parameter's band against its spread over the searched range
+SLOPE_STEP = 0.1  # share of a searched range either side of the fit for its slopes
+PRIOR_PRECISION = 12.0  # 1 / variance of a uniform position in a searched range (0 to 1)
 EDGE = 0.02  # share of a range within which a value is "at the edge" of it
 
 
@@ -122,35 +125,52 @@ def neighbours(value: float, free: FreeParameter) -> tuple[float, float]:
     return down, up
 
 
+def slope(replications: Sequence[float]) -> float:
+    """A slope told apart from noise: its mean over replications, or 0 within the noise.
+
+    0 when the 95% interval (paired t: the replications share their seeds) holds 0; with one
+    replication, its value.
+    """
+    if len(replications) < 2:
+        return float(replications[0])
+    e = estimate(replications)
+    return e.mean if e.low > 0 or e.high < 0 else 0.0
+
+
 def identification(
-    slopes: Mapping[str, Mapping[str, float]], fitted: Mapping[str, float], targets: Targets
+    slopes: Mapping[str, Mapping[str, Sequence[float]]],
+    fitted: Mapping[str, float],
+    targets: Targets,
 ) -> list[Identification]:
     """Per free parameter: the band that keeps the targets in tolerance, and a verdict.
 
-    ``slopes[target][parameter]`` is the change of the target's mean per whole searched
-    range of the parameter (on its scale), at the fit.
+    ``slopes[target][parameter]`` holds, per replication, the change of the target per whole
+    searched range of the parameter (on its scale) at the fit; a slope not told apart from
+    noise counts as none (:func:`slope`). The searched range is the prior (uniform: variance
+    1/12 of the range squared), so a direction the targets do not constrain keeps the prior's
+    spread; the verdict compares the band with that spread.
     """
     keys = list(targets.free)
     weight = np.mean([t.weight for t in targets.targets.values()])
     jacobian = np.array(
         [
-            [math.sqrt(t.weight / weight) * slopes[name][key] / t.half_width for key in keys]
+            [math.sqrt(t.weight / weight) * slope(slopes[name][key]) / t.half_width for key in keys]
             for name, t in targets.targets.items()
         ]
     )
-    eigenvalues, vectors = np.linalg.eigh(jacobian.T @ jacobian)
-    variance = (vectors**2) @ (1.0 / np.maximum(eigenvalues, 1e-12))
+    covariance = np.linalg.inv(jacobian.T @ jacobian + PRIOR_PRECISION * np.eye(len(keys)))
     result = []
-    for key, half in zip(keys, np.sqrt(variance), strict=True):
+    for key, half in zip(keys, np.sqrt(np.diag(covariance)), strict=True):
         free, at = targets.free[key], position(fitted[key], targets.free[key])
         low, high = value_at(at - half, free), value_at(at + half, free)
-        share = position(high, free) - position(low, free)
-        if share <= PINNED:
+        shrinkage = half * math.sqrt(PRIOR_PRECISION)  # 1: the targets say nothing about it
+        if shrinkage <= PINNED:
             verdict = "pinned down"
-        elif share <= LOOSE:
+        elif shrinkage <= LOOSE:
             verdict = "loosely pinned"
         else:
             verdict = "not identified: do not trust conclusions that hinge on it"
+        share = position(high, free) - position(low, free)
         result.append(Identification(key, low, high, share, verdict))
     return result
 
@@ -216,17 +236,19 @@ def conflicts(candidates: Sequence[Candidate], targets: Targets) -> list[str]:
     return sentences
 
 
-def roles(slopes: Mapping[str, Mapping[str, float]], targets: Targets) -> dict[str, list[str]]:
+def roles(
+    slopes: Mapping[str, Mapping[str, Sequence[float]]], targets: Targets
+) -> dict[str, list[str]]:
     """Per free parameter, the targets it moves by more than their tolerance over its range.
 
-    Largest first; from the slopes at the fit (see :func:`identification`).
+    Largest first; from the slopes at the fit told apart from noise (:func:`slope`).
     """
     result = {}
     for key in targets.free:
         moved = [
-            (abs(slopes[name][key]) / t.half_width, name)
+            (abs(slope(slopes[name][key])) / t.half_width, name)
             for name, t in targets.targets.items()
-            if abs(slopes[name][key]) >= t.half_width
+            if abs(slope(slopes[name][key])) >= t.half_width
         ]
         result[key] = [name for _size, name in sorted(moved, reverse=True)]
     return result
@@ -239,7 +261,7 @@ class Fit:
     ``confirmation`` holds each target KPI over the confirmation runs of the fitted values
     (seeds the search never used); the report's figures come from them. ``slopes[target]
     [parameter]`` is the change of the target per whole searched range of the parameter at
-    the fitted values (see :func:`identification`).
+    the fitted values, one value per replication (see :func:`identification`).
     """
 
     targets: Targets
@@ -249,7 +271,7 @@ class Fit:
     best: int
     fitted: dict[str, float | int]
     confirmation: dict[str, list[float]]
-    slopes: dict[str, dict[str, float]]
+    slopes: dict[str, dict[str, list[float]]]
 
     @property
     def today(self) -> Candidate | None:

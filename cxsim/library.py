@@ -52,6 +52,8 @@ __all__ = [
     "library_name",
     "scenario_argument",
     "experiment_argument",
+    "targets_argument",
+    "library_targets",
     "referenced_scenario",
     "missing_scenario",
     "describe_library",
@@ -60,6 +62,7 @@ __all__ = [
 SCENARIOS_PACKAGE = "cxsim.scenarios"
 EXPERIMENTS_PACKAGE = "cxsim.experiments"
 SUFFIXES = (".yaml", ".yml")
+CALIBRATE = "calibrate"  # the experiments' sub-folder of targets files (cxsim calibrate)
 
 
 @cache
@@ -104,7 +107,13 @@ def library_scenarios() -> list[str]:
 
 def library_experiments() -> list[str]:
     """Every library experiment's name: ``empowerment_by_supervisors``, ..."""
-    return list(_names(experiment_folder()))
+    return [n for n in _names(experiment_folder()) if not n.startswith(f"{CALIBRATE}/")]
+
+
+def library_targets() -> list[str]:
+    """Every library targets file's name (``cxsim calibrate``): ``example_client``, ..."""
+    prefix = f"{CALIBRATE}/"
+    return [n.removeprefix(prefix) for n in _names(experiment_folder()) if n.startswith(prefix)]
 
 
 def library_name(text: str | os.PathLike[str]) -> str:
@@ -137,7 +146,11 @@ def _not_in_library(
     closest one; a path that could never be a library name (absolute, or with ``..``) only the
     library file its last part is close to, if any.
     """
-    names = library_scenarios() if kind == "scenario" else library_experiments()
+    names = {
+        "scenario": library_scenarios,
+        "experiment": library_experiments,
+        "targets file": library_targets,
+    }[kind]()
     name = library_name(text)
     close = _closest(text, names)
     if Path(name).is_absolute() or ".." in name.split("/"):
@@ -234,6 +247,18 @@ def experiment_argument(path: str | os.PathLike[str]) -> Path:
     resolved = _resolve(Path(path), path, experiment_folder())
     if resolved is None:
         raise ScenarioError(_not_in_library(path, path, "experiment"))
+    return resolved
+
+
+def targets_argument(path: str | os.PathLike[str]) -> Path:
+    """The targets file an argument names: the file if it exists, else the library's.
+
+    Library targets files (``example_client``) lie in the experiments' ``calibrate/`` folder.
+    """
+    name = f"{CALIBRATE}/{library_name(path)}"
+    resolved = _resolve(Path(path), name, experiment_folder())
+    if resolved is None:
+        raise ScenarioError(_not_in_library(path, path, "targets file"))
     return resolved
 
 

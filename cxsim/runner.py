@@ -286,27 +286,31 @@ def map_runs[Item, Result](
     jobs: int | None = None,
     task: Callable[[Item], Result] = run_summary,
     on_done: Callable[[int, Result], None] | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> list[Result]:
     """``task`` of every run, in the order of ``runs``, on ``jobs`` processes (default: all).
 
     ``task`` must be picklable (a module-level function or an instance of a module class).
 
     ``on_done(index, result)`` is called as each run finishes (in completion order), so a
-    caller can show progress or write results at once.
+    caller can show progress or write results at once. ``pool``: a :func:`worker_pool` the
+    caller keeps open across calls (a calibration's batches), in place of one per call.
     """
     jobs = min(len(runs), jobs or os.cpu_count() or 1)
     results: list[Any] = [None] * len(runs)
-    if jobs <= 1:
+    if pool is None and jobs <= 1:
         for i, run in enumerate(runs):
             results[i] = task(run)
             if on_done is not None:
                 on_done(i, results[i])
         return results
-    with worker_pool(jobs) as pool:
-        futures = {pool.submit(task, run): i for i, run in enumerate(runs)}
-        for future in as_completed(futures):
-            i = futures[future]
-            results[i] = future.result()
-            if on_done is not None:
-                on_done(i, results[i])
+    if pool is None:
+        with worker_pool(jobs) as own:
+            return map_runs(runs, jobs, task, on_done, own)
+    futures = {pool.submit(task, run): i for i, run in enumerate(runs)}
+    for future in as_completed(futures):
+        i = futures[future]
+        results[i] = future.result()
+        if on_done is not None:
+            on_done(i, results[i])
     return results

@@ -7,9 +7,10 @@ ranges. It is read like a scenario: YAML's safe loader, bounded, one located err
 nothing runs. Every target key is checked against what a run reports and every free
 parameter against the scenario schema at both ends of its range before the first run.
 
-Example (``scenarios/clients/example_targets.yaml``)::
+``path`` is a file, or the name of a library targets file (``example_client``: the
+experiments' ``calibrate/`` folder). Example (``experiments/calibrate/example_client.yaml``)::
 
-    scenario: example.yaml
+    scenario: clients/example.yaml
     targets:
       contact_centre.occupancy: {value: 0.82, tolerance: 0.02, source: "WFM report"}
       retention_rate: {value: 0.86, sd: 0.01}    # tolerance: 2 sd
@@ -34,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from cxsim.documents import read_document
 from cxsim.errors import ScenarioError, excerpt
 from cxsim.experiment import available_kpis, validated
-from cxsim.library import missing_scenario, referenced_scenario
+from cxsim.library import missing_scenario, referenced_scenario, targets_argument
 from cxsim.scenario import Scenario, load_scenario, with_overrides, yaml_value
 
 __all__ = ["Target", "FreeParameter", "Targets", "load_targets", "targets_hash", "current_value"]
@@ -138,7 +139,7 @@ def load_targets(path: str | Path) -> tuple[Targets, Scenario, Path]:
     scenario that is not found, a target that runs do not report or a free parameter the
     scenario schema refuses at either end of its range.
     """
-    path = Path(path)
+    path = targets_argument(path)
     document = read_document(path, "a targets")
     targets = validated(document, Targets)
 

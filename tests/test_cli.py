@@ -184,6 +184,7 @@ def test_bench_smoke_run_writes_results_and_a_table(tmp_path: Path) -> None:
             "2",
             "--rep-customers",
             "50",
+            "--no-calibration",
             "--out",
             str(tmp_path),
         ],
@@ -228,5 +229,10 @@ def test_benchmark_targets_are_judged_from_the_measurements() -> None:
 
     good = target_checks(results(55.0, 800, 0.9, 1.9))
     assert len(good) == 5 and all(met for _, _, met in good)
+    calibrated = results(55.0, 800, 0.9, 1.9) | {
+        "calibration": {"jobs": 2, "walkthrough": {"wall_s": 1300.0}}
+    }
+    judged = {target: met for target, _, met in target_checks(calibrated)}
+    assert judged["the walkthrough's client calibrated within 20 minutes (2 processes)"] is False
     bad = {target: met for target, _, met in target_checks(results(70.0, 2000, 1.2, 1.5))}
     assert not any(bad.values())  # 70 s is also more than 11x the 6 s at 10,000

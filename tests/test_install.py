@@ -120,6 +120,7 @@ import json, runpy, sys
 import cxsim, cxsim.benchmark, cxsim.calibration, cxsim.library, cxsim.validation
 from cxsim.demo.workshop import demo_scenario
 from cxsim.experiment import load_experiment
+from cxsim.targets import load_targets
 names = ("empowerment_by_supervisors", "hiring_by_training")
 experiments = [load_experiment(name) for name in names]
 with open(sys.argv[1], "w") as out:
@@ -127,7 +128,8 @@ with open(sys.argv[1], "w") as out:
         "cxsim": cxsim.__file__,
         "folders": [str(cxsim.library.scenario_folder()), str(cxsim.library.experiment_folder())],
         "files": [str(cxsim.benchmark.BASELINE), str(cxsim.benchmark.ERLANG_C),
-                  str(cxsim.calibration.CALIBRATION_SCENARIO)],
+                  str(cxsim.calibration.CALIBRATION_SCENARIO),
+                  str(load_targets("example_client")[2])],
         "validation": [s.name for s in cxsim.validation.shipped_validation_scenarios()],
         "demo": demo_scenario().name,
         "experiments": [[design.name, base.name] for design, base in experiments],
