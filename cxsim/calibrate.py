@@ -58,6 +58,7 @@ __all__ = ["calibrate", "CALIBRATION_KIND", "STUDY", "run_total"]
 CALIBRATION_KIND = "calibration"
 STUDY = "study.db"
 SAMPLER_STREAM = 101  # replication_seed stream of the sampler's seeds (no run uses it)
+NEIGHBOUR_REPLICATIONS = 4  # at least, either side of the fit: slopes told from noise (t, 3 df)
 
 Progress = Callable[[str], None]
 
@@ -73,7 +74,7 @@ class _Proposal:
 
 def run_total(targets: Targets) -> int:
     """Runs a calibration makes: the candidates', the confirmation and the fit's neighbours."""
-    neighbours = 2 * len(targets.free) * targets.replications
+    neighbours = 2 * len(targets.free) * max(targets.replications, NEIGHBOUR_REPLICATIONS)
     return targets.budget * targets.replications + targets.confirm + neighbours
 
 
@@ -172,7 +173,10 @@ def _fit(
 def _neighbourhood(
     point: int, fitted: dict[str, float], targets: Targets
 ) -> dict[tuple[str, int], list[Run]]:
-    """The runs either side (-1, +1) of the fit in each free parameter, on the search's seeds."""
+    """The runs either side (-1, +1) of the fit in each free parameter.
+
+    On the search's seeds, and more up to :data:`NEIGHBOUR_REPLICATIONS`.
+    """
     neighbourhood = {}
     for index, (key, free) in enumerate(targets.free.items()):
         for side, value in zip((-1, 1), neighbours(fitted[key], free), strict=True):
@@ -180,7 +184,7 @@ def _neighbourhood(
             neighbourhood[key, side] = _runs(
                 _Proposal(point, -1, values),
                 targets,
-                range(targets.replications),
+                range(max(targets.replications, NEIGHBOUR_REPLICATIONS)),
                 _digest(f"s{index:02d}{'+' if side > 0 else '-'}", values),
             )
     return neighbourhood

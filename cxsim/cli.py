@@ -356,6 +356,7 @@ def compare(
 ) -> None:
     """Compare scenarios with replications: intervals, paired differences and a report."""
     from cxsim.comparison import compare as run_comparison
+    from cxsim.report.calibration_report import read_evidence
     from cxsim.report.comparison_report import headline, write_comparison
 
     with _one_line_errors():
@@ -388,12 +389,24 @@ def compare(
     command += ["--days", f"{days:g}"] if days is not None else []
     command += [arg for assignment in set_ or () for arg in ("--set", assignment)]
     command += ["--independent-seeds"] if independent_seeds else []
+    evidence = None if set_ else read_evidence(scenario_argument(scenarios[0]))
     with _one_line_errors():
-        report = write_comparison(result, folder, shlex.join([*command, "--out", str(folder)]))
+        report = write_comparison(
+            result, folder, shlex.join([*command, "--out", str(folder)]), evidence
+        )
     if not quiet:
         for s in result.alternatives:
             console.print(headline(result, s))
         console.print(f"report written to {report}")
+
+
+LocalProcesses = Annotated[
+    int | None, typer.Option(min=1, help="Local processes (default: all cores).")
+]
+DaskScheduler = Annotated[
+    str | None,
+    typer.Option(help="Address of a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786."),
+]
 
 
 @app.command()
@@ -405,13 +418,8 @@ def sweep(
             help="Experiment YAML file, or the name of one of cxsim's (empowerment_by_supervisors)."
         ),
     ],
-    jobs: Annotated[
-        int | None, typer.Option(min=1, help="Local processes (default: all cores).")
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="Address of a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786."),
-    ] = None,
+    jobs: LocalProcesses = None,
+    scheduler: DaskScheduler = None,
     out: Annotated[
         Path | None, typer.Option(help="Output folder (default: results/sweep-<experiment name>).")
     ] = None,
@@ -467,13 +475,8 @@ def calibrate(
     budget: Annotated[
         int | None, typer.Option(min=1, help="Candidates to evaluate (default: the file's budget).")
     ] = None,
-    jobs: Annotated[
-        int | None, typer.Option(min=1, help="Local processes (default: all cores).")
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="Address of a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786."),
-    ] = None,
+    jobs: LocalProcesses = None,
+    scheduler: DaskScheduler = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Output folder (default: results/calibrate-<targets file name>)."),

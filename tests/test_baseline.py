@@ -34,7 +34,7 @@ def test_baseline_kpis_are_plausible(baseline):
     assert 0.05 < baseline["translation_loss"] < 0.4
     assert 0.0 < baseline["profit"] < baseline["revenue"] * 0.4
     assert 1.0 <= baseline["ces"] <= 7.0 and -100 <= baseline["nps"] <= 100
-    # a loaded line, as measured centres are (issue 17; docs/calibration.md, "Operations")
+    # a loaded line, as measured centres are (issue 17; sources beside each figure)
     phone = baseline["contact_centre"]
     assert 0.72 <= phone["occupancy"] <= 0.85  # ICMI: 75-85%
     assert 0.05 <= phone["abandonment_rate"] <= 0.12  # Talkdesk 2015: 10-12%

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -120,6 +121,9 @@ def test_cli_writes_a_calibrated_scenario_that_options_extend(tmp_path: Path) ->
         ],
     )
     assert compared.exit_code == 0, compared.output
+    opening = (tmp_path / "compare" / "report.html").read_text()
+    assert "the client?</h2><p>Calibrated with" in opening and "WFM report" in opening
+    json.loads((out / "calibration.json").read_text())["targets"]["contact_centre.occupancy"]
 
 
 def test_targets_that_cannot_be_met_together_are_named(tmp_path: Path) -> None:

@@ -205,3 +205,27 @@ def test_pools_start_where_the_temp_dir_is_too_deep_for_a_scratch_folder(
     deep.mkdir()
     _small_compare(deep, tmp_path / "out")
     assert not list(deep.rglob("pymp-*"))
+
+
+def test_ctrl_c_in_calibrate_says_how_to_resume(tmp: Path, tmp_path: Path) -> None:
+    targets = tmp_path / "targets.yaml"
+    targets.write_text(
+        f"scenario: {ROOT / 'scenarios' / 'clients' / 'example.yaml'}\n"
+        "targets: {contact_centre.occupancy: {value: 0.8, tolerance: 0.02}}\n"
+        "free: {contact_centre.arrival_rate_per_hour: {low: 20, high: 40}}\n"
+        "budget: 40\n"
+    )
+    out = tmp_path / "calibration"
+    main = _cxsim(
+        ["calibrate", str(targets), "--jobs", "2", "--out", str(out)], tmp, start_new_session=True
+    )
+    tree = _wait_for_workers(main)
+    time.sleep(0.5)  # runs under way
+    os.killpg(main.pid, signal.SIGINT)
+    _, err = main.communicate(timeout=60)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert main.returncode == 130, err
+    assert len(lines) == 1 and lines[0].startswith("interrupted: the runs finished so far"), err
+    assert f"cxsim calibrate {targets} --out {out} --resume" in lines[0]
+    _seconds_until_gone(tree)
+    assert (out / "study.db").exists()

@@ -20,10 +20,12 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import yaml
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from cxsim.fit import Fit, conflicts, met
 from cxsim.folders import write_text_atomically
@@ -31,7 +33,15 @@ from cxsim.library import scenario_folder
 from cxsim.report.comparison_report import STYLE, software_versions
 from cxsim.report.plots import figure, save_figure
 
-__all__ = ["write_calibration", "calibrated_yaml", "evidence", "CALIBRATED", "REPORT", "EVIDENCE"]
+__all__ = [
+    "write_calibration",
+    "calibrated_yaml",
+    "evidence",
+    "read_evidence",
+    "CALIBRATED",
+    "REPORT",
+    "EVIDENCE",
+]
 
 CALIBRATED, REPORT, EVIDENCE = "calibrated.yaml", "report.md", "calibration.json"
 METHODS = {"cmaes": "CMA-ES (Optuna's CmaEsSampler)", "tpe": "Optuna's multivariate TPE sampler"}
@@ -189,6 +199,9 @@ def _profile_plot(fit: Fit, path: Path) -> Path:
         ax.axvspan(bands[key].low, bands[key].high, color="#2ca02c", alpha=0.2, lw=0)
         ax.axvline(fit.fitted[key], color="#d62728", lw=1.5)
         ax.set(yscale="log", xscale=free.scale, xlim=(free.low, free.high), ylabel="misfit")
+        if free.scale == "log":  # plain numbers, not powers of ten
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_title(key, fontsize=9)
         ax.grid(alpha=0.3)
     for ax in axes[len(keys) :]:
@@ -216,7 +229,8 @@ def _sections(fit: Fit, plots: dict[str, Path], command: str) -> list[_Section]:
     summary = [
         f"**{hits} of {count} targets within tolerance** on {targets.confirm} confirmation "
         f"runs of the fitted values (seeds the search never used). {verdict}",
-        f"Searched {len(targets.free)} free parameters over {len(fit.candidates)} candidates, "
+        f"Searched {len(targets.free)} free parameter{'s' if len(targets.free) > 1 else ''} "
+        f"over {len(fit.candidates)} candidates, "
         f"each run {targets.replications} times on the same seeds (common random numbers).",
     ]
     sections = [
@@ -341,6 +355,23 @@ def evidence(fit: Fit) -> dict[str, object]:
         "fitted": fit.fitted,
         "identification": {i.key: i.verdict for i in fit.identification()},
     }
+
+
+def read_evidence(scenario_file: Path) -> dict[str, Any] | None:
+    """The calibration evidence of a scenario: ``calibration.json`` beside a ``calibrated.yaml``.
+
+    None when the scenario is not a calibrated one or its evidence cannot be read (a report
+    then says its reference is uncalibrated).
+    """
+    if scenario_file.name != CALIBRATED:
+        return None
+    try:
+        data = json.loads((scenario_file.parent / EVIDENCE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("targets"), dict):
+        return None
+    return data
 
 
 def _save_plot(draw: Callable[[Fit, Path], Path], fit: Fit, path: Path) -> Path:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -241,7 +242,37 @@ def _warnings(c: ScenarioComparison) -> str:
     )
 
 
-def _report(c: ScenarioComparison, plots: dict[str, Path], command: str) -> str:
+def _calibration(c: ScenarioComparison, evidence: dict[str, Any] | None) -> str:
+    """Whether the reference is the client: its calibration table, or a plain warning."""
+    name = html.escape(c.reference.name)
+    if evidence is None:
+        return (
+            f"<h2>Is {name} the client?</h2><p>The reference is not calibrated to the "
+            "client's own figures (<code>cxsim calibrate</code>): its defaults stand for "
+            "what was not measured.</p>"
+        )
+    rows = "".join(
+        f"<tr><td>{html.escape(key)}</td><td>{t['client']:.4g}</td><td>\u00b1 "
+        f"{t['tolerance']:.2g}</td><td>{t['model']:.4g}<span class='ci'>{t['model_low']:.4g} "
+        f"to {t['model_high']:.4g}</span></td><td>{'yes' if t['within_tolerance'] else 'NO'}"
+        f"</td><td>{html.escape(str(t.get('source', '')))}</td></tr>"
+        for key, t in evidence["targets"].items()
+    )
+    return (
+        f"<h2>Is {name} the client?</h2><p>Calibrated with <code>cxsim calibrate</code>: "
+        f"the client's figures beside the model's over {evidence['confirmation_runs']} runs on "
+        "fresh seeds (<code>calibration.json</code> beside the scenario).</p><table><tr><th>"
+        "figure</th><th>client</th><th>tolerance</th><th>model</th><th>within</th><th>source"
+        f"</th></tr>{rows}</table>"
+    )
+
+
+def _report(
+    c: ScenarioComparison,
+    plots: dict[str, Path],
+    command: str,
+    evidence: dict[str, Any] | None = None,
+) -> str:
     names = ", ".join(html.escape(s.name) for s in c.alternatives) or "no alternative"
     headlines = "".join(
         f'<li class="headline">{html.escape(headline(c, s))}</li>' for s in c.alternatives
@@ -262,6 +293,7 @@ def _report(c: ScenarioComparison, plots: dict[str, Path], command: str) -> str:
         "a difference whose interval contains zero is marked <em>n.s.</em> (not significant)."
         "</p>",
         _warnings(c),
+        _calibration(c, evidence),
         f"<h2>In one sentence</h2><ul>{headlines}</ul>",
         "<h2>Customers and profit over time</h2>"
         "<p>Lines are means over the replications; bands their 95% intervals.</p>"
@@ -320,10 +352,13 @@ def comparison_bytes(scenarios: Sequence[Scenario], replications: int) -> int:
     return int(8 * 2**20 + weeks * SERIES_ROW_BYTES)
 
 
-def write_comparison(c: ScenarioComparison, out: Path, command: str) -> Path:
+def write_comparison(
+    c: ScenarioComparison, out: Path, command: str, evidence: dict[str, Any] | None = None
+) -> Path:
     """Write every output of a comparison into ``out`` (replacing cxsim's results there).
 
-    Returns the path of report.html.
+    ``evidence``: the reference's calibration (``calibration.json``), shown first. Returns the
+    path of report.html.
     """
     with replaced_folder(out, COMPARE_KIND) as staging:
         c.table().to_csv(staging / "summary.csv", index=False, float_format="%.10g")
@@ -340,5 +375,5 @@ def write_comparison(c: ScenarioComparison, out: Path, command: str) -> Path:
         for s in c.scenarios:
             (staging / "scenarios" / f"{s.slug}.yaml").write_text(resolved_yaml(s.params))
         plots = write_comparison_plots(c, staging / "plots")
-        (staging / "report.html").write_text(_report(c, plots, command))
+        (staging / "report.html").write_text(_report(c, plots, command, evidence))
     return Path(out) / "report.html"
