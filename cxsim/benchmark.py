@@ -423,11 +423,18 @@ def _calibration_rows(calibration: dict[str, Any]) -> list[str]:
         f"candidates, {walk['runs']} runs) took {walk['wall_s'] / 60:.1f} min; "
         f"{walk['met']} of {walk['targets']} targets met.",
         "",
-        "| free parameters (shorter client) | candidates until every target met | wall (s) |",
-        "|---|---|---|",
+        "| free parameters (shorter client) | candidates until every target met | "
+        "time until then (s) | whole budget (s) |",
+        "|---|---|---|---|",
         *(
             f"| {r['free']} | {r['candidates_to_meet_all'] or 'not met'} of "
-            f"{r['candidates']} | {r['wall_s']:.0f} |"
+            f"{r['candidates']} | "
+            + (
+                f"{r['wall_s'] * r['candidates_to_meet_all'] / r['candidates']:.0f}"
+                if r["candidates_to_meet_all"]
+                else "-"
+            )
+            + f" | {r['wall_s']:.0f} |"
             for r in calibration["free_parameters"]
         ),
         "",
