@@ -109,7 +109,7 @@ def calibrate(
         study = _study(out, targets, base)
         rows = {row["key"]: row for row in read_runs(out).to_pylist()}
         if on_start is not None:
-            on_start(run_total(targets), run_total(targets) - len(rows))
+            on_start(run_total(targets), max(0, run_total(targets) - len(rows)))
         pool = stack.enter_context(worker_pool(workers)) if client is None and workers > 1 else None
         execute = _executor(base, targets, out, rows, pool or client, on_done)
         while batch := _next_batch(study, targets):
