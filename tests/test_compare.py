@@ -307,6 +307,7 @@ def test_report_is_self_contained_and_shows_everything_asked_for(compared: Path)
     page.feed((compared / "report.html").read_text())
     text = " ".join(page.text)
     assert page.h2 == [
+        "Is baseline the client?",  # not calibrated: said plainly (cxsim calibrate)
         "In one sentence",
         "Customers and profit over time",
         "Key figures",
@@ -317,6 +318,7 @@ def test_report_is_self_contained_and_shows_everything_asked_for(compared: Path)
         "What common random numbers bought",
         "How to reproduce",
     ]
+    assert "The reference is not calibrated to the client's own figures" in text
     assert len(page.headlines) == 1
     assert page.headlines[0].startswith("empowered-frontline keeps ")
     assert "profit" in page.headlines[0] and page.headlines[0].endswith("with baseline.")
