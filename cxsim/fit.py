@@ -32,7 +32,7 @@ import numpy as np
 
 from cxsim.scenario import Scenario
 from cxsim.statistics import Estimate, estimate
-from cxsim.targets import FreeParameter, Target, Targets, current_value
+from cxsim.targets import FreeParameter, Target, Targets
 
 __all__ = [
     "Candidate",
@@ -276,13 +276,10 @@ class Fit:
     @property
     def today(self) -> Candidate | None:
         """The scenario as given, when its values lay in the searched ranges (candidate 0)."""
-        first = self.candidates[0]
-        given = {key: current_value(self.base, key) for key in first.values}
-        same = all(
-            isinstance(given[key], int | float) and np.isclose(given[key], value)
-            for key, value in first.values.items()
-        )
-        return first if same else None
+        first, given = self.candidates[0], self.targets.today(self.base)
+        if given is None or not all(np.isclose(given[k], v) for k, v in first.values.items()):
+            return None
+        return first
 
     def estimates(self) -> dict[str, Estimate]:
         """The fitted model's mean and 95% interval of each target KPI (confirmation runs)."""
