@@ -11,6 +11,7 @@ import os
 import shlex
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -128,12 +129,24 @@ def _on_interrupt(kept: Callable[..., str]) -> Callable[[Callable[..., None]], C
                 pressed.append(signum)
                 signal.default_int_handler(signum, frame)  # raises KeyboardInterrupt
 
+            def on_unraisable(unraisable: Any) -> None:
+                # Raised inside a callback Python cannot propagate from (a weakref's, during an
+                # import), KeyboardInterrupt would be printed and lost: signal the main thread
+                # again once the callback has returned (from a timer thread: a signal raised
+                # here would run its handler inside this hook and be lost the same way).
+                if pressed and isinstance(unraisable.exc_value, KeyboardInterrupt):
+                    main = threading.main_thread().ident
+                    threading.Timer(0.01, signal.pthread_kill, (main, signal.SIGINT)).start()
+                else:
+                    previous_hook(unraisable)
+
             # Ctrl-C can surface as another error first (a pool whose worker died on the same
             # signal, a pipe closed under a reader): once it was pressed, any end is its end.
             try:
                 previous = signal.signal(signal.SIGINT, on_sigint)
             except ValueError:  # not the main thread (a test runner): KeyboardInterrupt only
                 previous = None
+            previous_hook, sys.unraisablehook = sys.unraisablehook, on_unraisable
             try:
                 command(**arguments)
             except BaseException as exc:
@@ -144,6 +157,7 @@ def _on_interrupt(kept: Callable[..., str]) -> Callable[[Callable[..., None]], C
                 typer.echo(f"interrupted: {kept(**arguments)}", err=True)
                 raise typer.Exit(code=INTERRUPTED) from None
             finally:
+                sys.unraisablehook = previous_hook
                 if previous is not None:
                     signal.signal(signal.SIGINT, previous)
 

@@ -13,13 +13,16 @@ import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
 import pytest
+import typer
 from conftest import ROOT
 
+from cxsim.cli import INTERRUPTED, _on_interrupt
 from cxsim.runner import SCRATCH_PREFIX, _remove_dead_scratch
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="process groups, /proc, kill -9")
@@ -229,3 +232,27 @@ def test_ctrl_c_in_calibrate_says_how_to_resume(tmp: Path, tmp_path: Path) -> No
     assert f"cxsim calibrate {targets} --out {out} --resume" in lines[0]
     _seconds_until_gone(tree)
     assert (out / "study.db").exists()
+
+
+def test_ctrl_c_swallowed_by_a_callback_still_ends_the_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # CI once pressed Ctrl-C while the main process ran a weakref callback inside an import:
+    # Python printed "Exception ignored ... KeyboardInterrupt" and went on.
+    class Held:
+        pass
+
+    def command() -> None:
+        held = Held()
+        watch = weakref.ref(held, lambda _: signal.raise_signal(signal.SIGINT))
+        del held  # the callback runs here and its KeyboardInterrupt cannot propagate
+        time.sleep(30)
+        assert watch() is None
+
+    interruptible = _on_interrupt(lambda: "kept")(command)
+    started = time.monotonic()
+    with pytest.raises(typer.Exit) as ended:
+        interruptible()
+    assert ended.value.exit_code == INTERRUPTED
+    assert time.monotonic() - started < 5
+    assert capsys.readouterr().err == "interrupted: kept\n"
