@@ -217,6 +217,34 @@ def _headline_table(summary: dict) -> Table:
     return table
 
 
+SURVEY_FORMATS = {"csat": "{:.1%}", "satisfaction": "{:.1%}", "nps": "{:+.0f}"}
+
+
+def _survey_table(surveys: dict) -> Table:
+    """Each question's measured figure (with interval and answers) beside the true one."""
+    table = Table(
+        title=f"What the surveys measured ({surveys['responses']:,} of "
+        f"{surveys['invitations']:,} invited answered)"
+    )
+    for column in ("Question", "Measured", "95% interval", "Answers", "True", "Gap"):
+        table.add_column(column, justify="left" if column == "Question" else "right")
+    for question, m in surveys.items():
+        if isinstance(m, dict):
+            shown = SURVEY_FORMATS.get(question, "{:.2f}").format
+            table.add_row(
+                question, shown(m["measured"]), f"{shown(m['low'])} to {shown(m['high'])}",
+                f"{m['responses']:,}", shown(m["true"]), _gap(question, m["bias"]),
+            )  # fmt: skip
+    return table
+
+
+def _gap(question: str, gap: float) -> str:
+    """A measured-minus-true gap: percentage points for shares, signed points otherwise."""
+    if question in ("csat", "satisfaction"):
+        return f"{100 * gap:+.1f} points"
+    return f"{gap:+.0f}" if question == "nps" else f"{gap:+.2f}"
+
+
 @app.command()
 @_on_interrupt(lambda out, **_: _nothing_written(out))
 def validate(
@@ -331,6 +359,8 @@ def run(
         write_results(model, summary, folder)
     if not quiet:
         console.print(_headline_table(summary))
+        if "surveys" in summary:
+            console.print(_survey_table(summary["surveys"]))
         console.print(f"results written to {folder}/")
 
 
@@ -411,6 +441,70 @@ def compare(
     if not quiet:
         for s in result.alternatives:
             console.print(headline(result, s))
+        console.print(f"report written to {report}")
+
+
+@app.command()
+@_on_interrupt(lambda out, **_: _nothing_written(out or "results/measures-<scenario name>"))
+def measures(
+    scenario: Annotated[
+        Path,
+        typer.Argument(help="Scenario with surveys: a YAML file or a library name (surveys)."),
+    ],
+    reps: Annotated[int, typer.Option(min=2, help="Replications.")] = 10,
+    window: Annotated[
+        float, typer.Option(min=7, help="Days after an answer or case in which leaving counts.")
+    ] = 182.0,
+    days: Annotated[float | None, typer.Option(help="Override horizon.days.")] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override one parameter: key.path=value (repeatable)."),
+    ] = None,
+    jobs: Annotated[int | None, typer.Option(min=1, help="Processes (default: all cores).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder (default: results/measures-<scenario>).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar and no table.")] = False,
+) -> None:
+    """Rank the indicators an organisation could watch by how well they warn of churn."""
+    from cxsim.measures import rank_indicators
+    from cxsim.report.measures_report import MEASURES_KIND, effort_sentence, write_measures
+
+    with _one_line_errors():
+        params = load_scenario(scenario, set_ or (), horizon__days=days)
+        if params.horizon.days <= window:
+            raise CxsimError(
+                f"{scenario}: horizon.days ({params.horizon.days:g}) must exceed --window "
+                f"({window:g}): no answer or case could be followed for the window"
+            )
+        folder = check_results_folder(
+            out or Path("results") / f"measures-{slug(params.name)}", MEASURES_KIND, 2**20
+        )
+        check_memory(params, min(reps, jobs or os.cpu_count() or 1), "each replication")
+    _warn(params)
+    if not params.surveys:
+        typer.echo(
+            f"warning: {scenario} sends no surveys: only what case records and the weekly "
+            "figures show is ranked",
+            err=True,
+        )
+    with _run_progress(reps, quiet) as bar:
+        ranking = rank_indicators(params, reps, jobs, window, bar.advance if bar else None)
+    command = ["cxsim", "measures", str(scenario), "--reps", str(reps), "--window", f"{window:g}"]
+    command += ["--days", f"{days:g}"] if days is not None else []
+    command += [arg for assignment in set_ or () for arg in ("--set", assignment)]
+    with _one_line_errors():
+        report = write_measures(ranking, folder, shlex.join([*command, "--out", str(folder)]))
+    if not quiet:
+        table = Table(title=f"Which measure warns first ({reps} replications)")
+        for column in ("Indicator", "Kind", "AUC", "95% interval"):
+            table.add_column(column)
+        for row in ranking.table[ranking.table.level == "customer"].itertuples():
+            table.add_row(
+                row.indicator, row.kind, f"{row.mean:.3f}", f"{row.low:.3f} to {row.high:.3f}"
+            )
+        console.print(table)
+        console.print(effort_sentence(ranking))
         console.print(f"report written to {report}")
 
 

@@ -59,7 +59,7 @@ BRIDGE_GROUPS: dict[str, tuple[str, ...]] = {
     "Rework": ("rework",),
     "Compensation": ("compensation",),
     "Acquisition": ("acquisition",),
-    "Systems and feedback": ("systems", "feedback_loop"),
+    "Systems and feedback": ("systems", "feedback_loop", "surveys"),
 }
 
 # KPIs of the mechanisms between a lever and retention, in the order of the causal chain.
@@ -175,8 +175,11 @@ class ScenarioComparison:
         rows = []
         for s in self.scenarios:
             for kpi in self.kpi_names():
+                if kpi not in s.kpis:  # a figure only some scenarios measure (their surveys)
+                    continue
                 m = self.mean(s, kpi)
-                d = self.difference(s, kpi) if s is not self.reference else None
+                paired = s is not self.reference and kpi in self.reference.kpis
+                d = self.difference(s, kpi) if paired else None
                 rows.append(
                     {
                         "scenario": s.name,

@@ -6,6 +6,7 @@ denominator is reported as 0.0 (never NaN), and the documentation says so per KP
 
 from __future__ import annotations
 
+import math
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -15,10 +16,13 @@ from cxsim import __version__
 from cxsim.agents.customer import ACTIVE, Customer
 from cxsim.mechanisms.loyalty import nps_group
 from cxsim.mechanisms.requirements import STAGES
+from cxsim.mechanisms.surveys import scores
+from cxsim.organisation.surveys import UNANSWERED, SurveyAnswer
 from cxsim.records import CaseRecord, OrderRecord
 from cxsim.scenario import plausibility_warnings
 from cxsim.stations.contact_centre import CHANNELS, ContactCentre, QueueStats
 from cxsim.stations.intervals import open_time
+from cxsim.statistics import Estimate, estimate
 from cxsim.units import DAYS_PER_YEAR, HOURS_PER_DAY, MINUTES_PER_DAY
 
 if TYPE_CHECKING:
@@ -32,6 +36,8 @@ __all__ = [
     "case_measures",
     "escalated_cases",
     "effort_spent",
+    "survey_measures",
+    "SURVEY_WINDOW_DAYS",
     "stage_losses",
     "WeeklySeries",
     "interval_counts",
@@ -43,6 +49,7 @@ __all__ = [
 ]
 
 CSAT_SATISFIED = 0.7  # experience counted as "satisfied" (top-two-box of a 5-point survey)
+SURVEY_WINDOW_DAYS = 91.0  # a dashboard's survey figures: the answers of the last quarter
 
 HEADLINE = (
     ("retention_rate", "Annual retention", "{:.1%}"),
@@ -264,6 +271,43 @@ def effort_spent(model: ServiceOrganisation) -> float:
     return closed + sum(customer.case_effort(customer.case) for customer in open_cases)
 
 
+def _survey_measure(question: str, rows: list[SurveyAnswer]) -> dict[str, float]:
+    """A question's measured KPI (mean of the answers' scores, 95% interval) beside the true.
+
+    True: the same KPI over every invitation, answered or not, read from the customers'
+    states without noise or leniency. Their difference is what the survey's response
+    behaviour and answer scale add (non-response bias and more).
+    """
+    points = np.array([r.point for r in rows if r.point != UNANSWERED])
+    truth = scores(question, np.array([r.true_point for r in rows]))
+    measured = estimate(scores(question, points)) if len(points) else Estimate(0, 0, 0, 0)
+    true = float(truth.mean()) if len(truth) else 0.0
+    return {
+        "measured": measured.mean,
+        "low": measured.low,
+        "high": measured.high,
+        "responses": len(points),
+        "true": true,
+        "bias": measured.mean - true if len(points) else 0.0,
+    }
+
+
+def survey_measures(model: ServiceOrganisation) -> dict[str, Any]:
+    """Invitations, responses and each question's measured and true KPI over the run."""
+    surveys, counters = model.surveys, model.counters
+    return {
+        "invitations": counters["survey_invitations"],
+        "responses": counters["survey_responses"],
+        "response_rate": _ratio(counters["survey_responses"], counters["survey_invitations"]),
+        **{
+            question: _survey_measure(
+                question, [r for r in surveys.answers if r.question == question]
+            )
+            for question in surveys.questions
+        },
+    }
+
+
 def escalated_cases(cases: list[CaseRecord]) -> int:
     """Closed cases that went to a supervisor."""
     return sum(c.escalated for c in cases)
@@ -325,7 +369,7 @@ def summarise(model: ServiceOrganisation) -> dict[str, Any]:
         "staff": _staff(model),
         "cost_per_contact": cost_per_contact(model),
         "warnings": plausibility_warnings(model.params),
-    }
+    } | ({"surveys": survey_measures(model)} if model.params.surveys else {})
 
 
 TIMESERIES_COLUMNS = (
@@ -351,8 +395,10 @@ _satisfaction = attrgetter("satisfaction")
 class WeeklySeries:
     """The time-series row of each period (a week): flows since the last row, stocks now."""
 
-    def __init__(self, initial_customers: int) -> None:
+    def __init__(self, initial_customers: int, questions: list[str]) -> None:
         self.initial = initial_customers
+        self.questions = questions  # asked by the surveys: a measured_<question> column each
+        self._answers_from = 0  # the first survey answer inside the dashboard's window
         self.row: dict[str, float] = {}
         self._totals: dict[str, float] = {}
         self._since = 0.0  # start of the phone statistics the totals were taken from
@@ -399,4 +445,22 @@ class WeeklySeries:
             ),
             "reputation": model.reputation.level,
         }
+        if self.questions:
+            self.row |= self._measured(model.surveys.answers, model.time)
         return self.row
+
+    def _measured(self, answers: list[SurveyAnswer], now: float) -> dict[str, float]:
+        """Each question's KPI over the answers of the last ``SURVEY_WINDOW_DAYS`` (NaN: none)."""
+        while self._answers_from < len(answers) and (
+            answers[self._answers_from].day < now - SURVEY_WINDOW_DAYS
+        ):
+            self._answers_from += 1
+        recent = answers[self._answers_from :]
+        row = {}
+        for question in self.questions:
+            points = np.array([r.point for r in recent if r.question == question])
+            points = points[points != UNANSWERED]
+            row[f"measured_{question}"] = (
+                float(scores(question, points).mean()) if len(points) else math.nan
+            )
+        return row

@@ -34,6 +34,7 @@ from cxsim.organisation.desk import CaseDesk
 from cxsim.organisation.ledger import Ledger
 from cxsim.organisation.population import Population, Roster
 from cxsim.organisation.reputation import Reputation
+from cxsim.organisation.surveys import Surveys
 from cxsim.organisation.workforce import FRONTLINE_CHANNELS, Workforce
 from cxsim.records import Recorder
 from cxsim.scenario import Scenario
@@ -81,6 +82,10 @@ class ServiceOrganisation(CalendarModel):
         self.feedback = FeedbackLoop(
             params.feedback_loop, calendar, streams.feedback, self.ledger, counters
         )
+        self.surveys = Surveys(
+            params.surveys, calendar, streams.surveys, self.population.roster, self.feedback,
+            self.ledger, counters,
+        )  # fmt: skip
         with _collector_paused():  # a large population is all live objects: nothing to collect
             self._hire_staff()
             self.demand = Demand(
@@ -90,9 +95,12 @@ class ServiceOrganisation(CalendarModel):
             self.population.touchpoints = self._touchpoints()
             self.population.populate(streams.population, streams.word_of_mouth)
         self._start_processes()
-        self.series = kpis.WeeklySeries(params.customers.initial)
+        self.series = kpis.WeeklySeries(params.customers.initial, self.surveys.questions)
+        self.series_columns = TIMESERIES_COLUMNS + tuple(
+            f"measured_{question}" for question in self.surveys.questions
+        )  # what a dashboard shows: the surveys' figures beside the counted ones
         self.datacollector = mesa.DataCollector(
-            model_reporters={name: _reporter(name) for name in TIMESERIES_COLUMNS}
+            model_reporters={name: _reporter(name) for name in self.series_columns}
         )
         self.collect()
 
@@ -154,6 +162,7 @@ class ServiceOrganisation(CalendarModel):
             desk=self.desk,
             reputation=self.reputation,
             feedback=self.feedback,
+            surveys=self.surveys,
             demand=self.demand,
             ledger=self.ledger,
             counters=self.counters,
@@ -163,6 +172,7 @@ class ServiceOrganisation(CalendarModel):
     def _start_processes(self) -> None:
         p = self.params
         self.demand.start()
+        self.surveys.start()
         self.workforce.start_rosters()
         poisson_process(
             self.calendar,

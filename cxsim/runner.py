@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from cxsim.kpis import interval_counts, summarise
-from cxsim.model import TIMESERIES_COLUMNS, ServiceOrganisation
+from cxsim.model import ServiceOrganisation
 from cxsim.scenario import Scenario
 
 __all__ = [
@@ -79,7 +79,7 @@ def run_with_series(params: Scenario) -> RunResult:
     """
     model = simulate(params)
     frame = model.datacollector.get_model_vars_dataframe()
-    series = {name: frame[name].tolist() for name in TIMESERIES_COLUMNS}
+    series = {name: frame[name].tolist() for name in model.series_columns}
     intervals = interval_counts(model)
     return _summary_and_release(model), series, intervals
 

@@ -1966,6 +1966,104 @@ class FeedbackLoop(Block):
     cost_per_report: float = param(50.0, "money/report", "Cost of analysing one report.", ge=0)
 
 
+POST_CASE_QUESTIONS = ("csat", "ces")
+RELATIONSHIP_QUESTIONS = ("nps", "satisfaction", "ease")
+
+
+class Survey(Block):
+    """A survey the organisation sends, and how its customers answer (or do not; seed 004).
+
+    ``post_case`` asks after a case closes (CSAT: top-two-box satisfaction with the case;
+    CES: effort, 1 very easy to 7 very hard); ``relationship`` asks a sample of active
+    customers every ``every_days`` (NPS: 0-10 likelihood to recommend; satisfaction: overall,
+    top-two-box; ease: "how easy is it to get what you want from us", 1-7). Who answers and
+    how is ``cxsim.mechanisms.surveys``.
+    """
+
+    kind: Literal["post_case", "relationship"] = Field(
+        description="post_case: after each closed case; relationship: every every_days.",
+        json_schema_extra={"unit": "one of two"},
+    )
+    questions: tuple[Literal["csat", "ces", "nps", "satisfaction", "ease"], ...] = Field(
+        description="What it asks: post_case csat and/or ces; relationship nps, satisfaction "
+        "and/or ease.",
+        min_length=1,
+        json_schema_extra={"unit": "list"},
+    )
+    every_days: float = param(
+        91.0, "days", "Time between waves of a relationship survey (unused after a case).", gt=0
+    )
+    sample_share: float = param(
+        1.0, "share", "Share of closed cases, or of active customers per wave, invited.", **SHARE
+    )
+    response_rate: float = param(
+        0.15,
+        "share",
+        "Chance that an invited customer with a neutral experience answers.",
+        **SHARE,
+        usual=(0.05, 0.35),
+        source="assumption: practitioner figures for e-mailed surveys run 5-35%",
+    )
+    extremity_lift: float = param(
+        1.0,
+        "multiplier",
+        "Extra chance of answering per unit of distance from a neutral experience, relative "
+        "(the unhappy and the delighted answer more).",
+        ge=0,
+        le=10,
+        source="Hu, Pavlou & Zhang 2009 (CACM 52(10)): moderate experiences go unreported",
+    )
+    silent_response_factor: float = param(
+        0.5,
+        "multiplier",
+        "Chance of answering of a customer who had a problem and never complained, relative.",
+        ge=0,
+        le=1,
+        source="assumption; TARP: most customers with a problem never speak up",
+    )
+    noise_sd: float = param(
+        0.08,
+        "share of scale",
+        "Standard deviation of the answer around the customer's true state.",
+        ge=0,
+        le=1,
+        source="assumption",
+    )
+    leniency: float = param(
+        0.03,
+        "share of scale",
+        "How far answers lean to the favourable end of the scale.",
+        ge=-0.5,
+        le=0.5,
+        source="Peterson & Wilson 1992 (JAMS 20(1)): satisfaction ratings skew favourable",
+    )
+    cost_per_invitation: float = param(
+        0.5, "money/invitation", "Cost of sending one invitation and handling its answer.", ge=0
+    )
+    act_on_findings: float = param(
+        0.0,
+        "share",
+        "Share of answers that name a problem passed to delivery to fix (feedback_loop's lag, "
+        "cut per report and cost); 0: collected and not acted on.",
+        **SHARE,
+        source="seed 000: soliciting feedback but failing to act on the insights",
+    )
+
+    @model_validator(mode="after")
+    def _questions_fit_the_kind(self) -> Survey:
+        allowed = POST_CASE_QUESTIONS if self.kind == "post_case" else RELATIONSHIP_QUESTIONS
+        for i, question in enumerate(self.questions):
+            if question not in allowed:
+                _located_error(
+                    ("questions", str(i)),
+                    f"one of {', '.join(allowed)} in a {self.kind} survey",
+                    question,
+                )
+        if len(set(self.questions)) < len(self.questions):
+            _located_error(("questions",), "each question once", list(self.questions))
+        return self
+
+
 class Proactive(Block):
     """Proactive service: problems found and raised by the organisation first (seed 000)."""
 
@@ -2123,6 +2221,9 @@ class Scenario(Block):
     customer_recognition: CustomerRecognition = CustomerRecognition()
     proactive: Proactive = Proactive()
     feedback_loop: FeedbackLoop = FeedbackLoop()
+    surveys: tuple[Survey, ...] = Field(
+        (), description="Surveys sent to customers (may be empty: nothing is measured)."
+    )
     workforce: Workforce = Workforce()
     work_pressure: WorkPressure = WorkPressure()
     motivation: Motivation = Motivation()
@@ -2143,6 +2244,20 @@ class Scenario(Block):
                 f"less than horizon.days ({self.horizon.days})",
                 self.warmup.days,
             )
+        return self
+
+    @model_validator(mode="after")
+    def _each_question_asked_once(self) -> Scenario:
+        asked: set[str] = set()
+        for i, survey in enumerate(self.surveys):
+            for question in survey.questions:
+                if question in asked:
+                    _located_error(
+                        ("surveys", str(i), "questions"),
+                        f"questions not asked by an earlier survey ({question} is)",
+                        list(survey.questions),
+                    )
+                asked.add(question)
         return self
 
     @model_validator(mode="after")

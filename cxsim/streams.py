@@ -73,6 +73,7 @@ class Streams:
     feedback: np.random.Generator  # which complaints are reported back to delivery
     checks: np.random.Generator  # final checks' catches; what a follow-up call reveals
     listening: np.random.Generator  # frontline questions' revealed needs; wrong fixes found out
+    surveys: np.random.Generator  # who is invited, who answers, the answers' noise
     mesa: np.random.Generator  # the Mesa model's own generator (agent-set shuffles)
     seed: int
 

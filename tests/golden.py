@@ -45,6 +45,8 @@ def result(path: Path) -> dict[str, Any]:
     summary, series, _ = run_with_series(load_scenario(path, **SETTINGS))
     for key in IDENTITY:
         summary.pop(key)
+    # A survey figure of a week before any answer is NaN: null in the file.
+    series = {k: [None if v != v else v for v in values] for k, values in series.items()}
     # through JSON, so that what is compared is exactly what the file holds
     return json.loads(json.dumps({"summary": summary, "series": series}, allow_nan=False))
 

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from cxsim.organisation.ledger import Ledger
     from cxsim.organisation.population import Population
     from cxsim.organisation.reputation import Reputation
+    from cxsim.organisation.surveys import Surveys
     from cxsim.records import Recorder
     from cxsim.specs import CustomerSpec, FollowUpSpec, Policy
     from cxsim.stations.contact_centre import ContactCentre
@@ -83,6 +84,7 @@ class Touchpoints:
     desk: CaseDesk
     reputation: Reputation
     feedback: FeedbackLoop
+    surveys: Surveys
     demand: Demand
     ledger: Ledger
     counters: Counter[str]
@@ -527,38 +529,39 @@ class Customer(mesa.Agent):
                 else "resolved"
             )
             self.record_problem(case.kind, case.severity, outcome, days, case.satisfaction_before)
-        at.recorder.cases.append(
-            CaseRecord(
-                case_id=case.case_id,
-                customer_id=self.unique_id,
-                kind=case.kind,
-                opened_day=case.opened_day,
-                closed_day=at.calendar.now,
-                severity=case.severity,
-                remedy_cost=case.remedy_cost,
-                channel=case.first_channel,
-                contacts=case.contacts,
-                abandoned=case.abandoned,
-                handoffs=case.handoffs,
-                people=len(case.people),
-                switches=case.switches,
-                reexplanations=case.reexplanations,
-                escalated=case.escalated,
-                transferred=case.transferred,
-                reworked=case.reworked,
-                resolved=resolved,
-                first_contact_resolution=resolved and case.contacts == 1 and case.handoffs == 0,
-                wait_minutes=case.wait_minutes,
-                effort_points=effort,
-                ces=loyalty.customer_effort_score(effort),
-                compensation=compensation,
-                experience=episode,
-                satisfaction_before=before,
-                satisfaction_after=self.satisfaction,
-                willingness_before=willing_before,
-                willingness_to_buy_again=self.willingness(),
-            )
+        record = CaseRecord(
+            case_id=case.case_id,
+            customer_id=self.unique_id,
+            kind=case.kind,
+            opened_day=case.opened_day,
+            closed_day=at.calendar.now,
+            severity=case.severity,
+            remedy_cost=case.remedy_cost,
+            channel=case.first_channel,
+            contacts=case.contacts,
+            abandoned=case.abandoned,
+            handoffs=case.handoffs,
+            people=len(case.people),
+            switches=case.switches,
+            reexplanations=case.reexplanations,
+            escalated=case.escalated,
+            transferred=case.transferred,
+            reworked=case.reworked,
+            resolved=resolved,
+            first_contact_resolution=resolved and case.contacts == 1 and case.handoffs == 0,
+            wait_minutes=case.wait_minutes,
+            effort_points=effort,
+            ces=loyalty.customer_effort_score(effort),
+            compensation=compensation,
+            experience=episode,
+            satisfaction_before=before,
+            satisfaction_after=self.satisfaction,
+            willingness_before=willing_before,
+            willingness_to_buy_again=self.willingness(),
         )
+        at.recorder.cases.append(record)
+        if at.surveys.after_cases:
+            at.surveys.after_case(self, record)
         if self.requests_waiting and self.status == ACTIVE:
             self.requests_waiting -= 1
             self.open_case("routine", 0.0)
@@ -714,6 +717,13 @@ class Customer(mesa.Agent):
             self.effort_memory, now - self.effort_day, renewal.effort_memory_halflife_days
         )
         self.effort_day, self.relationship = now, relationship
+
+    def remembered_effort(self) -> float:
+        """Effort points beyond tolerance still remembered now."""
+        days, renewal = self.at.calendar.now - self.effort_day, self.at.renewal
+        return loyalty.remembered_effort(
+            self.effort_memory, days, renewal.effort_memory_halflife_days
+        )
 
     def effort_and_relationship(self) -> float:
         """What the decision to stay reads beside satisfaction, now: effort, a relationship."""

@@ -26,6 +26,7 @@ COST_CATEGORIES = (
     "self_service",
     "proactive_service",
     "feedback_loop",
+    "surveys",
     "supervisor_cases",
     "specialist_cases",
     "rework",

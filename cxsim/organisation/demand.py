@@ -75,7 +75,7 @@ def poisson_process(
 
 
 class FeedbackLoop:
-    """Complaints reported back to delivery make incidents rarer, after a lag."""
+    """Complaints and survey findings reported to delivery make incidents rarer, after a lag."""
 
     def __init__(
         self,
@@ -94,8 +94,13 @@ class FeedbackLoop:
         loop = self.params
         if self.rng.random() >= loop.report_share:
             return
+        self.report("feedback_reports")
+
+    def report(self, counter: str) -> None:
+        """A problem reaches delivery (counted in ``counter``); it is fixed after the lag."""
+        loop = self.params
         self.ledger.spend("feedback_loop", loop.cost_per_report, self.calendar.now)
-        self.counters["feedback_reports"] += 1
+        self.counters[counter] += 1
         self.calendar.after(loop.lag_days, self.apply_fix)
 
     def apply_fix(self) -> None:

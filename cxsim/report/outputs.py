@@ -18,7 +18,8 @@ import yaml
 
 from cxsim.folders import replaced_folder
 from cxsim.kpis import interval_counts
-from cxsim.model import TIMESERIES_COLUMNS, ServiceOrganisation
+from cxsim.model import ServiceOrganisation
+from cxsim.organisation.surveys import SurveyAnswer
 from cxsim.records import CaseRecord, OrderRecord, ProblemRecord
 from cxsim.report.interval_plots import daily_profile, interval_table, waits_by_hour_of_week
 from cxsim.report.plots import write_plots
@@ -44,7 +45,7 @@ def strict_json(data: Any) -> str:
 def write_results(model: ServiceOrganisation, summary: dict[str, Any], out: Path) -> list[Path]:
     """Write every output of a finished run into ``out`` (replacing cxsim's results there)."""
     with replaced_folder(out, RUN_KIND) as staging:
-        series = model.datacollector.get_model_vars_dataframe()[list(TIMESERIES_COLUMNS)]
+        series = model.datacollector.get_model_vars_dataframe()[list(model.series_columns)]
         (staging / "summary.json").write_text(strict_json(summary))
         series.to_csv(staging / "timeseries.csv", index=False)
         pq.write_table(
@@ -54,6 +55,9 @@ def write_results(model: ServiceOrganisation, summary: dict[str, Any], out: Path
         pq.write_table(
             records_table(model.recorder.problems, ProblemRecord), staging / "problems.parquet"
         )
+        if model.surveys.specs:
+            answers = records_table(model.surveys.answers, SurveyAnswer)
+            pq.write_table(answers, staging / "survey_answers.parquet")
         (staging / "scenario.yaml").write_text(resolved_yaml(model.params))
         write_plots(series, summary["translation_loss_by_stage"], staging)
         intervals = interval_counts(model)

@@ -1,0 +1,244 @@
+"""Which measure warns before customers leave: candidate indicators ranked, with intervals.
+
+Seed 004: "if you adopt the WRONG MEASURES, you're unlikely to get the RIGHT INFORMATION" and
+"if you ask the WRONG QUESTIONS ...". The organisation could watch its surveys' answers (CSAT,
+effort, NPS, ease), what its case records show without asking (first-contact resolution,
+repeat contacts, complaints, escalations) and, weekly, the loyalty-building inputs seed 004
+names that a contact centre can count (work pressure, vacancies, the time allowed per
+customer, waits). Two stated methods, each replicated on common seeds:
+
+* **customer level**: the area under the ROC curve (AUC) of each indicator as a prediction
+  that the customer leaves within ``window_days`` of the answer or case (0.5: no better than
+  chance; 1: perfect). Survey answers are scored over those who answered, as the organisation
+  sees them; cases over every closed case with a contact; answers and cases too close to the
+  end to see the window out are left out.
+* **organisation level**: the correlation of each weekly figure with the customers lost over
+  the following ``window_days`` (the lead-lag relation a dashboard would rely on).
+
+The customers' true states (what a perfect survey of everyone would read) are scored beside
+them as a yardstick. CEB 2010 (Dixon, Freeman & Toman, HBR): effort predicts disloyalty
+better than satisfaction does; ``effort_beats_satisfaction`` is that comparison, paired.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxsim.agents.customer import Customer
+from cxsim.calibration import _auc
+from cxsim.model import ServiceOrganisation
+from cxsim.organisation.surveys import UNANSWERED
+from cxsim.records import CaseRecord
+from cxsim.runner import map_runs, replicate, simulate
+from cxsim.scenario import Scenario
+from cxsim.statistics import estimate, paired_difference
+
+__all__ = [
+    "WINDOW_DAYS",
+    "Indicator",
+    "CUSTOMER_INDICATORS",
+    "WEEKLY_INDICATORS",
+    "indicator_scores",
+    "rank_indicators",
+    "Ranking",
+]
+
+WINDOW_DAYS = 182.0  # "over the next months": half a year after the answer or the case
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A figure the organisation could watch: its key, label, what it is, which way warns."""
+
+    key: str
+    label: str
+    kind: str  # survey, operations, inputs or true state (not visible to the organisation)
+    warns_high: bool  # a higher value means a customer more likely to leave
+
+
+# Survey answers by question, then what case records show without asking, then the truth.
+SURVEY_INDICATORS = (
+    Indicator("csat", "CSAT answer after a case", "survey", False),
+    Indicator("ces", "Effort answer after a case (CES)", "survey", True),
+    Indicator("nps", "Likelihood to recommend (NPS answer)", "survey", False),
+    Indicator("satisfaction", "Overall satisfaction answer", "survey", False),
+    Indicator("ease", "Ease answer (relationship survey)", "survey", True),
+)
+CASE_INDICATORS: tuple[tuple[Indicator, Callable[[CaseRecord], float]], ...] = (
+    (Indicator("not_fcr", "Case not resolved at first contact", "operations", True),
+     lambda c: not c.first_contact_resolution),
+    (Indicator("repeat_contacts", "Repeat contacts on the case", "operations", True),
+     lambda c: c.contacts - 1),
+    (Indicator("complaint", "The case was a complaint", "operations", True),
+     lambda c: c.kind != "routine"),
+    (Indicator("escalated", "The case went to a supervisor", "operations", True),
+     lambda c: c.escalated),
+    (Indicator("true_case_experience", "True: how the case felt", "true state", False),
+     lambda c: c.experience),
+    (Indicator("true_case_effort", "True: the case's effort", "true state", True),
+     lambda c: c.effort_points),
+)  # fmt: skip
+CUSTOMER_INDICATORS = (*SURVEY_INDICATORS, *(i for i, _ in CASE_INDICATORS))
+WEEKLY_INDICATORS = (
+    *(
+        Indicator(f"measured_{i.key}", f"Dashboard: {i.label}", "survey", i.warns_high)
+        for i in SURVEY_INDICATORS
+    ),
+    Indicator("repeat_contacts", "Repeat contacts per week", "operations", True),
+    Indicator("contacts_abandoned", "Abandoned contacts per week", "operations", True),
+    Indicator("asa_minutes", "Average speed of answer", "inputs", True),
+    Indicator("work_pressure", "Frontline work pressure", "inputs", True),
+    Indicator("vacancies", "Open vacancies", "inputs", True),
+    Indicator("handling_standard", "Time allowed per contact", "inputs", False),
+    Indicator("mean_satisfaction", "True: mean satisfaction", "true state", False),
+)
+
+
+def _left_within(left_day: dict[int, float], ids: np.ndarray, days: np.ndarray, window: float):
+    return np.array([left_day.get(int(i), np.inf) for i in ids]) - days <= window
+
+
+def _oriented_auc(score: np.ndarray, left: np.ndarray, warns_high: bool) -> float:
+    """AUC with the indicator turned so that higher warns; NaN without both outcomes."""
+    if left.all() or not left.any():
+        return float("nan")
+    return _auc(score if warns_high else -score, left)
+
+
+def _customer_level(model: ServiceOrganisation, window: float) -> dict[str, float]:
+    end = model.time - window
+    left_day = {
+        c.unique_id: c.left_day for c in model.agents_by_type[Customer] if c.left_day is not None
+    }
+    scores: dict[str, float] = {}
+    answers = [r for r in model.surveys.answers if r.point != UNANSWERED and r.day <= end]
+    for indicator in SURVEY_INDICATORS:
+        rows = [r for r in answers if r.question == indicator.key]
+        if rows:
+            ids, days = np.array([r.customer_id for r in rows]), np.array([r.day for r in rows])
+            left = _left_within(left_day, ids, days, window)
+            points = np.array([r.point for r in rows], float)
+            scores[f"auc.{indicator.key}"] = _oriented_auc(points, left, indicator.warns_high)
+            scores[f"units.{indicator.key}"] = len(rows)
+    cases = [c for c in model.recorder.cases if c.contacts > 0 and c.closed_day <= end]
+    ids = np.array([c.customer_id for c in cases])
+    left = _left_within(left_day, ids, np.array([c.closed_day for c in cases]), window)
+    for indicator, read in CASE_INDICATORS:
+        values = np.array([read(c) for c in cases], float)
+        scores[f"auc.{indicator.key}"] = _oriented_auc(values, left, indicator.warns_high)
+        scores[f"units.{indicator.key}"] = len(cases)
+    return scores
+
+
+def _detrended(values: np.ndarray) -> np.ndarray:
+    """``values`` less their straight-line trend over the weeks."""
+    weeks = np.arange(len(values))
+    return values - np.polyval(np.polyfit(weeks, values, 1), weeks)
+
+
+def _organisation_level(model: ServiceOrganisation, window: float) -> dict[str, float]:
+    """Correlation of each weekly figure with the share of customers lost in the window after.
+
+    Both series are detrended first: a customer base that shrinks or grows over the run
+    would otherwise correlate every drifting series with churn.
+    """
+    frame = model.datacollector.get_model_vars_dataframe()
+    weeks = max(1, round(window / 7))
+    lost = frame["churned_customers"].to_numpy(float)
+    ahead = pd.Series(lost[::-1]).rolling(weeks).sum().to_numpy()[::-1]  # lost from t on
+    ahead = np.append(ahead[1:], np.nan) / frame["active_customers"].clip(lower=1).to_numpy()
+    scores = {"weeks": float((~np.isnan(ahead)).sum())}
+    for indicator in WEEKLY_INDICATORS:
+        if indicator.key not in frame:
+            continue
+        x = frame[indicator.key].to_numpy(float) * (1 if indicator.warns_high else -1)
+        usable = ~np.isnan(x) & ~np.isnan(ahead)
+        if usable.sum() > 2 and np.ptp(x[usable]) > 0:
+            x, y = _detrended(x[usable]), _detrended(ahead[usable])
+            scores[f"lead.{indicator.key}"] = float(np.corrcoef(x, y)[0, 1])
+    return scores
+
+
+def indicator_scores(params: Scenario, window: float = WINDOW_DAYS) -> dict[str, float]:
+    """Every indicator's AUC and lead correlation in one run of ``params`` (picklable)."""
+    model = simulate(params)
+    scores = _customer_level(model, window) | _organisation_level(model, window)
+    model.remove_all_agents()
+    return scores
+
+
+class _Scores:
+    """``indicator_scores`` at a fixed window, as a picklable task for worker processes."""
+
+    def __init__(self, window: float) -> None:
+        self.window = window
+
+    def __call__(self, params: Scenario) -> dict[str, float]:
+        return indicator_scores(params, self.window)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Indicators ranked by how well they warn; one row per indicator and level."""
+
+    scenario: str
+    replications: int
+    window_days: float
+    table: pd.DataFrame  # level, key, indicator, kind, mean, low, high, units
+    effort_beats_satisfaction: Any  # paired AUC(ces) - AUC(csat) Estimate, or None
+
+    def markdown(self, level: str) -> str:
+        """One level's ranking as a Markdown table (mean and 95% interval over replications)."""
+        measure, units = (
+            ("AUC", "Answers or cases") if level == "customer" else ("Correlation", "Weeks")
+        )
+        lines = [
+            f"| Rank | Indicator | Kind | {measure} (95% interval) | {units} per run |",
+            "|---:|---|---|---|---:|",
+        ]
+        rows = self.table[self.table.level == level]
+        for rank, row in enumerate(rows.itertuples(), 1):
+            lines.append(
+                f"| {rank} | {row.indicator} | {row.kind} | {row.mean:.3f} "
+                f"({row.low:.3f} to {row.high:.3f}) | {row.units:,.0f} |"
+            )
+        return "\n".join(lines) + "\n"
+
+
+def rank_indicators(
+    params: Scenario,
+    replications: int,
+    jobs: int | None = None,
+    window: float = WINDOW_DAYS,
+    on_done: Callable[[int, Any], None] | None = None,
+) -> Ranking:
+    """Replicate ``params`` and rank every indicator it reports at both levels."""
+    runs = map_runs(replicate(params, replications), jobs, _Scores(window), on_done)
+    frame = pd.DataFrame(runs)
+    rows = []
+    for level, prefix, indicators in (
+        ("customer", "auc.", CUSTOMER_INDICATORS),
+        ("organisation", "lead.", WEEKLY_INDICATORS),
+    ):
+        for indicator in indicators:
+            column = f"{prefix}{indicator.key}"
+            if column not in frame or frame[column].isna().any():
+                continue
+            found = estimate(frame[column].to_numpy(float))
+            units = frame[f"units.{indicator.key}" if level == "customer" else "weeks"].mean()
+            rows.append(
+                (level, indicator.key, indicator.label, indicator.kind, found.mean, found.low,
+                 found.high, units)
+            )  # fmt: skip
+    table = pd.DataFrame(
+        rows, columns=["level", "key", "indicator", "kind", "mean", "low", "high", "units"]
+    ).sort_values(["level", "mean"], ascending=[True, False], ignore_index=True)
+    paired = None
+    if {"auc.ces", "auc.csat"} <= set(frame):
+        paired = paired_difference(frame["auc.csat"], frame["auc.ces"])
+    return Ranking(params.name, replications, window, table, paired)
