@@ -31,7 +31,6 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
-from scipy import stats
 
 from cxsim.agents.customer import Customer
 from cxsim.kpis import CSAT_SATISFIED
@@ -39,6 +38,7 @@ from cxsim.library import calibration_scenario
 from cxsim.records import PROBLEM_OUTCOMES, CaseRecord, ProblemRecord
 from cxsim.runner import simulate
 from cxsim.scenario import Scenario, load_scenario
+from cxsim.statistics import area_under_roc
 
 __all__ = [
     "CALIBRATION_SCENARIO",
@@ -217,12 +217,6 @@ class ChurnPredictors:
         return self.effort_auc > self.dissatisfaction_auc
 
 
-def _auc(score: np.ndarray, left: np.ndarray) -> float:
-    """Chance that a customer who left scores higher than one who stayed (ties count half)."""
-    pairs = left.sum() * (~left).sum()
-    return float(stats.mannwhitneyu(score[left], score[~left]).statistic / pairs)
-
-
 def churn_predictors(run: CalibrationRun) -> ChurnPredictors:
     """Effort against satisfaction as predictors of leaving.
 
@@ -239,8 +233,8 @@ def churn_predictors(run: CalibrationRun) -> ChurnPredictors:
     )
     high = _willingness_after(run.cases, lambda c: c.effort_points >= HIGH_EFFORT_POINTS)
     return ChurnPredictors(
-        _auc(np.array([c.ces for c in cases]), left),
-        _auc(np.array([1.0 - c.experience for c in cases]), left),
+        area_under_roc(np.array([c.ces for c in cases]), left),
+        area_under_roc(np.array([1.0 - c.experience for c in cases]), left),
         len(cases),
         int(left.sum()),
         float(np.mean(high)),

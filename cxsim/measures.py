@@ -30,13 +30,12 @@ import numpy as np
 import pandas as pd
 
 from cxsim.agents.customer import Customer
-from cxsim.calibration import _auc
 from cxsim.model import ServiceOrganisation
 from cxsim.organisation.surveys import UNANSWERED
 from cxsim.records import CaseRecord
 from cxsim.runner import map_runs, replicate, simulate
 from cxsim.scenario import Scenario
-from cxsim.statistics import estimate, paired_difference
+from cxsim.statistics import area_under_roc, estimate, paired_difference
 
 __all__ = [
     "WINDOW_DAYS",
@@ -107,7 +106,7 @@ def _oriented_auc(score: np.ndarray, left: np.ndarray, warns_high: bool) -> floa
     """AUC with the indicator turned so that higher warns; NaN without both outcomes."""
     if left.all() or not left.any():
         return float("nan")
-    return _auc(score if warns_high else -score, left)
+    return area_under_roc(score if warns_high else -score, left)
 
 
 def _customer_level(model: ServiceOrganisation, window: float) -> dict[str, float]:

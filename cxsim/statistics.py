@@ -16,7 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-__all__ = ["Estimate", "estimate", "paired_difference", "relative_change", "independent_half_width"]
+__all__ = [
+    "Estimate",
+    "estimate",
+    "paired_difference",
+    "relative_change",
+    "independent_half_width",
+    "area_under_roc",
+]
 
 LEVEL = 0.95
 
@@ -100,3 +107,12 @@ def independent_half_width(
         return 0.0
     spread = float(np.var(a, ddof=1) + np.var(b, ddof=1))
     return _t(len(a), level) * math.sqrt(spread / len(a))
+
+
+def area_under_roc(score: np.ndarray, positive: np.ndarray) -> float:
+    """Chance that a positive case scores higher than a negative one (ties count half).
+
+    The Mann-Whitney U statistic over the number of pairs (Hanley & McNeil 1982).
+    """
+    pairs = positive.sum() * (~positive).sum()
+    return float(stats.mannwhitneyu(score[positive], score[~positive]).statistic / pairs)

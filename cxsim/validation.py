@@ -21,7 +21,8 @@ import numpy as np
 from scipy import stats
 
 from cxsim import calibration, theory
-from cxsim.library import validation_scenario
+from cxsim.library import library_scenario, validation_scenario
+from cxsim.measures import rank_indicators
 from cxsim.model import ServiceOrganisation
 from cxsim.runner import map_runs, replicate, run_replications, simulate
 from cxsim.scenario import Scenario, load_scenario, with_overrides
@@ -310,6 +311,43 @@ def effort_predicts_churn(base: Scenario, replications: int, jobs: int | None) -
         "pass" if found.effort_predicts_better else "fail",
         f"leaving within a year: effort AUC {found.effort_auc:.3f}, dissatisfaction AUC "
         f"{found.dissatisfaction_auc:.3f} ({found.cases} complaint cases)",
+    )
+
+
+MIN_PAIRED_REPLICATIONS = 6  # a paired t-interval on fewer has too few degrees of freedom
+
+
+@stylised_fact(
+    "Asked in a survey, effort still warns of leaving before satisfaction does",
+    "CEB 2010 (Dixon, Freeman & Toman, HBR); seed 004 (the wrong questions)",
+)
+def surveyed_effort_predicts_churn(
+    base: Scenario, replications: int, jobs: int | None
+) -> FactResult:
+    """AUC for leaving of the answers after a case: effort against CSAT, paired.
+
+    ``base`` with the surveys of the library's ``surveys.yaml``, over at least
+    ``MIN_PAIRED_REPLICATIONS`` paired replications. What the organisation sees: only those
+    who answered, answers with noise and leniency.
+    """
+    surveyed = base.model_copy(
+        update={"surveys": load_scenario(library_scenario("surveys")).surveys}
+    )
+    replications = max(replications, MIN_PAIRED_REPLICATIONS)
+    ranking = rank_indicators(surveyed, replications, jobs)
+    found = ranking.table.set_index("key")
+    difference = ranking.effort_beats_satisfaction
+    rows = [
+        (found.loc[key, "indicator"], f"{found.loc[key, 'mean']:.3f}",
+         f"{found.loc[key, 'low']:.3f} to {found.loc[key, 'high']:.3f}")
+        for key in ("ces", "csat")
+    ]  # fmt: skip
+    return FactResult(
+        "pass" if difference.low > 0 else "fail",
+        f"leaving within {ranking.window_days:.0f} days: effort answer AUC minus CSAT answer "
+        f"AUC {difference.mean:+.3f} ({difference.low:+.3f} to {difference.high:+.3f}, "
+        f"{replications} paired replications)",
+        [("answer after a case", "AUC", "95% interval"), *rows],
     )
 
 

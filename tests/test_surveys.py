@@ -1,0 +1,236 @@
+"""Surveys (issue 21): who answers, what they answer, measured against true, and acting on it."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import SMALL
+from typer.testing import CliRunner
+
+from cxsim.cli import app
+from cxsim.kpis import CSAT_SATISFIED, summarise
+from cxsim.library import library_scenario
+from cxsim.measures import rank_indicators
+from cxsim.mechanisms.loyalty import nps_group
+from cxsim.mechanisms.surveys import SCALES, answer, response_probability, scores
+from cxsim.runner import run_replications, simulate
+from cxsim.scenario import ScenarioError, load_scenario, with_overrides
+from cxsim.statistics import paired_difference
+
+runner = CliRunner()
+RELATIONSHIP = "surveys.1"  # the relationship survey of surveys.yaml
+
+
+def _library(name: str, *assignments: str):
+    return with_overrides(load_scenario(library_scenario(name)), [*SMALL, *assignments])
+
+
+# --- the formulas ------------------------------------------------------------------------
+@pytest.mark.parametrize("state", np.linspace(0.003, 0.997, 100))  # off the cut points
+def test_a_noiseless_answer_puts_the_customer_where_the_model_does(state: float) -> None:
+    assert (answer("csat", state, 0.0, 0.0) >= 4) == (state >= CSAT_SATISFIED)
+    group = {9: "promoter", 10: "promoter", 7: "passive", 8: "passive"}
+    assert group.get(answer("nps", state, 0.0, 0.0), "detractor") == nps_group(state)
+    assert answer("ces", state, 0.0, 0.0) == 1 + math.floor(6 * state + 0.5)
+
+
+def test_answers_stay_on_their_scales_and_lean_the_favourable_way() -> None:
+    for question, scale in SCALES.items():
+        assert answer(question, -5.0, 0.0, 0.0) == scale.low
+        assert answer(question, 5.0, 0.0, 0.0) == scale.low + len(scale.cuts)
+    assert answer("csat", 0.69, 0.0, 0.03) == 4  # leniency lifts a satisfaction answer
+    assert answer("ces", 3.6 / 6, 0.0, 0.03) == 4  # and lowers an effort answer (4.6 -> 4)
+    assert list(scores("nps", np.array([10, 8, 3]))) == [100.0, 0.0, -100.0]
+
+
+def test_the_unhappy_and_the_delighted_answer_more_the_silent_less() -> None:
+    lukewarm, unhappy, delighted = (
+        response_probability(0.2, x, 1.0, False, 0.5) for x in (0.5, 0.1, 0.95)
+    )
+    assert lukewarm == pytest.approx(0.2) and unhappy > lukewarm and delighted > lukewarm
+    assert response_probability(0.2, 0.1, 1.0, True, 0.5) == pytest.approx(unhappy / 2)
+    assert response_probability(0.9, 0.0, 5.0, False, 1.0) == 1.0
+
+
+# --- the scenario block ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("surveys", "expected"),
+    [
+        (
+            "[{kind: post_case, questions: [nps]}]",
+            "surveys.0.questions.0: expected one of csat, ces",
+        ),
+        (
+            "[{kind: post_case, questions: [csat]}, {kind: relationship, questions: [nps, csat]}]",
+            "surveys.1.questions.1: expected one of nps, satisfaction, ease",
+        ),
+        ("[{kind: post_case, questions: [csat, csat]}]", "surveys.0.questions: expected each"),
+        ("[{kind: relationship, questions: []}]", "surveys.0.questions"),
+        ("[{kind: weekly, questions: [nps]}]", "surveys.0.kind"),
+        ("[{kind: post_case, questions: [ces], response_rate: 1.5}]", "surveys.0.response_rate"),
+    ],
+)
+def test_a_bad_survey_is_one_located_line(tmp_path: Path, surveys: str, expected: str) -> None:
+    path = tmp_path / "client.yaml"
+    path.write_text(f"extends: baseline.yaml\nsurveys: {surveys}\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    message = str(err.value)
+    assert "\n" not in message and str(path) in message and expected in message, message
+
+
+def test_a_question_is_asked_by_one_survey_only(tmp_path: Path) -> None:
+    path = tmp_path / "client.yaml"
+    path.write_text(
+        "extends: baseline.yaml\nsurveys:\n  - {kind: relationship, questions: [nps]}\n"
+        "  - {kind: relationship, questions: [ease, nps], every_days: 30}\n"
+    )
+    with pytest.raises(ScenarioError, match=r"surveys\.1\.questions: expected questions not"):
+        load_scenario(path)
+
+
+# --- measured against true ---------------------------------------------------------------
+def test_a_survey_everyone_answers_truthfully_measures_the_truth() -> None:
+    model = simulate(
+        _library(
+            "surveys",
+            *(
+                f"surveys.{i}.{key}"
+                for i in (0, 1)
+                for key in (
+                    "response_rate=1",
+                    "extremity_lift=0",
+                    "silent_response_factor=1",
+                    "noise_sd=0",
+                    "leniency=0",
+                )
+            ),
+        )  # fmt: skip
+    )
+    measured = summarise(model)["surveys"]
+    assert measured["response_rate"] == 1.0
+    for question in ("csat", "ces", "nps", "ease"):
+        assert measured[question]["bias"] == pytest.approx(0.0, abs=1e-12), question
+        assert measured[question]["responses"] > 50
+
+
+def test_silent_customers_answering_less_makes_the_survey_flattering() -> None:
+    """Stated direction (cxsim.mechanisms.surveys): customers who kept a problem to themselves
+    answer less, so the relationship survey's NPS reads better than the truth, and the more
+    so the quieter they are. (Its ease question reads worse: the customers it misses had no
+    case to find hard.) Three paired seeds."""
+    neutral = [f"{RELATIONSHIP}.{k}" for k in ("extremity_lift=0", "noise_sd=0", "leniency=0",
+                                                 "response_rate=0.3")]  # fmt: skip
+    for seed in range(3):
+        fair, quiet = (
+            summarise(simulate(_library("surveys", f"seed={seed}", *neutral,
+                f"{RELATIONSHIP}.silent_response_factor={factor}")))["surveys"]["nps"]
+            for factor in (1.0, 0.2)
+        )  # fmt: skip
+        assert quiet["bias"] > max(0.0, fair["bias"]) + 3, (seed, fair, quiet)
+
+
+def test_leniency_lifts_what_is_measured_and_not_what_is_true() -> None:
+    plain, lenient = (
+        summarise(simulate(_library("surveys", f"surveys.0.leniency={x}")))["surveys"]["csat"]
+        for x in (0.0, 0.1)
+    )
+    assert lenient["true"] == plain["true"]
+    assert lenient["measured"] > plain["measured"] + 0.02
+
+
+def test_a_run_with_surveys_reports_measured_and_true_side_by_side(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = runner.invoke(
+        app,
+        ["run", "surveys", "--set", "customers.initial=300", "--days", "200", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "What the surveys measured" in result.output
+    summary = json.loads((out / "summary.json").read_text())["surveys"]
+    for question in ("csat", "ces", "nps", "ease"):
+        m = summary[question]
+        assert m["low"] <= m["measured"] <= m["high"] and m["bias"] == m["measured"] - m["true"]
+    answers = pd.read_parquet(out / "survey_answers.parquet")
+    assert set(answers.question) == {"csat", "ces", "nps", "ease"}
+    series = pd.read_csv(out / "timeseries.csv")
+    assert series["measured_csat"].notna().any()
+    assert math.isnan(series["measured_nps"].iloc[0])  # no wave before day 91
+
+
+def test_surveys_that_nobody_acts_on_change_nothing_but_the_bill() -> None:
+    small = [*SMALL]
+    plain = summarise(simulate(with_overrides(load_scenario(library_scenario("baseline")), small)))
+    surveyed = summarise(simulate(_library("surveys")))
+    assert surveyed["retention_rate"] == plain["retention_rate"]
+    assert surveyed["customers_active_end"] == plain["customers_active_end"]
+    assert surveyed["profit"] == pytest.approx(plain["profit"] - surveyed["costs"]["surveys"])
+    assert "surveys" not in plain
+
+
+# --- acting on the answers -----------------------------------------------------------------
+def test_acting_on_survey_findings_fixes_problems_and_keeps_customers() -> None:
+    """Seed 000 ("soliciting feedback but failing to act on the insights"): the same surveys,
+    read and acted on, make incidents rarer after the loop's lag and keep more customers.
+    Four paired replications, 500 customers over two years, fixes of 1% per finding."""
+    size = ("customers.initial=500", "horizon.days=730", "feedback_loop.fix_per_report=0.01")
+    ignored, acted = (
+        with_overrides(load_scenario(library_scenario(name)), size)
+        for name in ("surveys", "acting_on_feedback")
+    )
+    model = simulate(acted)
+    assert model.counters["survey_findings_acted_on"] > 20
+    assert model.feedback.incident_factor < 0.9
+    assert model.counters["feedback_reports"] == 0  # complaints are not reported: surveys only
+    before, after = run_replications(ignored, 4, 2), run_replications(acted, 4, 2)
+    retention = paired_difference(
+        [r["retention_rate"] for r in before], [r["retention_rate"] for r in after]
+    )
+    assert retention.low > 0, retention
+
+
+# --- which measure warns first -------------------------------------------------------------
+def test_the_ranking_scores_every_indicator_the_scenario_offers() -> None:
+    """Structure only: the direction (effort beats CSAT, CEB 2010) is a stylised fact that
+    ``cxsim validate`` checks (tests/test_validation.py runs it)."""
+    ranking = rank_indicators(_library("surveys"), 2, 2)
+    customer = ranking.table[ranking.table.level == "customer"]
+    assert set(customer.key) == {
+        "csat", "ces", "nps", "ease", "not_fcr", "repeat_contacts", "complaint", "escalated",
+        "true_case_experience", "true_case_effort",
+    }  # fmt: skip
+    assert list(customer["mean"]) == sorted(customer["mean"], reverse=True)
+    assert (customer["low"] <= customer["mean"]).all() and customer["mean"].between(0, 1).all()
+    assert ranking.effort_beats_satisfaction.n == 2
+    weekly = ranking.table[ranking.table.level == "organisation"]
+    assert {"measured_csat", "work_pressure"} <= set(weekly.key)
+    assert weekly["mean"].between(-1, 1).all()
+
+
+def test_cxsim_measures_writes_its_report_and_refuses_a_folder_it_did_not_make(
+    tmp_path: Path,
+) -> None:
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "notes.txt").write_text("mine")
+    args = ["measures", "surveys", "--reps", "2", "--days", "300", "--window", "91",
+            "--set", "customers.initial=300"]  # fmt: skip
+    refused = runner.invoke(app, [*args, "--out", str(theirs)])
+    assert refused.exit_code == 2 and (theirs / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in theirs.iterdir()) == ["notes.txt"]
+    too_long = runner.invoke(
+        app, ["measures", "surveys", "--window", "800", "--out", str(tmp_path / "x")]
+    )
+    assert too_long.exit_code == 2 and "--window" in too_long.output
+    assert not (tmp_path / "x").exists()
+    out = tmp_path / "measures"
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert {"measures.md", "measures.csv", "measures.png"} <= {p.name for p in out.iterdir()}
+    text = (out / "measures.md").read_text()
+    assert "Effort answer after a case (CES)" in text and "95% interval" in text
