@@ -1,7 +1,8 @@
 """Regenerate the replicated figures of README.md and docs/workshop.md in place.
 
 Run after a change meant to move results: ``python docs/figures.py readme`` (about 25 minutes
-on two cores) and ``python docs/figures.py workshop`` (about 5). Each runs the paired
+on two cores), ``python docs/figures.py workshop`` (about 5) and ``python docs/figures.py
+surveys`` (about 4). Each runs the paired
 comparisons a document quotes and rewrites the figure cells of its tables, keeping every other
 word; figures quoted in prose are printed, to be checked by hand.
 """
@@ -15,11 +16,14 @@ from pathlib import Path
 from cxsim.comparison import ScenarioComparison, compare
 from cxsim.demo.levers import apply_levers
 from cxsim.library import library_scenario
+from cxsim.measures import rank_indicators
+from cxsim.report.measures_report import effort_sentence
 from cxsim.scenario import Scenario, load_scenario
 from cxsim.statistics import Estimate
 
 ROOT = Path(__file__).resolve().parents[1]
 README, WORKSHOP = ROOT / "README.md", ROOT / "docs" / "workshop.md"
+SURVEYS = ROOT / "docs" / "surveys.md"
 LIBRARY = (  # README "Scenario library": options compared with the baseline
     "empowered_frontline empowered_and_trained frontline_without_authority pass_up_when_unable "
     "poor_complaint_handling feedback_loop "
@@ -27,7 +31,7 @@ LIBRARY = (  # README "Scenario library": options compared with the baseline
     "follow_up shared_customer_record proactive_service automation_first volume_sales_rewards "
     "under_resourced_contact_centre callbacks case_owners logistics_disruption "
     "frontline_training unified_training demand_pulse_under_pressure workforce_dynamics "
-    "satisfaction_only_loyalty"
+    "satisfaction_only_loyalty surveys wrong_questions acting_on_feedback"
 ).split()
 WORKFORCE = (  # vs workforce_dynamics
     "hire_for_attitude hire_cheapest personal_recognition pay_above_market celebrate_successes "
@@ -100,6 +104,18 @@ BASELINE_COLUMN = {  # README "What the KPIs mean": the baseline column
     "rework_rate": PERCENT,
 }
 STAGES = ("expression", "interpretation", "verification", "handoff", "delivery")
+SURVEY_COLUMNS = {  # docs/surveys.md, measured against true
+    "csat": PERCENT,
+    "ces": mean("{:.2f}"),
+    "nps": mean("{:+.1f}"),
+    "ease": mean("{:.2f}"),
+}
+ACTING_COLUMNS = (  # docs/surveys.md, against no surveys
+    ("retention_rate", difference("{:+.1f}", 100, " pts")),
+    ("profit", difference("{:+.1%}")),
+    ("nps", difference("{:+.1f}")),
+    ("costs.surveys", difference("{:,.0f}")),
+)
 
 
 def set_cells(text: str, rows: dict[str, list[str]], first: int) -> str:
@@ -205,5 +221,45 @@ def workshop() -> None:
     WORKSHOP.write_text(set_cells(WORKSHOP.read_text(), rows, 1))
 
 
+def replace_block(text: str, marker: str, content: str) -> str:
+    """``text`` with what lies between ``<!-- marker -->`` and the next ``<!-- end`` replaced."""
+    start = text.index(f"<!-- {marker} -->\n") + len(f"<!-- {marker} -->\n")
+    end = text.index("<!-- end", start)
+    return text[:start] + content + text[end:]
+
+
+def surveys() -> None:
+    """docs/surveys.md: measured against true, the indicator rankings, acting on answers."""
+    names = ("baseline", "surveys", "wrong_questions", "acting_on_feedback")
+    files = [load_scenario(library_scenario(name)) for name in names]
+    c = run(files, 10)
+    surveyed = next(s for s in c.alternatives if s.name == files[1].name)
+    rows = {}
+    for question, show in SURVEY_COLUMNS.items():
+        key = f"surveys.{question}"
+        rows[question] = [
+            show(c.mean(surveyed, f"{key}.measured")),
+            show(c.mean(surveyed, f"{key}.true")),
+            show(c.mean(surveyed, f"{key}.bias")),
+            f"{c.mean(surveyed, f'{key}.responses').mean:,.0f}",
+        ]
+    text = set_cells(SURVEYS.read_text(), rows, 1)
+    acted = differences(c, ACTING_COLUMNS)
+    text = set_cells(text, {n: acted[f.name] for n, f in zip(names[1:], files[1:], strict=True)}, 2)
+    for name in ("surveys", "wrong_questions"):
+        print(f"ranking indicators of {name}", flush=True)
+        ranking = rank_indicators(load_scenario(library_scenario(name)), 10)
+        tables = (
+            "Customer level: AUC for leaving within 182 days.\n\n"
+            + ranking.markdown("customer")
+            + "\nOrganisation level: correlation of the weekly figure with the share lost over "
+            "the next 182 days.\n\n" + ranking.markdown("organisation")
+        )
+        text = replace_block(text, f"measures: {name}", tables)
+        if name == "surveys":
+            text = replace_block(text, "effort: surveys", effort_sentence(ranking) + "\n")
+    SURVEYS.write_text(text)
+
+
 if __name__ == "__main__":
-    {"readme": readme, "workshop": workshop}[sys.argv[1]]()
+    {"readme": readme, "workshop": workshop, "surveys": surveys}[sys.argv[1]]()

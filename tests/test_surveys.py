@@ -13,6 +13,7 @@ from conftest import SMALL
 from typer.testing import CliRunner
 
 from cxsim.cli import app
+from cxsim.experiment import available_kpis
 from cxsim.kpis import CSAT_SATISFIED, summarise
 from cxsim.library import library_scenario
 from cxsim.measures import rank_indicators
@@ -234,3 +235,13 @@ def test_cxsim_measures_writes_its_report_and_refuses_a_folder_it_did_not_make(
     assert {"measures.md", "measures.csv", "measures.png"} <= {p.name for p in out.iterdir()}
     text = (out / "measures.md").read_text()
     assert "Effort answer after a case (CES)" in text and "95% interval" in text
+
+
+def test_a_client_measured_figure_can_be_a_calibration_target() -> None:
+    """A client's NPS comes from its survey: calibrate the measured figure, not the truth."""
+    known = available_kpis(load_scenario(library_scenario("surveys")))
+    assert {"surveys.nps.measured", "surveys.csat.measured", "surveys.ces.true"} <= set(known)
+    assert not any(
+        k.startswith("surveys.")
+        for k in available_kpis(load_scenario(library_scenario("baseline")))
+    )
