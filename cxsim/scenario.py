@@ -1966,6 +1966,15 @@ class FeedbackLoop(Block):
     cost_per_report: float = param(50.0, "money/report", "Cost of analysing one report.", ge=0)
 
 
+class SegmentResponse(Block):
+    """How much more (or less) readily one segment's customers answer a survey."""
+
+    segment: str = Field(..., description="Name of a customer segment.", min_length=1)
+    factor: float = param(
+        ..., "multiplier", "Chance of answering relative to the survey's own.", ge=0, le=10
+    )
+
+
 POST_CASE_QUESTIONS = ("csat", "ces")
 RELATIONSHIP_QUESTIONS = ("nps", "satisfaction", "ease")
 
@@ -2036,6 +2045,11 @@ class Survey(Block):
         ge=-0.5,
         le=0.5,
         source="Peterson & Wilson 1992 (JAMS 20(1)): satisfaction ratings skew favourable",
+    )
+    segment_response: tuple[SegmentResponse, ...] = Field(
+        (),
+        description="Per segment, a factor on the chance of answering (none: the same in "
+        "every segment, an assumption).",
     )
     cost_per_invitation: float = param(
         0.5, "money/invitation", "Cost of sending one invitation and handling its answer.", ge=0
@@ -2258,6 +2272,14 @@ class Scenario(Block):
                         list(survey.questions),
                     )
                 asked.add(question)
+            segments = [s.name for s in self.customers.segments]
+            for j, response in enumerate(survey.segment_response):
+                if response.segment not in segments:
+                    _located_error(
+                        ("surveys", str(i), "segment_response", str(j), "segment"),
+                        f"one of the customer segments ({', '.join(segments)})",
+                        response.segment,
+                    )
         return self
 
     @model_validator(mode="after")

@@ -316,10 +316,12 @@ def test_resolve_reads_nested_blocks_lists_and_empty_lists():
 @cache
 def summary_keys() -> frozenset[str]:
     """Dotted key paths of a run's summary.json (the KPIs a document may name)."""
+    from cxsim.library import library_scenario
     from cxsim.runner import run_summary
-    from cxsim.scenario import with_overrides
+    from cxsim.scenario import load_scenario, with_overrides
 
-    tiny = with_overrides(Scenario(), ["horizon.days=7", "customers.initial=20"])
+    surveys = load_scenario(library_scenario("surveys")).surveys  # their figures are KPIs too
+    tiny = with_overrides(Scenario(surveys=surveys), ["horizon.days=7", "customers.initial=20"])
 
     def walk(value: Any, prefix: str) -> Iterator[str]:
         if isinstance(value, dict):

@@ -6,7 +6,7 @@ from conftest import make_scenario, run_small
 from cxsim.kpis import summarise
 from cxsim.library import library_scenario
 from cxsim.model import ServiceOrganisation
-from cxsim.runner import simulate
+from cxsim.runner import map_runs, simulate
 from cxsim.scenario import ScenarioError, load_scenario, with_overrides
 
 
@@ -178,12 +178,25 @@ def test_closing_the_supervisor_gap_as_seed_001_proposes_raises_the_frontline():
         assert after["ces"] < before["ces"], seed
 
 
-def _paired(base: str, option: str, seeds: int = 3, days: int = 365):
-    """Paired small runs (common random numbers) of two library scenarios, one per seed."""
+def _paired_scenarios(base: str, option: str, seeds: int, days: int):
+    """Small versions of two library scenarios, paired per seed (common random numbers)."""
     plain, changed = (load_scenario(library_scenario(name)) for name in (base, option))
     for seed in range(seeds):
         small = ("customers.initial=400", f"horizon.days={days}", f"seed={seed}")
-        yield simulate(with_overrides(plain, small)), simulate(with_overrides(changed, small))
+        yield with_overrides(plain, small), with_overrides(changed, small)
+
+
+def _paired(base: str, option: str, seeds: int = 3, days: int = 365):
+    """Paired small runs of two library scenarios, one pair of models per seed."""
+    for plain, changed in _paired_scenarios(base, option, seeds, days):
+        yield simulate(plain), simulate(changed)
+
+
+def _paired_summaries(base: str, option: str, seeds: int = 3, days: int = 365):
+    """The summaries of ``_paired``'s runs, run on two processes: pairs, one per seed."""
+    runs = [run for pair in _paired_scenarios(base, option, seeds, days) for run in pair]
+    summaries = map_runs(runs, 2)
+    return list(zip(summaries[::2], summaries[1::2], strict=True))
 
 
 def _leavers(model) -> int:
@@ -249,8 +262,7 @@ def test_hiring_for_attitude_pays_once_the_workforce_has_renewed():
     twice as fast, so the frontline ends more skilled, and over the three more customers stay
     (README: within two years it still loses customers)."""
     kept, skill = 0.0, 0.0
-    for plain, attitude in _paired("workforce_dynamics", "hire_for_attitude", days=1460):
-        before, after = summarise(plain), summarise(attitude)
+    for before, after in _paired_summaries("workforce_dynamics", "hire_for_attitude", days=1460):
         kept += after["retention_rate"] - before["retention_rate"]
         skill += (
             after["staff"]["frontline"]["average_skill"]

@@ -12,6 +12,7 @@ import pytest
 from conftest import SMALL
 from typer.testing import CliRunner
 
+from cxsim.agents.customer import Customer
 from cxsim.cli import app
 from cxsim.experiment import available_kpis
 from cxsim.kpis import CSAT_SATISFIED, summarise
@@ -19,6 +20,7 @@ from cxsim.library import library_scenario
 from cxsim.measures import rank_indicators
 from cxsim.mechanisms.loyalty import nps_group
 from cxsim.mechanisms.surveys import SCALES, answer, response_probability, scores
+from cxsim.organisation.surveys import UNANSWERED
 from cxsim.runner import run_replications, simulate
 from cxsim.scenario import ScenarioError, load_scenario, with_overrides
 from cxsim.statistics import paired_difference
@@ -245,3 +247,32 @@ def test_a_client_measured_figure_can_be_a_calibration_target() -> None:
         k.startswith("surveys.")
         for k in available_kpis(load_scenario(library_scenario("baseline")))
     )
+
+
+def test_a_segment_that_answers_more_readily_is_heard_more() -> None:
+    def response_rates(*assignments: str) -> dict[str, float]:
+        model = simulate(_library("surveys", *assignments))
+        segment = {c.unique_id: c.traits.segment for c in model.agents_by_type[Customer]}
+        answered: dict[str, list[bool]] = {}
+        for row in model.surveys.answers:
+            if row.survey == 0 and row.question == "csat":
+                answered.setdefault(segment[row.customer_id], []).append(row.point != UNANSWERED)
+        return {name: float(np.mean(flags)) for name, flags in answered.items()}
+
+    plain = response_rates()
+    keen = response_rates("surveys.0.segment_response=[{segment: key_accounts, factor: 3}]")
+    assert keen["key_accounts"] > 2 * plain["key_accounts"]
+    assert keen["mid_market"] == pytest.approx(plain["mid_market"], abs=0.03)
+
+
+def test_a_segment_response_names_a_segment(tmp_path: Path) -> None:
+    path = tmp_path / "client.yaml"
+    path.write_text(
+        "extends: surveys.yaml\nsurveys:\n  - kind: post_case\n    questions: [csat]\n"
+        "    segment_response: [{segment: key accounts, factor: 2}]\n"
+    )
+    with pytest.raises(
+        ScenarioError,
+        match=r"segment_response\.0\.segment: expected one of the customer segments \(key_acc",
+    ):
+        load_scenario(path)

@@ -71,6 +71,7 @@ class Surveys:
         self.specs, self.calendar, self.rng, self.roster = specs, calendar, rng, roster
         self.feedback, self.ledger, self.counters = feedback, ledger, counters
         self.after_cases = [i for i, s in enumerate(specs) if s.kind == "post_case"]
+        self.segment_factors = [{r.segment: r.factor for r in s.segment_response} for s in specs]
         self.answers: list[SurveyAnswer] = []
 
     @property
@@ -124,10 +125,10 @@ class Surveys:
         self.ledger.spend("surveys", spec.cost_per_invitation, now)
         self.counters["survey_invitations"] += 1
         silent = not customer.ever_complained and customer.last_problem_day > -math.inf
+        base = spec.response_rate * self.segment_factors[survey].get(customer.traits.segment, 1.0)
         p = response_probability(
-            spec.response_rate, experience, spec.extremity_lift, silent,
-            spec.silent_response_factor,
-        )  # fmt: skip
+            base, experience, spec.extremity_lift, silent, spec.silent_response_factor
+        )
         answered = self.rng.random() < p
         self.counters["survey_responses"] += answered
         finding = False
