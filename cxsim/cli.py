@@ -33,6 +33,7 @@ from cxsim.errors import CxsimError
 from cxsim.folders import check_owned_files, check_results_folder, owned_files, slug
 from cxsim.kpis import HEADLINE, summarise
 from cxsim.library import describe_library, library_scenario, scenario_argument
+from cxsim.measures import WINDOW_DAYS
 from cxsim.model import ServiceOrganisation
 from cxsim.report.comparison_report import COMPARE_KIND, comparison_bytes
 from cxsim.report.outputs import RUN_KIND, write_results
@@ -231,10 +232,13 @@ def _survey_table(surveys: dict) -> Table:
     for question, m in surveys.items():
         if isinstance(m, dict):
             shown = SURVEY_FORMATS.get(question, "{:.2f}").format
-            table.add_row(
-                question, shown(m["measured"]), f"{shown(m['low'])} to {shown(m['high'])}",
-                f"{m['responses']:,}", shown(m["true"]), _gap(question, m["bias"]),
-            )  # fmt: skip
+            measured = (
+                (shown(m["measured"]), f"{shown(m['low'])} to {shown(m['high'])}")
+                if m["responses"]
+                else ("-", "no answers")
+            )
+            gap = _gap(question, m["gap"]) if m["responses"] else "-"
+            table.add_row(question, *measured, f"{m['responses']:,}", shown(m["true"]), gap)
     return table
 
 
@@ -454,7 +458,7 @@ def measures(
     reps: Annotated[int, typer.Option(min=2, help="Replications.")] = 10,
     window: Annotated[
         float, typer.Option(min=7, help="Days after an answer or case in which leaving counts.")
-    ] = 182.0,
+    ] = WINDOW_DAYS,
     days: Annotated[float | None, typer.Option(help="Override horizon.days.")] = None,
     set_: Annotated[
         list[str] | None,

@@ -14,7 +14,7 @@ import numpy as np
 
 from cxsim import __version__
 from cxsim.agents.customer import ACTIVE, Customer
-from cxsim.mechanisms.loyalty import nps_group
+from cxsim.mechanisms.loyalty import CSAT_SATISFIED, nps_group
 from cxsim.mechanisms.requirements import STAGES
 from cxsim.mechanisms.surveys import scores
 from cxsim.organisation.surveys import UNANSWERED, SurveyAnswer
@@ -37,7 +37,6 @@ __all__ = [
     "escalated_cases",
     "effort_spent",
     "survey_measures",
-    "SURVEY_WINDOW_DAYS",
     "stage_losses",
     "WeeklySeries",
     "interval_counts",
@@ -48,8 +47,6 @@ __all__ = [
     "TIMESERIES_COLUMNS",
 ]
 
-CSAT_SATISFIED = 0.7  # experience counted as "satisfied" (top-two-box of a 5-point survey)
-SURVEY_WINDOW_DAYS = 91.0  # a dashboard's survey figures: the answers of the last quarter
 
 HEADLINE = (
     ("retention_rate", "Annual retention", "{:.1%}"),
@@ -275,8 +272,10 @@ def _survey_measure(question: str, rows: list[SurveyAnswer]) -> dict[str, float]
     """A question's measured KPI (mean of the answers' scores, 95% interval) beside the true.
 
     True: the same KPI over every invitation, answered or not, read from the customers'
-    states without noise or leniency. Their difference is what the survey's response
-    behaviour and answer scale add (non-response bias and more).
+    states on the same scale without noise or leniency (for CES, the model's continuous
+    effort rounded to a point). Their difference (the gap) is what the survey's response
+    behaviour and answers add: non-response bias, leniency and noise. The interval treats
+    answers as independent, though a customer may answer after several cases.
     """
     points = np.array([r.point for r in rows if r.point != UNANSWERED])
     truth = scores(question, np.array([r.true_point for r in rows]))
@@ -288,7 +287,7 @@ def _survey_measure(question: str, rows: list[SurveyAnswer]) -> dict[str, float]
         "high": measured.high,
         "responses": len(points),
         "true": true,
-        "bias": measured.mean - true if len(points) else 0.0,
+        "gap": measured.mean - true if len(points) else 0.0,
     }
 
 
@@ -395,9 +394,9 @@ _satisfaction = attrgetter("satisfaction")
 class WeeklySeries:
     """The time-series row of each period (a week): flows since the last row, stocks now."""
 
-    def __init__(self, initial_customers: int, questions: list[str]) -> None:
+    def __init__(self, initial_customers: int, windows: dict[str, float]) -> None:
         self.initial = initial_customers
-        self.questions = questions  # asked by the surveys: a measured_<question> column each
+        self.windows = windows  # days of answers a dashboard shows, per question asked
         self._answers_from = 0  # the first survey answer inside the dashboard's window
         self.row: dict[str, float] = {}
         self._totals: dict[str, float] = {}
@@ -445,20 +444,23 @@ class WeeklySeries:
             ),
             "reputation": model.reputation.level,
         }
-        if self.questions:
+        if self.windows:
             self.row |= self._measured(model.surveys.answers, model.time)
         return self.row
 
     def _measured(self, answers: list[SurveyAnswer], now: float) -> dict[str, float]:
-        """Each question's KPI over the answers of the last ``SURVEY_WINDOW_DAYS`` (NaN: none)."""
+        """Each question's KPI over the answers of its dashboard window (NaN: none yet)."""
+        longest = max(self.windows.values())
         while self._answers_from < len(answers) and (
-            answers[self._answers_from].day < now - SURVEY_WINDOW_DAYS
+            answers[self._answers_from].day < now - longest
         ):
             self._answers_from += 1
         recent = answers[self._answers_from :]
         row = {}
-        for question in self.questions:
-            points = np.array([r.point for r in recent if r.question == question])
+        for question, days in self.windows.items():
+            points = np.array(
+                [r.point for r in recent if r.question == question and r.day >= now - days]
+            )
             points = points[points != UNANSWERED]
             row[f"measured_{question}"] = (
                 float(scores(question, points).mean()) if len(points) else math.nan

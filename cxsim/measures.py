@@ -9,11 +9,13 @@ customer, waits). Two stated methods, each replicated on common seeds:
 
 * **customer level**: the area under the ROC curve (AUC) of each indicator as a prediction
   that the customer leaves within ``window_days`` of the answer or case (0.5: no better than
-  chance; 1: perfect). Survey answers are scored over those who answered, as the organisation
-  sees them; cases over every closed case with a contact; answers and cases too close to the
-  end to see the window out are left out.
-* **organisation level**: the correlation of each weekly figure with the customers lost over
-  the following ``window_days`` (the lead-lag relation a dashboard would rely on).
+  chance; 1: perfect). The units are answers (as the organisation receives them) and closed
+  cases with a contact, so a customer who answers or calls often counts often; answers and
+  cases too close to the end to see the window out are left out, and a run without a leaver
+  among an indicator's units gives it no score.
+* **organisation level**: the correlation of each weekly figure with the share of customers
+  lost over the following ``window_days``, both detrended (the lead-lag relation a dashboard
+  would rely on), over the weeks the figure exists (a survey's after its first answers).
 
 The customers' true states (what a perfect survey of everyone would read) are scored beside
 them as a yardstick. CEB 2010 (Dixon, Freeman & Toman, HBR): effort predicts disloyalty
@@ -35,7 +37,7 @@ from cxsim.organisation.surveys import UNANSWERED
 from cxsim.records import CaseRecord
 from cxsim.runner import map_runs, replicate, simulate
 from cxsim.scenario import Scenario
-from cxsim.statistics import area_under_roc, estimate, paired_difference
+from cxsim.statistics import Estimate, area_under_roc, estimate, paired_difference
 
 __all__ = [
     "WINDOW_DAYS",
@@ -98,8 +100,12 @@ WEEKLY_INDICATORS = (
 )
 
 
-def _left_within(left_day: dict[int, float], ids: np.ndarray, days: np.ndarray, window: float):
-    return np.array([left_day.get(int(i), np.inf) for i in ids]) - days <= window
+def _left_within(
+    left_day: dict[int, float], ids: np.ndarray, days: np.ndarray, window: float
+) -> np.ndarray:
+    """Whether each customer ``ids[k]`` left within ``window`` days after ``days[k]``."""
+    after = np.array([left_day.get(int(i), np.inf) for i in ids]) - days
+    return (after >= 0) & (after <= window)
 
 
 def _oriented_auc(score: np.ndarray, left: np.ndarray, warns_high: bool) -> float:
@@ -151,7 +157,7 @@ def _organisation_level(model: ServiceOrganisation, window: float) -> dict[str, 
     lost = frame["churned_customers"].to_numpy(float)
     ahead = pd.Series(lost[::-1]).rolling(weeks).sum().to_numpy()[::-1]  # lost from t on
     ahead = np.append(ahead[1:], np.nan) / frame["active_customers"].clip(lower=1).to_numpy()
-    scores = {"weeks": float((~np.isnan(ahead)).sum())}
+    scores = {}
     for indicator in WEEKLY_INDICATORS:
         if indicator.key not in frame:
             continue
@@ -160,6 +166,7 @@ def _organisation_level(model: ServiceOrganisation, window: float) -> dict[str, 
         if usable.sum() > 2 and np.ptp(x[usable]) > 0:
             x, y = _detrended(x[usable]), _detrended(ahead[usable])
             scores[f"lead.{indicator.key}"] = float(np.corrcoef(x, y)[0, 1])
+            scores[f"weeks.{indicator.key}"] = int(usable.sum())
     return scores
 
 
@@ -188,8 +195,8 @@ class Ranking:
     scenario: str
     replications: int
     window_days: float
-    table: pd.DataFrame  # level, key, indicator, kind, mean, low, high, units
-    effort_beats_satisfaction: Any  # paired AUC(ces) - AUC(csat) Estimate, or None
+    table: pd.DataFrame  # level, key, indicator, kind, mean, low, high, replications, units
+    effort_beats_satisfaction: Estimate | None  # paired AUC(ces) - AUC(csat)
 
     def markdown(self, level: str) -> str:
         """One level's ranking as a Markdown table (mean and 95% interval over replications)."""
@@ -220,24 +227,26 @@ def rank_indicators(
     runs = map_runs(replicate(params, replications), jobs, _Scores(window), on_done)
     frame = pd.DataFrame(runs)
     rows = []
-    for level, prefix, indicators in (
-        ("customer", "auc.", CUSTOMER_INDICATORS),
-        ("organisation", "lead.", WEEKLY_INDICATORS),
+    for level, prefix, units, indicators in (
+        ("customer", "auc.", "units.", CUSTOMER_INDICATORS),
+        ("organisation", "lead.", "weeks.", WEEKLY_INDICATORS),
     ):
         for indicator in indicators:
             column = f"{prefix}{indicator.key}"
-            if column not in frame or frame[column].isna().any():
+            if column not in frame or frame[column].isna().all():
                 continue
-            found = estimate(frame[column].to_numpy(float))
-            units = frame[f"units.{indicator.key}" if level == "customer" else "weeks"].mean()
+            scored = frame[column].notna()  # a run without a leaver among the units has none
+            found = estimate(frame.loc[scored, column].to_numpy(float))
             rows.append(
                 (level, indicator.key, indicator.label, indicator.kind, found.mean, found.low,
-                 found.high, units)
+                 found.high, found.n, frame.loc[scored, f"{units}{indicator.key}"].mean())
             )  # fmt: skip
-    table = pd.DataFrame(
-        rows, columns=["level", "key", "indicator", "kind", "mean", "low", "high", "units"]
-    ).sort_values(["level", "mean"], ascending=[True, False], ignore_index=True)
+    columns = ["level", "key", "indicator", "kind", "mean", "low", "high", "replications", "units"]
+    table = pd.DataFrame(rows, columns=columns).sort_values(
+        ["level", "mean"], ascending=[True, False], ignore_index=True
+    )
     paired = None
     if {"auc.ces", "auc.csat"} <= set(frame):
-        paired = paired_difference(frame["auc.csat"], frame["auc.ces"])
+        both = frame[["auc.csat", "auc.ces"]].dropna()
+        paired = paired_difference(both["auc.csat"], both["auc.ces"]) if len(both) else None
     return Ranking(params.name, replications, window, table, paired)

@@ -83,7 +83,8 @@ class ServiceOrganisation(CalendarModel):
             params.feedback_loop, calendar, streams.feedback, self.ledger, counters
         )
         self.surveys = Surveys(
-            params.surveys, calendar, streams.surveys, self.population.roster, self.feedback,
+            params.surveys, calendar, [streams.survey(i) for i in range(len(params.surveys))],
+            self.population.roster, self.feedback,
             self.ledger, counters,
         )  # fmt: skip
         with _collector_paused():  # a large population is all live objects: nothing to collect
@@ -95,7 +96,8 @@ class ServiceOrganisation(CalendarModel):
             self.population.touchpoints = self._touchpoints()
             self.population.populate(streams.population, streams.word_of_mouth)
         self._start_processes()
-        self.series = kpis.WeeklySeries(params.customers.initial, self.surveys.questions)
+        windows = {q: self.surveys.window_days(q) for q in self.surveys.questions}
+        self.series = kpis.WeeklySeries(params.customers.initial, windows)
         self.series_columns = TIMESERIES_COLUMNS + tuple(
             f"measured_{question}" for question in self.surveys.questions
         )  # what a dashboard shows: the surveys' figures beside the counted ones

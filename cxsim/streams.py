@@ -73,7 +73,6 @@ class Streams:
     feedback: np.random.Generator  # which complaints are reported back to delivery
     checks: np.random.Generator  # final checks' catches; what a follow-up call reveals
     listening: np.random.Generator  # frontline questions' revealed needs; wrong fixes found out
-    surveys: np.random.Generator  # who is invited, who answers, the answers' noise
     mesa: np.random.Generator  # the Mesa model's own generator (agent-set shuffles)
     seed: int
 
@@ -84,6 +83,13 @@ class Streams:
             seed=seed,
             **{f.name: named_stream(seed, f.name) for f in fields(cls) if f.name != "seed"},
         )
+
+    def survey(self, position: int) -> np.random.Generator:
+        """Stream of the survey at ``position`` in the scenario's list.
+
+        Whom it invites, who answers, the answers' noise, which findings are acted on.
+        """
+        return named_stream(self.seed, "surveys", position)
 
     def customer(self, origin: int, number: int) -> np.random.Generator:
         """Decision stream of one customer: buy, complain, retry, switch, wait, solve, churn.

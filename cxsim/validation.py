@@ -25,7 +25,7 @@ from cxsim.library import library_scenario, validation_scenario
 from cxsim.measures import rank_indicators
 from cxsim.model import ServiceOrganisation
 from cxsim.runner import map_runs, replicate, run_replications, simulate
-from cxsim.scenario import Scenario, load_scenario, with_overrides
+from cxsim.scenario import Scenario, load_scenario, scenario_from_dict, with_overrides
 from cxsim.statistics import Estimate, estimate
 
 __all__ = [
@@ -330,13 +330,14 @@ def surveyed_effort_predicts_churn(
     ``MIN_PAIRED_REPLICATIONS`` paired replications. What the organisation sees: only those
     who answered, answers with noise and leniency.
     """
-    surveyed = base.model_copy(
-        update={"surveys": load_scenario(library_scenario("surveys")).surveys}
-    )
+    surveys = load_scenario(library_scenario("surveys")).model_dump()["surveys"]
+    surveyed = scenario_from_dict(base.model_dump() | {"surveys": surveys}, "surveys.yaml")
     replications = max(replications, MIN_PAIRED_REPLICATIONS)
     ranking = rank_indicators(surveyed, replications, jobs)
     found = ranking.table.set_index("key")
     difference = ranking.effort_beats_satisfaction
+    if difference is None or not {"ces", "csat"} <= set(found.index):
+        return FactResult("fail", "no replication had leavers among both answers' customers")
     rows = [
         (found.loc[key, "indicator"], f"{found.loc[key, 'mean']:.3f}",
          f"{found.loc[key, 'low']:.3f} to {found.loc[key, 'high']:.3f}")

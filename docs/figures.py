@@ -240,7 +240,7 @@ def surveys() -> None:
         rows[question] = [
             show(c.mean(surveyed, f"{key}.measured")),
             show(c.mean(surveyed, f"{key}.true")),
-            show(c.mean(surveyed, f"{key}.bias")),
+            show(c.mean(surveyed, f"{key}.gap")),
             f"{c.mean(surveyed, f'{key}.responses').mean:,.0f}",
         ]
     text = set_cells(SURVEYS.read_text(), rows, 1)

@@ -20,6 +20,7 @@ from cxsim.library import library_scenario
 from cxsim.measures import rank_indicators
 from cxsim.mechanisms.loyalty import nps_group
 from cxsim.mechanisms.surveys import SCALES, answer, response_probability, scores
+from cxsim.model import ServiceOrganisation
 from cxsim.organisation.surveys import UNANSWERED
 from cxsim.runner import run_replications, simulate
 from cxsim.scenario import ScenarioError, load_scenario, with_overrides
@@ -118,7 +119,7 @@ def test_a_survey_everyone_answers_truthfully_measures_the_truth() -> None:
     measured = summarise(model)["surveys"]
     assert measured["response_rate"] == 1.0
     for question in ("csat", "ces", "nps", "ease"):
-        assert measured[question]["bias"] == pytest.approx(0.0, abs=1e-12), question
+        assert measured[question]["gap"] == pytest.approx(0.0, abs=1e-12), question
         assert measured[question]["responses"] > 50
 
 
@@ -135,7 +136,7 @@ def test_silent_customers_answering_less_makes_the_survey_flattering() -> None:
                 f"{RELATIONSHIP}.silent_response_factor={factor}")))["surveys"]["nps"]
             for factor in (1.0, 0.2)
         )  # fmt: skip
-        assert quiet["bias"] > max(0.0, fair["bias"]) + 3, (seed, fair, quiet)
+        assert quiet["gap"] > max(0.0, fair["gap"]) + 3, (seed, fair, quiet)
 
 
 def test_leniency_lifts_what_is_measured_and_not_what_is_true() -> None:
@@ -158,7 +159,7 @@ def test_a_run_with_surveys_reports_measured_and_true_side_by_side(tmp_path: Pat
     summary = json.loads((out / "summary.json").read_text())["surveys"]
     for question in ("csat", "ces", "nps", "ease"):
         m = summary[question]
-        assert m["low"] <= m["measured"] <= m["high"] and m["bias"] == m["measured"] - m["true"]
+        assert m["low"] <= m["measured"] <= m["high"] and m["gap"] == m["measured"] - m["true"]
     answers = pd.read_parquet(out / "survey_answers.parquet")
     assert set(answers.question) == {"csat", "ces", "nps", "ease"}
     series = pd.read_csv(out / "timeseries.csv")
@@ -180,8 +181,8 @@ def test_surveys_that_nobody_acts_on_change_nothing_but_the_bill() -> None:
 def test_acting_on_survey_findings_fixes_problems_and_keeps_customers() -> None:
     """Seed 000 ("soliciting feedback but failing to act on the insights"): the same surveys,
     read and acted on, make incidents rarer after the loop's lag and keep more customers.
-    Four paired replications, 500 customers over two years, fixes of 1% per finding."""
-    size = ("customers.initial=500", "horizon.days=730", "feedback_loop.fix_per_report=0.01")
+    Four paired replications, 500 customers over two years, fixes of 2% per finding."""
+    size = ("customers.initial=500", "horizon.days=730", "feedback_loop.fix_per_report=0.02")
     ignored, acted = (
         with_overrides(load_scenario(library_scenario(name)), size)
         for name in ("surveys", "acting_on_feedback")
@@ -276,3 +277,25 @@ def test_a_segment_response_names_a_segment(tmp_path: Path) -> None:
         match=r"segment_response\.0\.segment: expected one of the customer segments \(key_acc",
     ):
         load_scenario(path)
+
+
+def test_a_finding_that_is_not_about_an_incident_costs_its_analysis_and_fixes_nothing() -> None:
+    model = ServiceOrganisation(_library("surveys"))
+    model.feedback.report("survey_findings_acted_on", fix=False)
+    model.feedback.report("survey_findings_acted_on", fix=True)
+    model.run(model.params.feedback_loop.lag_days + 1)
+    loop = model.params.feedback_loop
+    assert model.counters["survey_findings_acted_on"] == 2
+    assert model.ledger.costs["feedback_loop"] == 2 * loop.cost_per_report
+    assert model.feedback.incident_factor == pytest.approx(1 - loop.fix_per_report)
+
+
+def test_two_designs_of_one_survey_invite_and_hear_the_same_customers() -> None:
+    """Common random numbers between survey designs: asking fewer questions draws the same."""
+    both = simulate(_library("surveys")).surveys.answers
+    fewer = simulate(_library("surveys", "surveys.0.questions=[csat]")).surveys.answers
+
+    def csat(rows):
+        return [(r.customer_id, r.day, r.point) for r in rows if r.question == "csat"]
+
+    assert csat(both) == csat(fewer)

@@ -28,8 +28,10 @@ from cxsim.units import DAYS_PER_YEAR
 # detractors 0-6 (Reichheld's Net Promoter categories).
 PROMOTER_WILLINGNESS = 0.9
 DETRACTOR_WILLINGNESS = 0.7
+CSAT_SATISFIED = 0.7  # experience counted as "satisfied" (top-two-box of a 5-point survey)
 
 __all__ = [
+    "CSAT_SATISFIED",
     "PROMOTER_WILLINGNESS",
     "DETRACTOR_WILLINGNESS",
     "remember",

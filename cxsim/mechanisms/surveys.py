@@ -11,10 +11,10 @@ Peytcheva 2008, Public Opinion Quarterly 72(2):167-189, a meta-analysis of 59 st
   line with TARP's finding that most customers with a problem never speak up);
 * answers lean to the favourable end of the scale (Peterson & Wilson 1992, JAMS 20(1):61-71).
 
-Every true state is on 0..1 (satisfaction-like: 1 best; effort: CES points over 6, 1
-hardest) and is read onto the question's scale through cut points; without noise or
-leniency the answer's top box or NPS group equals the model's own (``CSAT_SATISFIED``,
-``nps_group``), so the measured and true figures differ only by who answered and how.
+Every true state is on 0..1 (satisfaction-like: 1 best; effort: effort points over 6, 1
+hardest) and is read onto the question's scale through cut points. Without noise or leniency
+an answer's top two boxes are the model's ``CSAT_SATISFIED`` and its NPS group is
+``nps_group``'s; an effort answer is the model's continuous CES rounded to a whole point.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cxsim.mechanisms.loyalty import CSAT_SATISFIED
+
 __all__ = [
     "NEUTRAL",
     "Scale",
@@ -32,9 +34,13 @@ __all__ = [
     "response_probability",
     "answer",
     "scores",
+    "unfavourable",
 ]
 
 NEUTRAL = 0.5  # a neither-good-nor-bad experience on the 0..1 state (assumption: mid-scale)
+TOP_TWO_BOX = 4  # a 5-point satisfaction answer of 4 or 5: satisfied
+PROMOTER, DETRACTOR = 9, 6  # NPS: 9-10 promoters, 0-6 detractors (Reichheld 2003)
+HIGH_EFFORT = 5  # an effort answer of 5-7 on 1-7: high effort (CEB 2010's high-effort half)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,18 +55,19 @@ class Scale:
         return self.low + bisect.bisect_right(self.cuts, state)
 
 
-# CSAT and overall satisfaction: 5 points, 4 and 5 the top two boxes from 0.7 on, the model's
-# CSAT_SATISFIED (the lower cuts are an assumption: equal steps). NPS: 0-10, the answer read
-# as floor(10 x willingness), so that 9-10 (promoters) is willingness >= 0.9 and 0-6
-# (detractors) below 0.7, as ``nps_group``. Effort (CES, ease): 1 very easy to 7 very hard,
-# the state being effort points over 6 (CES = 1 + points), rounded to the nearest point.
-_CES = Scale(1, tuple((k + 0.5) / 6 for k in range(6)))
+# CSAT and overall satisfaction: 5 points, the top two from CSAT_SATISFIED on (the other cuts
+# are an assumption: 4 from halfway to 1 above it, 2 and 3 in equal steps below). NPS: 0-10
+# as floor(10 x willingness), so 9-10 is willingness >= PROMOTER_WILLINGNESS (0.9) and 0-6
+# below DETRACTOR_WILLINGNESS (0.7), as ``nps_group``. Effort (CES, ease): 1 very easy to 7
+# very hard, the state being effort points over 6 (CES = 1 + points), to the nearest point.
+_SATISFACTION = Scale(1, (0.25, 0.5, CSAT_SATISFIED, (1 + CSAT_SATISFIED) / 2))
+_EFFORT = Scale(1, tuple((k + 0.5) / 6 for k in range(6)))
 SCALES = {
-    "csat": Scale(1, (0.25, 0.5, 0.7, 0.85)),
-    "satisfaction": Scale(1, (0.25, 0.5, 0.7, 0.85)),
+    "csat": _SATISFACTION,
+    "satisfaction": _SATISFACTION,
     "nps": Scale(0, tuple(k / 10 for k in range(1, 11))),
-    "ces": _CES,
-    "ease": _CES,
+    "ces": _EFFORT,
+    "ease": _EFFORT,
 }
 FAVOURABLE_HIGH = {"csat": True, "satisfaction": True, "nps": True, "ces": False, "ease": False}
 
@@ -97,7 +104,16 @@ def scores(question: str, points: np.ndarray) -> np.ndarray:
     (9-10), -100 for a detractor (0-6), 0 for a passive; CES and ease: the point itself.
     """
     if question in ("csat", "satisfaction"):
-        return (points >= 4).astype(float)
+        return (points >= TOP_TWO_BOX).astype(float)
     if question == "nps":
-        return 100.0 * (points >= 9) - 100.0 * (points <= 6)
+        return 100.0 * (points >= PROMOTER) - 100.0 * (points <= DETRACTOR)
     return points.astype(float)
+
+
+def unfavourable(question: str, point: int) -> bool:
+    """An answer that says something went wrong: not satisfied, a detractor, high effort."""
+    if question == "nps":
+        return point <= DETRACTOR
+    if question in ("ces", "ease"):
+        return point >= HIGH_EFFORT
+    return point < TOP_TWO_BOX

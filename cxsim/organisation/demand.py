@@ -96,12 +96,17 @@ class FeedbackLoop:
             return
         self.report("feedback_reports")
 
-    def report(self, counter: str) -> None:
-        """A problem reaches delivery (counted in ``counter``); it is fixed after the lag."""
+    def report(self, counter: str, fix: bool = True) -> None:
+        """A problem is analysed (counted in ``counter``); if ``fix``, fixed after the lag.
+
+        A survey finding that is not about an incident costs its analysis and fixes nothing
+        here: the loop's fixes make incidents rarer.
+        """
         loop = self.params
         self.ledger.spend("feedback_loop", loop.cost_per_report, self.calendar.now)
         self.counters[counter] += 1
-        self.calendar.after(loop.lag_days, self.apply_fix)
+        if fix:
+            self.calendar.after(loop.lag_days, self.apply_fix)
 
     def apply_fix(self) -> None:
         """A reported problem's root cause is removed: incidents become a little rarer."""

@@ -14,7 +14,9 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cxsim.mechanisms.surveys import SCALES, answer, response_probability
+from cxsim.agents.customer import ACTIVE
+from cxsim.mechanisms.surveys import SCALES, answer, response_probability, unfavourable
+from cxsim.scenario import POST_CASE_QUESTIONS, RELATIONSHIP_QUESTIONS
 
 if TYPE_CHECKING:
     from collections import Counter
@@ -29,9 +31,11 @@ if TYPE_CHECKING:
     from cxsim.records import CaseRecord
     from cxsim.scenario import Survey
 
-__all__ = ["SurveyAnswer", "Surveys", "UNANSWERED"]
+__all__ = ["SurveyAnswer", "Surveys", "UNANSWERED", "DASHBOARD_DAYS"]
 
 UNANSWERED = -1  # the point of a question the customer did not answer
+DASHBOARD_DAYS = 91.0  # a dashboard's survey figures: the answers of the last quarter
+QUESTIONS = {"post_case": POST_CASE_QUESTIONS, "relationship": RELATIONSHIP_QUESTIONS}
 
 
 @dataclass(slots=True)
@@ -46,29 +50,25 @@ class SurveyAnswer:
     true_point: int  # what the customer's state reads as, without noise or leniency
 
 
-def _unfavourable(question: str, point: int) -> bool:
-    """An answer that says something went wrong: bottom three of 5, a detractor, 5-7 effort."""
-    if question == "nps":
-        return point <= 6
-    if question in ("ces", "ease"):
-        return point >= 5
-    return point <= 3
-
-
 class Surveys:
-    """Sends every survey of the scenario and keeps the answers (``answers``)."""
+    """Sends every survey of the scenario and keeps the answers (``answers``).
+
+    Each survey draws from its own stream (``rngs``), and every invitation draws the same
+    numbers whatever the survey asks, so two designs of one survey stay in step: the same
+    customers invited and answering (common random numbers between survey designs).
+    """
 
     def __init__(
         self,
         specs: tuple[Survey, ...],
         calendar: EventCalendar,
-        rng: np.random.Generator,
+        rngs: list[np.random.Generator],
         roster: Roster,
         feedback: FeedbackLoop,
         ledger: Ledger,
         counters: Counter[str],
     ) -> None:
-        self.specs, self.calendar, self.rng, self.roster = specs, calendar, rng, roster
+        self.specs, self.calendar, self.rngs, self.roster = specs, calendar, rngs, roster
         self.feedback, self.ledger, self.counters = feedback, ledger, counters
         self.after_cases = [i for i, s in enumerate(specs) if s.kind == "post_case"]
         self.segment_factors = [{r.segment: r.factor for r in s.segment_response} for s in specs]
@@ -79,6 +79,11 @@ class Surveys:
         """Every question asked, in the order of the surveys."""
         return [q for spec in self.specs for q in spec.questions]
 
+    def window_days(self, question: str) -> float:
+        """Days of answers a dashboard shows of ``question``: a quarter, or one wave's span."""
+        spec = next(s for s in self.specs if question in s.questions)
+        return max(DASHBOARD_DAYS, spec.every_days if spec.kind == "relationship" else 0.0)
+
     def start(self) -> None:
         """Schedule the first wave of each relationship survey."""
         for i, spec in enumerate(self.specs):
@@ -87,8 +92,8 @@ class Surveys:
 
     def wave(self, survey: int) -> None:
         """Invite a sample of the active customers; schedule the next wave."""
-        spec = self.specs[survey]
-        invited = self.rng.random(len(self.roster)) < spec.sample_share
+        spec, now = self.specs[survey], self.calendar.now
+        invited = self.rngs[survey].random(len(self.roster)) < spec.sample_share
         for customer, chosen in zip(list(self.roster.members), invited, strict=True):
             if chosen:
                 satisfaction = customer.satisfaction
@@ -97,16 +102,18 @@ class Surveys:
                     "satisfaction": satisfaction,
                     "ease": min(6.0, customer.remembered_effort()) / 6.0,
                 }
-                recent = self.calendar.now - customer.last_problem_day <= spec.every_days
-                self.invite(survey, customer, satisfaction, states, recent)
+                incident = now - customer.last_incident_day <= spec.every_days
+                self.invite(survey, customer, satisfaction, states, incident)
         self.calendar.after(spec.every_days, lambda: self.wave(survey))
 
     def after_case(self, customer: Customer, case: CaseRecord) -> None:
-        """Invite the customer of a closed case to each post-case survey."""
+        """Invite the customer of a closed case to each post-case survey (if still one)."""
+        if customer.status != ACTIVE:  # left while the case was open: nobody to ask
+            return
         states = {"csat": case.experience, "ces": min(6.0, case.effort_points) / 6.0}
         for survey in self.after_cases:
-            if self.rng.random() < self.specs[survey].sample_share:
-                self.invite(survey, customer, case.experience, states, case.kind != "routine")
+            if self.rngs[survey].random() < self.specs[survey].sample_share:
+                self.invite(survey, customer, case.experience, states, case.kind == "incident")
 
     def invite(
         self,
@@ -114,14 +121,16 @@ class Surveys:
         customer: Customer,
         experience: float,
         states: dict[str, float],
-        had_problem: bool,
+        after_incident: bool,
     ) -> None:
         """One invitation: the customer answers every question, or none.
 
-        An answer that says something went wrong, from a customer who had a problem, is a
-        finding; ``act_on_findings`` of them go to delivery through the feedback loop.
+        An answer that says something went wrong is a finding; ``act_on_findings`` of them are
+        analysed (the feedback loop's cost per report), and those about an incident (a
+        post-case survey's incident case; a wave's customer who met one since the last wave)
+        lead to a fix at the root: the feedback loop's, after its lag.
         """
-        spec, now = self.specs[survey], self.calendar.now
+        spec, rng, now = self.specs[survey], self.rngs[survey], self.calendar.now
         self.ledger.spend("surveys", spec.cost_per_invitation, now)
         self.counters["survey_invitations"] += 1
         silent = not customer.ever_complained and customer.last_problem_day > -math.inf
@@ -129,19 +138,19 @@ class Surveys:
         p = response_probability(
             base, experience, spec.extremity_lift, silent, spec.silent_response_factor
         )
-        answered = self.rng.random() < p
+        asked = QUESTIONS[spec.kind]  # draws for every question the kind may ask (see above)
+        chance, noise, act = rng.random(), rng.normal(0.0, spec.noise_sd, len(asked)), rng.random()
+        answered = chance < p
         self.counters["survey_responses"] += answered
         finding = False
         for question in spec.questions:
-            state = states[question]
-            point = UNANSWERED
+            state, point = states[question], UNANSWERED
             if answered:
-                noise = self.rng.normal(0.0, spec.noise_sd) if spec.noise_sd else 0.0
-                point = answer(question, state, noise, spec.leniency)
-                finding |= _unfavourable(question, point)
+                point = answer(question, state, noise[asked.index(question)], spec.leniency)
+                finding |= unfavourable(question, point)
             true_point = SCALES[question].point(state)
             self.answers.append(
                 SurveyAnswer(survey, question, customer.unique_id, now, point, true_point)
             )
-        if finding and had_problem and self.rng.random() < spec.act_on_findings:
-            self.feedback.report("survey_findings_acted_on")
+        if finding and act < spec.act_on_findings:
+            self.feedback.report("survey_findings_acted_on", fix=after_incident)

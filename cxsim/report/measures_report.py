@@ -66,8 +66,8 @@ def write_measures(ranking: Ranking, out: Path, command: str) -> Path:
             f"## Customer level: does the indicator tell who leaves within "
             f"{ranking.window_days:.0f} days?",
             "",
-            "Area under the ROC curve (0.5: chance, 1: perfect), over the customers who "
-            "answered (survey answers) or every closed case (operations, true states).",
+            "Area under the ROC curve (0.5: chance, 1: perfect), over the answers received "
+            "(survey answers) or every closed case (operations, true states).",
             "",
             effort_sentence(ranking),
             "",
