@@ -104,11 +104,11 @@ BASELINE_COLUMN = {  # README "What the KPIs mean": the baseline column
     "rework_rate": PERCENT,
 }
 STAGES = ("expression", "interpretation", "verification", "handoff", "delivery")
-SURVEY_COLUMNS = {  # docs/surveys.md, measured against true
-    "csat": PERCENT,
-    "ces": mean("{:.2f}"),
-    "nps": mean("{:+.1f}"),
-    "ease": mean("{:.2f}"),
+SURVEY_COLUMNS = {  # docs/surveys.md, measured against true: (level, gap)
+    "csat": (PERCENT, mean("{:+.1f}", 100)),  # the gap in percentage points
+    "ces": (mean("{:.2f}"), mean("{:+.2f}")),
+    "nps": (mean("{:+.1f}"), mean("{:+.1f}")),
+    "ease": (mean("{:.2f}"), mean("{:+.2f}")),
 }
 ACTING_COLUMNS = (  # docs/surveys.md, against no surveys
     ("retention_rate", difference("{:+.1f}", 100, " pts")),
@@ -235,12 +235,12 @@ def surveys() -> None:
     c = run(files, 10)
     surveyed = next(s for s in c.alternatives if s.name == files[1].name)
     rows = {}
-    for question, show in SURVEY_COLUMNS.items():
+    for question, (show, show_gap) in SURVEY_COLUMNS.items():
         key = f"surveys.{question}"
         rows[question] = [
             show(c.mean(surveyed, f"{key}.measured")),
             show(c.mean(surveyed, f"{key}.true")),
-            show(c.mean(surveyed, f"{key}.gap")),
+            show_gap(c.mean(surveyed, f"{key}.gap")),
             f"{c.mean(surveyed, f'{key}.responses').mean:,.0f}",
         ]
     text = set_cells(SURVEYS.read_text(), rows, 1)
