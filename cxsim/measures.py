@@ -209,9 +209,14 @@ class Ranking:
         ]
         rows = self.table[self.table.level == level]
         for rank, row in enumerate(rows.itertuples(), 1):
+            scored = (
+                f"; {row.replications} of {self.replications} runs had leavers"
+                if row.replications < self.replications
+                else ""
+            )
             lines.append(
                 f"| {rank} | {row.indicator} | {row.kind} | {row.mean:.3f} "
-                f"({row.low:.3f} to {row.high:.3f}) | {row.units:,.0f} |"
+                f"({row.low:.3f} to {row.high:.3f}{scored}) | {row.units:,.0f} |"
             )
         return "\n".join(lines) + "\n"
 
