@@ -1969,7 +1969,12 @@ class FeedbackLoop(Block):
 class SegmentResponse(Block):
     """How much more (or less) readily one segment's customers answer a survey."""
 
-    segment: str = Field(..., description="Name of a customer segment.", min_length=1)
+    segment: str = Field(
+        ...,
+        description="Name of a customer segment.",
+        min_length=1,
+        json_schema_extra={"unit": "segment name"},
+    )
     factor: float = param(
         ..., "multiplier", "Chance of answering relative to the survey's own.", ge=0, le=10
     )
