@@ -84,8 +84,7 @@ class ServiceOrganisation(CalendarModel):
         )
         self.surveys = Surveys(
             params.surveys, calendar, [streams.survey(i) for i in range(len(params.surveys))],
-            self.population.roster, self.feedback,
-            self.ledger, counters,
+            self.population.roster, self.feedback, self.ledger, counters, self.recorder.problems,
         )  # fmt: skip
         with _collector_paused():  # a large population is all live objects: nothing to collect
             self._hire_staff()

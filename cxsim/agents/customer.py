@@ -123,7 +123,6 @@ class Customer(mesa.Agent):
         self.joined_day = at.calendar.now if joined_day is None else joined_day
         self.ever_complained = False
         self.last_problem_day = -math.inf
-        self.last_incident_day = -math.inf  # what a relationship survey's finding can be about
         self.first_failure = True
         self.case: Case | None = None
         self.requests_waiting = 0  # routine requests that came up while a case was open
@@ -237,8 +236,6 @@ class Customer(mesa.Agent):
         memory = spec.loyalty.failure_memory_days
         self.first_failure = at.calendar.now - self.last_problem_day > memory
         self.last_problem_day = at.calendar.now
-        if kind == "incident":
-            self.last_incident_day = at.calendar.now
         worst = self._sting(severity)
         p = self.traits.complaint_propensity * problems.complaint_probability(
             severity,
