@@ -401,13 +401,18 @@ def compare(
         typer.Option(help="Switch common random numbers off: each scenario draws its own seeds."),
     ] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar and no headlines.")] = False,
+    pdf: Annotated[
+        bool, typer.Option(help="Also print the report to report.pdf (A4, needs Chromium).")
+    ] = False,
 ) -> None:
     """Compare scenarios with replications: intervals, paired differences and a report."""
     from cxsim.comparison import compare as run_comparison
     from cxsim.report.calibration_report import read_evidence
     from cxsim.report.comparison_report import headline, write_comparison
+    from cxsim.report.pdf import require_browser
 
     with _one_line_errors():
+        chromium = require_browser() if pdf else None
         loaded = [load_scenario(path, set_ or (), horizon__days=days) for path in scenarios]
         folder = check_results_folder(
             out or Path("results") / f"compare-{slug(loaded[0].name)}",
@@ -440,7 +445,7 @@ def compare(
     evidence = None if set_ else read_evidence(scenario_argument(scenarios[0]))
     with _one_line_errors():
         report = write_comparison(
-            result, folder, shlex.join([*command, "--out", str(folder)]), evidence
+            result, folder, shlex.join([*command, "--out", str(folder)]), evidence, chromium
         )
     if not quiet:
         for s in result.alternatives:

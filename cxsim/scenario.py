@@ -53,6 +53,7 @@ __all__ = [
     "read_yaml",
     "with_overrides",
     "parameter_table",
+    "assumptions",
     "plausibility_warnings",
     "MAX_EXTENDS_DEPTH",
 ]
@@ -2187,8 +2188,15 @@ class CustomerRecognition(Block):
 
 
 class Economics(Block):
-    """Money: costs of goods and the discount rate."""
+    """Money: its currency, costs of goods and the discount rate."""
 
+    currency: str = Field(
+        "EUR",
+        description="ISO 4217 code of the currency every amount is in; reports print it "
+        "(a label only: nothing is converted).",
+        pattern=r"^[A-Z]{3}$",
+        json_schema_extra={"unit": "code"},
+    )
     cogs_share: float = param(
         0.55,
         "share",
@@ -2303,8 +2311,10 @@ class Scenario(Block):
         return self
 
     def parameter_hash(self) -> str:
-        """Short hash of the resolved parameters, excluding name and description."""
-        payload = self.model_dump(mode="json", exclude={"name", "description"})
+        """Short hash of the parameters that set results (not name, description, currency)."""
+        payload = self.model_dump(
+            mode="json", exclude={"name": True, "description": True, "economics": {"currency"}}
+        )
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -2669,3 +2679,22 @@ def _parameter_row(key: str, field: Any, default: Any, per_item: bool) -> dict[s
         "range": ", ".join(bounds),
         "description": field.description or "",
     }
+
+
+def assumptions(params: Scenario, settled: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Parameters of ``params`` still at a library value that the schema marks as an assumption.
+
+    Rows of :func:`parameter_table` (key, value as ``default``, unit, range, description). A
+    value the scenario changed, or a key in ``settled`` (fitted by a calibration), is the
+    user's own and is not listed: whether it was measured, only the user knows.
+    """
+    settled = set(settled)
+    return [
+        own
+        for own, library in zip(
+            parameter_table(Scenario, "", params), parameter_table(), strict=True
+        )
+        if "assumption" in f"{library['description']} {library['range']}".lower()
+        and own["default"] == library["default"]
+        and own["key"] not in settled
+    ]

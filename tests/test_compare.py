@@ -90,13 +90,14 @@ def test_headline_names_direction_size_and_interval() -> None:
     c = _pair(0.041, 1.12)
     sentence = headline(c, c.alternatives[0])
     assert sentence.startswith("option-b keeps 4.1 points more customers a year (")
-    assert "earns 12% more profit (" in sentence and sentence.endswith("compared with today.")
+    assert "earns 12.0% more profit (+11.9% to +12.1%)" in sentence
+    assert sentence.endswith("compared with today.")
 
 
 def test_headline_says_fewer_and_less_for_a_worse_option() -> None:
     c = _pair(-0.03, 0.9)
     sentence = headline(c, c.alternatives[0])
-    assert "3.0 points fewer customers" in sentence and "10% less profit" in sentence
+    assert "3.0 points fewer customers" in sentence and "10.0% less profit" in sentence
 
 
 def test_headline_marks_differences_within_noise_as_not_significant() -> None:

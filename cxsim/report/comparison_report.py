@@ -1,9 +1,19 @@
 """Write a scenario comparison: summary.csv, Parquet replications, scenarios, plots, report.html.
 
-The HTML report is one self-contained file (plots embedded as PNG data) that a client can open
-in any browser: a headline sentence per scenario, retention and profit over time with bands,
-a KPI table with intervals, profit bridges, translation loss by stage, the mechanism KPIs
-between the lever and the result, what common random numbers bought, and how to reproduce it.
+The HTML report is one self-contained file (plots embedded as PNG data) that a client's board
+can read, print to A4 or receive as a PDF. It is built for a reader with five minutes:
+
+1. **Summary** (page one): the question, each option in the words of its ``description:``, a
+   one-line answer per option, the cost of the change and its payback, and the recommendation
+   with the criterion it follows (``cxsim.decision``).
+2. **Evidence**: whether the reference is the client (its calibration table, or a plain "not
+   calibrated"); profit against today over time with its band; what each change costs and
+   returns, and its profit bridge drawn as a difference by component; one table of key
+   figures formatted by unit (mechanisms that are off left out); the contact centre per
+   channel and hour of the week; the mechanisms between the lever and the result; what the
+   intervals cover and what they do not.
+3. **Appendix**: the assumptions the reference rests on, the method (replications, common
+   random numbers) and how to reproduce every number.
 """
 
 from __future__ import annotations
@@ -22,13 +32,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cxsim.comparison import MECHANISM_KPIS, Replicated, ScenarioComparison
+from cxsim.decision import Investment, Payback, Recommendation, investment, recommend
 from cxsim.folders import replaced_folder
-from cxsim.kpis import HEADLINE
-from cxsim.report.comparison_plots import bridge_steps, write_comparison_plots
+from cxsim.report.comparison_plots import bridge_rows, write_comparison_plots
 from cxsim.report.interval_plots import interval_table
 from cxsim.report.outputs import resolved_yaml
-from cxsim.report.plots import money
-from cxsim.scenario import Scenario, plausibility_warnings
+from cxsim.report.pdf import write_pdf
+from cxsim.report.wording import UNITS, estimate_parts, estimate_text, money, unit_of
+from cxsim.scenario import Scenario, assumptions, plausibility_warnings
 from cxsim.statistics import Estimate
 
 __all__ = ["write_comparison", "headline", "software_versions", "COMPARE_KIND", "comparison_bytes"]
@@ -37,27 +48,74 @@ COMPARE_KIND = "compare"
 SERIES_ROW_BYTES = 400  # one week of one replication in timeseries.parquet, uncompressed
 
 PACKAGES = ("cxsim", "mesa", "numpy", "scipy", "pandas", "pydantic", "pyarrow", "matplotlib")
-REPORT_KPIS = HEADLINE + (
-    ("contact_centre.asa_minutes", "Phone: average speed of answer (min)", "{:.2f}"),
-    ("contact_centre.abandonment_rate", "Phone: abandoned contacts", "{:.1%}"),
-    ("contact_centre.service_level", "Phone: service level", "{:.1%}"),
-    ("contact_centre.occupancy", "Phone: occupancy", "{:.1%}"),
-    ("cost_per_contact.phone", "Cost per phone contact", "{:,.2f}"),
+# The key figures, in groups as a board reads them; rows that are off everywhere are left out.
+KEY_FIGURES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Customers and money",
+        (
+            ("retention_rate", "Annual retention"),
+            ("customers_active_end", "Active customers at the end"),
+            ("revenue", "Revenue"),
+            ("profit", "Profit"),
+            ("npv", "Net present value"),
+        ),
+    ),
+    (
+        "What customers live through",
+        (
+            ("nps", "NPS"),
+            ("csat", "CSAT (satisfied cases)"),
+            ("ces", "Customer effort (1-7)"),
+            ("effort_per_customer_year", "Effort points per customer-year"),
+            ("fcr", "First-contact resolution"),
+            ("complaint_rate", "Complaints per problem"),
+        ),
+    ),
+    (
+        "The mechanisms between the change and the result",
+        tuple(
+            (k, label)
+            for k, label in MECHANISM_KPIS.items()
+            if k not in ("fcr", "ces", "csat", "nps", "complaint_rate")
+        ),
+    ),
 )
-CRN_KPIS = (("retention_rate", "Annual retention", "{:.1%}"), ("profit", "Profit", "{:,.0f}"))
+CHANNEL_FIGURES = (
+    ("offered", "Contacts offered"),
+    ("occupancy", "Occupancy"),
+    ("service_level", "Service level"),
+    ("asa_minutes", "Average speed of answer"),
+    ("abandonment_rate", "Abandoned"),
+)
+CRN_KPIS = ("retention_rate", "profit")
 
 STYLE = """
-body { font-family: system-ui, sans-serif; font-size: 18px; max-width: 1250px; margin: 2em auto;
-       padding: 0 1em; color: #222; line-height: 1.45; }
-h1 { font-size: 2em; } h2 { margin-top: 1.8em; border-bottom: 2px solid #ddd; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.35em 0.7em; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
-td.ns { color: #888; } span.ci { display: block; font-size: 0.8em; color: #666; }
-li.headline { font-size: 1.15em; margin: 0.5em 0; } img { max-width: 100%; }
-.facts td { text-align: left; } .swatch { display: inline-block; width: 0.9em; height: 0.9em;
-       margin-right: 0.3em; border-radius: 2px; vertical-align: middle; }
+body { font-family: system-ui, sans-serif; font-size: 17px; max-width: 1250px; margin: 1.2em auto;
+       padding: 0 1em; color: #222; line-height: 1.4; }
+h1 { font-size: 1.7em; margin: 0.2em 0 0.4em; }
+h2 { margin-top: 1.6em; border-bottom: 2px solid #ddd; }
+section.summary h2 { margin-top: 0.6em; }
+table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.3em 0.6em; text-align: right;
+         vertical-align: top; }
+th:first-child, td:first-child { text-align: left; } td.text, th.text { text-align: left; }
+td.ns { color: #777; } span.ci { display: block; font-size: 0.8em; color: #666; }
+tr.group th { text-align: left; background: #f4f4f4; }
+.recommendation { border-left: 6px solid #2c7a3f; background: #f1f8f3; padding: 0.6em 1em;
+       margin: 0.8em 0; font-size: 1.05em; }
+.recommendation.unclear { border-color: #b7791f; background: #fdf7ec; }
+p.question { font-size: 1.1em; } img { max-width: 100%; }
+.facts td { text-align: left; }
+ul.assumptions { columns: 2; column-gap: 2em; font-size: 0.78em; padding-left: 1.2em; }
+ul.assumptions li { break-inside: avoid; margin-bottom: 0.25em; }
 code { background: #f3f3f3; padding: 0.1em 0.3em; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { font-size: 11pt; max-width: none; margin: 0; padding: 0; }
+  section { break-before: page; } section.summary { break-before: auto; }
+  h2, h3, tr, img, .recommendation { break-inside: avoid; } h2, h3 { break-after: avoid; }
+  img { max-height: 240mm; }
+}
 """
 
 
@@ -72,106 +130,170 @@ def software_versions() -> dict[str, str]:
     return versions
 
 
-def _points(e: Estimate) -> str:
-    return f"{100 * abs(e.mean):.1f} points"
+def _currency(c: ScenarioComparison) -> str:
+    return c.reference.params.economics.currency
 
 
-def _retention_phrase(e: Estimate) -> str:
+def _text(c: ScenarioComparison, e: Estimate, kpi: str, signed: bool = False) -> str:
+    return estimate_text(e, UNITS[unit_of(kpi)], signed=signed, currency=_currency(c))
+
+
+def _retention_phrase(c: ScenarioComparison, e: Estimate) -> str:
+    mean, low, high = estimate_parts(e, UNITS["share"], signed=True)
     if not e.significant:
-        return (
-            f"keeps about as many customers ({100 * e.mean:+.1f} points a year, "
-            f"{100 * e.low:+.1f} to {100 * e.high:+.1f}: not significant)"
-        )
-    low, high = sorted((abs(100 * e.low), abs(100 * e.high)))
+        return f"keeps about as many customers a year ({mean}, {low} to {high}: not significant)"
     more = "more" if e.mean > 0 else "fewer"
-    return f"keeps {_points(e)} {more} customers a year ({low:.1f} to {high:.1f})"
-
-
-def _percent(value: float, sign: str = "") -> str:
-    return f"{100 * value:{sign}.0f}%"
-
-
-def _signed_money(value: float) -> str:
-    return ("+" if value >= 0 else "") + money(value)
+    size = mean.lstrip("+\u2212").removesuffix(" pts")
+    return f"keeps {size} points {more} customers a year ({low} to {high})"
 
 
 def _profit_phrase(c: ScenarioComparison, s: Replicated) -> str:
     """Relative change where the reference makes a profit, else the money difference."""
     relative = c.mean(c.reference, "profit").mean > 0
     e = c.relative(s, "profit") if relative else c.difference(s, "profit")
-    show = _percent if relative else money
+    unit = UNITS["relative"] if relative else UNITS["money"]
+    mean, low, high = estimate_parts(e, unit, signed=True, currency=_currency(c))
     if not e.significant:
-        signed = (lambda v: _percent(v, "+")) if relative else _signed_money
-        return (
-            f"earns about the same profit (change {signed(e.low)} to {signed(e.high)}: "
-            "not significant)"
-        )
-    low, high = sorted((abs(e.low), abs(e.high)))
+        return f"earns about the same profit ({mean}, {low} to {high}: not significant)"
     more = "more" if e.mean > 0 else "less"
-    return f"earns {show(abs(e.mean))} {more} profit ({show(low)} to {show(high)})"
+    return f"earns {mean.lstrip('+\u2212')} {more} profit ({low} to {high})"
 
 
-def headline(c: ScenarioComparison, s: Replicated) -> str:
-    """One sentence a client can read: retention and profit against the reference."""
+def answer(c: ScenarioComparison, s: Replicated) -> str:
+    """What option ``s`` does to retention and profit against the reference (a predicate)."""
     return (
-        f"{s.name} {_retention_phrase(c.difference(s, 'retention_rate'))} and "
+        f"{_retention_phrase(c, c.difference(s, 'retention_rate'))} and "
         f"{_profit_phrase(c, s)} compared with {c.reference.name}."
     )
 
 
-def _signed(fmt: str) -> str:
-    return fmt if "{:+" in fmt else fmt.replace("{:", "{:+", 1)
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
-def _with_interval(value: str, low: str, high: str) -> str:
-    return f'{value}<span class="ci">{low} to {high}</span>'
+def headline(c: ScenarioComparison, s: Replicated) -> str:
+    """One sentence a client can read: retention and profit against the reference."""
+    return f"{s.name} {answer(c, s)}"
 
 
-def _format_difference(e: Estimate, fmt: str) -> str:
-    if "%" in fmt:
-        return _with_interval(
-            f"{100 * e.mean:+.1f} pts", f"{100 * e.low:+.1f}", f"{100 * e.high:+.1f}"
-        )
-    signed = _signed(fmt)
-    return _with_interval(signed.format(e.mean), signed.format(e.low), signed.format(e.high))
+def _cell(text: str, ci: tuple[str, str] | None = None, muted: bool = False) -> str:
+    interval = f'<span class="ci">{ci[0]} to {ci[1]}</span>' if ci else ""
+    return f'<td class="{"ns" if muted else ""}">{text}{interval}</td>'
 
 
-def _format_mean(e: Estimate, fmt: str) -> str:
-    return _with_interval(fmt.format(e.mean), fmt.format(e.low), fmt.format(e.high))
+def _estimate_cell(c: ScenarioComparison, e: Estimate, kpi: str, signed: bool) -> str:
+    mean, low, high = estimate_parts(e, UNITS[unit_of(kpi)], signed=signed, currency=_currency(c))
+    if e.half_width == 0:  # the same in every replication: exact, no interval
+        return _cell(mean, None, signed and e.mean == 0)
+    muted = signed and not e.significant
+    return _cell(mean + (" <small>n.s.</small>" if muted else ""), (low, high), muted)
 
 
-def _kpi_table(c: ScenarioComparison, kpis: tuple[tuple[str, str, str], ...]) -> str:
+def _is_on(c: ScenarioComparison, kpi: str) -> bool:
+    """Whether any scenario reports ``kpi`` other than zero (a mechanism that is on)."""
+    return any(kpi in s.kpis and c.mean(s, kpi).mean != 0 for s in c.scenarios)
+
+
+def _header(c: ScenarioComparison, first: str) -> str:
     head = "".join(f"<th>{html.escape(s.name)}</th>" for s in c.scenarios)
     head += "".join(
         f"<th>{html.escape(s.name)} minus {html.escape(c.reference.name)}</th>"
         for s in c.alternatives
     )
+    return f"<tr><th>{first}</th>{head}</tr>"
+
+
+def _figure_row(c: ScenarioComparison, kpi: str, label: str) -> str:
+    cells = [_estimate_cell(c, c.mean(s, kpi), kpi, False) for s in c.scenarios]
+    cells += [_estimate_cell(c, c.difference(s, kpi), kpi, True) for s in c.alternatives]
+    return f"<tr><td>{html.escape(label)}</td>{''.join(cells)}</tr>"
+
+
+def _key_figures(c: ScenarioComparison) -> str:
+    """One table, in groups, each figure in its unit; figures that are off are left out."""
+    width = 1 + len(c.scenarios) + len(c.alternatives)
     rows = []
-    for key, label, fmt in kpis:
-        cells = [f"<td>{_format_mean(c.mean(s, key), fmt)}</td>" for s in c.scenarios]
-        for s in c.alternatives:
-            d = c.difference(s, key)
-            mark = "" if d.significant else " <small>n.s.</small>"
-            cells.append(
-                f'<td class="{"" if d.significant else "ns"}">'
-                f"{_format_difference(d, fmt)}{mark}</td>"
-            )
-        rows.append(f"<tr><td>{html.escape(label)}</td>{''.join(cells)}</tr>")
-    return f"<table><tr><th>KPI</th>{head}</tr>{''.join(rows)}</table>"
+    for group, figures in KEY_FIGURES:
+        shown = [_figure_row(c, k, label) for k, label in figures if _is_on(c, k)]
+        if shown:
+            rows.append(f'<tr class="group"><th colspan="{width}">{group}</th></tr>')
+            rows += shown
+    return f"<table>{_header(c, 'Figure')}{''.join(rows)}</table>"
 
 
-def _bridge_table(c: ScenarioComparison, s: Replicated) -> str:
+def _channel_table(c: ScenarioComparison) -> str:
+    """Each staffed channel's queue figures per scenario (a channel nobody uses is left out)."""
+    channels = [
+        key.split(".")[1]
+        for key in c.kpi_names()
+        if key.startswith("channels.") and key.endswith(".offered") and _is_on(c, key)
+    ]
+    width = 1 + len(c.scenarios) + len(c.alternatives)
+    rows = []
+    for channel in channels:
+        rows.append(f'<tr class="group"><th colspan="{width}">{channel.capitalize()}</th></tr>')
+        rows += [
+            _figure_row(c, f"channels.{channel}.{key}", label)
+            for key, label in CHANNEL_FIGURES
+            if f"channels.{channel}.{key}" in c.reference.kpis
+        ]
+    return f"<table>{_header(c, 'Channel')}{''.join(rows)}</table>" if rows else ""
+
+
+def _payback_text(p: Payback, horizon: float) -> str:
+    if p.day is None:
+        return f"not within {horizon:g} days"
+    if p.day == 0 and p.latest == 0:
+        return "from the start"
+    latest = f"day {p.latest:g}" if p.latest is not None else f"after day {horizon:g}"
+    earliest = f"day {p.earliest:g}" if p.earliest is not None else "?"
+    return f"day {p.day:g} ({earliest} to {latest})"
+
+
+def _return_text(c: ScenarioComparison, change: Investment) -> str:
+    if change.return_on_change is None:
+        return "no extra cost to recover" if change.cost.high < 0 else "cost not clearly above zero"
+    return estimate_text(change.return_on_change, UNITS["relative"], signed=True)
+
+
+def _investment_rows(c: ScenarioComparison) -> list[tuple[Replicated, Investment]]:
+    return [(s, investment(c, s)) for s in c.alternatives]
+
+
+def _investment_table(c: ScenarioComparison, changes: list[tuple[Replicated, Investment]]) -> str:
+    horizon = c.reference.params.horizon.days
     rows = "".join(
-        f'<tr><td>{html.escape(name)}</td><td class="{"" if e.significant else "ns"}">'
-        f"{money(e.mean)} ({money(e.low)} to {money(e.high)})</td></tr>"
-        for name, e in bridge_steps(c, s)
+        f"<tr><td>{html.escape(s.name)}</td>"
+        f"{_estimate_cell(c, ch.cost, 'costs.training', True)}"
+        f"{_estimate_cell(c, ch.effects, 'profit', True)}"
+        f"{_estimate_cell(c, ch.profit, 'profit', True)}"
+        f"<td>{_return_text(c, ch)}</td><td>{_payback_text(ch.payback, horizon)}</td></tr>"
+        for s, ch in changes
     )
-    total = c.difference(s, "profit")
     return (
-        f"<table><tr><th>Component</th><th>Change in profit (95% interval)</th></tr>{rows}"
-        f"<tr><th>Profit</th><th>{money(total.mean)} ({money(total.low)} to "
-        f"{money(total.high)})</th></tr></table>"
+        f"<table><tr><th>Option</th><th>Cost of the change (people, training, systems)</th>"
+        f"<th>Its effects on the rest of profit</th><th>Profit difference</th>"
+        f"<th>Return on the change</th><th>Payback (95% range)</th></tr>{rows}</table>"
     )
+
+
+def _bridge_table(c: ScenarioComparison) -> str:
+    head = "".join(f"<th>{html.escape(s.name)}</th>" for s in c.alternatives)
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td>"
+        + "".join(_estimate_cell(c, e, "profit", True) for e in estimates)
+        + "</tr>"
+        for name, estimates in bridge_rows(c)
+    )
+    return f"<table><tr><th>Change in profit by component</th>{head}</tr>{rows}</table>"
+
+
+def _plus_minus(c: ScenarioComparison, kpi: str, half_width: float) -> str:
+    """``half_width`` of a difference of ``kpi``, in its unit, to two significant digits."""
+    unit = UNITS[unit_of(kpi)]
+    if unit.is_money:
+        return "&plusmn; " + money(half_width, _currency(c))
+    return f"&plusmn; {half_width * unit.scale:.2g}{unit.difference_suffix or unit.suffix}"
 
 
 def _crn_table(c: ScenarioComparison) -> str:
@@ -179,18 +301,17 @@ def _crn_table(c: ScenarioComparison) -> str:
     measured = "with" if c.common_random_numbers else "without"
     rows = []
     for s in c.alternatives:
-        for key, label, fmt in CRN_KPIS:
+        for key in CRN_KPIS:
             run = c.difference(s, key).half_width
             other = c.half_width_without_crn(s, key)
-            scale = (lambda v: f"{100 * v:.2f} pts") if "%" in fmt else money
             gain = (other / run) ** 2 if run > 0 else float("inf")
             rows.append(
-                f"<tr><td>{html.escape(s.name)}</td><td>{label}</td>"
-                f"<td>&plusmn; {scale(run)}</td><td>&plusmn; {scale(other)}</td>"
+                f"<tr><td>{html.escape(s.name)}</td><td>{key}</td>"
+                f"<td>{_plus_minus(c, key, run)}</td><td>{_plus_minus(c, key, other)}</td>"
                 f"<td>{gain:.1f}&times;</td></tr>"
             )
     return (
-        f"<table><tr><th>Scenario</th><th>KPI</th><th>Interval of the difference, as run "
+        f"<table><tr><th>Option</th><th>Figure</th><th>Interval of the difference, as run "
         f"({measured} common random numbers)</th><th>Same runs treated as independent"
         f"</th><th>Replications saved by pairing</th></tr>{''.join(rows)}</table>"
     )
@@ -211,6 +332,7 @@ def _facts(c: ScenarioComparison, command: str) -> str:
         else "off (--independent-seeds)",
         "Horizon": f"{ref.horizon.days:g} days (warm-up {ref.warmup.days:g} days)",
         "Customers at day 0": f"{ref.customers.initial:,}",
+        "Currency": ref.economics.currency,
         "Command": f"<code>{html.escape(command)}</code>",
         "Created": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
@@ -233,10 +355,8 @@ def _warnings(c: ScenarioComparison) -> str:
         for w in plausibility_warnings(s.params)
     )
     return (
-        (
-            "<h2>Values outside their usual range</h2><p>These ran as given; check that they "
-            f"are meant.</p><ul>{items}</ul>"
-        )
+        f"<h3>Values outside their usual range</h3><p>These ran as given; check that they are "
+        f"meant.</p><ul>{items}</ul>"
         if items
         else ""
     )
@@ -247,23 +367,130 @@ def _calibration(c: ScenarioComparison, evidence: dict[str, Any] | None) -> str:
     name = html.escape(c.reference.name)
     if evidence is None:
         return (
-            f"<h2>Is {name} the client?</h2><p>The reference is not calibrated to the "
-            "client's own figures (<code>cxsim calibrate</code>): its defaults stand for "
-            "what was not measured.</p>"
+            f"<h2>Is {name} the client?</h2><p><strong>The reference is not calibrated to the "
+            "client's own figures</strong> (<code>cxsim calibrate</code>): its defaults stand "
+            "for what was not measured, so the options' effects are those on a business like "
+            "the library's, not necessarily on this client's.</p>"
         )
     rows = "".join(
         f"<tr><td>{html.escape(key)}</td><td>{t['client']:.4g}</td><td>\u00b1 "
         f"{t['tolerance']:.2g}</td><td>{t['model']:.4g}<span class='ci'>{t['model_low']:.4g} "
         f"to {t['model_high']:.4g}</span></td><td>{'yes' if t['within_tolerance'] else 'NO'}"
-        f"</td><td>{html.escape(str(t.get('source', '')))}</td></tr>"
+        f"</td><td class='text'>{html.escape(str(t.get('source', '')))}</td></tr>"
         for key, t in evidence["targets"].items()
+    )
+    loose = [
+        k
+        for k, v in evidence.get("identification", {}).items()
+        if not str(v).startswith("pinned down")
+    ]
+    keys = ", ".join(f"<code>{html.escape(k)}</code>" for k in loose)
+    caution = (
+        "<p>The client's figures leave these fitted parameters loose; do not trust a "
+        f"conclusion that hinges on them: {keys}.</p>"
+        if loose
+        else ""
     )
     return (
         f"<h2>Is {name} the client?</h2><p>Calibrated with <code>cxsim calibrate</code>: "
         f"the client's figures beside the model's over {evidence['confirmation_runs']} runs on "
         "fresh seeds (<code>calibration.json</code> beside the scenario).</p><table><tr><th>"
-        "figure</th><th>client</th><th>tolerance</th><th>model</th><th>within</th><th>source"
-        f"</th></tr>{rows}</table>"
+        "figure</th><th>client</th><th>tolerance</th><th>model</th><th>within</th>"
+        f"<th class='text'>source</th></tr>{rows}</table>{caution}"
+    )
+
+
+def _question(c: ScenarioComparison, rec: Recommendation) -> str:
+    years = c.reference.params.horizon.days / 365
+    span = f"{years:.3g} years" if years >= 1 else f"{c.reference.params.horizon.days:g} days"
+    options = ", ".join(html.escape(s.name) for s in c.alternatives) or "no option"
+    return (
+        f'<p class="question"><strong>The question.</strong> Should '
+        f"{html.escape(c.reference.name)} make one of these changes: {options}? Each option and "
+        f"today were simulated {c.replications} times over {span} on the same customers and "
+        f"events; the recommendation follows one criterion: {rec.criterion}.</p>"
+    )
+
+
+def _verdict(c: ScenarioComparison, rec: Recommendation) -> str:
+    """The recommendation box: the choice, why, and how sure."""
+    choice = html.escape(rec.choice.name)
+    if rec.choice is c.reference:
+        what = (
+            f"<strong>Recommendation: make none of these changes</strong>; {choice} earns the most"
+        )
+    else:
+        what = f"<strong>Recommendation: {choice}</strong>, which earns the most"
+    what += " among the options that keep today's retention."
+    lost = [s for s in c.alternatives if s not in rec.kept_retention]
+    if lost:
+        what += (
+            " Left out because they lose customers: "
+            + ", ".join(html.escape(s.name) for s in lost)
+            + "."
+        )
+    if rec.runner_up is not None and rec.margin is not None:
+        mean, low, high = estimate_parts(
+            rec.margin, UNITS["money"], signed=True, currency=_currency(c)
+        )
+        runner = html.escape(rec.runner_up.name)
+        what += (
+            f" It earns {mean.lstrip('+')} more than {runner}, the next best ({low} to {high})."
+            if rec.clear
+            else f" But {runner} cannot be told apart from it (profit {mean}, {low} to {high}: "
+            "not significant): decide between them on other grounds, or run more replications."
+        )
+    return f'<div class="recommendation{"" if rec.clear else " unclear"}">{what}</div>'
+
+
+def _options_table(c: ScenarioComparison, changes: list[tuple[Replicated, Investment]]) -> str:
+    horizon = c.reference.params.horizon.days
+    rows = [
+        f"<tr><td>{html.escape(c.reference.name)}</td><td class='text'>"
+        f"{html.escape(c.reference.params.description)}</td><td class='text'>today: "
+        f"{_text(c, c.mean(c.reference, 'retention_rate'), 'retention_rate')} retention, "
+        f"{_text(c, c.mean(c.reference, 'profit'), 'profit')} profit</td><td></td><td></td></tr>"
+    ]
+    rows += [
+        f"<tr><td>{html.escape(s.name)}</td><td class='text'>{html.escape(s.params.description)}"
+        f"</td><td class='text headline'>{html.escape(_sentence(answer(c, s)))}</td>"
+        f"<td>{_text(c, ch.cost, 'profit', signed=True)}</td>"
+        f"<td>{_payback_text(ch.payback, horizon)}</td></tr>"
+        for s, ch in changes
+    ]
+    return (
+        "<table><tr><th>Option</th><th class='text'>What it changes</th><th class='text'>"
+        "Answer</th><th>Cost of the change</th><th>Payback</th></tr>" + "".join(rows) + "</table>"
+    )
+
+
+def _uncertainty(c: ScenarioComparison, listed: int, evidence: dict[str, Any] | None) -> str:
+    calibrated = "calibrated to the client's figures" if evidence else "not calibrated"
+    return (
+        "<h2>How sure is this?</h2><p>Every interval is a 95% confidence interval over the "
+        f"{c.replications} replications: it covers <strong>simulation noise</strong> (which "
+        "customers happened to call, leave or complain), and a difference whose interval holds "
+        "zero is called not significant. It does <strong>not</strong> cover whether the "
+        "inputs are right (the reference is " + calibrated + f"; {listed} of its values are "
+        "the library's assumptions, not the client's figures: appendix) or whether the model's "
+        "form is right (its mechanisms and their sources: <code>docs/odd.md</code>, checked "
+        "against queueing theory and published studies by <code>cxsim validate</code>). A "
+        "recommendation that hinges on an assumption should be re-run with that value moved "
+        "within its plausible range (<code>--set key=value</code>).</p>" + _warnings(c)
+    )
+
+
+def _assumptions(rows: list[dict[str, Any]]) -> str:
+    items = "".join(
+        f"<li><code>{html.escape(r['key'])}</code> = {html.escape(str(r['default']))} "
+        f"{html.escape(r['unit'])}: {html.escape(r['description'])}</li>"
+        for r in rows
+    )
+    return (
+        "<h2>Assumptions</h2><p>Values of the reference that are still the library's and that "
+        "the library marks as an assumption (not measured; its sources are in "
+        "<code>docs/odd.md</code>). Values the client's scenario sets, and values fitted by a "
+        f'calibration, are not listed.</p><ul class="assumptions">{items}</ul>'
     )
 
 
@@ -274,55 +501,69 @@ def _report(
     evidence: dict[str, Any] | None = None,
 ) -> str:
     names = ", ".join(html.escape(s.name) for s in c.alternatives) or "no alternative"
-    headlines = "".join(
-        f'<li class="headline">{html.escape(headline(c, s))}</li>' for s in c.alternatives
+    rec = recommend(c)
+    changes = _investment_rows(c)
+    fitted = evidence.get("fitted", {}) if evidence else {}
+    assumed = assumptions(c.reference.params, fitted)
+    bridges = (
+        _image(plots["bridges"], "profit bridges") + _bridge_table(c) if c.alternatives else ""
     )
-    bridges = "".join(
-        f"<h3>{html.escape(s.name)}</h3>{_image(plots[f'bridge:{s.name}'], 'profit bridge')}"
-        f"{_bridge_table(c, s)}"
-        for s in c.alternatives
+    summary = (
+        f'<section class="summary"><h1>Options for {html.escape(c.reference.name)}: {names}</h1>'
+        "<h2>Summary</h2>"
+        + _question(c, rec)
+        + _verdict(c, rec)
+        + _options_table(c, changes)
+        + "</section>"
     )
-    mechanisms = tuple(
-        (k, label, "{:.1%}" if k.endswith(("rate", "fcr", "csat", "share")) else "{:,.2f}")
-        for k, label in MECHANISM_KPIS.items()
-    )
-    sections = [
-        f"<h1>{names} compared with {html.escape(c.reference.name)}</h1>",
-        f"<p>{c.replications} replications of each scenario over "
-        f"{c.reference.params.horizon.days:g} days. Intervals are 95% confidence intervals; "
-        "a difference whose interval contains zero is marked <em>n.s.</em> (not significant)."
-        "</p>",
-        _warnings(c),
-        _calibration(c, evidence),
-        f"<h2>In one sentence</h2><ul>{headlines}</ul>",
-        "<h2>Customers and profit over time</h2>"
-        "<p>Lines are means over the replications; bands their 95% intervals.</p>"
-        + _image(plots["over_time"], "retention and cumulative profit over time"),
-        "<h2>Key figures</h2>" + _kpi_table(c, REPORT_KPIS),
-        "<h2>Profit bridge</h2><p>How each component of profit moves from the reference to "
-        "each scenario (revenue up is a gain, a cost up is a loss).</p>" + bridges,
-        _phone_by_hour(plots),
-        "<h2>Translation loss by stage</h2><p>How far the delivered product is from what the "
-        "customer needed, lost at each step from need to delivery.</p>"
-        + _image(plots["translation_loss"], "translation loss by stage"),
-        "<h2>What explains the difference</h2><p>The mechanisms between the lever and the "
-        "result, in the order of the customer journey.</p>"
+    evidence_section = (
+        "<section>"
+        + _calibration(c, evidence)
+        + "<h2>Customers and profit over time</h2><p>Lines are means over the replications; "
+        "bands their 95% intervals. Right: each option's cumulative profit minus "
+        f"{html.escape(c.reference.name)}'s; a dot where it pays back for good.</p>"
+        + _image(plots["over_time"], "retention and cumulative profit difference over time")
+        + "<h2>What each change costs and returns</h2><p>The cost of the change is what it "
+        "buys (people, hiring, training and recognition, systems, feedback and surveys), "
+        "option minus today over the horizon; its effects are everything else that moves "
+        "profit. Return on the change is effects over cost, minus one; payback is the day "
+        "from which the cumulative profit difference stays above zero.</p>"
+        + (_investment_table(c, changes) if changes else "")
+        + bridges
+        + "<h2>Key figures</h2><p>Each scenario's mean with its 95% interval below it, and "
+        "each option minus today (shares in percentage points); grey <em>n.s.</em>: not "
+        "significant. Figures of mechanisms that are off are left out.</p>"
+        + _key_figures(c)
+        + _contact_centre(c, plots)
+        + "<h2>What explains the difference</h2><p>The mechanisms between the lever and the "
+        "result, in the order of the customer journey: shares and NPS as differences in "
+        "points, counts and times as relative changes where today's level is clearly above "
+        "zero.</p>"
         + (_image(plots["drivers"], "mechanism KPIs") if "drivers" in plots else "")
-        + _kpi_table(c, mechanisms),
-        "<h2>What common random numbers bought</h2><p>Replication i of every scenario meets "
-        "the same prospects, needs and customer decisions, so the paired difference removes "
-        "luck the scenarios share. The last column says how many times more replications "
-        "independent runs would need for intervals as narrow.</p>" + _crn_table(c),
-        "<h2>How to reproduce</h2>"
+        + "<h3>Translation loss by stage</h3><p>How far the delivered product is from what "
+        "the customer needed, lost at each step from need to delivery.</p>"
+        + _image(plots["translation_loss"], "translation loss by stage")
+        + _uncertainty(c, len(assumed), evidence)
+        + "</section>"
+    )
+    appendix = (
+        "<section>"
+        + _assumptions(assumed)
+        + "<h2>Method: replications and common random numbers</h2><p>Replication i of every "
+        "scenario meets the same prospects, needs and customer decisions, so the paired "
+        "difference removes luck the scenarios share. The last column says how many times "
+        "more replications independent runs would need for intervals as narrow.</p>"
+        + _crn_table(c)
+        + "<h2>How to reproduce</h2>"
         + _facts(c, command)
         + "<p>Per-replication KPIs are in <code>replications.parquet</code>, weekly series in "
         "<code>timeseries.parquet</code>, the resolved scenarios in <code>scenarios/</code>, "
-        "every KPI with intervals in <code>summary.csv</code>.</p>",
-    ]
+        "every KPI with intervals in <code>summary.csv</code>.</p></section>"
+    )
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>cxsim comparison: {names}</title><style>{STYLE}</style></head>"
-        f"<body>{''.join(sections)}</body></html>\n"
+        f"<body>{summary}{evidence_section}{appendix}</body></html>\n"
     )
 
 
@@ -333,17 +574,21 @@ def _interval_rows(c: ScenarioComparison) -> pd.DataFrame:
     return table[["scenario", *table.columns.drop("scenario")]]
 
 
-def _phone_by_hour(plots: dict[str, Path]) -> str:
-    if "waits_by_hour" not in plots:
+def _contact_centre(c: ScenarioComparison, plots: dict[str, Path]) -> str:
+    table = _channel_table(c)
+    if not table:
         return ""
-    return (
-        "<h2>The phone line hour by hour</h2><p>Every replication's calls pooled: the mean "
-        "wait of calls arriving in each hour of the week (one colour scale for all scenarios), "
-        "and the average day: calls per open hour, service level, occupancy and abandonment. "
-        "Every channel's figures by hour are in <code>hour_of_week.csv</code>.</p>"
+    hours = (
+        "<p>Every replication's calls pooled: the mean wait of calls arriving in each hour of "
+        "the week (one colour scale for all scenarios), and the average day: calls per open "
+        "hour, service level, occupancy and abandonment. Every channel's figures by hour are "
+        "in <code>hour_of_week.csv</code>.</p>"
         + _image(plots["waits_by_hour"], "mean wait by hour of the week")
         + _image(plots["daily_profile"], "the average day on the phone line")
+        if "waits_by_hour" in plots
+        else ""
     )
+    return "<h2>The contact centre</h2><p>Each channel's queue per scenario.</p>" + table + hours
 
 
 def comparison_bytes(scenarios: Sequence[Scenario], replications: int) -> int:
@@ -353,12 +598,17 @@ def comparison_bytes(scenarios: Sequence[Scenario], replications: int) -> int:
 
 
 def write_comparison(
-    c: ScenarioComparison, out: Path, command: str, evidence: dict[str, Any] | None = None
+    c: ScenarioComparison,
+    out: Path,
+    command: str,
+    evidence: dict[str, Any] | None = None,
+    pdf_browser: str | None = None,
 ) -> Path:
     """Write every output of a comparison into ``out`` (replacing cxsim's results there).
 
-    ``evidence``: the reference's calibration (``calibration.json``), shown first. Returns the
-    path of report.html.
+    ``evidence``: the reference's calibration (``calibration.json``), shown first.
+    ``pdf_browser``: a Chromium that also prints the report to report.pdf. Returns the path
+    of report.html.
     """
     with replaced_folder(out, COMPARE_KIND) as staging:
         c.table().to_csv(staging / "summary.csv", index=False, float_format="%.10g")
@@ -376,4 +626,6 @@ def write_comparison(
             (staging / "scenarios" / f"{s.slug}.yaml").write_text(resolved_yaml(s.params))
         plots = write_comparison_plots(c, staging / "plots")
         (staging / "report.html").write_text(_report(c, plots, command, evidence))
+        if pdf_browser is not None:
+            write_pdf(staging / "report.html", staging / "report.pdf", pdf_browser)
     return Path(out) / "report.html"
