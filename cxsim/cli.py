@@ -404,8 +404,20 @@ def compare(
     pdf: Annotated[
         bool, typer.Option(help="Also print the report to report.pdf (A4, needs Chromium).")
     ] = False,
+    robust: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Check that the recommendation holds with this parameter at either end of its "
+            "band: KEY (the schema's usual band), KEY=LOW:HIGH, or 'loose' (a calibrated "
+            "reference's loosely fitted parameters). Repeatable."
+        ),
+    ] = None,
+    robust_reps: Annotated[
+        int, typer.Option(min=2, help="Replications per scenario at each end of a band.")
+    ] = 5,
 ) -> None:
     """Compare scenarios with replications: intervals, paired differences and a report."""
+    from cxsim import robustness
     from cxsim.comparison import compare as run_comparison
     from cxsim.report.calibration_report import read_evidence
     from cxsim.report.comparison_report import headline, write_comparison
@@ -414,6 +426,8 @@ def compare(
     with _one_line_errors():
         chromium = require_browser() if pdf else None
         loaded = [load_scenario(path, set_ or (), horizon__days=days) for path in scenarios]
+        evidence = None if set_ else read_evidence(scenario_argument(scenarios[0]))
+        doubts = robustness.doubts(robust or (), loaded[0], evidence)
         folder = check_results_folder(
             out or Path("results") / f"compare-{slug(loaded[0].name)}",
             COMPARE_KIND,
@@ -426,10 +440,11 @@ def compare(
     for params in loaded:
         _warn(params)
     base_seed = loaded[0].seed if seed is None else seed
-    with _run_progress(len(loaded) * reps, quiet) as bar:
-        result = run_comparison(
-            loaded, reps, base_seed, jobs, not independent_seeds, bar.advance if bar else None
-        )
+    extra = robustness.run_count(doubts, len(loaded), robust_reps)
+    with _run_progress(len(loaded) * reps + extra, quiet) as bar:
+        advance = bar.advance if bar else None
+        result = run_comparison(loaded, reps, base_seed, jobs, not independent_seeds, advance)
+        checks = robustness.check(loaded, doubts, robust_reps, base_seed, jobs, advance)
     command = [
         "cxsim",
         "compare",
@@ -442,10 +457,16 @@ def compare(
     command += ["--days", f"{days:g}"] if days is not None else []
     command += [arg for assignment in set_ or () for arg in ("--set", assignment)]
     command += ["--independent-seeds"] if independent_seeds else []
-    evidence = None if set_ else read_evidence(scenario_argument(scenarios[0]))
+    command += [arg for text in robust or () for arg in ("--robust", text)]
+    command += ["--robust-reps", str(robust_reps)] if doubts else []
     with _one_line_errors():
         report = write_comparison(
-            result, folder, shlex.join([*command, "--out", str(folder)]), evidence, chromium
+            result,
+            folder,
+            shlex.join([*command, "--out", str(folder)]),
+            evidence,
+            chromium,
+            checks if doubts else None,
         )
     if not quiet:
         for s in result.alternatives:

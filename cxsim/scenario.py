@@ -54,6 +54,7 @@ __all__ = [
     "with_overrides",
     "parameter_table",
     "assumptions",
+    "usual_band",
     "plausibility_warnings",
     "MAX_EXTENDS_DEPTH",
 ]
@@ -2698,3 +2699,15 @@ def assumptions(params: Scenario, settled: Iterable[str] = ()) -> list[dict[str,
         and own["default"] == library["default"]
         and own["key"] not in settled
     ]
+
+
+def usual_band(key: str) -> tuple[float, float] | None:
+    """The plausible band the schema gives the parameter at dotted ``key``, or None."""
+    parts = tuple(int(p) if p.isdigit() else p for p in key.split("."))
+    block = _block_at(Scenario, parts)
+    info = block.model_fields.get(str(parts[-1])) if block is not None else None
+    extra = info.json_schema_extra if info is not None else None
+    if isinstance(extra, dict) and "usual" in extra:
+        low, high = extra["usual"]
+        return float(low), float(high)
+    return None

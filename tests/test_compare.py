@@ -287,7 +287,7 @@ class _Report(HTMLParser):
         attributes = dict(attrs)
         if tag == "img":
             self.images.append(attributes["src"] or "")
-        elif tag == "h2" or (tag == "li" and attributes.get("class") == "headline"):
+        elif tag == "h2" or "headline" in (attributes.get("class") or "").split():
             self._open = tag
             (self.h2 if tag == "h2" else self.headlines).append("")
 
@@ -299,56 +299,67 @@ class _Report(HTMLParser):
         self.text.append(data)
         if self._open == "h2":
             self.h2[-1] += data
-        elif self._open == "li":
+        elif self._open is not None:
             self.headlines[-1] += data
 
 
 def test_report_is_self_contained_and_shows_everything_asked_for(compared: Path) -> None:
     page = _Report()
     page.feed((compared / "report.html").read_text())
-    text = " ".join(page.text)
+    text = " ".join(" ".join(page.text).split())
     assert page.h2 == [
+        "Summary",  # page one: the question, the options, the recommendation
         "Is baseline the client?",  # not calibrated: said plainly (cxsim calibrate)
-        "In one sentence",
         "Customers and profit over time",
+        "What each change costs and returns",
         "Key figures",
-        "Profit bridge",
-        "The phone line hour by hour",
-        "Translation loss by stage",
+        "The contact centre",
         "What explains the difference",
-        "What common random numbers bought",
+        "How sure is this?",
+        "Assumptions",  # the appendix
+        "Method: replications and common random numbers",
         "How to reproduce",
     ]
     assert "The reference is not calibrated to the client's own figures" in text
-    assert len(page.headlines) == 1
-    assert page.headlines[0].startswith("empowered-frontline keeps ")
-    assert "profit" in page.headlines[0] and page.headlines[0].endswith("with baseline.")
-    # bands, bridge, waits by hour of week, the average day, translation loss, mechanisms
+    assert "Recommendation:" in text and "keep at least today's retention" in text
+    assert "Frontline agents may grant up to" in text  # the option's own description
+    assert len(page.headlines) == 1 and page.headlines[0].startswith("Keeps ")
+    assert page.headlines[0].endswith("compared with baseline.")
+    assert "EUR" in text and "money/" not in text  # the scenario's currency, everywhere
+    assert "Payback" in text and "Return on the change" in text
+    assert "covers simulation noise" in text and "does not cover whether the inputs" in text
+    # over time, profit bridges, the phone's hour of week and day, mechanisms, translation loss
     assert len(page.images) == 6
     for src in page.images:
         assert base64.b64decode(src.removeprefix("data:image/png;base64,"))[:4] == b"\x89PNG"
+    assert "Escalation rate" in text and "Frontline turnover" not in text  # off: left out
+    assert text.count("Annual retention") == 1  # one table of key figures
     for fact in (
         "Replications per scenario",
         "Base seed",
         "150 days",
         "Version of mesa",
-        "Version of numpy",
         "--reps 3 --seed 42 --days 150",
-        "Annual retention",
-        "Salaries",
-        "Escalation rate",
+        "Change in profit by component",
         "Replications saved by pairing",
+        "contact_centre.handling.cv",  # an assumption the baseline rests on
     ):
         assert fact in text, fact
 
 
-def test_report_renders_in_a_headless_browser(compared: Path) -> None:
+def _chromium() -> str:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("no chromium on this machine (.ci/run installs Debian's chromium)")
+    return chromium
+
+
+def test_the_first_screen_of_the_report_is_the_summary(compared: Path) -> None:
+    """At 1280 x 800 a reader sees the question, the recommendation and every option."""
     sync_api = pytest.importorskip(
         "playwright.sync_api", reason="Playwright for Python is not installed"
     )
-    if chromium is None:
-        pytest.skip("no chromium on this machine (.ci/run installs Debian's chromium)")
+    chromium = _chromium()
     shots = ROOT / "results" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
@@ -356,14 +367,30 @@ def test_report_renders_in_a_headless_browser(compared: Path) -> None:
             executable_path=chromium,
             args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
         )
-        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto((compared / "report.html").as_uri())
         loaded = page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth)")
-        height = page.evaluate("document.body.scrollHeight")
-        page.screenshot(path=str(shots / "compare_report.png"), full_page=True)
+        bottoms = page.evaluate(
+            "['.recommendation', 'section.summary table'].map("
+            "s => document.querySelector(s).getBoundingClientRect().bottom)"
+        )
+        page.screenshot(path=str(shots / "compare_summary.png"))
         browser.close()
-    assert loaded and height > 3000  # every plot decoded; the page is long, not an error
-    assert (shots / "compare_report.png").stat().st_size > 50_000
+    assert loaded and max(bottoms) <= 800, bottoms
+    assert (shots / "compare_summary.png").stat().st_size > 30_000
+
+
+def test_pdf_prints_the_summary_first_and_every_part(tmp_path: Path) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    _chromium()
+    out = tmp_path / "pdf"
+    _compare_cli(out, "--pdf")
+    pages = pypdf.PdfReader(out / "report.pdf").pages
+    texts = [page.extract_text() for page in pages]
+    assert len(pages) >= 3  # summary, evidence, appendix: each part starts a page
+    assert "Summary" in texts[0] and "Recommendation" in texts[0]
+    assert "Assumptions" not in texts[0] and any("How to reproduce" in t for t in texts[1:])
+    assert pages[0].mediabox.width == pytest.approx(595, abs=2)  # A4: 210 mm in points
 
 
 def test_bad_scenario_exits_2_and_writes_nothing(tmp_path: Path) -> None:

@@ -354,6 +354,7 @@ def evidence(fit: Fit) -> dict[str, object]:
         },
         "fitted": fit.fitted,
         "identification": {i.key: i.verdict for i in fit.identification()},
+        "bands": {i.key: [i.low, i.high] for i in fit.identification()},
     }
 
 

@@ -39,6 +39,7 @@ from cxsim.report.interval_plots import interval_table
 from cxsim.report.outputs import resolved_yaml
 from cxsim.report.pdf import write_pdf
 from cxsim.report.wording import UNITS, estimate_parts, estimate_text, money, unit_of
+from cxsim.robustness import Check
 from cxsim.scenario import Scenario, assumptions, plausibility_warnings
 from cxsim.statistics import Estimate
 
@@ -51,7 +52,7 @@ PACKAGES = ("cxsim", "mesa", "numpy", "scipy", "pandas", "pydantic", "pyarrow", 
 # The key figures, in groups as a board reads them; rows that are off everywhere are left out.
 KEY_FIGURES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
-        "Customers and money",
+        "Customers and profit",
         (
             ("retention_rate", "Annual retention"),
             ("customers_active_end", "Active customers at the end"),
@@ -412,8 +413,64 @@ def _question(c: ScenarioComparison, rec: Recommendation) -> str:
     )
 
 
-def _verdict(c: ScenarioComparison, rec: Recommendation) -> str:
-    """The recommendation box: the choice, why, and how sure."""
+def flips(rec: Recommendation, checks: list[Check]) -> list[Check]:
+    """The checks at which the criterion picks another option than ``rec``'s."""
+    return [k for k in checks if k.choice != rec.choice.name]
+
+
+def _robustness_line(rec: Recommendation, checks: list[Check] | None) -> str:
+    if checks is None:
+        return (
+            " Not checked against doubtful inputs (<code>--robust</code>): see "
+            "<em>How sure is this?</em>"
+        )
+    keys = list(dict.fromkeys(f"<code>{html.escape(k.doubt.key)}</code>" for k in checks))
+    flipped = flips(rec, checks)
+    if not flipped:
+        return f" It holds with {', '.join(keys)} moved to either end of the band."
+    where = "; ".join(
+        f"{html.escape(k.choice)} when <code>{html.escape(k.doubt.key)}</code> is {k.value:.4g}"
+        for k in flipped
+    )
+    runner = rec.runner_up.name if rec.runner_up is not None and not rec.clear else None
+    expected = (
+        ", as can happen between options the replications cannot tell apart"
+        if all(k.choice == runner for k in flipped)
+        else ""
+    )
+    return f" <strong>It flips</strong> to {where}{expected} (<em>How sure is this?</em>)."
+
+
+def _robustness(rec: Recommendation, checks: list[Check] | None) -> str:
+    """The one-at-a-time check: each doubtful parameter's band, the choice at each end."""
+    if checks is None:
+        return (
+            "<h3>Robustness</h3><p>Not checked. Rerun with <code>--robust KEY</code> for each "
+            "parameter in doubt (or <code>--robust loose</code> with a calibrated reference) "
+            "to see whether the recommendation holds at either end of its plausible band.</p>"
+        )
+    rows = []
+    for low, high in zip(checks[::2], checks[1::2], strict=True):
+        d = low.doubt
+        verdict = "holds" if low.choice == high.choice == rec.choice.name else "flips"
+        rows.append(
+            f"<tr><td><code>{html.escape(d.key)}</code></td><td class='text'>"
+            f"{html.escape(d.why)}</td><td>{d.low:.4g} to {d.high:.4g}</td>"
+            f"<td>{html.escape(low.choice)}</td><td>{html.escape(high.choice)}</td>"
+            f"<td><strong>{verdict}</strong></td></tr>"
+        )
+    reps = checks[0].replications if checks else 0
+    return (
+        "<h3>Robustness</h3><p>Each parameter in doubt moved to either end of its band, "
+        f"everything else as it was, every scenario rerun ({reps} replications each, the same "
+        "seeds) and the criterion asked again.</p><table><tr><th>parameter</th><th "
+        "class='text'>why in doubt</th><th>band</th><th>choice at the low end</th><th>choice "
+        f"at the high end</th><th>recommendation</th></tr>{''.join(rows)}</table>"
+    )
+
+
+def _verdict(c: ScenarioComparison, rec: Recommendation, checks: list[Check] | None) -> str:
+    """The recommendation box: the choice, why, how sure, and whether it holds."""
     choice = html.escape(rec.choice.name)
     if rec.choice is c.reference:
         what = (
@@ -440,7 +497,9 @@ def _verdict(c: ScenarioComparison, rec: Recommendation) -> str:
             else f" But {runner} cannot be told apart from it (profit {mean}, {low} to {high}: "
             "not significant): decide between them on other grounds, or run more replications."
         )
-    return f'<div class="recommendation{"" if rec.clear else " unclear"}">{what}</div>'
+    what += _robustness_line(rec, checks)
+    sure = rec.clear and not (checks and flips(rec, checks))
+    return f'<div class="recommendation{"" if sure else " unclear"}">{what}</div>'
 
 
 def _options_table(c: ScenarioComparison, changes: list[tuple[Replicated, Investment]]) -> str:
@@ -480,10 +539,11 @@ def _uncertainty(c: ScenarioComparison, listed: int, evidence: dict[str, Any] | 
     )
 
 
-def _assumptions(rows: list[dict[str, Any]]) -> str:
+def _assumptions(rows: list[dict[str, Any]], currency: str) -> str:
     items = "".join(
         f"<li><code>{html.escape(r['key'])}</code> = {html.escape(str(r['default']))} "
-        f"{html.escape(r['unit'])}: {html.escape(r['description'])}</li>"
+        f"{html.escape(r['unit'].replace('money', currency))}: "
+        f"{html.escape(r['description'])}</li>"
         for r in rows
     )
     return (
@@ -499,6 +559,7 @@ def _report(
     plots: dict[str, Path],
     command: str,
     evidence: dict[str, Any] | None = None,
+    checks: list[Check] | None = None,
 ) -> str:
     names = ", ".join(html.escape(s.name) for s in c.alternatives) or "no alternative"
     rec = recommend(c)
@@ -512,7 +573,7 @@ def _report(
         f'<section class="summary"><h1>Options for {html.escape(c.reference.name)}: {names}</h1>'
         "<h2>Summary</h2>"
         + _question(c, rec)
-        + _verdict(c, rec)
+        + _verdict(c, rec, checks)
         + _options_table(c, changes)
         + "</section>"
     )
@@ -544,11 +605,12 @@ def _report(
         "the customer needed, lost at each step from need to delivery.</p>"
         + _image(plots["translation_loss"], "translation loss by stage")
         + _uncertainty(c, len(assumed), evidence)
+        + _robustness(rec, checks)
         + "</section>"
     )
     appendix = (
         "<section>"
-        + _assumptions(assumed)
+        + _assumptions(assumed, _currency(c))
         + "<h2>Method: replications and common random numbers</h2><p>Replication i of every "
         "scenario meets the same prospects, needs and customer decisions, so the paired "
         "difference removes luck the scenarios share. The last column says how many times "
@@ -603,12 +665,14 @@ def write_comparison(
     command: str,
     evidence: dict[str, Any] | None = None,
     pdf_browser: str | None = None,
+    checks: list[Check] | None = None,
 ) -> Path:
     """Write every output of a comparison into ``out`` (replacing cxsim's results there).
 
     ``evidence``: the reference's calibration (``calibration.json``), shown first.
-    ``pdf_browser``: a Chromium that also prints the report to report.pdf. Returns the path
-    of report.html.
+    ``pdf_browser``: a Chromium that also prints the report to report.pdf. ``checks``: the
+    robustness check (``cxsim.robustness``), None when none was asked for. Returns the path of
+    report.html.
     """
     with replaced_folder(out, COMPARE_KIND) as staging:
         c.table().to_csv(staging / "summary.csv", index=False, float_format="%.10g")
@@ -625,7 +689,7 @@ def write_comparison(
         for s in c.scenarios:
             (staging / "scenarios" / f"{s.slug}.yaml").write_text(resolved_yaml(s.params))
         plots = write_comparison_plots(c, staging / "plots")
-        (staging / "report.html").write_text(_report(c, plots, command, evidence))
+        (staging / "report.html").write_text(_report(c, plots, command, evidence, checks))
         if pdf_browser is not None:
             write_pdf(staging / "report.html", staging / "report.pdf", pdf_browser)
     return Path(out) / "report.html"
