@@ -420,7 +420,8 @@ def compare(
     from cxsim import robustness
     from cxsim.comparison import compare as run_comparison
     from cxsim.report.calibration_report import read_evidence
-    from cxsim.report.comparison_report import headline, write_comparison
+    from cxsim.report.comparison_report import write_comparison
+    from cxsim.report.comparison_sentences import headline
     from cxsim.report.pdf import require_browser
 
     with _one_line_errors():

@@ -1,14 +1,18 @@
 """Regenerate the replicated figures of README.md and docs/workshop.md in place.
 
 Run after a change meant to move results: ``python docs/figures.py readme`` (about 25 minutes
-on two cores), ``python docs/figures.py workshop`` (about 5) and ``python docs/figures.py
-surveys`` (about 4). Each runs the paired
+on two cores), ``python docs/figures.py workshop`` (about 5), ``python docs/figures.py
+surveys`` (about 4) and ``python docs/figures.py report`` (the example client's board report
+and its screenshots in docs/report/: about 20 minutes, plus 17 for its calibration when
+results/calibrate-example holds none). Each runs the paired
 comparisons a document quotes and rewrites the figure cells of its tables, keeping every other
 word; figures quoted in prose are printed, to be checked by hand.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -261,5 +265,65 @@ def surveys() -> None:
     SURVEYS.write_text(text)
 
 
+CALIBRATED = ROOT / "results" / "calibrate-example"
+OPTIONS = ROOT / "experiments" / "calibrate" / "example_options"
+REPORT = ROOT / "results" / "report-example"
+SHOTS = ROOT / "docs" / "report"
+
+
+def _cxsim(*arguments: str) -> None:
+    print("cxsim", *arguments, flush=True)
+    subprocess.run([sys.executable, "-m", "cxsim", *arguments], check=True, cwd=ROOT)
+
+
+def _screenshots(page_file: Path) -> None:
+    """The report's first screen, and its cost and robustness parts, as a reader sees them."""
+    from playwright.sync_api import sync_playwright
+
+    from cxsim.report.pdf import browser
+
+    SHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=browser(), args=["--no-sandbox"])
+        page = chromium.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(page_file.as_uri())
+        page.screenshot(path=str(SHOTS / "summary.png"))
+        for name, first, last in (
+            ("costs.png", "What each change costs", "Key figures"),
+            ("over_time.png", "Customers and profit over time", "What each change costs"),
+            ("robustness.png", "How sure is this?", "Assumptions"),
+        ):
+            top = page.locator(f"h2:has-text('{first}')").bounding_box()["y"]
+            bottom = page.locator(f"h2:has-text('{last}')").bounding_box()["y"]
+            clip = {"x": 0, "y": top - 10, "width": 1280, "height": bottom - top}
+            page.screenshot(path=str(SHOTS / name), clip=clip, full_page=True)
+        chromium.close()
+
+
+def report() -> None:
+    """The example client's options compared against its calibrated today (README)."""
+    if not (CALIBRATED / "calibrated.yaml").exists():
+        _cxsim("calibrate", "example_client", "--out", str(CALIBRATED))
+    for option in OPTIONS.glob("*.yaml"):
+        shutil.copyfile(option, CALIBRATED / option.name)
+    names = ("calibrated", "authority_250", "authority_250_trained", "three_more_agents")
+    _cxsim(
+        "compare",
+        *(str(CALIBRATED / f"{name}.yaml") for name in names),
+        "--reps",
+        "20",
+        "--days",
+        "1095",
+        "--robust",
+        "loose",
+        "--pdf",
+        "--out",
+        str(REPORT),
+        "--quiet",
+    )
+    _screenshots(REPORT / "report.html")
+    print(f"report: {REPORT / 'report.html'}; screenshots in {SHOTS}")
+
+
 if __name__ == "__main__":
-    {"readme": readme, "workshop": workshop, "surveys": surveys}[sys.argv[1]]()
+    {"readme": readme, "workshop": workshop, "surveys": surveys, "report": report}[sys.argv[1]]()

@@ -26,7 +26,7 @@ from cxsim.comparison import (
 )
 from cxsim.mechanisms.economics import COST_CATEGORIES
 from cxsim.report.comparison_plots import bridge_steps
-from cxsim.report.comparison_report import headline
+from cxsim.report.comparison_sentences import headline
 from cxsim.scenario import Scenario, load_scenario
 from cxsim.statistics import estimate, independent_half_width, paired_difference, relative_change
 

@@ -12,7 +12,7 @@ from cxsim.comparison import Replicated, ScenarioComparison
 from cxsim.decision import investment, recommend, stays_at_or_above_zero
 from cxsim.errors import ScenarioError
 from cxsim.report.comparison_plots import bridges_figure, chart_kpis, drivers_figure
-from cxsim.report.comparison_report import headline
+from cxsim.report.comparison_sentences import headline
 from cxsim.report.wording import UNITS, estimate_text, places, unit_of
 from cxsim.robustness import Doubt, check, doubts, moved
 from cxsim.scenario import Scenario, load_scenario

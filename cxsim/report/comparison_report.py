@@ -32,18 +32,29 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cxsim.comparison import MECHANISM_KPIS, Replicated, ScenarioComparison
-from cxsim.decision import Investment, Payback, Recommendation, investment, recommend
+from cxsim.decision import Investment, Recommendation, investment, recommend
 from cxsim.folders import replaced_folder
 from cxsim.report.comparison_plots import bridge_rows, write_comparison_plots
+from cxsim.report.comparison_sentences import (
+    answer,
+    cost_text,
+    currency,
+    figure_text,
+    payback_text,
+    question,
+    return_text,
+    sentence,
+    verdict,
+)
 from cxsim.report.interval_plots import interval_table
 from cxsim.report.outputs import resolved_yaml
 from cxsim.report.pdf import write_pdf
-from cxsim.report.wording import UNITS, estimate_parts, estimate_text, money, unit_of
+from cxsim.report.wording import UNITS, estimate_parts, money, unit_of
 from cxsim.robustness import Check
 from cxsim.scenario import Scenario, assumptions, plausibility_warnings
 from cxsim.statistics import Estimate
 
-__all__ = ["write_comparison", "headline", "software_versions", "COMPARE_KIND", "comparison_bytes"]
+__all__ = ["write_comparison", "software_versions", "COMPARE_KIND", "comparison_bytes"]
 
 COMPARE_KIND = "compare"
 SERIES_ROW_BYTES = 400  # one week of one replication in timeseries.parquet, uncompressed
@@ -131,59 +142,13 @@ def software_versions() -> dict[str, str]:
     return versions
 
 
-def _currency(c: ScenarioComparison) -> str:
-    return c.reference.params.economics.currency
-
-
-def _text(c: ScenarioComparison, e: Estimate, kpi: str, signed: bool = False) -> str:
-    return estimate_text(e, UNITS[unit_of(kpi)], signed=signed, currency=_currency(c))
-
-
-def _retention_phrase(c: ScenarioComparison, e: Estimate) -> str:
-    mean, low, high = estimate_parts(e, UNITS["share"], signed=True)
-    if not e.significant:
-        return f"keeps about as many customers a year ({mean}, {low} to {high}: not significant)"
-    more = "more" if e.mean > 0 else "fewer"
-    size = mean.lstrip("+\u2212").removesuffix(" pts")
-    return f"keeps {size} points {more} customers a year ({low} to {high})"
-
-
-def _profit_phrase(c: ScenarioComparison, s: Replicated) -> str:
-    """Relative change where the reference makes a profit, else the money difference."""
-    relative = c.mean(c.reference, "profit").mean > 0
-    e = c.relative(s, "profit") if relative else c.difference(s, "profit")
-    unit = UNITS["relative"] if relative else UNITS["money"]
-    mean, low, high = estimate_parts(e, unit, signed=True, currency=_currency(c))
-    if not e.significant:
-        return f"earns about the same profit ({mean}, {low} to {high}: not significant)"
-    more = "more" if e.mean > 0 else "less"
-    return f"earns {mean.lstrip('+\u2212')} {more} profit ({low} to {high})"
-
-
-def answer(c: ScenarioComparison, s: Replicated) -> str:
-    """What option ``s`` does to retention and profit against the reference (a predicate)."""
-    return (
-        f"{_retention_phrase(c, c.difference(s, 'retention_rate'))} and "
-        f"{_profit_phrase(c, s)} compared with {c.reference.name}."
-    )
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def headline(c: ScenarioComparison, s: Replicated) -> str:
-    """One sentence a client can read: retention and profit against the reference."""
-    return f"{s.name} {answer(c, s)}"
-
-
 def _cell(text: str, ci: tuple[str, str] | None = None, muted: bool = False) -> str:
     interval = f'<span class="ci">{ci[0]} to {ci[1]}</span>' if ci else ""
     return f'<td class="{"ns" if muted else ""}">{text}{interval}</td>'
 
 
 def _estimate_cell(c: ScenarioComparison, e: Estimate, kpi: str, signed: bool) -> str:
-    mean, low, high = estimate_parts(e, UNITS[unit_of(kpi)], signed=signed, currency=_currency(c))
+    mean, low, high = estimate_parts(e, UNITS[unit_of(kpi)], signed=signed, currency=currency(c))
     if e.half_width == 0:  # the same in every replication: exact, no interval
         return _cell(mean, None, signed and e.mean == 0)
     muted = signed and not e.significant
@@ -241,22 +206,6 @@ def _channel_table(c: ScenarioComparison) -> str:
     return f"<table>{_header(c, 'Channel')}{''.join(rows)}</table>" if rows else ""
 
 
-def _payback_text(p: Payback, horizon: float) -> str:
-    if p.day is None:
-        return f"not within {horizon:g} days"
-    if p.day == 0 and p.latest == 0:
-        return "from the start"
-    latest = f"day {p.latest:g}" if p.latest is not None else f"after day {horizon:g}"
-    earliest = f"day {p.earliest:g}" if p.earliest is not None else "?"
-    return f"day {p.day:g} ({earliest} to {latest})"
-
-
-def _return_text(c: ScenarioComparison, change: Investment) -> str:
-    if change.return_on_change is None:
-        return "no extra cost to recover" if change.cost.high < 0 else "cost not clearly above zero"
-    return estimate_text(change.return_on_change, UNITS["relative"], signed=True)
-
-
 def _investment_rows(c: ScenarioComparison) -> list[tuple[Replicated, Investment]]:
     return [(s, investment(c, s)) for s in c.alternatives]
 
@@ -268,7 +217,7 @@ def _investment_table(c: ScenarioComparison, changes: list[tuple[Replicated, Inv
         f"{_estimate_cell(c, ch.cost, 'costs.training', True)}"
         f"{_estimate_cell(c, ch.effects, 'profit', True)}"
         f"{_estimate_cell(c, ch.profit, 'profit', True)}"
-        f"<td>{_return_text(c, ch)}</td><td>{_payback_text(ch.payback, horizon)}</td></tr>"
+        f"<td>{return_text(c, ch)}</td><td>{payback_text(ch, horizon)}</td></tr>"
         for s, ch in changes
     )
     return (
@@ -293,7 +242,7 @@ def _plus_minus(c: ScenarioComparison, kpi: str, half_width: float) -> str:
     """``half_width`` of a difference of ``kpi``, in its unit, to two significant digits."""
     unit = UNITS[unit_of(kpi)]
     if unit.is_money:
-        return "&plusmn; " + money(half_width, _currency(c))
+        return "&plusmn; " + money(half_width, currency(c))
     return f"&plusmn; {half_width * unit.scale:.2g}{unit.difference_suffix or unit.suffix}"
 
 
@@ -401,46 +350,6 @@ def _calibration(c: ScenarioComparison, evidence: dict[str, Any] | None) -> str:
     )
 
 
-def _question(c: ScenarioComparison, rec: Recommendation) -> str:
-    years = c.reference.params.horizon.days / 365
-    span = f"{years:.3g} years" if years >= 1 else f"{c.reference.params.horizon.days:g} days"
-    options = ", ".join(html.escape(s.name) for s in c.alternatives) or "no option"
-    return (
-        f'<p class="question"><strong>The question.</strong> Should '
-        f"{html.escape(c.reference.name)} make one of these changes: {options}? Each option and "
-        f"today were simulated {c.replications} times over {span} on the same customers and "
-        f"events; the recommendation follows one criterion: {rec.criterion}.</p>"
-    )
-
-
-def flips(rec: Recommendation, checks: list[Check]) -> list[Check]:
-    """The checks at which the criterion picks another option than ``rec``'s."""
-    return [k for k in checks if k.choice != rec.choice.name]
-
-
-def _robustness_line(rec: Recommendation, checks: list[Check] | None) -> str:
-    if checks is None:
-        return (
-            " Not checked against doubtful inputs (<code>--robust</code>): see "
-            "<em>How sure is this?</em>"
-        )
-    keys = list(dict.fromkeys(f"<code>{html.escape(k.doubt.key)}</code>" for k in checks))
-    flipped = flips(rec, checks)
-    if not flipped:
-        return f" It holds with {', '.join(keys)} moved to either end of the band."
-    where = "; ".join(
-        f"{html.escape(k.choice)} when <code>{html.escape(k.doubt.key)}</code> is {k.value:.4g}"
-        for k in flipped
-    )
-    runner = rec.runner_up.name if rec.runner_up is not None and not rec.clear else None
-    expected = (
-        ", as can happen between options the replications cannot tell apart"
-        if all(k.choice == runner for k in flipped)
-        else ""
-    )
-    return f" <strong>It flips</strong> to {where}{expected} (<em>How sure is this?</em>)."
-
-
 def _robustness(rec: Recommendation, checks: list[Check] | None) -> str:
     """The one-at-a-time check: each doubtful parameter's band, the choice at each end."""
     if checks is None:
@@ -469,52 +378,20 @@ def _robustness(rec: Recommendation, checks: list[Check] | None) -> str:
     )
 
 
-def _verdict(c: ScenarioComparison, rec: Recommendation, checks: list[Check] | None) -> str:
-    """The recommendation box: the choice, why, how sure, and whether it holds."""
-    choice = html.escape(rec.choice.name)
-    if rec.choice is c.reference:
-        what = (
-            f"<strong>Recommendation: make none of these changes</strong>; {choice} earns the most"
-        )
-    else:
-        what = f"<strong>Recommendation: {choice}</strong>, which earns the most"
-    what += " among the options that keep today's retention."
-    lost = [s for s in c.alternatives if s not in rec.kept_retention]
-    if lost:
-        what += (
-            " Left out because they lose customers: "
-            + ", ".join(html.escape(s.name) for s in lost)
-            + "."
-        )
-    if rec.runner_up is not None and rec.margin is not None:
-        mean, low, high = estimate_parts(
-            rec.margin, UNITS["money"], signed=True, currency=_currency(c)
-        )
-        runner = html.escape(rec.runner_up.name)
-        what += (
-            f" It earns {mean.lstrip('+')} more than {runner}, the next best ({low} to {high})."
-            if rec.clear
-            else f" But {runner} cannot be told apart from it (profit {mean}, {low} to {high}: "
-            "not significant): decide between them on other grounds, or run more replications."
-        )
-    what += _robustness_line(rec, checks)
-    sure = rec.clear and not (checks and flips(rec, checks))
-    return f'<div class="recommendation{"" if sure else " unclear"}">{what}</div>'
-
-
 def _options_table(c: ScenarioComparison, changes: list[tuple[Replicated, Investment]]) -> str:
     horizon = c.reference.params.horizon.days
     rows = [
         f"<tr><td>{html.escape(c.reference.name)}</td><td class='text'>"
         f"{html.escape(c.reference.params.description)}</td><td class='text'>today: "
-        f"{_text(c, c.mean(c.reference, 'retention_rate'), 'retention_rate')} retention, "
-        f"{_text(c, c.mean(c.reference, 'profit'), 'profit')} profit</td><td></td><td></td></tr>"
+        f"{figure_text(c, c.mean(c.reference, 'retention_rate'), 'retention_rate')} retention, "
+        f"{figure_text(c, c.mean(c.reference, 'profit'), 'profit')} profit</td>"
+        "<td></td><td></td></tr>"
     ]
     rows += [
         f"<tr><td>{html.escape(s.name)}</td><td class='text'>{html.escape(s.params.description)}"
-        f"</td><td class='text headline'>{html.escape(_sentence(answer(c, s)))}</td>"
-        f"<td>{_text(c, ch.cost, 'profit', signed=True)}</td>"
-        f"<td>{_payback_text(ch.payback, horizon)}</td></tr>"
+        f"</td><td class='text headline'>{html.escape(sentence(answer(c, s)))}</td>"
+        f"<td>{cost_text(c, ch)}</td>"
+        f"<td>{payback_text(ch, horizon)}</td></tr>"
         for s, ch in changes
     ]
     return (
@@ -572,8 +449,8 @@ def _report(
     summary = (
         f'<section class="summary"><h1>Options for {html.escape(c.reference.name)}: {names}</h1>'
         "<h2>Summary</h2>"
-        + _question(c, rec)
-        + _verdict(c, rec, checks)
+        + question(c, rec)
+        + verdict(c, rec, checks)
         + _options_table(c, changes)
         + "</section>"
     )
@@ -610,7 +487,7 @@ def _report(
     )
     appendix = (
         "<section>"
-        + _assumptions(assumed, _currency(c))
+        + _assumptions(assumed, currency(c))
         + "<h2>Method: replications and common random numbers</h2><p>Replication i of every "
         "scenario meets the same prospects, needs and customer decisions, so the paired "
         "difference removes luck the scenarios share. The last column says how many times "
