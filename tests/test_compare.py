@@ -404,3 +404,8 @@ def test_bad_scenario_exits_2_and_writes_nothing(tmp_path: Path) -> None:
         app, ["compare", str(BASELINE), "--set", "customers.initial=x", "--out", str(out)]
     )
     assert result.exit_code == 2 and "customers.initial" in result.output and not out.exists()
+    result = runner.invoke(
+        app, ["compare", str(BASELINE), "--robust", "frontline.nonsense=1:2", "--out", str(out)]
+    )
+    assert result.exit_code == 2 and "--robust frontline.nonsense" in result.output
+    assert not out.exists()

@@ -118,6 +118,7 @@ tr.group th { text-align: left; background: #f4f4f4; }
 .recommendation.unclear { border-color: #b7791f; background: #fdf7ec; }
 p.question { font-size: 1.1em; } img { max-width: 100%; }
 .facts td { text-align: left; }
+div.pair { display: flex; gap: 1%; align-items: flex-start; } div.pair img { width: 49.5%; }
 ul.assumptions { columns: 2; column-gap: 2em; font-size: 0.78em; padding-left: 1.2em; }
 ul.assumptions li { break-inside: avoid; margin-bottom: 0.25em; }
 code { background: #f3f3f3; padding: 0.1em 0.3em; }
@@ -522,8 +523,10 @@ def _contact_centre(c: ScenarioComparison, plots: dict[str, Path]) -> str:
         "the week (one colour scale for all scenarios), and the average day: calls per open "
         "hour, service level, occupancy and abandonment. Every channel's figures by hour are "
         "in <code>hour_of_week.csv</code>.</p>"
+        + '<div class="pair">'
         + _image(plots["waits_by_hour"], "mean wait by hour of the week")
         + _image(plots["daily_profile"], "the average day on the phone line")
+        + "</div>"
         if "waits_by_hour" in plots
         else ""
     )
