@@ -74,6 +74,11 @@ class Investment:
     cumulative: list[Estimate]  # cumulative profit difference at each week of the series
     days: list[float]  # the weeks' days
 
+    @property
+    def buys_nothing(self) -> bool:
+        """Whether the change buys nothing in any replication (a policy, not a purchase)."""
+        return self.cost.mean == 0 and self.cost.half_width == 0
+
 
 def stays_at_or_above_zero(days: Sequence[float], values: Sequence[float]) -> float | None:
     """First day from which ``values`` never falls below zero again (None: it ends below)."""

@@ -309,7 +309,7 @@ def report() -> None:
     names = ("calibrated", "authority_250", "authority_250_trained", "three_more_agents")
     _cxsim(
         "compare",
-        *(str(CALIBRATED / f"{name}.yaml") for name in names),
+        *(str((CALIBRATED / f"{name}.yaml").relative_to(ROOT)) for name in names),
         "--reps",
         "20",
         "--days",
@@ -318,7 +318,7 @@ def report() -> None:
         "loose",
         "--pdf",
         "--out",
-        str(REPORT),
+        str(REPORT.relative_to(ROOT)),
         "--quiet",
     )
     _screenshots(REPORT / "report.html")

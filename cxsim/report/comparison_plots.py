@@ -88,7 +88,7 @@ def _over_time(c: ScenarioComparison, colours: dict[str, str], path: Path) -> Pa
         for s in c.alternatives:
             _difference_band(right, investment(c, s), colours[s.name], s.name)
         right.axhline(0, color=colours[c.reference.name], lw=1.5, label=c.reference.name)
-        right.set(title=f"Cumulative profit against {c.reference.name} (dot: payback)")
+        right.set(title="Cumulative profit minus today's")
         right.legend(loc="best")
     else:
         _band(right, c.reference, "cumulative_profit", colours[c.reference.name])
@@ -113,7 +113,7 @@ def _difference_band(ax: Axes, change: Investment, colour: str, label: str) -> N
     )
     ax.plot(change.days, [e.mean for e in weekly], color=colour, lw=2.5, label=label)
     day = change.payback.day
-    if day is not None and day > change.days[0]:
+    if day is not None and day > change.days[0] and not change.buys_nothing:
         ax.plot([day], [weekly[change.days.index(day)].mean], "o", color=colour, ms=9)
 
 
@@ -169,8 +169,8 @@ def bridges_figure(c: ScenarioComparison, colours: dict[str, str]) -> Figure:
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(FuncFormatter(money))
     ax.set(
-        title=f"Change in profit against {c.reference.name}, by component (hatched: the "
-        "change itself; right of zero adds to profit; 95% intervals)",
+        title="Change in profit against today by component (hatched: the change itself; "
+        "95% intervals)",
         xlabel=_currency(c),
     )
     ax.legend(loc="best")

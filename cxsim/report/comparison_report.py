@@ -49,7 +49,7 @@ from cxsim.report.comparison_sentences import (
 from cxsim.report.interval_plots import interval_table
 from cxsim.report.outputs import resolved_yaml
 from cxsim.report.pdf import write_pdf
-from cxsim.report.wording import UNITS, estimate_parts, money, unit_of
+from cxsim.report.wording import UNITS, estimate_parts, is_exact, money, unit_of
 from cxsim.robustness import Check
 from cxsim.scenario import Scenario, assumptions, plausibility_warnings
 from cxsim.statistics import Estimate
@@ -106,7 +106,7 @@ body { font-family: system-ui, sans-serif; font-size: 17px; max-width: 1250px; m
        padding: 0 1em; color: #222; line-height: 1.4; }
 h1 { font-size: 1.7em; margin: 0.2em 0 0.4em; }
 h2 { margin-top: 1.6em; border-bottom: 2px solid #ddd; }
-section.summary h2 { margin-top: 0.6em; }
+section.summary h2 { margin-top: 0.6em; } section.summary table { font-size: 0.82em; }
 table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.3em 0.6em; text-align: right;
          vertical-align: top; }
@@ -150,7 +150,7 @@ def _cell(text: str, ci: tuple[str, str] | None = None, muted: bool = False) -> 
 
 def _estimate_cell(c: ScenarioComparison, e: Estimate, kpi: str, signed: bool) -> str:
     mean, low, high = estimate_parts(e, UNITS[unit_of(kpi)], signed=signed, currency=currency(c))
-    if e.half_width == 0:  # the same in every replication: exact, no interval
+    if is_exact(e):  # the same in every replication: no interval
         return _cell(mean, None, signed and e.mean == 0)
     muted = signed and not e.significant
     return _cell(mean + (" <small>n.s.</small>" if muted else ""), (low, high), muted)
@@ -215,7 +215,7 @@ def _investment_table(c: ScenarioComparison, changes: list[tuple[Replicated, Inv
     horizon = c.reference.params.horizon.days
     rows = "".join(
         f"<tr><td>{html.escape(s.name)}</td>"
-        f"{_estimate_cell(c, ch.cost, 'costs.training', True)}"
+        f"<td>{cost_text(c, ch)}</td>"
         f"{_estimate_cell(c, ch.effects, 'profit', True)}"
         f"{_estimate_cell(c, ch.profit, 'profit', True)}"
         f"<td>{return_text(c, ch)}</td><td>{payback_text(ch, horizon)}</td></tr>"
@@ -382,8 +382,8 @@ def _robustness(rec: Recommendation, checks: list[Check] | None) -> str:
 def _options_table(c: ScenarioComparison, changes: list[tuple[Replicated, Investment]]) -> str:
     horizon = c.reference.params.horizon.days
     rows = [
-        f"<tr><td>{html.escape(c.reference.name)}</td><td class='text'>"
-        f"{html.escape(c.reference.params.description)}</td><td class='text'>today: "
+        f"<tr><td>{html.escape(c.reference.name)}</td><td class='text'>Nothing: the "
+        "organisation as it is today (the reference).</td><td class='text'>Today: "
         f"{figure_text(c, c.mean(c.reference, 'retention_rate'), 'retention_rate')} retention, "
         f"{figure_text(c, c.mean(c.reference, 'profit'), 'profit')} profit</td>"
         "<td></td><td></td></tr>"
@@ -448,7 +448,7 @@ def _report(
         _image(plots["bridges"], "profit bridges") + _bridge_table(c) if c.alternatives else ""
     )
     summary = (
-        f'<section class="summary"><h1>Options for {html.escape(c.reference.name)}: {names}</h1>'
+        f'<section class="summary"><h1>Options for {html.escape(c.reference.name)}</h1>'
         "<h2>Summary</h2>"
         + question(c, rec)
         + verdict(c, rec, checks)
@@ -459,8 +459,9 @@ def _report(
         "<section>"
         + _calibration(c, evidence)
         + "<h2>Customers and profit over time</h2><p>Lines are means over the replications; "
-        "bands their 95% intervals. Right: each option's cumulative profit minus "
-        f"{html.escape(c.reference.name)}'s; a dot where it pays back for good.</p>"
+        "bands their 95% intervals. Right: each option's cumulative profit minus that of "
+        f"{html.escape(c.reference.name)} (today); a dot where a change that costs "
+        "something pays back for good.</p>"
         + _image(plots["over_time"], "retention and cumulative profit difference over time")
         + "<h2>What each change costs and returns</h2><p>The cost of the change is what it "
         "buys (people, hiring, training and recognition, systems, feedback and surveys), "

@@ -19,7 +19,6 @@ from cxsim.statistics import Estimate
 __all__ = [
     "answer",
     "cost_text",
-    "costs_nothing",
     "currency",
     "figure_text",
     "flips",
@@ -82,20 +81,15 @@ def headline(c: ScenarioComparison, s: Replicated) -> str:
     return f"{s.name} {answer(c, s)}"
 
 
-def costs_nothing(change: Investment) -> bool:
-    """Whether the change buys nothing in any replication (a policy, not a purchase)."""
-    return change.cost.mean == 0 and change.cost.half_width == 0
-
-
 def cost_text(c: ScenarioComparison, change: Investment) -> str:
     """What the change itself costs over the horizon, or "none"."""
-    return "none" if costs_nothing(change) else figure_text(c, change.cost, "profit", signed=True)
+    return "none" if change.buys_nothing else figure_text(c, change.cost, "profit", signed=True)
 
 
 def payback_text(change: Investment, horizon: float) -> str:
     """The payback day with its range, or why there is none."""
     p = change.payback
-    if costs_nothing(change):
+    if change.buys_nothing:
         return "nothing to pay back"
     if p.day is None:
         return f"not within {horizon:g} days"
@@ -108,6 +102,8 @@ def payback_text(change: Investment, horizon: float) -> str:
 
 def return_text(c: ScenarioComparison, change: Investment) -> str:
     """Return on the change with its interval, or why it is not defined."""
+    if change.buys_nothing:
+        return "nothing bought"
     if change.return_on_change is None:
         return "no extra cost to recover" if change.cost.high < 0 else "cost not above zero"
     return estimate_text(change.return_on_change, UNITS["relative"], signed=True)
@@ -138,10 +134,11 @@ def robustness_line(rec: Recommendation, checks: list[Check] | None) -> str:
             " Not checked against doubtful inputs (<code>--robust</code>): see "
             "<em>How sure is this?</em>"
         )
-    keys = list(dict.fromkeys(f"<code>{html.escape(k.doubt.key)}</code>" for k in checks))
+    doubted = len({k.doubt.key for k in checks})
     flipped = flips(rec, checks)
     if not flipped:
-        return f" It holds with {', '.join(keys)} moved to either end of the band."
+        each = "the parameter" if doubted == 1 else f"each of the {doubted} parameters"
+        return f" It holds with {each} in doubt at either end of its band."
     where = "; ".join(
         f"{html.escape(k.choice)} when <code>{html.escape(k.doubt.key)}</code> is {k.value:.4g}"
         for k in flipped

@@ -27,6 +27,7 @@ __all__ = [
     "estimate_text",
     "estimate_parts",
     "unit_of",
+    "is_exact",
 ]
 
 MONEY_SIZES = ((1e9, "bn"), (1e6, "M"), (1e3, "k"))
@@ -61,6 +62,11 @@ def _precision(half_width: float) -> int:
     exponent = math.floor(math.log10(half_width))
     leading = half_width / 10 ** (exponent - 2)  # the three leading digits, 100 to 999
     return exponent - 1 if leading < 354.5 else exponent
+
+
+def is_exact(e: Estimate) -> bool:
+    """Whether ``e`` is the same in every replication (its width only rounding error)."""
+    return e.half_width <= 1e-9 * max(1.0, abs(e.mean))
 
 
 def places(half_width: float, most: int) -> int:
@@ -111,15 +117,16 @@ def estimate_parts(
     The ends of a significant difference get more digits where they would round to zero.
     """
     ends = (e.low, e.high)
+    width = 0.0 if is_exact(e) else e.half_width
     if unit.is_money:
-        step = 10.0 ** _precision(e.half_width) if e.half_width > 0 else 0.0
+        step = 10.0 ** _precision(width) if width > 0 else 0.0
         while signed and e.significant and step and any(round(v / step) == 0 for v in ends):
             step /= 10
         return (
             money(e.mean, currency, step, signed),
             *(money(v, currency, step, signed, word=False) for v in ends),
         )
-    decimals = places(e.half_width * unit.scale, unit.most_decimals)
+    decimals = places(width * unit.scale, unit.most_decimals)
     while (
         signed
         and e.significant
@@ -139,7 +146,7 @@ def estimate_text(e: Estimate, unit: Unit, *, signed: bool = False, currency: st
     An estimate without spread (the same in every replication) is its mean alone.
     """
     mean, low, high = estimate_parts(e, unit, signed=signed, currency=currency)
-    return f"{mean} ({low} to {high})" if e.half_width > 0 else mean
+    return mean if is_exact(e) else f"{mean} ({low} to {high})"
 
 
 SHARE_ENDINGS = (
