@@ -114,11 +114,16 @@ def question(c: ScenarioComparison, rec: Recommendation) -> str:
     years = c.reference.params.horizon.days / 365
     span = f"{years:.3g} years" if years >= 1 else f"{c.reference.params.horizon.days:g} days"
     options = ", ".join(html.escape(s.name) for s in c.alternatives) or "no option"
+    paired = (
+        "on the same customers and events"
+        if c.common_random_numbers
+        else "on independent random numbers"
+    )
     return (
         f'<p class="question"><strong>The question.</strong> Should '
         f"{html.escape(c.reference.name)} make one of these changes: {options}? Each option and "
-        f"today were simulated {c.replications} times over {span} on the same customers and "
-        f"events; the recommendation follows one criterion: {rec.criterion}.</p>"
+        f"today were simulated {c.replications} times over {span} {paired}; the "
+        f"recommendation follows one criterion: {rec.criterion}.</p>"
     )
 
 
