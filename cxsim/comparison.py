@@ -143,6 +143,11 @@ class ScenarioComparison:
         return self.scenarios[0]
 
     @property
+    def currency(self) -> str:
+        """The currency code every amount of the comparison is in (the reference's)."""
+        return self.reference.params.economics.currency
+
+    @property
     def alternatives(self) -> list[Replicated]:
         """The scenarios compared with the reference."""
         return self.scenarios[1:]

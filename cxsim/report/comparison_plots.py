@@ -71,10 +71,6 @@ def _band(ax: Axes, s: Replicated, column: str, colour: str, scale: float = 1.0)
     ax.plot(days, [b.mean for b in bands], color=colour, lw=2.5, label=s.name)
 
 
-def _currency(c: ScenarioComparison) -> str:
-    return c.reference.params.economics.currency
-
-
 def _over_time(c: ScenarioComparison, colours: dict[str, str], path: Path) -> Path:
     """Retention of today's customers, and cumulative profit against the reference."""
     fig = figure(figsize=(12, 4.5))
@@ -93,7 +89,7 @@ def _over_time(c: ScenarioComparison, colours: dict[str, str], path: Path) -> Pa
     else:
         _band(right, c.reference, "cumulative_profit", colours[c.reference.name])
         right.set(title="Cumulative profit")
-    right.set(xlabel="day", ylabel=_currency(c))
+    right.set(xlabel="day", ylabel=c.currency)
     right.yaxis.set_major_formatter(FuncFormatter(money))
     for ax in (left, right):
         ax.grid(alpha=0.3)
@@ -171,7 +167,7 @@ def bridges_figure(c: ScenarioComparison, colours: dict[str, str]) -> Figure:
     ax.set(
         title="Change in profit against today by component (hatched: the change itself; "
         "95% intervals)",
-        xlabel=_currency(c),
+        xlabel=c.currency,
     )
     ax.legend(loc="best")
     ax.grid(axis="x", alpha=0.3)

@@ -38,7 +38,6 @@ from cxsim.report.comparison_plots import bridge_rows, write_comparison_plots
 from cxsim.report.comparison_sentences import (
     answer,
     cost_text,
-    currency,
     figure_text,
     payback_text,
     question,
@@ -149,7 +148,7 @@ def _cell(text: str, ci: tuple[str, str] | None = None, muted: bool = False) -> 
 
 
 def _estimate_cell(c: ScenarioComparison, e: Estimate, kpi: str, signed: bool) -> str:
-    mean, low, high = estimate_parts(e, UNITS[unit_of(kpi)], signed=signed, currency=currency(c))
+    mean, low, high = estimate_parts(e, UNITS[unit_of(kpi)], signed=signed, currency=c.currency)
     if is_exact(e):  # the same in every replication: no interval
         return _cell(mean, None, signed and e.mean == 0)
     muted = signed and not e.significant
@@ -243,7 +242,7 @@ def _plus_minus(c: ScenarioComparison, kpi: str, half_width: float) -> str:
     """``half_width`` of a difference of ``kpi``, in its unit, to two significant digits."""
     unit = UNITS[unit_of(kpi)]
     if unit.is_money:
-        return "&plusmn; " + money(half_width, currency(c))
+        return "&plusmn; " + money(half_width, c.currency)
     return f"&plusmn; {half_width * unit.scale:.2g}{unit.difference_suffix or unit.suffix}"
 
 
@@ -283,7 +282,7 @@ def _facts(c: ScenarioComparison, command: str) -> str:
         else "off (--independent-seeds)",
         "Horizon": f"{ref.horizon.days:g} days (warm-up {ref.warmup.days:g} days)",
         "Customers at day 0": f"{ref.customers.initial:,}",
-        "Currency": ref.economics.currency,
+        "Currency": c.currency,
         "Command": f"<code>{html.escape(command)}</code>",
         "Created": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
@@ -489,7 +488,7 @@ def _report(
     )
     appendix = (
         "<section>"
-        + _assumptions(assumed, currency(c))
+        + _assumptions(assumed, c.currency)
         + "<h2>Method: replications and common random numbers</h2><p>Replication i of every "
         "scenario meets the same prospects, needs and customer decisions, so the paired "
         "difference removes luck the scenarios share. The last column says how many times "

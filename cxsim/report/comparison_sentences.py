@@ -19,7 +19,6 @@ from cxsim.statistics import Estimate
 __all__ = [
     "answer",
     "cost_text",
-    "currency",
     "figure_text",
     "flips",
     "headline",
@@ -32,14 +31,9 @@ __all__ = [
 ]
 
 
-def currency(c: ScenarioComparison) -> str:
-    """The currency code every amount of the comparison is in (the reference's)."""
-    return c.reference.params.economics.currency
-
-
 def figure_text(c: ScenarioComparison, e: Estimate, kpi: str, signed: bool = False) -> str:
     """``e`` of ``kpi`` as ``mean (low to high)`` in the KPI's unit."""
-    return estimate_text(e, UNITS[unit_of(kpi)], signed=signed, currency=currency(c))
+    return estimate_text(e, UNITS[unit_of(kpi)], signed=signed, currency=c.currency)
 
 
 def _retention_phrase(c: ScenarioComparison, e: Estimate) -> str:
@@ -56,7 +50,7 @@ def _profit_phrase(c: ScenarioComparison, s: Replicated) -> str:
     relative = c.mean(c.reference, "profit").mean > 0
     e = c.relative(s, "profit") if relative else c.difference(s, "profit")
     unit = UNITS["relative"] if relative else UNITS["money"]
-    mean, low, high = estimate_parts(e, unit, signed=True, currency=currency(c))
+    mean, low, high = estimate_parts(e, unit, signed=True, currency=c.currency)
     if not e.significant:
         return f"earns about the same profit ({mean}, {low} to {high}: not significant)"
     more = "more" if e.mean > 0 else "less"
@@ -176,7 +170,7 @@ def verdict(c: ScenarioComparison, rec: Recommendation, checks: list[Check] | No
         )
     if rec.runner_up is not None and rec.margin is not None:
         mean, low, high = estimate_parts(
-            rec.margin, UNITS["money"], signed=True, currency=currency(c)
+            rec.margin, UNITS["money"], signed=True, currency=c.currency
         )
         runner = html.escape(rec.runner_up.name)
         what += (
