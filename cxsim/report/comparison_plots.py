@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from cxsim.comparison import MECHANISM_KPIS, Replicated, ScenarioComparison
-from cxsim.decision import CHANGE_GROUPS, Investment, investment
+from cxsim.decision import CHANGE_GROUPS, Investment
 from cxsim.mechanisms.requirements import STAGES
 from cxsim.report.interval_plots import daily_profile, waits_by_hour_of_week
 from cxsim.report.plots import figure, money, save_figure
@@ -25,6 +25,7 @@ from cxsim.report.wording import unit_of
 from cxsim.statistics import Estimate, estimate
 
 __all__ = [
+    "Changes",
     "scenario_colours",
     "write_comparison_plots",
     "bridge_steps",
@@ -47,6 +48,7 @@ PALETTE = (
     "#d62728",
 )
 GAIN, LOSS = "#2ca02c", "#d62728"
+Changes = list[tuple[Replicated, Investment]]  # each alternative with its cost and payback
 # Smallest reference level at which a relative change of a ratio-scale figure is charted:
 # below it a change of one event reads as tens of percent (a count of 2 public complaints).
 RELATIVE_MINIMUM = {"count": 20.0, "minutes": 0.0, "number": 0.0}
@@ -71,7 +73,9 @@ def _band(ax: Axes, s: Replicated, column: str, colour: str, scale: float = 1.0)
     ax.plot(days, [b.mean for b in bands], color=colour, lw=2.5, label=s.name)
 
 
-def _over_time(c: ScenarioComparison, colours: dict[str, str], path: Path) -> Path:
+def _over_time(
+    c: ScenarioComparison, changes: Changes, colours: dict[str, str], path: Path
+) -> Path:
     """Retention of today's customers, and cumulative profit against the reference."""
     fig = figure(figsize=(12, 4.5))
     left, right = fig.subplots(1, 2)
@@ -80,9 +84,9 @@ def _over_time(c: ScenarioComparison, colours: dict[str, str], path: Path) -> Pa
     left.set(title="Today's customers still with us", xlabel="day", ylabel="% of day-0 customers")
     left.yaxis.set_major_formatter(PercentFormatter())
     left.legend(loc="lower left")
-    if c.alternatives:
-        for s in c.alternatives:
-            _difference_band(right, investment(c, s), colours[s.name], s.name)
+    if changes:
+        for s, change in changes:
+            _difference_band(right, change, colours[s.name], s.name)
         right.axhline(0, color=colours[c.reference.name], lw=1.5, label=c.reference.name)
         right.set(title="Cumulative profit minus today's")
         right.legend(loc="best")
@@ -276,12 +280,15 @@ def drivers_figure(c: ScenarioComparison, colours: dict[str, str]) -> Figure | N
     return fig
 
 
-def write_comparison_plots(c: ScenarioComparison, out: Path) -> dict[str, Path]:
-    """Write every comparison plot into ``out``; return them by role."""
+def write_comparison_plots(c: ScenarioComparison, changes: Changes, out: Path) -> dict[str, Path]:
+    """Write every comparison plot into ``out``; return them by role.
+
+    ``changes``: each alternative with its :func:`cxsim.decision.investment`.
+    """
     colours = scenario_colours(c)
     out.mkdir(parents=True, exist_ok=True)
     plots = {
-        "over_time": _over_time(c, colours, out / "retention_and_profit.png"),
+        "over_time": _over_time(c, changes, colours, out / "retention_and_profit.png"),
         "translation_loss": _translation_loss(c, colours, out / "translation_loss.png"),
     }
     if c.alternatives and (drivers := drivers_figure(c, colours)):

@@ -31,10 +31,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cxsim.comparison import MECHANISM_KPIS, Replicated, ScenarioComparison
-from cxsim.decision import Investment, Recommendation, investment, recommend
+from cxsim.comparison import MECHANISM_KPIS, ScenarioComparison
+from cxsim.decision import Recommendation, investment, recommend
 from cxsim.folders import replaced_folder
-from cxsim.report.comparison_plots import bridge_rows, write_comparison_plots
+from cxsim.report.comparison_plots import Changes, bridge_rows, write_comparison_plots
 from cxsim.report.comparison_sentences import (
     answer,
     cost_text,
@@ -206,11 +206,7 @@ def _channel_table(c: ScenarioComparison) -> str:
     return f"<table>{_header(c, 'Channel')}{''.join(rows)}</table>" if rows else ""
 
 
-def _investment_rows(c: ScenarioComparison) -> list[tuple[Replicated, Investment]]:
-    return [(s, investment(c, s)) for s in c.alternatives]
-
-
-def _investment_table(c: ScenarioComparison, changes: list[tuple[Replicated, Investment]]) -> str:
+def _investment_table(c: ScenarioComparison, changes: Changes) -> str:
     horizon = c.reference.params.horizon.days
     rows = "".join(
         f"<tr><td>{html.escape(s.name)}</td>"
@@ -378,7 +374,7 @@ def _robustness(rec: Recommendation, checks: list[Check] | None) -> str:
     )
 
 
-def _options_table(c: ScenarioComparison, changes: list[tuple[Replicated, Investment]]) -> str:
+def _options_table(c: ScenarioComparison, changes: Changes) -> str:
     horizon = c.reference.params.horizon.days
     rows = [
         f"<tr><td>{html.escape(c.reference.name)}</td><td class='text'>Nothing: the "
@@ -434,13 +430,13 @@ def _assumptions(rows: list[dict[str, Any]], currency: str) -> str:
 def _report(
     c: ScenarioComparison,
     plots: dict[str, Path],
+    changes: Changes,
     command: str,
     evidence: dict[str, Any] | None = None,
     checks: list[Check] | None = None,
 ) -> str:
     names = ", ".join(html.escape(s.name) for s in c.alternatives) or "no alternative"
     rec = recommend(c)
-    changes = _investment_rows(c)
     fitted = evidence.get("fitted", {}) if evidence else {}
     assumed = assumptions(c.reference.params, fitted)
     bridges = (
@@ -568,8 +564,9 @@ def write_comparison(
         (staging / "scenarios").mkdir()
         for s in c.scenarios:
             (staging / "scenarios" / f"{s.slug}.yaml").write_text(resolved_yaml(s.params))
-        plots = write_comparison_plots(c, staging / "plots")
-        (staging / "report.html").write_text(_report(c, plots, command, evidence, checks))
+        changes = [(s, investment(c, s)) for s in c.alternatives]
+        plots = write_comparison_plots(c, changes, staging / "plots")
+        (staging / "report.html").write_text(_report(c, plots, changes, command, evidence, checks))
         if pdf_browser is not None:
             write_pdf(staging / "report.html", staging / "report.pdf", pdf_browser)
     return Path(out) / "report.html"
