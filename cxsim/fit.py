@@ -46,12 +46,15 @@ __all__ = [
     "neighbours",
     "slope",
     "identification",
+    "loose_keys",
+    "PINNED_DOWN",
     "conflicts",
     "roles",
 ]
 
 SIGNIFICANT_DIGITS = 4  # fitted values as calibrated.yaml holds them
 PINNED, LOOSE = 1 / 3, 2 / 3  # a parameter's band against its spread over the searched range
+PINNED_DOWN = "pinned down"  # the verdict on a parameter the targets fix
 SLOPE_STEP = 0.1  # share of a searched range either side of the fit for its slopes
 PRIOR_PRECISION = 12.0  # 1 / variance of a uniform position in a searched range (0 to 1)
 EDGE = 0.02  # share of a range within which a value is "at the edge" of it
@@ -165,7 +168,7 @@ def identification(
         low, high = value_at(at - half, free), value_at(at + half, free)
         shrinkage = half * math.sqrt(PRIOR_PRECISION)  # 1: the targets say nothing about it
         if shrinkage <= PINNED:
-            verdict = "pinned down"
+            verdict = PINNED_DOWN
         elif shrinkage <= LOOSE:
             verdict = "loosely pinned"
         else:
@@ -173,6 +176,11 @@ def identification(
         share = position(high, free) - position(low, free)
         result.append(Identification(key, low, high, share, verdict))
     return result
+
+
+def loose_keys(verdicts: Mapping[str, str]) -> list[str]:
+    """The fitted parameters whose identification verdict is not "pinned down"."""
+    return [key for key, verdict in verdicts.items() if not str(verdict).startswith(PINNED_DOWN)]
 
 
 def _describe(target: Target) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 from cxsim.comparison import compare
 from cxsim.decision import recommend
 from cxsim.errors import ScenarioError
+from cxsim.fit import loose_keys
 from cxsim.scenario import Scenario, usual_band, with_overrides, yaml_value
 from cxsim.targets import current_value
 
@@ -55,15 +56,13 @@ class Check:
 
 
 def _band(text: str, key: str) -> tuple[float, float]:
-    low, sep, high = text.partition(":")
     try:
-        band = float(low), float(high)
+        low, high = (float(end) for end in text.split(":"))
     except ValueError:
-        band = (0.0, 0.0)
-        sep = ""
-    if not sep or not band[0] < band[1]:
+        low = high = 0.0  # not two numbers: the same message as an empty band
+    if not low < high:
         raise ScenarioError(f"--robust {key}: expected KEY=LOW:HIGH with LOW < HIGH, got {text!r}")
-    return band
+    return low, high
 
 
 def _named(text: str) -> Doubt:
@@ -86,10 +85,11 @@ def _loose(evidence: Mapping[str, Any] | None) -> list[Doubt]:
             "--robust loose: the reference is not a calibrated.yaml with its calibration.json "
             "(cxsim calibrate) that records the fitted parameters' bands"
         )
+    verdicts, bands = evidence["identification"], evidence["bands"]
     return [
-        Doubt(key, float(low), float(high), f"fitted, {evidence['identification'][key]}")
-        for key, (low, high) in evidence["bands"].items()
-        if not str(evidence["identification"].get(key, "")).startswith("pinned down") and low < high
+        Doubt(key, float(bands[key][0]), float(bands[key][1]), f"fitted, {verdicts[key]}")
+        for key in loose_keys(verdicts)
+        if key in bands and bands[key][0] < bands[key][1]
     ]
 
 

@@ -335,7 +335,7 @@ def evidence(fit: Fit) -> dict[str, object]:
     Beside ``calibrated.yaml``, for a comparison report to open with the evidence that its
     reference is the client.
     """
-    estimates, flags = fit.estimates(), fit.met()
+    estimates, flags, identified = fit.estimates(), fit.met(), fit.identification()
     return {
         "scenario": fit.base.name,
         "calibrated": CALIBRATED,
@@ -353,8 +353,8 @@ def evidence(fit: Fit) -> dict[str, object]:
             for key, t in fit.targets.targets.items()
         },
         "fitted": fit.fitted,
-        "identification": {i.key: i.verdict for i in fit.identification()},
-        "bands": {i.key: [i.low, i.high] for i in fit.identification()},
+        "identification": {i.key: i.verdict for i in identified},
+        "bands": {i.key: [i.low, i.high] for i in identified},
     }
 
 

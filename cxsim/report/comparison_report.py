@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from cxsim.comparison import MECHANISM_KPIS, ScenarioComparison
 from cxsim.decision import Recommendation, investment, recommend
+from cxsim.fit import loose_keys
 from cxsim.folders import replaced_folder
 from cxsim.report.comparison_plots import Changes, bridge_rows, write_comparison_plots
 from cxsim.report.comparison_sentences import (
@@ -325,11 +326,7 @@ def _calibration(c: ScenarioComparison, evidence: dict[str, Any] | None) -> str:
         f"</td><td class='text'>{html.escape(str(t.get('source', '')))}</td></tr>"
         for key, t in evidence["targets"].items()
     )
-    loose = [
-        k
-        for k, v in evidence.get("identification", {}).items()
-        if not str(v).startswith("pinned down")
-    ]
+    loose = loose_keys(evidence.get("identification", {}))
     keys = ", ".join(f"<code>{html.escape(k)}</code>" for k in loose)
     caution = (
         "<p>The client's figures leave these fitted parameters loose; do not trust a "
