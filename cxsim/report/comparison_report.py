@@ -214,7 +214,7 @@ def _investment_table(c: ScenarioComparison, changes: Changes) -> str:
         f"<td>{cost_text(c, ch)}</td>"
         f"{_estimate_cell(c, ch.effects, 'profit', True)}"
         f"{_estimate_cell(c, ch.profit, 'profit', True)}"
-        f"<td>{return_text(c, ch)}</td><td>{payback_text(ch, horizon)}</td></tr>"
+        f"<td>{return_text(ch)}</td><td>{payback_text(ch, horizon)}</td></tr>"
         for s, ch in changes
     )
     return (

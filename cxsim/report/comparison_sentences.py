@@ -94,7 +94,7 @@ def payback_text(change: Investment, horizon: float) -> str:
     return f"day {p.day:g} ({earliest} to {latest})"
 
 
-def return_text(c: ScenarioComparison, change: Investment) -> str:
+def return_text(change: Investment) -> str:
     """Return on the change with its interval, or why it is not defined."""
     if change.buys_nothing:
         return "nothing bought"
