@@ -11,16 +11,22 @@ builds the organisation's parts (``cxsim.organisation``: population, workforce, 
 reputation, demand, ledger; ``cxsim.stations``: the contact centre's channels) and hands each
 agent the parts it works with (``Touchpoints`` for customers, ``Workplace`` for staff). See
 docs/architecture.md.
+
+A decision taken during the run (the scenario's ``decisions``, or ``decide`` from the workshop
+between days) gives the parts the decided parameters from that moment: the same wiring, handed
+new specs (``scenario.DECIDABLE`` says how each key takes effect).
 """
 
 from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 import mesa
+from mesa.time import Priority
 
 from cxsim import kpis
 from cxsim.agents.customer import Touchpoints
@@ -37,7 +43,7 @@ from cxsim.organisation.reputation import Reputation
 from cxsim.organisation.surveys import Surveys
 from cxsim.organisation.workforce import FRONTLINE_CHANNELS, Workforce
 from cxsim.records import Recorder
-from cxsim.scenario import Scenario
+from cxsim.scenario import Decision, Scenario, decided
 from cxsim.specs import (
     ChannelSpec,
     CustomerSpec,
@@ -65,7 +71,9 @@ class ServiceOrganisation(CalendarModel):
     def __init__(self, params: Scenario) -> None:
         self.streams = streams = Streams.from_seed(params.seed)
         super().__init__(rng=streams.mesa)
-        self.params = params
+        self.params = params  # as decided so far (``decide``)
+        self.decisions: list[Decision] = []  # taken so far, in order
+        self.records_live_day = 0.0 if params.shared_record.enabled else float("inf")
         self.policy = Policy.from_scenario(params)
         self.ledger = Ledger(params.economics.cogs_share, params.economics.discount_rate_per_year)
         self.recorder = Recorder()
@@ -184,6 +192,10 @@ class ServiceOrganisation(CalendarModel):
         if p.warmup.days > 0:
             self.calendar.at(p.warmup.days, self.end_warmup)
         self.workforce.schedule_training()
+        for decision in p.decisions:  # after everything else that day, as in the workshop
+            self.calendar.at(
+                decision.day, lambda d=decision: self.decide(d.set, d.note), Priority.LOW
+            )
 
     def end_warmup(self) -> None:
         """Contact-centre statistics and the cost per contact count from now on."""
@@ -207,7 +219,7 @@ class ServiceOrganisation(CalendarModel):
         self.workforce.fade_skills()
         for channel in self.channels.values():
             channel.adjust_to_pressure()
-        if self.policy.shared_record:
+        if p.shared_record.enabled:  # paid from the decision, live or not
             self.ledger.spend("systems", p.shared_record.cost_per_year / DAYS_PER_YEAR, now)
         if self.policy.recognition:
             self.ledger.spend("systems", p.customer_recognition.cost_per_year / DAYS_PER_YEAR, now)
@@ -238,6 +250,45 @@ class ServiceOrganisation(CalendarModel):
                     on_week(self.time)
         if self.series.row["day"] != self.time:  # close the last, partial week
             self.collect()
+
+    # --- decisions --------------------------------------------------------------------------
+    def decide(self, changes: Mapping[str, Any], note: str = "") -> None:
+        """A decision taken now: from now on the organisation works with ``changes``.
+
+        ``changes`` maps decidable keys (``scenario.DECIDABLE``) to their new values; a value
+        out of range raises pydantic's ``ValidationError`` and changes nothing.
+        """
+        before, now = self.params, self.calendar.now
+        self.params = decided(before, changes)
+        self.decisions.append(Decision(day=now, set=dict(changes), note=note))
+        record = self.params.shared_record
+        if record.enabled and not before.shared_record.enabled:  # a project: live later
+            self.records_live_day = now + record.implementation_days
+            self.calendar.at(self.records_live_day, self._work_to_decisions, Priority.LOW)
+        elif not record.enabled:
+            self.records_live_day = float("inf")
+        self.timetables = Timetables.from_scenario(self.params)
+        self.workforce.adopt(self.params, self.timetables)
+        self._work_to_decisions()
+
+    def in_force(self) -> Scenario:
+        """The parameters the organisation works to now: as decided, less what is not live."""
+        if self.calendar.now >= self.records_live_day or not self.params.shared_record.enabled:
+            return self.params
+        record = self.params.shared_record.model_copy(update={"enabled": False})
+        return self.params.model_copy(update={"shared_record": record})
+
+    def _work_to_decisions(self) -> None:
+        """Hand every part the policy and specs in force (the same parts, new parameters)."""
+        p, work, touch = self.in_force(), self.workforce.work, self.population.touchpoints
+        self.policy = work.policy = touch.policy = Policy.from_scenario(p)
+        work.sales = SalesSpec.from_scenario(p, self.timetables.working)
+        work.frontline = FrontlineSpec.from_scenario(p)
+        touch.spec = CustomerSpec.from_scenario(p)
+        self.desk.shared_record = self.policy.shared_record
+        for channel in self.channels.values():
+            channel.shared_record = self.policy.shared_record
+        self.demand.proactive = p.proactive
 
     # --- what reports read ----------------------------------------------------------------
     @property

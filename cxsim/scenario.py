@@ -17,7 +17,7 @@ import hashlib
 import json
 import math
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -43,6 +43,9 @@ from cxsim.library import (
 )
 
 __all__ = [
+    "DECIDABLE",
+    "Decision",
+    "decided",
     "Scenario",
     "ScenarioError",
     "load_scenario",
@@ -1775,6 +1778,15 @@ class Workforce(Block):
         10.0, "days", "Time a new hire spends in onboarding, paid but not yet serving.", ge=0
     )
     cost_per_hire: float = param(5000.0, "money/hire", "Recruiting cost of one hire.", ge=0)
+    redundancy_pay_weeks: float = param(
+        8.0,
+        "weeks of pay",
+        "Pay to a member of staff whose position a decision cuts (last in, first out): notice "
+        "and severance (assumption: four weeks' notice plus UK statutory pay, one week per "
+        "year of service, for about four years' tenure).",
+        ge=0,
+        le=260,
+    )
     positions_before: Positions | None = Field(
         None,
         description="Positions by post the organisation has before this scenario's change: "
@@ -2163,6 +2175,13 @@ class SharedRecord(Block):
     cost_per_year: float = param(
         40_000.0, "money/year", "Licence and upkeep of the shared record when enabled.", ge=0
     )
+    implementation_days: float = param(
+        90.0,
+        "days",
+        "When a decision switches the record on during a run: days from the decision (paid "
+        "from then) until it is live (assumption: vendors quote 3-6 months for a mid-size CRM).",
+        ge=0,
+    )
 
 
 class CustomerRecognition(Block):
@@ -2217,6 +2236,51 @@ class Economics(Block):
     )
 
 
+# Keys a decision may change during a run, and how the organisation takes the change on.
+DECIDABLE: dict[str, str] = {
+    "frontline.empowerment_limit": "policy: at once",
+    "sales.verification": "policy: at once",
+    "sales.volume_reward_weight": "policy: at once",
+    "recovery.apology": "policy: at once",
+    "recovery.compensation_share": "policy: at once",
+    "customer_recognition.enabled": "policy: at once",
+    "shared_record.enabled": "system: paid from the decision, live after implementation_days",
+    "proactive.detection_share": "service: at once",
+    "workforce.hiring_policy": "hiring: the next hires",
+    "sales.salespeople": "positions: added ones recruited, cut ones made redundant",
+    "delivery.teams": "positions: added ones recruited, cut ones made redundant",
+    "contact_centre.agents": "positions: added ones recruited, cut ones made redundant",
+    "contact_centre.roster": "positions: added ones recruited, cut ones made redundant",
+    "supervisors.count": "positions: added ones recruited, cut ones made redundant",
+    "training": "programmes: an added one starts on its start_day, or at once if that has passed",
+}
+
+
+class Decision(Block):
+    """A management decision taken during the run: from ``day`` on, the keys in ``set`` hold.
+
+    How each key takes effect is in ``DECIDABLE``: a policy at once; positions added are
+    recruited (hiring delay, onboarding) and positions cut are made redundant, last in first out
+    (``workforce.redundancy_pay_weeks``); a training programme added sends its trainees off the
+    floor from its start day or the decision's, whichever is later; a shared record is paid from
+    the decision and live ``shared_record.implementation_days`` later. This is how the
+    workshop's teams decide in rounds (docs/workshop.md), and how a consultant phases a change.
+    """
+
+    day: float = param(0.0, "day", "Day the decision is taken (after that day's events).", ge=0)
+    set: dict[str, Any] = Field(
+        description="Each changed key (dotted, one of the decidable keys) and its new value.",
+        min_length=1,
+        json_schema_extra={"unit": "key: value"},
+    )
+    note: str = Field(
+        "",
+        description="Why, in the decision-maker's words.",
+        max_length=500,
+        json_schema_extra={"unit": "text"},
+    )
+
+
 class Scenario(Block):
     """One organisation, its policies and its customers, as read from a scenario file."""
 
@@ -2263,6 +2327,9 @@ class Scenario(Block):
     )
     loyalty: Loyalty = Loyalty()
     economics: Economics = Economics()
+    decisions: tuple[Decision, ...] = Field(
+        (), description="Management decisions taken during the run, in order of day."
+    )
 
     @model_validator(mode="after")
     def _warmup_inside_horizon(self) -> Scenario:
@@ -2294,6 +2361,33 @@ class Scenario(Block):
                         f"one of the customer segments ({', '.join(segments)})",
                         response.segment,
                     )
+        return self
+
+    @model_validator(mode="after")
+    def _decisions_in_order_and_valid(self) -> Scenario:
+        state, last_day = self, 0.0
+        for i, decision in enumerate(self.decisions):
+            here = ("decisions", str(i))
+            if decision.day < last_day:
+                expected = f"at least {last_day:g} (the day of the decision before)"
+                _located_error((*here, "day"), expected, decision.day)
+            last_day = decision.day
+            for key in decision.set:
+                if key not in DECIDABLE:
+                    close = difflib.get_close_matches(key, DECIDABLE, n=1)
+                    known = f"did you mean {close[0]}?" if close else ", ".join(DECIDABLE)
+                    _located_error(
+                        (*here, "set", key), f"a key a decision can change ({known})", key
+                    )
+            try:
+                state = decided(state, decision.set)
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                _located_error(
+                    (*here, "set", *_decided_key(error["loc"], decision.set)),
+                    error["msg"],
+                    error["input"],
+                )
         return self
 
     @model_validator(mode="after")
@@ -2613,6 +2707,33 @@ def with_overrides(base: Scenario, assignments: Iterable[str], source: str = "--
     except ScenarioError as exc:
         raise ScenarioError(f"{source}: {exc}") from None
     return scenario_from_dict(merged, source)
+
+
+def decided(base: Scenario, changes: Mapping[str, Any]) -> Scenario:
+    """``base`` as it stands after a decision setting ``changes`` (dotted keys), validated.
+
+    The result has no decisions of its own: it is the organisation from that day on.
+    Raises pydantic's ``ValidationError`` (located in the scenario) for a value out of range.
+    """
+    nested: dict[str, Any] = {}
+    for key, value in changes.items():
+        *parents, leaf = key.split(".")
+        node = nested
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    merged = _deep_merge(base.model_dump(), nested)
+    return Scenario.model_validate({**merged, "decisions": ()})
+
+
+def _decided_key(loc: Sequence[Any], changes: Mapping[str, Any]) -> tuple[str, ...]:
+    """A location in the scenario as a location in a decision's ``set`` (its dotted key first)."""
+    parts = tuple(str(part) for part in loc)
+    for key in changes:
+        depth = key.count(".") + 1
+        if parts[:depth] == tuple(key.split(".")):
+            return (key, *parts[depth:])
+    return parts  # a rule between keys (e.g. recognition needs a shared record)
 
 
 def parameter_table(

@@ -68,9 +68,13 @@ class Traits:
     channel: str  # the channel this customer tries first
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Touchpoints:
-    """The parts of the organisation a customer deals with (one object, shared by all)."""
+    """The parts of the organisation a customer deals with (one object, shared by all).
+
+    A decision taken during the run (``ServiceOrganisation.decide``) replaces its policy and
+    spec in place, so that every customer meets them from then on.
+    """
 
     calendar: EventCalendar
     streams: Streams

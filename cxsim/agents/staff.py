@@ -41,9 +41,13 @@ if TYPE_CHECKING:
 __all__ = ["StaffAgent", "Workplace"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Workplace:
-    """The parts of the organisation its staff work with (one object, shared by all)."""
+    """The parts of the organisation its staff work with (one object, shared by all).
+
+    A decision taken during the run (``ServiceOrganisation.decide``) replaces its policy and
+    specs in place, so that every member of staff works to them from then on.
+    """
 
     calendar: EventCalendar
     streams: Streams

@@ -16,6 +16,12 @@ each moment (a job in hand is finished first); sales and delivery work
 Each post draws from its own random stream, keyed by the post (pool and number), not by the
 order of events, so post *k* draws the same numbers in every scenario with the same seed
 (synchronised common random numbers), however turnover elsewhere differs.
+
+A decision taken during the run (``adopt``) changes the hiring policy for the next hires,
+recruits the positions it adds (each a new seat with its own stream), makes the positions it
+cuts redundant (open vacancies first, then the latest hires, each paid
+``redundancy_pay_weeks``; anyone away in training is cut when they leave instead), moves a
+roster from now, and enrols a programme it adds from its start day or now, whichever is later.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from mesa.time import Priority
 from cxsim.agents import DeliveryTeam, Salesperson, ServiceAgent, Specialist, Supervisor
 from cxsim.agents.staff import StaffAgent, Workplace
 from cxsim.agents.supervisor import Coaching
-from cxsim.calendar import EventCalendar
+from cxsim.calendar import Entry, EventCalendar
 from cxsim.mechanisms.motivation import (
     leaving_probability,
     recognition_lift,
@@ -43,7 +49,7 @@ from cxsim.mechanisms.shocks import Shocks
 from cxsim.mechanisms.timetable import ALWAYS, Timetable
 from cxsim.mechanisms.workforce import decay_skill, full_time_equivalents, training_fade
 from cxsim.organisation.ledger import Ledger
-from cxsim.scenario import HiringProfile, Scenario
+from cxsim.scenario import HiringProfile, Scenario, Training
 from cxsim.specs import StaffSpec, Timetables, roster_positions
 from cxsim.stations.pool import ServerPool
 from cxsim.streams import named_stream
@@ -58,9 +64,12 @@ POSTS = ("sales", "delivery", *FRONTLINE_CHANNELS, "supervisors", "specialists")
 type Hire = Callable[[np.random.Generator, np.random.Generator, HiringProfile], StaffAgent]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Post:
-    """A kind of post: its role, the pool its holders serve in, how to hire one, the salary."""
+    """A kind of post: its role, the pool its holders serve in, how to hire one, the salary.
+
+    A decision on staffing replaces its roster and the people a position stands for.
+    """
 
     name: str  # sales, delivery, phone, chat, email or supervisors
     role: str  # sales, delivery, frontline or supervisors
@@ -110,7 +119,12 @@ class Workforce:
         self.salary_weight: Counter[str] = Counter()
         self.posts: list[Post] = []
         self.away: Counter[str] = Counter()  # in training, by post
-        self.vacancies: set[Vacancy] = set()
+        self.vacancies: dict[Vacancy, None] = {}  # open posts, in the order they opened
+        self.seats: Counter[str] = Counter()  # seats (streams) given out, by post
+        self.to_cut: Counter[str] = Counter()  # positions cut whose holders are still away
+        self.programmes: dict[str, tuple[Training, float]] = {}  # started or due: day it starts
+        self._enrolments: dict[str, list[Entry]] = {}  # trainees' days off, by programme
+        self._rosters: dict[str, Entry] = {}  # each rostered post's next change
         self.payroll: Counter[str] = Counter()  # salaries paid since day 0, by post
         self.strain: dict[str, float] = {}  # motivation each post's pressure takes, smoothed
         self._warmup_marks: dict[str, tuple[int, float]] = {}  # jobs and payroll by post then
@@ -149,13 +163,14 @@ class Workforce:
             for member in staff:
                 post.place(member)
             self.posts.append(post)
+            self.seats[name] = count
             for number in range(in_post, count):  # positions this scenario adds: recruited
                 self._advertise(post, self._seat(name, number))
 
     def _advertise(self, post: Post, seat: np.random.Generator) -> None:
         """An open position, filled after the hiring delay (drawn from the post's stream)."""
         vacancy = Vacancy(post, seat)
-        self.vacancies.add(vacancy)
+        self.vacancies[vacancy] = None
         delay = seat.exponential(self.wf.hiring_delay_days)
         self.calendar.after(delay, lambda: self.fill(vacancy))
 
@@ -178,7 +193,7 @@ class Workforce:
     def _follow_roster(self, post: Post) -> None:
         now = self.calendar.now
         post.pool.set_on_duty(post.on_duty.value_at(now))
-        self.calendar.at(
+        self._rosters[post.name] = self.calendar.at(
             post.on_duty.next_change(now), lambda: self._follow_roster(post), Priority.HIGH
         )
 
@@ -374,7 +389,10 @@ class Workforce:
                     member.resign()
                     self._leave(post.name, member)
                     self.counters[f"leavers_{post.role}"] += 1
-                    self._advertise(post, member.seat)
+                    if self.to_cut[post.name]:  # a position cut while its holder was away
+                        self.to_cut[post.name] -= 1
+                    else:
+                        self._advertise(post, member.seat)
 
     def fade_skills(self) -> None:
         """A day without refreshment: every member of staff's skill fades a little."""
@@ -387,9 +405,80 @@ class Workforce:
                     member.skill, wf.skill_floor, wf.skill_decay_per_year, 1.0
                 )
 
+    # --- decisions ---------------------------------------------------------------------------
+    def adopt(self, params: Scenario, timetables: Timetables) -> None:
+        """A decision taken now: its hiring policy, positions, rosters and programmes hold."""
+        before, now = self.timetables.positions(self.params), self.calendar.now
+        self.params, self.wf, self.timetables = params, params.workforce, timetables
+        self.profile = getattr(params.workforce.profiles, params.workforce.hiring_policy)
+        after = timetables.positions(params)
+        for post in self.posts:
+            self._reroster(post)
+            change = getattr(after, post.name) - getattr(before, post.name)
+            for _ in range(change):
+                self._advertise(post, self._seat(post.name, self.seats[post.name]))
+                self.seats[post.name] += 1
+            if change < 0:
+                self._cut(post, -change)
+        decided = {programme.name: programme for programme in params.training}
+        for name in [n for n in self.programmes if n not in decided]:
+            for entry in self._enrolments.pop(name):  # those not yet away stay on the floor
+                self.calendar.cancel(entry)
+            if self.programmes[name][1] > now:
+                del self.programmes[name]  # called off before it began
+        for name, programme in decided.items():
+            if name not in self.programmes:
+                self._enrol(programme, max(programme.start_day, now))
+
+    def _reroster(self, post: Post) -> None:
+        """From now on the post follows the decided roster (and is paid for its hours)."""
+        roster = self.timetables.on_duty.get(post.name)
+        if post.on_duty is None or roster == post.on_duty:
+            return
+        post.on_duty, post.people = roster, self._people_per_position(roster)
+        entry = self._rosters.pop(post.name, None)
+        if entry is not None:
+            self.calendar.cancel(entry)
+        if roster.flat:
+            post.pool.set_on_duty(roster.value_at(self.calendar.now))
+        else:
+            self._follow_roster(post)
+
+    def _cut(self, post: Post, positions: int) -> None:
+        """Cut positions: open vacancies, then onboarding hires, then the latest hires serving.
+
+        Anyone cut who was hired is paid ``redundancy_pay_weeks`` of their salary; positions
+        whose holders are all away (in training) are cut when one of them leaves.
+        """
+        vacancies = [v for v in reversed(self.vacancies) if v.post is post]
+        vacancies.sort(key=lambda v: v.member is not None)  # open ones first
+        serving = sorted(post.pool.servers, key=lambda m: m.unique_id, reverse=True)
+        for vacancy in vacancies[:positions]:
+            del self.vacancies[vacancy]
+            if vacancy.member is not None:
+                self._redundant(post, vacancy.member)
+                vacancy.member.remove()
+        for member in serving[: max(0, positions - len(vacancies))]:
+            self._redundant(post, member)
+            member.resign()
+        self.to_cut[post.name] += max(0, positions - len(vacancies) - len(serving))
+
+    def _redundant(self, post: Post, member: StaffAgent) -> None:
+        """``member`` leaves a cut position, paid their notice and severance."""
+        self._leave(post.name, member)
+        pay = (
+            self.wf.redundancy_pay_weeks / 52.0 * post.salary_per_year * self.wf.pay_vs_market
+            * member.hired_as.salary_multiplier * post.people
+        )  # fmt: skip
+        self.ledger.spend(f"salaries_{post.role}", pay, self.calendar.now)
+        self.payroll[post.name] += pay
+        self.counters[f"redundancies_{post.role}"] += 1
+
     # --- hiring -----------------------------------------------------------------------------
     def fill(self, vacancy: Vacancy) -> None:
         """A hire is made (unless a hiring freeze holds): paid from today, serving later."""
+        if vacancy not in self.vacancies:  # the position was cut
+            return
         freeze_end = self.shocks.freeze_end(self.calendar.now)
         if freeze_end is not None:
             if freeze_end < float("inf"):
@@ -411,26 +500,40 @@ class Workforce:
 
     def start(self, vacancy: Vacancy) -> None:
         """The new hire finished onboarding and starts serving."""
-        self.vacancies.discard(vacancy)
+        if vacancy not in self.vacancies:  # the position was cut during onboarding
+            return
+        del self.vacancies[vacancy]
         vacancy.post.pool.add_server(vacancy.member)
 
     # --- training and coaching ------------------------------------------------------------
     def schedule_training(self) -> None:
-        """Enrol each programme's trainees, one after another so the floor is never empty."""
+        """Enrol each programme's trainees (the scenario's programmes, at their start days)."""
         for programme in self.params.training:
-            for i, member in enumerate(self.members(programme.role)):
-                self.calendar.at(
-                    programme.start_day + i * programme.days_off_floor,
-                    lambda m=member, p=programme: m.start_training(p),
-                )
+            self._enrol(programme, programme.start_day)
+
+    def _enrol(self, programme: Training, start: float) -> None:
+        """Trainees go off the floor one after another from ``start``: it is never empty."""
+        self.programmes[programme.name] = (programme, start)
+        self._enrolments[programme.name] = [
+            self.calendar.at(
+                start + i * programme.days_off_floor,
+                lambda m=member, p=programme: m.start_training(p),
+            )
+            for i, member in enumerate(self.members(programme.role))
+        ]
+
+    def trainees_waiting(self, name: str) -> int:
+        """Members of staff programme ``name`` will still send off the floor."""
+        now = self.calendar.now
+        return sum(e[3] is not None and e[0] > now for e in self._enrolments.get(name, ()))
 
     def handoff_factor(self) -> float:
         """Handoff error left after unified trainings, their effect fading like skills."""
         factor, now = 1.0, self.calendar.now
-        for programme in self.params.training:
-            if programme.unified and programme.start_day <= now:
+        for programme, start in self.programmes.values():
+            if programme.unified and start <= now:
                 gain = training_fade(
-                    programme.handoff_gain, self.wf.skill_decay_per_year, now - programme.start_day
+                    programme.handoff_gain, self.wf.skill_decay_per_year, now - start
                 )
                 factor *= 1.0 - gain
         return factor
