@@ -19,7 +19,9 @@ from typer.testing import CliRunner
 
 from cxsim.cli import app
 from cxsim.demo.levers import LEVERS, apply_levers, lever_defaults
-from cxsim.demo.workshop import SCENARIO_ENV, Workshop, demo_scenario
+from cxsim.demo.workshop import SCENARIO_ENV, SHOCKS, Plan, Room, Team, debrief, demo_scenario
+from cxsim.model import ServiceOrganisation
+from cxsim.scenario import DECIDABLE
 
 SHOTS = ROOT / "results" / "screenshots"
 SMALL_DEMO = ROOT / "tests" / "data" / "small_demo.yaml"
@@ -44,24 +46,128 @@ def test_every_lever_has_plain_words_and_changes_its_scenario_key() -> None:
 
 
 def test_without_levers_the_two_organisations_are_identical() -> None:
-    workshop = Workshop(scenario_path=str(SMALL_DEMO))
+    team = Team(scenario_path=str(SMALL_DEMO))
     for _ in range(30):
-        workshop.step()
-    assert workshop.day == 30
-    assert workshop.today.series == workshop.changed.series
+        team.step()
+    assert team.day == 30
+    assert team.today.series == team.changed.series
 
 
 def test_a_lever_changes_only_the_right_hand_organisation() -> None:
-    plain = Workshop(scenario_path=str(SMALL_DEMO))
-    workshop = Workshop({"shared_record": True, "authority": 1000}, scenario_path=str(SMALL_DEMO))
+    plain = Team(scenario_path=str(SMALL_DEMO))
+    team = Team({"shared_record": True, "authority": 1000}, scenario_path=str(SMALL_DEMO))
     for _ in range(60):
         plain.step()
-        workshop.step()
-    assert workshop.today.series == plain.today.series  # same seed: the reference is today
-    assert workshop.changed.series["escalations"][-1] < workshop.today.series["escalations"][-1]
-    assert workshop.changed.series["effort"][-1] < workshop.today.series["effort"][-1]
-    grid = workshop.today.loyalty_grid()
+        team.step()
+    assert team.today.series == plain.today.series  # same seed: the reference is today
+    assert team.changed.series["escalations"][-1] < team.today.series["escalations"][-1]
+    assert team.changed.series["effort"][-1] < team.today.series["effort"][-1]
+    grid = team.today.loyalty_grid()
     assert grid.shape[0] == grid.shape[1] and set(grid[~(grid != grid)].ravel()) <= {0, 1, 2, 3}
+    assert [log.text() for log in team.log] == [
+        "Day 0: One shared customer record off → on",
+        f"Day 0: Frontline authority per case {team.base.frontline.empowerment_limit:,.0f} → 1,000",
+    ]
+
+
+def test_every_lever_can_be_a_decision_mid_run() -> None:
+    assert {key for lever in LEVERS for key in _every_key(lever)} <= set(DECIDABLE)
+
+
+def _every_key(lever) -> set[str]:
+    values = {"int": [lever.low, lever.high], "bool": [True, False]}.get(lever.kind, lever.choices)
+    return {key for value in values for key in lever.changes(value)}
+
+
+def test_a_lever_pulled_mid_run_changes_the_team_from_that_day_on_and_not_before() -> None:
+    plan = Plan(round_days=30, rounds=2)
+    plain, team = (Team(scenario_path=str(SMALL_DEMO), plan=plan) for _ in range(2))
+    for _ in range(30):
+        plain.step()
+        team.step()
+    assert team.deciding and not team.running  # the round is over: time to decide
+    team.step()
+    assert team.day == 30  # paused until the next round
+    team.pull("authority", 1000)
+    team.pull("shared_record", True)
+    for t in (plain, team):
+        t.next_round()
+        for _ in range(30):
+            t.step()
+    assert team.finished and team.day == 60
+    days = team.changed.series["day"]
+    upto = days.index(30.0) + 1
+    for key, values in team.changed.series.items():
+        assert values[:upto] == plain.changed.series[key][:upto], key  # nothing before moves
+    assert team.changed.series["escalations"][-1] < plain.changed.series["escalations"][-1]
+    assert team.today.series == plain.today.series
+    assert [log.day for log in team.log] == [30, 30]
+    assert f"Shared customer record: live on day {30 + 90}" in team.pending()
+
+
+def test_levers_with_delays_show_what_is_pending() -> None:
+    team = Team(scenario_path=str(SMALL_DEMO), plan=Plan(round_days=10, rounds=3))
+    for _ in range(10):
+        team.step()
+    agents = team.levers["agents"]
+    team.pull("agents", agents + 3)
+    team.pull("training", "frontline skills")
+    pending = team.pending()
+    assert "Phone agents: 3 being recruited, 0 in onboarding" in pending
+    assert any(note.startswith("Training frontline-skills: ") for note in pending)
+
+
+def test_the_team_s_played_scenario_replays_its_run_exactly() -> None:
+    team = Team({"verification": True}, scenario_path=str(SMALL_DEMO), plan=Plan(20, 2), name="A")
+    for _ in range(20):
+        team.step()
+    team.pull("authority", 800)
+    team.next_round()
+    for _ in range(20):
+        team.step()
+    played = team.played_scenario()
+    assert played.name == "A" and played.horizon.days == 40
+    assert [(d.day, d.set) for d in played.decisions] == [
+        (20, {"frontline.empowerment_limit": 800})
+    ]
+    replay = ServiceOrganisation(played)
+    replay.run_until(40)
+    assert replay.ledger.profit == team.changed.latest("profit")
+    assert len(replay.roster) == team.changed.latest("customers")
+
+
+def test_a_planned_shock_hits_every_team_in_its_round_unannounced() -> None:
+    name = next(iter(SHOCKS))
+    plan = Plan(round_days=30, rounds=3, shocks=((2, name),))
+    team = Team(scenario_path=str(SMALL_DEMO), plan=plan)
+    (shock,) = team.base.shocks
+    assert shock.start_day == 30 + 14 and shock.kind == "logistics_disruption"
+    for _ in range(40):
+        team.step()
+        team.next_round()
+    assert team.shocks_so_far() == []
+    for _ in range(10):
+        team.step()
+    assert team.shocks_so_far() == [(44, name)]
+
+
+def test_a_room_holds_each_team_once_and_the_debrief_pairs_them_with_today() -> None:
+    room = Room()
+    room.plan = Plan(round_days=15, rounds=2)
+    a, b = room.join("Blue", str(SMALL_DEMO)), room.join("Green", str(SMALL_DEMO))
+    assert room.join("Blue", str(SMALL_DEMO)) is a
+    b.pull("shared_record", True)
+    for team in (a, b):
+        while not team.finished:
+            team.step()
+            team.next_round()
+    standings = room.standings()
+    assert [name for name, _, _ in standings] == ["Blue", "Green"]
+    assert standings[1][1]["decisions"] == 1 and standings[1][2][0].startswith("Day 0: ")
+    result = debrief([a, b], replications=2, jobs=1)
+    assert [s.name for s in result.scenarios] == ["today", "Blue", "Green"]
+    assert result.difference(result.scenarios[1], "profit").mean == 0.0  # no decision
+    assert result.difference(result.scenarios[2], "fcr").mean > 0
 
 
 # --- in the browser ------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """The levers a workshop can pull, in plain language, and how each changes a scenario.
 
 Each lever has the label, unit and one-sentence explanation shown on screen, and maps its value
-to scenario overrides, so the demo runs exactly the model that ``cxsim run`` runs.
+to the scenario keys it changes, so the demo runs exactly the model that ``cxsim run`` runs:
+pulled before the first day, a lever changes the scenario the team's organisation starts from;
+pulled later, it is a decision from that day on (``scenario.Decision``, every key decidable).
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cxsim.scenario import Scenario, with_overrides, yaml_value
+from cxsim.scenario import Scenario, decided
 from cxsim.specs import positions
 
-__all__ = ["Lever", "LEVERS", "apply_levers", "lever_defaults"]
+__all__ = ["Lever", "LEVERS", "LEVERS_BY_NAME", "apply_levers", "lever_changes", "lever_defaults"]
 
 TRAINING = {  # programme -> training list (seed 000: unified training; frontline_training.yaml)
     "none": [],
@@ -53,7 +55,7 @@ class Lever:
     unit: str
     tooltip: str
     kind: str  # "int", "bool" or "choice"
-    overrides: Callable[[Any], list[str]]
+    changes: Callable[[Any], dict[str, Any]]  # value -> the scenario keys it sets
     current: Callable[[Scenario], Any]
     low: int = 0
     high: int = 0
@@ -61,8 +63,8 @@ class Lever:
     choices: tuple[str, ...] = ()
 
 
-def _key(path: str) -> Callable[[Any], list[str]]:
-    return lambda value: [f"{path}={str(value).lower() if isinstance(value, bool) else value}"]
+def _key(path: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda value: {path: value}
 
 
 def _reverse(mapping: Mapping[str, Any], value: Any) -> str:
@@ -129,7 +131,7 @@ LEVERS: tuple[Lever, ...] = (
         "Whom recruiters pick when someone leaves: the most skilled, the quickest "
         "learners, or the cheapest.",
         "choice",
-        lambda v: [f"workforce.hiring_policy={HIRING[v]}"],
+        lambda v: {"workforce.hiring_policy": HIRING[v]},
         lambda s: _reverse(HIRING, s.workforce.hiring_policy),
         choices=tuple(HIRING),
     ),
@@ -140,7 +142,7 @@ LEVERS: tuple[Lever, ...] = (
         "Staff go off the floor in turn from day 30 and come back more skilled; "
         "together, handoffs lose less.",
         "choice",
-        lambda v: [f"training={yaml_value(TRAINING[v])}"],
+        lambda v: {"training": TRAINING[v]},
         lambda s: "none" if not s.training else "frontline skills",
         choices=tuple(TRAINING),
     ),
@@ -150,7 +152,7 @@ LEVERS: tuple[Lever, ...] = (
         "incentive",
         "Paid on volume, salespeople promise more and push the standard product.",
         "choice",
-        lambda v: [f"sales.volume_reward_weight={REWARDS[v]}"],
+        lambda v: {"sales.volume_reward_weight": REWARDS[v]},
         lambda s: _reverse(REWARDS, s.sales.volume_reward_weight),
         choices=tuple(REWARDS),
     ),
@@ -160,10 +162,13 @@ LEVERS: tuple[Lever, ...] = (
         "on/off",
         "We spot 40% of incidents before the customer does and fix them first.",
         "bool",
-        lambda on: [f"proactive.detection_share={0.4 if on else 0.0}"],
+        lambda on: {"proactive.detection_share": 0.4 if on else 0.0},
         lambda s: s.proactive.detection_share > 0,
     ),
 )
+
+
+LEVERS_BY_NAME = {lever.name: lever for lever in LEVERS}
 
 
 def lever_defaults(base: Scenario) -> dict[str, Any]:
@@ -171,19 +176,22 @@ def lever_defaults(base: Scenario) -> dict[str, Any]:
     return {lever.name: lever.current(base) for lever in LEVERS}
 
 
-def apply_levers(base: Scenario, values: Mapping[str, Any]) -> Scenario:
-    """``base`` with every lever that differs from ``base`` applied."""
+def lever_changes(base: Scenario, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The scenario keys set by every lever in ``values`` that differs from ``base``."""
     start = lever_defaults(base)
-    assignments = [
-        a
-        for lever in LEVERS
-        if values.get(lever.name, start[lever.name]) != start[lever.name]
-        for a in lever.overrides(values[lever.name])
-    ]
-    if not assignments:
+    return {
+        key: value
+        for name, setting in values.items()
+        if setting != start[name]
+        for key, value in LEVERS_BY_NAME[name].changes(setting).items()
+    }
+
+
+def apply_levers(base: Scenario, values: Mapping[str, Any]) -> Scenario:
+    """``base`` with every lever that differs from ``base`` applied from day 0."""
+    changes = lever_changes(base, values)
+    if not changes:
         return base
     # today's staff are in post; positions the room adds are recruited (hiring delay, cost)
-    assignments.append(f"workforce.positions_before={yaml_value(positions(base).model_dump())}")
-    return with_overrides(base, assignments, "workshop levers").model_copy(
-        update={"name": "with your changes"}
-    )
+    changes["workforce.positions_before"] = positions(base).model_dump()
+    return decided(base, changes).model_copy(update={"name": "with your changes"})

@@ -1,13 +1,24 @@
-"""Two organisations side by side: today, and today with the room's levers pulled.
+"""The workshop as a management flight simulator: teams decide in rounds beside today's firm.
 
-Both run the same scenario file with the same seed (common random numbers: the same
-prospects, needs and customer draws), so what differs on screen is the effect of the levers.
-Each step is one simulated day; a few daily figures are kept for the live charts.
+Each team runs two organisations from the same scenario and seed (common random numbers: the
+same prospects, needs and customer draws): **today**, which nobody changes, and the team's own.
+A lever pulled before the first day changes the scenario the team's organisation starts from; a
+lever pulled later is a decision from that day on (``ServiceOrganisation.decide``): nothing
+before it moves, and levers with delays (recruiting, training, a records system) show what is
+still pending. Every decision is logged with its day and marked on the charts.
+
+The facilitator's ``Plan`` cuts the run into rounds (the run pauses at the end of each for the
+teams' decisions, as in Sterman's management flight simulators, *Business Dynamics*, 2000,
+ch. 1) and may hide a shock in a round (a logistics disruption, a demand pulse, a hiring
+freeze). The ``Room`` holds every team of one server for the facilitator's page; the debrief
+replays each team's decisions over several seeds, paired with today (``cxsim.comparison``), so
+the room can tell a good decision from a lucky run.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -17,17 +28,50 @@ import numpy as np
 
 from cxsim import kpis
 from cxsim.agents.customer import ACTIVE, Customer
-from cxsim.demo.levers import apply_levers, lever_defaults
+from cxsim.comparison import ScenarioComparison, compare
+from cxsim.demo.levers import LEVERS_BY_NAME, apply_levers, lever_defaults
 from cxsim.library import library_scenario
 from cxsim.mechanisms.loyalty import NPS_GROUPS, nps_group
 from cxsim.model import ServiceOrganisation
-from cxsim.scenario import Scenario, load_scenario
+from cxsim.scenario import Scenario, Shock, load_scenario
 
-__all__ = ["Workshop", "Tracker", "demo_scenario", "SCENARIO_ENV", "LOYALTY_STATES"]
+__all__ = [
+    "SCENARIO_ENV",
+    "LOYALTY_STATES",
+    "SHOCKS",
+    "Logged",
+    "Plan",
+    "Room",
+    "Team",
+    "Tracker",
+    "debrief",
+    "demo_scenario",
+]
 
 SCENARIO_ENV = "CXSIM_DEMO_SCENARIO"  # set by ``cxsim demo SCENARIO``
 DEFAULT_SCENARIO = "workforce_dynamics"  # a library scenario: the baseline with staff turnover
 LOYALTY_STATES = (*NPS_GROUPS, "left")
+# Shocks a facilitator can hide in a round: what the room is told afterwards, and the shock.
+# Each starts two weeks into its round (assumption: long enough for the teams' last decisions
+# to settle, early enough that its aftermath shows within the round).
+SHOCKS: dict[str, dict[str, Any]] = {
+    "Logistics disruption: builds take twice as long and incidents double, for 6 weeks": {
+        "kind": "logistics_disruption",
+        "magnitude": 2.0,
+        "days": 42,
+    },
+    "Demand pulse: half as many prospects and routine requests again, for 6 weeks": {
+        "kind": "demand_pulse",
+        "magnitude": 1.5,
+        "days": 42,
+    },
+    "Hiring freeze: no vacancy is filled, for 8 weeks": {
+        "kind": "hiring_freeze",
+        "magnitude": 1.0,
+        "days": 56,
+    },
+}
+SHOCK_START_IN_ROUND = 14  # days into its round
 
 
 @cache
@@ -38,6 +82,61 @@ def demo_scenario(path: str | None = None) -> Scenario:
     that hiring and training levers matter).
     """
     return load_scenario(path or os.environ.get(SCENARIO_ENV) or library_scenario(DEFAULT_SCENARIO))
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The facilitator's plan: ``rounds`` rounds of ``round_days`` days, and hidden shocks.
+
+    ``shocks`` maps a round (1 = the first) to a key of ``SHOCKS``.
+    """
+
+    round_days: int = 91  # a quarter
+    rounds: int = 4
+    shocks: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def days(self) -> int:
+        """Days of the whole run."""
+        return self.round_days * self.rounds
+
+    def round_end(self, day: float) -> int:
+        """The day the round that ``day`` is in ends (the run pauses there)."""
+        return min(self.days, (int(day) // self.round_days + 1) * self.round_days)
+
+    def round_of(self, day: float) -> int:
+        """The round ``day`` is in (1 = the first; the last round's end counts as the last)."""
+        return min(self.rounds, int(day) // self.round_days + 1)
+
+    def shock_blocks(self) -> tuple[Shock, ...]:
+        """The shocks as the scenario's timeline holds them."""
+        blocks = []
+        for round_number, name in self.shocks:
+            spec = SHOCKS[name]
+            start = (round_number - 1) * self.round_days + SHOCK_START_IN_ROUND
+            blocks.append(
+                Shock(
+                    kind=spec["kind"],
+                    start_day=start,
+                    end_day=start + spec["days"],
+                    magnitude=spec["magnitude"],
+                )
+            )
+        return tuple(blocks)
+
+    def scenario(self, base: Scenario) -> Scenario:
+        """``base`` with the plan's shocks on its timeline, long enough for every round."""
+        horizon = base.horizon.model_copy(update={"days": float(max(base.horizon.days, self.days))})
+        return Scenario.model_validate(
+            {
+                **base.model_dump(),
+                "horizon": horizon.model_dump(),
+                "shocks": [
+                    *base.model_dump()["shocks"],
+                    *(s.model_dump() for s in self.shock_blocks()),
+                ],
+            }
+        )
 
 
 @dataclass
@@ -85,6 +184,10 @@ class Tracker:
         for key, value in row.items():
             self.series[key].append(float(value))
 
+    def latest(self, key: str) -> float:
+        """The last value of ``key``."""
+        return self.series[key][-1]
+
     def translation_loss(self) -> dict[str, float]:
         """Mean fit lost at each stage over the orders delivered so far."""
         return kpis.stage_losses(self.org.recorder.orders)
@@ -102,28 +205,214 @@ class Tracker:
         return grid.reshape(side, side)
 
 
-class Workshop(mesa.Model):
-    """Today's organisation and the changed one, stepped a day at a time in lockstep."""
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """A lever the team pulled: when, which, from what to what."""
+
+    day: int
+    lever: str
+    before: Any
+    after: Any
+
+    def text(self) -> str:
+        """The entry as the team's log shows it."""
+        lever = LEVERS_BY_NAME[self.lever]
+        return f"Day {self.day}: {lever.label} {_setting(self.before)} → {_setting(self.after)}"
+
+
+def _setting(value: Any) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+class Team(mesa.Model):
+    """Today's organisation and the team's, stepped a day at a time in lockstep, in rounds."""
 
     def __init__(
-        self, levers: dict[str, Any] | None = None, scenario_path: str | None = None
+        self,
+        levers: dict[str, Any] | None = None,
+        scenario_path: str | None = None,
+        plan: Plan | None = None,
+        name: str = "",
     ) -> None:
         super().__init__()
-        base = demo_scenario(scenario_path)
-        self.levers = {**lever_defaults(base), **(levers or {})}
-        self.today = Tracker(ServiceOrganisation(base))
-        self.changed = Tracker(ServiceOrganisation(apply_levers(base, self.levers)))
-        for tracker in (self.today, self.changed):
-            tracker.record()
+        self.name, self.plan = name, plan or Plan()
+        self.base = self.plan.scenario(demo_scenario(scenario_path))
+        self.levers = lever_defaults(self.base)
+        self.log: list[Logged] = []
+        for lever, value in (levers or {}).items():
+            self._set(lever, value, 0)
+        self.today = Tracker(ServiceOrganisation(self.base))
+        self.today.record()
+        self._start_changed()
+
+    def _start_changed(self) -> None:
+        self.changed = Tracker(ServiceOrganisation(apply_levers(self.base, self.levers)))
+        self.changed.record()
 
     @property
-    def day(self) -> float:
+    def day(self) -> int:
         """Simulated days so far."""
-        return self.today.org.time
+        return int(self.today.org.time)
+
+    @property
+    def round(self) -> int:
+        """The round being played (or, between rounds, the one just ended)."""
+        return self.plan.round_of(max(0, self.day - 1)) if self.day else 1
+
+    @property
+    def finished(self) -> bool:
+        """Whether the last round is over."""
+        return self.day >= self.plan.days
+
+    @property
+    def deciding(self) -> bool:
+        """Whether the run stands at the start or between rounds: the time for decisions."""
+        return self.day % self.plan.round_days == 0
+
+    def _set(self, lever: str, value: Any, day: int) -> bool:
+        """Set a lever and log it on ``day``; whether it moved."""
+        before = self.levers[lever]
+        if value == before:
+            return False
+        self.levers[lever] = value
+        self.log.append(Logged(day, lever, before, value))
+        return True
+
+    def pull(self, lever: str, value: Any) -> None:
+        """Pull a lever: before the first day it sets the start, after it it is a decision."""
+        if not self._set(lever, value, self.day):
+            return
+        if self.day == 0:
+            self._start_changed()
+        else:
+            self.changed.org.decide(
+                LEVERS_BY_NAME[lever].changes(value), LEVERS_BY_NAME[lever].label
+            )
 
     def step(self) -> None:
-        """One more day for both organisations."""
+        """One more day for both organisations, unless the round is over (then pause)."""
+        if self.finished or not self.running:
+            return
         day = self.day + 1
         for tracker in (self.today, self.changed):
             tracker.org.run_until(day)
             tracker.record()
+        self.running = not self.deciding
+
+    def next_round(self) -> None:
+        """Decisions are made: the next round may run."""
+        self.running = not self.finished
+
+    def pending(self) -> list[str]:
+        """What the team decided that has not taken effect yet, in plain words."""
+        org, notes = self.changed.org, []
+        workforce = org.workforce
+        for post in workforce.posts:
+            waiting = [v for v in workforce.vacancies if v.post is post]
+            found = sum(v.member is not None for v in waiting)
+            if waiting:
+                notes.append(
+                    f"{POST_WORDS[post.name]}: {len(waiting) - found} being recruited, "
+                    f"{found} in onboarding"
+                )
+        for name in workforce.programmes:
+            if waiting := workforce.trainees_waiting(name):
+                notes.append(f"Training {name}: {waiting} staff still to go on the course")
+        if away := sum(workforce.away.values()):
+            notes.append(f"{away} staff away on a course today")
+        if org.params.shared_record.enabled and org.records_live_day > org.time:
+            notes.append(f"Shared customer record: live on day {org.records_live_day:.0f}")
+        return notes
+
+    def shocks_so_far(self) -> list[tuple[int, str]]:
+        """The plan's shocks that have begun: (start day, what happened)."""
+        blocks = self.plan.shock_blocks()
+        return [
+            (int(block.start_day), name)
+            for (_, name), block in zip(self.plan.shocks, blocks, strict=True)
+            if block.start_day <= self.day
+        ]
+
+    def standing(self) -> dict[str, float]:
+        """Where the team's organisation stands, and how far from today's (the facilitator)."""
+        mine, today = self.changed, self.today
+        initial = self.base.customers.initial
+        return {
+            "day": self.day,
+            "round": self.round,
+            "customers": mine.latest("customers"),
+            "customers_vs_today": mine.latest("customers") - today.latest("customers"),
+            "profit": mine.latest("profit"),
+            "profit_vs_today": mine.latest("profit") - today.latest("profit"),
+            "retention": _retained(mine.org) / initial,
+            "effort": mine.latest("effort"),
+            "decisions": len(self.log),
+        }
+
+    def played_scenario(self) -> Scenario:
+        """The team's decisions as a scenario file would hold them: a start and decisions."""
+        start = {log.lever: log.after for log in self.log if log.day == 0}
+        scenario = apply_levers(self.base, {**lever_defaults(self.base), **start})
+        decisions = [d.model_dump() for d in self.changed.org.decisions]
+        return Scenario.model_validate(
+            {
+                **scenario.model_dump(),
+                "name": self.name or "team",
+                "horizon": {"days": float(self.plan.days)},
+                "decisions": decisions,
+            }
+        )
+
+
+POST_WORDS = {
+    "sales": "Salespeople",
+    "delivery": "Delivery teams",
+    "phone": "Phone agents",
+    "chat": "Chat agents",
+    "email": "Email agents",
+    "supervisors": "Supervisors",
+    "specialists": "Specialists",
+}
+
+
+def _retained(org: ServiceOrganisation) -> int:
+    """Day-0 customers still active."""
+    return sum(c.initial and c.status == ACTIVE for c in org.agents_by_type[Customer])
+
+
+class Room:
+    """Every team playing on this server, and the facilitator's plan (shared by all sessions)."""
+
+    def __init__(self) -> None:
+        self.plan = Plan()
+        self.teams: dict[str, Team] = {}
+        self.lock = threading.Lock()
+
+    def join(self, name: str, scenario_path: str | None = None) -> Team:
+        """The team called ``name``: a new one on the current plan, or the one already there."""
+        with self.lock:
+            if name not in self.teams:
+                self.teams[name] = Team(scenario_path=scenario_path, plan=self.plan, name=name)
+            return self.teams[name]
+
+    def standings(self) -> list[tuple[str, dict[str, float], list[str]]]:
+        """Each team's name, standing and decision log, in the order they joined."""
+        with self.lock:
+            teams = list(self.teams.items())
+        return [(name, team.standing(), [log.text() for log in team.log]) for name, team in teams]
+
+
+def debrief(teams: list[Team], replications: int, jobs: int | None = None) -> ScenarioComparison:
+    """Each team's decisions replayed over ``replications`` seeds, paired with today's firm.
+
+    The reference is the plan's scenario without decisions (the grey firm); every run lasts the
+    whole plan. Replication ``i`` has the same seed in every scenario (common random numbers).
+    """
+    first = teams[0]
+    horizon = first.base.horizon.model_copy(update={"days": float(first.plan.days)})
+    today = first.base.model_copy(update={"name": "today", "horizon": horizon})
+    return compare(
+        [today, *(team.played_scenario() for team in teams)], replications, first.base.seed, jobs
+    )
