@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import secrets
 import shlex
 import signal
 import sys
@@ -690,11 +691,27 @@ def demo(
     open_browser: Annotated[
         bool, typer.Option("--open/--no-open", help="Open a browser tab.")
     ] = True,
+    round_days: Annotated[
+        int, typer.Option(min=1, max=365, help="Days in a round (the facilitator may change it).")
+    ] = 91,
+    rounds: Annotated[int, typer.Option(min=1, max=12, help="Rounds in the workshop.")] = 4,
+    facilitator_code: Annotated[
+        str | None,
+        typer.Option(
+            help="Code that opens the facilitator's page (default: none on localhost, a "
+            "random four-digit code when listening beyond this machine)."
+        ),
+    ] = None,
 ) -> None:
-    """Workshop demo in the browser: levers, live charts, today beside the changed firm."""
-    from cxsim.demo.workshop import SCENARIO_ENV
+    """Workshop in the browser: teams decide in rounds beside today's firm; a facilitator page."""
+    from cxsim.demo.workshop import CODE_ENV, PLAN_ENV, SCENARIO_ENV
 
     env = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", **os.environ}  # rooms are often offline
+    env[PLAN_ENV] = f"{round_days}x{rounds}"
+    if facilitator_code is None and host not in ("localhost", "127.0.0.1", "::1"):
+        facilitator_code = f"{secrets.randbelow(10_000):04d}"
+    if facilitator_code:
+        env[CODE_ENV] = facilitator_code
     if scenario is not None:
         try:
             path = scenario_argument(scenario)  # a file, else a library name
@@ -704,6 +721,8 @@ def demo(
         env[SCENARIO_ENV] = str(path.resolve())
     where = f"[{host}]" if ":" in host else host  # an IPv6 address needs brackets in a URL
     console.print(f"workshop demo on http://{where}:{port} (Ctrl+C to stop)")
+    code = f" (code {facilitator_code})" if facilitator_code else ""
+    console.print(f"facilitator's page: http://{where}:{port}/facilitator{code}")
     # --no-check-version: solara run otherwise asks pypi.org for a newer release before it
     # serves (solara.__main__._check_version); there is no environment variable for it.
     command = [

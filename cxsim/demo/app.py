@@ -1,298 +1,403 @@
-"""The workshop app: ``cxsim demo`` serves ``Page`` with Solara, built from Mesa's SolaraViz parts.
+"""The workshop app: ``cxsim demo`` serves a team page (``/``) and a facilitator page.
 
-Left, Mesa's play / step / reset controls (``ModelController``) and the levers, each with a
-one-line explanation on hover; in the main view, a headline comparing the two organisations,
-live charts, the customers coloured by loyalty, and the translation loss by stage. Mesa's
-``SolaraViz`` page itself lays components out as half-width cards in tabs, too small for a
-projector, so the page is assembled here from the same parts. Moving a lever restarts both
-organisations from day 0 with the same seed; only the right-hand one gets the lever.
-One colour means one thing everywhere: grey is today, blue is with your changes; green,
-light grey, orange and red are promoters, passives, detractors and customers who left.
+A team joins under its name and runs its organisation beside today's, in rounds: it plays a
+round (live charts), the run pauses at the round's end, the team pulls levers (decisions from
+that day on, logged and marked on the charts; delayed ones listed as pending) and starts the
+next round. The facilitator's page (``/facilitator``; behind a short code when the app is
+served beyond this machine) sets the plan (round length, rounds, a hidden shock), shows every
+team's standing and decisions live, and runs the debrief: each team's decisions replayed over
+several seeds, beside today, so that skill can be told from luck.
+
+The charts are bqplot widgets updated in place (``cxsim.demo.charts``); Mesa's own controller
+restarts a model, which a run with decisions must not do, so the run controls are here.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from typing import Any
 
-import matplotlib
 import solara
-from matplotlib.colors import ListedColormap
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from mesa.visualization.solara_viz import ModelController
-from mesa.visualization.utils import update_counter
+from mesa.visualization.utils import force_update, update_counter
 
-from cxsim.demo.levers import LEVERS, Lever, lever_defaults
-from cxsim.demo.workshop import LOYALTY_STATES, Workshop, demo_scenario
-from cxsim.mechanisms.requirements import STAGES
+from cxsim.comparison import ScenarioComparison
+from cxsim.demo.charts import CHARTS, LineChart, LossBars, LoyaltyGrid
+from cxsim.demo.levers import LEVERS, Lever
+from cxsim.demo.workshop import CODE_ENV, SHOCKS, Plan, Room, Team, debrief, demo_scenario
 from cxsim.report.plots import money
+from cxsim.report.wording import UNITS, estimate_text, unit_of
 
-__all__ = ["Page", "LiveWorkshop"]
+__all__ = ["ROOM", "routes"]
 
-TODAY, CHANGED = "#555555", "#1f77b4"
-LOYALTY_COLOURS = ("#2ca02c", "#c7c7c7", "#ff7f0e", "#d62728")
-FONT = {
-    "font.size": 15,
-    "axes.titlesize": 17,
-    "axes.labelsize": 15,
-    "legend.fontsize": 14,
-    "xtick.labelsize": 13,
-    "ytick.labelsize": 13,
-}
+ROOM = Room()  # every team on this server: shared by all browser sessions
+DEBRIEF_REPLICATIONS = 10
+ROUND_DAYS = [7, 14, 30, 61, 91, 182]  # a week, a fortnight, a month, two, a quarter, half a year
+REFRESH_SECONDS = 2.0  # the facilitator's page
+PLAY_PAUSE_SECONDS = 0.05  # between the days of a played round: the browser keeps up
 STYLE = """
 .v-application { font-size: 19px; }
 .v-label, .v-select__selection, .v-btn__content { font-size: 18px !important; }
 .cx-headline { font-size: 26px; line-height: 1.4; }
 .cx-today { color: #555555; font-weight: 600; } .cx-changed { color: #1f77b4; font-weight: 600; }
+.cx-log { font-size: 17px; }
 """
+TITLE = "Customer experience workshop"
+DEBRIEF_KPIS = (  # KPI, label
+    ("customers_active_end", "Customers at the end"),
+    ("profit", "Profit"),
+    ("fcr", "Solved on first contact"),
+    ("ces", "Customer effort"),
+)
 
-levers = solara.reactive(lever_defaults(demo_scenario()))
-
-
-class LiveWorkshop(Workshop):
-    """The workshop with the levers as the room has set them (what Reset rebuilds)."""
-
-    def __init__(self, levers_set: dict[str, Any] | None = None) -> None:
-        super().__init__(levers_set if levers_set is not None else levers.value)
-
-
-model = solara.reactive(LiveWorkshop())
-
-
-def _figure(width: float, height: float) -> Figure:
-    """A figure outside pyplot (no global state shared between browser sessions)."""
-    return Figure(figsize=(width, height), dpi=90, layout="constrained")
+team = solara.reactive(None)  # this browser session's Team
+playing = solara.reactive(False)  # its round is being played (levers wait)
+days_per_step = solara.reactive(7)
 
 
-def _set_lever(name: str, value: Any) -> None:
-    levers.value = {**levers.value, name: value}
-    model.value = LiveWorkshop()  # both organisations restart from day 0, same seed
+# --- the team's page --------------------------------------------------------------------------
+@solara.component
+def Join() -> None:
+    """Ask for the team's name; the same name rejoins the same team."""
+    name = solara.use_reactive("")
+    with solara.Card("Join the workshop"):
+        solara.InputText("Team name", value=name, continuous_update=True)
+        solara.Button(
+            "Join",
+            color="primary",
+            disabled=not name.value.strip(),
+            on_click=lambda: team.set(ROOM.join(name.value.strip())),
+        )
 
 
-def _control(lever: Lever) -> None:
-    value = levers.value[lever.name]
+@solara.component
+def RunControls(t: Team) -> None:
+    """Play or step the round; between rounds, start the next one."""
+    update_counter.get()
+
+    def advance() -> None:  # up to ``days_per_step`` days, stopping at the round's end
+        for _ in range(days_per_step.value):
+            t.step()
+            if not t.running:
+                break
+        force_update()
+
+    def play() -> None:
+        while playing.value and t.running and not t.finished:
+            advance()
+            time.sleep(PLAY_PAUSE_SECONDS)
+        playing.value = False
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+    with solara.Card(f"Round {t.round} of {t.plan.rounds}"):
+        if t.finished:
+            solara.Markdown(
+                "**The last round is over.** The debrief is on the facilitator's screen."
+            )
+        elif not t.running:
+            solara.Markdown(f"**Round {t.round} is over.** Decide, then start the next round.")
+            solara.Button(
+                f"Start round {t.round + 1}",
+                color="primary",
+                on_click=lambda: (t.next_round(), force_update()),
+            )
+        else:
+            with solara.Row():
+                solara.Button(
+                    "❚❚ Pause" if playing.value else "▶ Play",
+                    color="primary",
+                    on_click=lambda: playing.set(not playing.value),
+                )
+                solara.Button("Step", color="primary", disabled=playing.value, on_click=advance)
+            solara.Text("Days per step")
+            solara.ToggleButtonsSingle(value=days_per_step, values=[1, 7, 30])
+
+
+def _control(t: Team, lever: Lever, disabled: bool) -> None:
+    value = t.levers[lever.name]
     label = f"{lever.label}: {value:,} ({lever.unit})" if lever.kind == "int" else lever.label
+
+    def pull(v: Any) -> None:
+        t.pull(lever.name, v)
+        force_update()
+
     with solara.Tooltip(lever.tooltip):
         with solara.Div():
             if lever.kind == "int":  # label above: a sidebar is too narrow for both
                 solara.Text(label)
                 solara.SliderInt(
-                    "",
-                    value=int(value),
-                    min=lever.low,
-                    max=lever.high,
-                    step=lever.step,
-                    thumb_label=True,
-                    on_value=lambda v: _set_lever(lever.name, v),
-                )
+                    "", value=int(value), min=lever.low, max=lever.high, step=lever.step,
+                    thumb_label=True, on_value=pull, disabled=disabled,
+                )  # fmt: skip
             elif lever.kind == "bool":
-                solara.Switch(
-                    label=label, value=bool(value), on_value=lambda v: _set_lever(lever.name, v)
-                )
+                solara.Switch(label=label, value=bool(value), on_value=pull, disabled=disabled)
             else:
                 solara.Select(
-                    label,
-                    values=list(lever.choices),
-                    value=value,
-                    on_value=lambda v: _set_lever(lever.name, v),
+                    label, values=list(lever.choices), value=value, on_value=pull, disabled=disabled
                 )
 
 
 @solara.component
-def Levers() -> None:
-    """One control per lever; hovering shows what it does."""
-    with solara.Card("Pull a lever"):
-        solara.Markdown("Applies to the **blue** organisation, from day 0.")
+def Levers(t: Team) -> None:
+    """One control per lever, usable while the run is paused; hovering says what it does."""
+    update_counter.get()
+    with solara.Card("Decide"):
+        if t.finished:
+            solara.Markdown("The run is over: the levers show the team's last decisions.")
+        else:
+            when = "from day 0" if t.day == 0 else f"from day {t.day} on"
+            solara.Markdown(f"Applies to the **blue** organisation, {when}.")
         for lever in LEVERS:
-            _control(lever)
+            _control(t, lever, disabled=t.finished or playing.value)
 
 
 @solara.component
-def Headline(workshop: Workshop) -> None:
+def Headline(t: Team) -> None:
     """Where the two organisations stand today, in one sentence each."""
     update_counter.get()
-    today, changed = workshop.today.series, workshop.changed.series
-    customers = changed["customers"][-1] - today["customers"][-1]
-    profit = changed["profit"][-1] - today["profit"][-1]
+    today, mine = t.today, t.changed
+    customers = mine.latest("customers") - today.latest("customers")
+    profit = mine.latest("profit") - today.latest("profit")
     solara.HTML(
         tag="div",
         classes=["cx-headline"],
         unsafe_innerHTML=(
-            f"Day {workshop.day:.0f}. <span class='cx-today'>Today</span>: "
-            f"{today['customers'][-1]:,.0f} customers, profit {money(today['profit'][-1])}. "
-            f"<span class='cx-changed'>With your changes</span>: "
-            f"{changed['customers'][-1]:,.0f} customers ({customers:+,.0f}), "
-            f"profit {money(changed['profit'][-1])} ({'+' if profit >= 0 else ''}{money(profit)})."
+            f"Day {t.day}. <span class='cx-today'>Today</span>: "
+            f"{today.latest('customers'):,.0f} customers, profit {money(today.latest('profit'))}. "
+            f"<span class='cx-changed'>{t.name or 'Your organisation'}</span>: "
+            f"{mine.latest('customers'):,.0f} customers ({customers:+,.0f}), "
+            f"profit {money(mine.latest('profit'))} ({_signed_money(profit)})."
         ),
     )
 
 
-CHARTS = (
-    ("customers", "Active customers"),
-    ("profit", "Cumulative profit"),
-    ("wait_minutes", "Phone: wait (min); dashed: queue"),
-    ("fcr", "Solved on first contact"),
-    ("escalations", "Escalations so far"),
-    ("effort", "Customer effort (1 easy - 7 hard)"),
+@solara.component
+def Timeline(t: Team) -> None:
+    """The team's decisions, the shocks that hit, and what is still pending."""
+    update_counter.get()
+    events = sorted(
+        [(log.day, log.text()) for log in t.log]
+        + [(day, f"Day {day}: {what}") for day, what in t.shocks_so_far()]
+    )
+    with solara.Card("Decisions and events"):
+        lines = [f"- {text}" for _, text in events] or ["- none yet"]
+        pending = [f"- {note}" for note in t.pending()]
+        text = "\n".join(lines) + ("\n\n**Pending**\n\n" + "\n".join(pending) if pending else "")
+        solara.Markdown(text, style={"font-size": "17px"})
+
+
+@solara.component
+def Charts(t: Team) -> None:
+    """Six live charts (grey today, blue the team; dashed lines: decisions and shocks)."""
+    update_counter.get()
+    charts = solara.use_memo(lambda: [LineChart(*spec) for spec in CHARTS], [id(t)])
+    decisions = sorted({log.day for log in t.log if log.day > 0})
+    shocks = [day for day, _ in t.shocks_so_far()]
+    for chart in charts:
+        chart.update(t, decisions, shocks)
+    with solara.GridFixed(columns=3):
+        for chart in charts:
+            solara.display(chart.figure)
+
+
+@solara.component
+def Customers(t: Team) -> None:
+    """Today's customers and the team's, one square each, coloured by loyalty."""
+    update_counter.get()
+    grids = solara.use_memo(
+        lambda: [
+            LoyaltyGrid("Today's customers", t.today),
+            LoyaltyGrid("Your customers", t.changed),
+        ],
+        [id(t)],
+    )
+    loss = solara.use_memo(LossBars, [id(t)])
+    for grid, tracker in zip(grids, (t.today, t.changed), strict=True):
+        grid.update(tracker)
+    loss.update(t)
+    with solara.Columns([1, 1, 2]):
+        for widget in (*grids, loss):
+            solara.display(widget.figure)
+
+
+@solara.component
+def TeamPage() -> None:
+    """A team's page: join, then controls and levers on the left, the organisations right."""
+    solara.Style(STYLE)
+    solara.Title(TITLE)
+    t = team.value
+    with solara.AppBar():
+        solara.AppBarTitle(f"{TITLE}: {demo_scenario().description or demo_scenario().name}")
+    if t is None:
+        Join()
+        return
+    with solara.Sidebar():
+        RunControls(t)
+        Levers(t)
+    Headline(t)
+    Charts(t)
+    Timeline(t)
+    Customers(t)
+
+
+# --- the facilitator's page -------------------------------------------------------------------
+@solara.component
+def PlanForm() -> None:
+    """Round length, number of rounds and a hidden shock, for the teams that join next."""
+    plan = ROOM.plan
+    days = solara.use_reactive(plan.round_days)
+    rounds = solara.use_reactive(plan.rounds)
+    shock = solara.use_reactive(plan.shocks[0][1] if plan.shocks else "none")
+    shock_round = solara.use_reactive(plan.shocks[0][0] if plan.shocks else 2)
+
+    def save() -> None:
+        shocks = () if shock.value == "none" else ((shock_round.value, shock.value),)
+        ROOM.plan = Plan(days.value, rounds.value, shocks)
+
+    with solara.Card("Plan (for the teams that join from now on)"):
+        solara.Select("Days per round", values=sorted({*ROUND_DAYS, plan.round_days}), value=days)
+        solara.Select("Rounds", values=list(range(1, 13)), value=rounds)
+        solara.Select("Shock (the teams are not told)", values=["none", *SHOCKS], value=shock)
+        solara.Select("in round", values=list(range(1, rounds.value + 1)), value=shock_round)
+        solara.Button("Use this plan", color="primary", on_click=save)
+        solara.Markdown(_plan_text(ROOM.plan))
+
+
+def _plan_text(plan: Plan) -> str:
+    shock = "; ".join(f"round {r}: {name}" for r, name in plan.shocks) or "no shock"
+    return f"Now: {plan.rounds} rounds of {plan.round_days} days ({plan.days} days); {shock}."
+
+
+def _signed_money(value: float) -> str:
+    return ("+" if value >= 0 else "") + money(value)
+
+
+STANDINGS_HEADER = (
+    "| team | round | day | customers (vs today) | profit (vs today) | day-0 customers kept "
+    "| effort | decisions |\n|---|---|---|---|---|---|---|---|"
 )
 
 
-class ChartPanel:
-    """Six charts drawn once; each update only moves the lines (rebuilding costs ~0.8 s)."""
+def _standings_table() -> str:
+    rows = [STANDINGS_HEADER]
+    for name, s, _ in ROOM.standings():
+        customers = f"{s['customers']:,.0f} ({s['customers_vs_today']:+,.0f})"
+        profit = f"{money(s['profit'])} ({_signed_money(s['profit_vs_today'])})"
+        rows.append(
+            f"| {name} | {s['round']:.0f} | {s['day']:.0f} | {customers} | {profit} "
+            f"| {s['retention']:.1%} | {s['effort']:.2f} | {s['decisions']:.0f} |"
+        )
+    return "\n".join(rows)
 
-    def __init__(self) -> None:
-        with matplotlib.rc_context(FONT):
-            self.figure = Figure(figsize=(15, 7.5), dpi=80)
-            self.figure.subplots_adjust(
-                left=0.06, right=0.99, top=0.94, bottom=0.08, wspace=0.25, hspace=0.32
+
+@solara.component
+def Standings() -> None:
+    """Every team's standing and decisions, refreshed every few seconds."""
+    tick = solara.use_reactive(0)
+
+    def refresh(cancel: threading.Event) -> None:
+        while not cancel.wait(REFRESH_SECONDS):
+            tick.value += 1
+
+    solara.use_thread(refresh, dependencies=[])
+    with solara.Card("Teams"):
+        if not ROOM.teams:
+            solara.Markdown(
+                "No team has joined yet. Teams open this app's address and join by name."
             )
-            axes = self.figure.subplots(2, 3)
-            self.lines = []
-            for ax, (key, title) in zip(axes.flat, CHARTS, strict=True):
-                ax.set_title(title)
-                ax.grid(alpha=0.3)
-                drawn = [
-                    ax.plot([], [], color=c, lw=3, label=lab)[0]
-                    for c, lab in ((TODAY, "today"), (CHANGED, "with your changes"))
-                ]
-                if key == "wait_minutes":
-                    drawn += [ax.plot([], [], color=c, lw=2, ls="--")[0] for c in (TODAY, CHANGED)]
-                self.lines.append((ax, key, drawn))
-            axes[0, 0].legend(loc="lower left")
-            axes[0, 1].yaxis.set_major_formatter(lambda v, _p: money(v))
-            axes[1, 0].yaxis.set_major_formatter(lambda v, _p: f"{v:.0%}")
-            for ax in axes[1]:
-                ax.set_xlabel("day")
-
-    def update(self, workshop: Workshop) -> Figure:
-        """Move every line to the organisations' series so far."""
-        trackers = (workshop.today, workshop.changed)
-        for ax, key, drawn in self.lines:
-            keys = (key, key, "queue", "queue")[: len(drawn)]
-            for line, tracker, series in zip(
-                drawn, (trackers * 2)[: len(drawn)], keys, strict=True
-            ):
-                line.set_data(tracker.series["day"], tracker.series[series])
-            ax.relim()
-            ax.autoscale_view()
-        return self.figure
+            return
+        solara.Markdown(_standings_table())
+        for name, _, log in ROOM.standings():
+            solara.Markdown(f"**{name}**: " + ("; ".join(log) or "no decision yet"))
 
 
-def _live_figure(panel_type: type[ChartPanel] | type[LossPanel], workshop: Workshop) -> None:
-    """Show a figure built once per session and redrawn whenever the run moves."""
-    update_counter.get()
-    panel = solara.use_memo(panel_type, [])
-    with matplotlib.rc_context(FONT):
-        solara.FigureMatplotlib(
-            panel.update(workshop), format="png", dependencies=[id(workshop), workshop.day]
+def _debrief_table(result: ScenarioComparison, teams: list[Team]) -> str:
+    kpis = " | ".join(label for _, label in DEBRIEF_KPIS)
+    rows = [
+        f"| team | this run vs today: customers, profit | {result.replications} runs vs today: "
+        f"{kpis} |\n|---|---|---|"
+    ]
+    for scenario, t in zip(result.alternatives, teams, strict=True):
+        s = t.standing()
+        played = f"{s['customers_vs_today']:+,.0f}, {_signed_money(s['profit_vs_today'])}"
+        replicated = "; ".join(
+            estimate_text(
+                result.difference(scenario, kpi),
+                UNITS[unit_of(kpi)],
+                signed=True,
+                currency=result.currency,
+            )
+            for kpi, _ in DEBRIEF_KPIS
         )
+        rows.append(f"| {t.name} | {played} | {replicated} |")
+    return "\n".join(rows)
 
 
 @solara.component
-def Charts(workshop: Workshop) -> None:
-    """Six live charts, today in grey and with your changes in blue."""
-    _live_figure(ChartPanel, workshop)
+def Debrief() -> None:
+    """Each team's decisions replayed over several seeds, paired with today."""
+    result = solara.use_reactive(None)
+    teams = solara.use_reactive([])
+    done = solara.use_reactive(0)
 
+    def run() -> None:
+        chosen = list(ROOM.teams.values())
+        teams.value, done.value = chosen, 0
+        total = DEBRIEF_REPLICATIONS * (len(chosen) + 1)
 
-@solara.component
-def Population(workshop: Workshop) -> None:
-    """Today's customers, one square each, coloured by how loyal they are now."""
-    update_counter.get()
-    colours = ListedColormap(LOYALTY_COLOURS)
-    with matplotlib.rc_context(FONT):
-        figure = _figure(9, 5.5)
-        for ax, tracker, title in zip(
-            figure.subplots(1, 2),
-            (workshop.today, workshop.changed),
-            ("Today", "With your changes"),
-            strict=True,
-        ):
-            ax.imshow(tracker.loyalty_grid(), cmap=colours, vmin=-0.5, vmax=3.5)
-            ax.set_title(title, color=TODAY if title == "Today" else CHANGED)
-            ax.set_axis_off()
-        figure.legend(
-            handles=[
-                Patch(color=c, label=s)
-                for c, s in zip(LOYALTY_COLOURS, LOYALTY_STATES, strict=True)
-            ],
-            loc="outside lower center",
-            ncols=4,
-            frameon=False,
+        def progress(_i: int, _r: Any) -> None:
+            done.value = min(total, done.value + 1)
+
+        result.value = debrief(chosen, DEBRIEF_REPLICATIONS, jobs=None, on_done=progress)
+
+    task = solara.lab.use_task(run, dependencies=None, prefer_threaded=True)
+    with solara.Card("Debrief"):
+        solara.Markdown(
+            f"Each team's decisions replayed {DEBRIEF_REPLICATIONS} times with other random "
+            "numbers, paired with today's firm: the intervals show what was the decisions and "
+            "what was luck (95%; n.s.: not significant)."
         )
-    solara.FigureMatplotlib(figure, format="png")
-
-
-class LossPanel:
-    """Translation loss by stage for both organisations; updates move the bars only."""
-
-    def __init__(self) -> None:
-        with matplotlib.rc_context(FONT):
-            self.figure = _figure(9, 5.5)
-            self.ax = self.figure.subplots()
-            self.bars = {
-                label: self.ax.bar(
-                    [i + shift for i in range(len(STAGES))],
-                    [0.0] * len(STAGES),
-                    0.4,
-                    color=colour,
-                    label=label,
+        solara.Button(
+            "Run the debrief",
+            color="primary",
+            disabled=not ROOM.teams or task.pending,
+            on_click=task,
+        )
+        if task.pending:
+            total = DEBRIEF_REPLICATIONS * (len(teams.value) + 1)
+            solara.ProgressLinear(value=100 * done.value / max(1, total))
+            solara.Text(f"{done.value} of {total} runs")
+        if result.value is not None:
+            solara.Markdown(_debrief_table(result.value, teams.value))
+            for t in teams.value:
+                solara.Markdown(
+                    f"**{t.name}**: " + ("; ".join(log.text() for log in t.log) or "no decision")
                 )
-                for shift, colour, label in (
-                    (-0.2, TODAY, "today"),
-                    (0.2, CHANGED, "with your changes"),
-                )
-            }
-            self.ax.set_xticks(range(len(STAGES)), [s.capitalize() for s in STAGES], rotation=15)
-            self.ax.axhline(0, color="black", lw=0.8)
-            self.ax.set_title("Where the customer's need gets lost")
-            self.ax.set_ylabel("fit lost per order")
-            self.ax.legend()
-
-    def update(self, workshop: Workshop) -> Figure:
-        """Set every bar to the mean loss of its stage so far."""
-        for tracker, bars in zip(
-            (workshop.today, workshop.changed), self.bars.values(), strict=True
-        ):
-            loss = tracker.translation_loss()
-            for bar, stage in zip(bars, STAGES, strict=True):
-                bar.set_height(loss[stage])
-        self.ax.relim()
-        self.ax.autoscale_view()
-        return self.figure
 
 
 @solara.component
-def TranslationLoss(workshop: Workshop) -> None:
-    """How much of what customers need is lost at each step, today and with your changes."""
-    _live_figure(LossPanel, workshop)
-
-
-TITLE = "Customer experience workshop"
-
-
-@solara.component
-def Page() -> None:
-    """The whole app: controls and levers on the left, the two organisations on the right."""
-    play_interval = solara.use_reactive(150)
-    render_interval = solara.use_reactive(1)
-    use_threads = solara.use_reactive(False)
+def FacilitatorPage() -> None:
+    """The facilitator's page: the plan, the teams live, the debrief."""
     solara.Style(STYLE)
-    solara.Title(TITLE)
-    workshop = model.value
+    solara.Title(f"{TITLE}: facilitator")
+    code = os.environ.get(CODE_ENV, "")
+    given = solara.use_reactive("")
     with solara.AppBar():
-        solara.AppBarTitle(f"{TITLE}: {demo_scenario().description or demo_scenario().name}")
-    with solara.Sidebar():
-        with solara.Card("Run"):
-            ModelController(
-                model,
-                play_interval=play_interval,
-                render_interval=render_interval,
-                use_threads=use_threads,
+        solara.AppBarTitle(f"{TITLE}: facilitator")
+    if code and given.value != code:
+        with solara.Card("Facilitator"):
+            solara.InputText(
+                "Facilitator code (printed where cxsim demo started)", value=given, password=True
             )
-            solara.SliderInt("Days per click", value=render_interval, min=1, max=30)
-        Levers()
-    Headline(workshop)
-    Charts(workshop)
-    with solara.Columns([1, 1]):
-        Population(workshop)
-        TranslationLoss(workshop)
+        return
+    with solara.Columns([1, 3]):
+        PlanForm()
+        Standings()
+    Debrief()
+
+
+routes = [
+    solara.Route(path="/", component=TeamPage, label="Team"),
+    solara.Route(path="facilitator", component=FacilitatorPage, label="Facilitator"),
+]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -36,6 +37,8 @@ from cxsim.model import ServiceOrganisation
 from cxsim.scenario import Scenario, Shock, load_scenario
 
 __all__ = [
+    "CODE_ENV",
+    "PLAN_ENV",
     "SCENARIO_ENV",
     "LOYALTY_STATES",
     "SHOCKS",
@@ -49,6 +52,8 @@ __all__ = [
 ]
 
 SCENARIO_ENV = "CXSIM_DEMO_SCENARIO"  # set by ``cxsim demo SCENARIO``
+PLAN_ENV = "CXSIM_DEMO_PLAN"  # "DAYSxROUNDS", set by ``cxsim demo --round-days --rounds``
+CODE_ENV = "CXSIM_FACILITATOR_CODE"  # opens the facilitator's page, set by ``cxsim demo``
 DEFAULT_SCENARIO = "workforce_dynamics"  # a library scenario: the baseline with staff turnover
 LOYALTY_STATES = (*NPS_GROUPS, "left")
 # Shocks a facilitator can hide in a round: what the room is told afterwards, and the shock.
@@ -386,7 +391,8 @@ class Room:
     """Every team playing on this server, and the facilitator's plan (shared by all sessions)."""
 
     def __init__(self) -> None:
-        self.plan = Plan()
+        days, _, rounds = os.environ.get(PLAN_ENV, "").partition("x")
+        self.plan = Plan(int(days), int(rounds)) if rounds else Plan()
         self.teams: dict[str, Team] = {}
         self.lock = threading.Lock()
 
@@ -404,7 +410,12 @@ class Room:
         return [(name, team.standing(), [log.text() for log in team.log]) for name, team in teams]
 
 
-def debrief(teams: list[Team], replications: int, jobs: int | None = None) -> ScenarioComparison:
+def debrief(
+    teams: list[Team],
+    replications: int,
+    jobs: int | None = None,
+    on_done: Callable[[int, Any], None] | None = None,
+) -> ScenarioComparison:
     """Each team's decisions replayed over ``replications`` seeds, paired with today's firm.
 
     The reference is the plan's scenario without decisions (the grey firm); every run lasts the
@@ -413,6 +424,5 @@ def debrief(teams: list[Team], replications: int, jobs: int | None = None) -> Sc
     first = teams[0]
     horizon = first.base.horizon.model_copy(update={"days": float(first.plan.days)})
     today = first.base.model_copy(update={"name": "today", "horizon": horizon})
-    return compare(
-        [today, *(team.played_scenario() for team in teams)], replications, first.base.seed, jobs
-    )
+    scenarios = [today, *(team.played_scenario() for team in teams)]
+    return compare(scenarios, replications, first.base.seed, jobs, on_done=on_done)
