@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -177,6 +177,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+CODE = "4711"  # the facilitator's code in the browser tests
+PLAN = "14x2"  # two rounds of two weeks
+
+
 @pytest.fixture(scope="module")
 def demo_url() -> Iterator[str]:
     if not (shutil.which("chromium") or shutil.which("chromium-browser")):
@@ -184,8 +188,10 @@ def demo_url() -> Iterator[str]:
     pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
     port = _free_port()
     env = {**os.environ, SCENARIO_ENV: str(SMALL_DEMO)}
+    command = [sys.executable, "-m", "cxsim", "demo", "--port", str(port), "--no-open"]
+    rounds = ["--round-days", PLAN.split("x")[0], "--rounds", PLAN.split("x")[1]]
     server = subprocess.Popen(
-        [sys.executable, "-m", "cxsim", "demo", "--port", str(port), "--no-open"],
+        [*command, *rounds, "--facilitator-code", CODE],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
@@ -207,7 +213,7 @@ def demo_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser_page(demo_url: str) -> Iterator[object]:
+def browser(demo_url: str) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -216,63 +222,110 @@ def browser_page(demo_url: str) -> Iterator[object]:
             executable_path=chromium,
             args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
         )
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        page.goto(demo_url)
-        page.get_by_text("Pull a lever").first.wait_for(timeout=60_000)
-        yield page
+        yield browser
         browser.close()
 
 
+def _window(browser: object, url: str, hosts: set[str] | None = None) -> object:
+    """A browser window of its own (a session of its own), noting every host it asks."""
+    page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    if hosts is not None:
+        page.on("request", lambda request: hosts.add(urllib.parse.urlparse(request.url).hostname))
+    page.goto(url)
+    return page
+
+
+def _join(page: object, name: str) -> None:
+    page.get_by_label("Team name").fill(name)
+    page.get_by_role("button", name="Join").click()
+    _day(page, 0)
+
+
 def _day(page: object, day: int) -> None:
-    page.locator(".cx-headline", has_text=f"Day {day}.").wait_for(timeout=30_000)
+    page.locator(".cx-headline", has_text=f"Day {day}.").wait_for(timeout=60_000)
 
 
-def _charts(page: object) -> bytes:
-    """Screenshot of the live-charts image (the widest image on the page)."""
-    widest = page.evaluate("""() => { const imgs = [...document.images];
-        return imgs.indexOf(imgs.reduce((a, b) => b.naturalWidth > a.naturalWidth ? b : a)); }""")
-    return page.locator("img").nth(widest).screenshot()
-
-
-def _step(page: object, days: int, start: int) -> None:
-    for day in range(start + 1, start + days + 1):
+def _play_round(page: object, start: int, end: int) -> None:
+    """Step a week at a time from ``start`` to the round's ``end``."""
+    for day in range(start + 7, end + 1, 7):
         page.get_by_role("button", name="Step").click()
         _day(page, day)
 
 
-def test_page_loads_with_levers_charts_and_no_raw_names(browser_page: object) -> None:
-    page = browser_page
-    _day(page, 0)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "demo_start.png"), full_page=True)
+def _lines(page: object, title: str) -> tuple[list[tuple[float, float]], ...]:
+    """The points of today's (grey) and the team's (blue) line in the chart called ``title``."""
+    paths = page.evaluate(
+        """title => {
+            const figure = [...document.querySelectorAll('.bqplot.figure')]
+                .find(f => f.querySelector('.mainheading').textContent === title);
+            return [...figure.querySelectorAll('path.line')].map(p => p.getAttribute('d'));
+        }""",
+        title,
+    )
+    today, team = paths[-2:]  # the decision and shock marks are drawn first, under the lines
+    return tuple(
+        [tuple(map(float, point.split(","))) for point in d[1:].split("L")] for d in (today, team)
+    )
+
+
+def test_team_page_shows_levers_and_charts_in_plain_words_and_stays_offline(
+    browser: object, demo_url: str
+) -> None:
+    hosts: set[str] = set()
+    page = _window(browser, demo_url, hosts)
+    _join(page, "Red")
     text = page.inner_text("body")
     for lever in LEVERS:
         assert lever.label in text
     assert "empowerment_limit" not in text and "contact_centre" not in text
-    assert page.locator("img").count() >= 3  # charts, customers, translation loss
+    assert "Round 1 of 2" in text
+    assert page.locator(".bqplot.figure").count() == 9  # six charts, two grids, the losses
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "workshop_team_start.png"))
+    assert hosts == {"localhost"}, hosts
+    page.context.close()
 
 
-def _settled_charts(page: object) -> bytes:
-    page.mouse.move(1590, 990)  # no tooltip over the charts
-    page.wait_for_timeout(1500)  # let the last render reach the browser
-    return _charts(page)
+def test_two_teams_decide_in_rounds_and_the_facilitator_sees_them_and_debriefs(
+    browser: object, demo_url: str
+) -> None:
+    blue, green = _window(browser, demo_url), _window(browser, demo_url)
+    _join(blue, "Blue")
+    _join(green, "Green")
+    _play_round(blue, 0, 14)
+    blue.get_by_text("Round 1 is over").wait_for()
+    assert blue.get_by_role("button", name="Step").count() == 0  # the round pauses
+    blue.get_by_text("Proactive service").click()  # a decision from day 14 on
+    blue.get_by_text("Day 14: Proactive service off → on").wait_for()
+    blue.get_by_role("button", name="Start round 2").click()
+    _play_round(blue, 14, 28)
+    blue.get_by_text("The last round is over").wait_for()
+    _play_round(green, 0, 14)
+    green.get_by_role("button", name="Start round 2").click()
+    _play_round(green, 14, 28)
+    blue.wait_for_timeout(500)  # the last update reaches the browser
+    today, mine = _lines(blue, "Cumulative profit")
+    assert len(today) == len(mine) == 29  # days 0 to 28
+    assert mine[:15] == today[:15]  # nothing before the decision moves
+    assert mine[15:] != today[15:]  # the decision shows from day 15
+    assert _lines(green, "Cumulative profit")[0] == _lines(green, "Cumulative profit")[1]
+    blue.screenshot(path=str(SHOTS / "workshop_team_end.png"))
 
-
-def test_lever_and_steps_change_the_charts_and_reset_restores(browser_page: object) -> None:
-    page = browser_page
-    _step(page, 1, int(re.search(r"Day (\d+)\.", page.inner_text(".cx-headline")).group(1)))
-    page.get_by_text("One shared customer record").click()  # restarts both at day 0
-    _day(page, 0)
-    start, headline = _settled_charts(page), page.inner_text(".cx-headline")
-    _step(page, 8, 0)
-    assert _settled_charts(page) != start
-    changed = page.inner_text(".cx-headline").split("With your changes")[1]
-    assert re.search(r"profit \S+ \(([^)]*)\)", changed).group(1) != "+0"  # lever shows
-    page.screenshot(path=str(SHOTS / "demo_after_lever.png"), full_page=True)
-    page.get_by_role("button", name="Reset").click()
-    _day(page, 0)
-    assert _settled_charts(page) == start
-    assert page.inner_text(".cx-headline") == headline
+    facilitator = _window(browser, demo_url + "facilitator")
+    facilitator.get_by_label("Facilitator code").fill(CODE)
+    facilitator.get_by_label("Facilitator code").press("Enter")
+    facilitator.get_by_text("Day 14: Proactive service off → on").wait_for(timeout=30_000)
+    table = facilitator.locator("table").first.inner_text()
+    assert "Blue" in table and "Green" in table
+    facilitator.get_by_role("button", name="Run the debrief").click()
+    debrief = facilitator.locator("table", has_text="10 runs")
+    debrief.wait_for(timeout=240_000)
+    rows = {r.split("\t")[0]: r.split("\t") for r in debrief.inner_text().splitlines()}
+    assert rows["Blue"][1] == "1" and rows["Green"][1] == "0"  # decisions
+    assert " to " in rows["Blue"][-1]  # the effort difference with its interval
+    facilitator.screenshot(path=str(SHOTS / "workshop_facilitator.png"), full_page=True)
+    for page in (blue, green, facilitator):
+        page.context.close()
 
 
 # --- the demo command: offline, localhost, checked input (issue 15) ---------------------------

@@ -255,7 +255,7 @@ def PlanForm() -> None:
         shocks = () if shock.value == "none" else ((shock_round.value, shock.value),)
         ROOM.plan = Plan(days.value, rounds.value, shocks)
 
-    with solara.Card("Plan (for the teams that join from now on)"):
+    with solara.Card("Plan for the teams that join"):
         solara.Select("Days per round", values=sorted({*ROUND_DAYS, plan.round_days}), value=days)
         solara.Select("Rounds", values=list(range(1, 13)), value=rounds)
         solara.Select("Shock (the teams are not told)", values=["none", *SHOCKS], value=shock)
@@ -313,15 +313,16 @@ def Standings() -> None:
 
 
 def _debrief_table(result: ScenarioComparison, teams: list[Team]) -> str:
-    kpis = " | ".join(label for _, label in DEBRIEF_KPIS)
-    rows = [
-        f"| team | this run vs today: customers, profit | {result.replications} runs vs today: "
-        f"{kpis} |\n|---|---|---|"
-    ]
+    """Per team: this run against today, then each KPI's paired difference over the runs."""
+    runs = result.replications
+    header = ["team", "decisions", "this run: customers", "this run: profit"]
+    header += [f"{label}: {runs} runs" for _, label in DEBRIEF_KPIS]
+    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for scenario, t in zip(result.alternatives, teams, strict=True):
         s = t.standing()
-        played = f"{s['customers_vs_today']:+,.0f}, {_signed_money(s['profit_vs_today'])}"
-        replicated = "; ".join(
+        cells = [t.name, f"{len(t.log)}", f"{s['customers_vs_today']:+,.0f}"]
+        cells.append(_signed_money(s["profit_vs_today"]))
+        cells += [
             estimate_text(
                 result.difference(scenario, kpi),
                 UNITS[unit_of(kpi)],
@@ -329,8 +330,8 @@ def _debrief_table(result: ScenarioComparison, teams: list[Team]) -> str:
                 currency=result.currency,
             )
             for kpi, _ in DEBRIEF_KPIS
-        )
-        rows.append(f"| {t.name} | {played} | {replicated} |")
+        ]
+        rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 
@@ -355,8 +356,10 @@ def Debrief() -> None:
     with solara.Card("Debrief"):
         solara.Markdown(
             f"Each team's decisions replayed {DEBRIEF_REPLICATIONS} times with other random "
-            "numbers, paired with today's firm: the intervals show what was the decisions and "
-            "what was luck (95%; n.s.: not significant)."
+            "numbers, each time beside today's firm with the same numbers. *This run* is what "
+            "the team saw; the replayed columns are the difference its decisions make on "
+            "average, with a 95% interval: an interval that spans zero means the run's result "
+            "could have been luck."
         )
         solara.Button(
             "Run the debrief",
