@@ -1,10 +1,11 @@
 """Regenerate the replicated figures of README.md and docs/workshop.md in place.
 
 Run after a change meant to move results: ``python docs/figures.py readme`` (about 25 minutes
-on two cores), ``python docs/figures.py workshop`` (about 5), ``python docs/figures.py
-surveys`` (about 4) and ``python docs/figures.py report`` (the example client's board report
-and its screenshots in docs/report/: about 20 minutes, plus 17 for its calibration when
-results/calibrate-example holds none). Each runs the paired
+on two cores), ``python docs/figures.py workshop`` (about 10), ``python docs/figures.py
+workshop-screens`` (the guide's screenshots and the measured Step time: about 10),
+``python docs/figures.py surveys`` (about 4) and ``python docs/figures.py report`` (the
+example client's board report and its screenshots in docs/report/: about 20 minutes, plus 17
+for its calibration when results/calibrate-example holds none). Each runs the paired
 comparisons a document quotes and rewrites the figure cells of its tables, keeping every other
 word; figures quoted in prose are printed, to be checked by hand.
 """
@@ -18,12 +19,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cxsim.comparison import ScenarioComparison, compare
-from cxsim.demo.levers import apply_levers
+from cxsim.demo.levers import apply_levers, lever_changes, lever_defaults
 from cxsim.library import library_scenario
 from cxsim.measures import rank_indicators
 from cxsim.report.measures_report import effort_sentence
-from cxsim.scenario import Scenario, load_scenario
-from cxsim.statistics import Estimate
+from cxsim.scenario import Scenario, load_scenario, scenario_from_dict
+from cxsim.statistics import Estimate, paired_difference
 
 ROOT = Path(__file__).resolve().parents[1]
 README, WORKSHOP = ROOT / "README.md", ROOT / "docs" / "workshop.md"
@@ -46,6 +47,11 @@ WORKSHOP_LEVERS = {  # docs/workshop.md: row label -> the demo's lever settings
     "Frontline authority 500": {"authority": 500},
     "One shared customer record": {"shared_record": True},
     "Hire the cheapest": {"hiring": "cheapest"},
+}
+WORKSHOP_DECISIONS = {  # docs/workshop.md: row label -> (day decided, the levers then)
+    "Frontline skills training": (91, {"training": "frontline skills"}),
+    "Three more phone agents": (91, {"agents": 13}),
+    "One shared customer record": (91, {"shared_record": True}),
 }
 Show = Callable[[Estimate], str]
 
@@ -71,6 +77,7 @@ def mean(fmt: str, scale: float = 1.0) -> Show:
 
 
 POINTS, RELATIVE = difference("{:+.1f}", 100, " pts"), difference("{:+.1f}%", 100)
+THOUSANDS = difference("{:+,.0f}", 0.001, "k")
 SCORE, COUNT = difference("{:+.2f}"), difference("{:+,.0f}")
 PERCENT = mean("{:.1f}%", 100)
 LIBRARY_COLUMNS = (
@@ -215,14 +222,48 @@ def readme() -> None:
 
 
 def workshop() -> None:
-    """The replicated lever table of docs/workshop.md (a year, 20 paired runs)."""
+    """docs/workshop.md: levers from day 0, and decisions on day 91 (a year, 20 paired runs)."""
     base = load_scenario(library_scenario("workforce_dynamics"), horizon__days=365)
     variants = [
         apply_levers(base, levers).model_copy(update={"name": label})
         for label, levers in WORKSHOP_LEVERS.items()
     ]
-    rows = differences(run([base, *variants], 20), WORKSHOP_COLUMNS)
-    WORKSHOP.write_text(set_cells(WORKSHOP.read_text(), rows, 1))
+    decided = [
+        scenario_from_dict(
+            {
+                **base.model_dump(),
+                "name": f"{label}, decided on day {day}",
+                "decisions": [{"day": day, "set": lever_changes(base, _levers(base, levers))}],
+            }
+        )
+        for label, (day, levers) in WORKSHOP_DECISIONS.items()
+    ]
+    c = run([base, *variants, *decided], 20)
+    levers = {k: v for k, v in differences(c, WORKSHOP_COLUMNS).items() if k in WORKSHOP_LEVERS}
+    text = set_cells(WORKSHOP.read_text(), levers, 1)
+    rows = {
+        s.name.split(",")[0]: [
+            show(_series_difference(c, s, column, day))
+            for day in (182, 364)
+            for column, show in (("active_customers", COUNT), ("cumulative_profit", THOUSANDS))
+        ]
+        for s in c.alternatives
+        if "decided" in s.name
+    }
+    WORKSHOP.write_text(set_cells(text, rows, 1))
+
+
+def _levers(base: Scenario, levers: dict) -> dict:
+    return {**lever_defaults(base), **levers}
+
+
+def _series_difference(c: ScenarioComparison, s, column: str, day: float) -> Estimate:
+    """Paired difference of the weekly series' ``column`` on ``day`` (a week's end)."""
+
+    def values(scenario) -> list[float]:
+        return [series[column][series["day"].index(day)] for series in scenario.series]
+
+    return paired_difference(values(c.reference), values(s))
 
 
 def replace_block(text: str, marker: str, content: str) -> str:
@@ -325,5 +366,147 @@ def report() -> None:
     print(f"report: {REPORT / 'report.html'}; screenshots in {SHOTS}")
 
 
+GUIDE_SHOTS = ROOT / "docs" / "workshop"
+# The guide's example room: (team, day, [(lever label, choice or None for a switch)])
+ROOM_DECISIONS = (
+    ("North", 91, [("Training programme", "frontline skills")]),
+    ("South", 91, [("One shared customer record", None)]),
+    ("East", 0, [("We hire", "for attitude and learning")]),
+)
+SHOCK = "Demand pulse"  # hidden in round 3
+
+
+def workshop_screens() -> None:
+    """docs/workshop.md's screenshots of a real room, and the measured Step time."""
+    import os
+    import socket
+    import time
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    from cxsim.report.pdf import browser
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cxsim", "demo", "--port", str(port), "--no-open"],
+        env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"},
+        cwd=ROOT,
+    )
+    url = f"http://localhost:{port}/"
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    GUIDE_SHOTS.mkdir(exist_ok=True)
+    try:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=browser(), args=["--no-sandbox"])
+
+            def window(path: str = "") -> object:
+                context = chromium.new_context(viewport={"width": 1600, "height": 1350})
+                page = context.new_page()
+                page.goto(url + path)
+                return page
+
+            facilitator = window("facilitator")
+            facilitator.get_by_label("Shock (the teams are not told)").click()
+            facilitator.get_by_role("option", name=SHOCK).click()
+            facilitator.get_by_label("in round").click()
+            facilitator.get_by_role("option", name="3", exact=True).click()
+            facilitator.get_by_role("button", name="Use this plan").click()
+            facilitator.get_by_text("round 3: Demand pulse").wait_for()
+            _step_time(window(), "Timing")
+            for name, day, decisions in ROOM_DECISIONS:
+                _play_team(window(), name, day, decisions)
+            facilitator.get_by_text("East: Day 0").wait_for(timeout=60_000)
+            facilitator.screenshot(path=str(GUIDE_SHOTS / "facilitator.png"))
+            started = time.perf_counter()
+            facilitator.get_by_role("button", name="Run the debrief").click()
+            table = facilitator.locator("table", has_text="10 runs")
+            table.wait_for(timeout=1_800_000)
+            print(f"debrief: {time.perf_counter() - started:.0f} s", flush=True)
+            facilitator.locator(".v-card", has=table).screenshot(
+                path=str(GUIDE_SHOTS / "debrief.png")
+            )
+            chromium.close()
+    finally:
+        server.terminate()
+        server.wait()
+    print(f"screenshots in {GUIDE_SHOTS}")
+
+
+def _join(page, name: str) -> None:
+    page.get_by_label("Team name").fill(name)
+    page.get_by_role("button", name="Join").click()
+    page.locator(".cx-headline", has_text="Day 0.").wait_for(timeout=120_000)
+
+
+def _step_time(page, name: str) -> None:
+    """Step plus redraw of one day, over 30 days from day 0 (printed for the guide)."""
+    import statistics
+    import time
+
+    _join(page, name)
+    page.get_by_role("button", name="1", exact=True).click()
+    frames = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    times = []
+    for day in range(1, 31):
+        start = time.perf_counter()
+        page.get_by_role("button", name="Step").click()
+        page.locator(".cx-headline", has_text=f"Day {day}.").wait_for()
+        page.evaluate(frames)
+        times.append(time.perf_counter() - start)
+    print(
+        f"Step + redraw of one day, 30 steps: mean {statistics.mean(times):.2f} s, "
+        f"median {statistics.median(times):.2f} s, longest {max(times):.2f} s",
+        flush=True,
+    )
+    page.context.close()
+
+
+def _play_team(page, name: str, decision_day: int, decisions: list) -> None:
+    """Join, play every round a month per step, decide on ``decision_day``; screenshots."""
+    import time
+
+    started = time.perf_counter()
+    _join(page, name)
+    page.get_by_role("button", name="30", exact=True).click()
+    day = 0
+    while True:
+        if day == decision_day:
+            for label, choice in decisions:
+                page.get_by_text(label).first.click()
+                if choice is not None:
+                    page.get_by_role("option", name=choice).click()
+            page.get_by_text(f"Day {day}: ").first.wait_for()
+            if name == "North":
+                page.screenshot(path=str(GUIDE_SHOTS / "decision.png"))
+        if page.get_by_text("The last round is over").count():
+            break
+        start = page.get_by_role("button", name="Start round")
+        if start.count():
+            start.click()
+        page.get_by_role("button", name="Step").click()
+        page.wait_for_function(
+            "d => !document.querySelector('.cx-headline').textContent.startsWith(`Day ${d}.`)",
+            arg=day,
+        )
+        day = int(page.inner_text(".cx-headline").split(".")[0].removeprefix("Day "))
+    if name == "North":
+        page.screenshot(path=str(GUIDE_SHOTS / "team_end.png"))
+    print(f"{name} played to day {day} in {time.perf_counter() - started:.0f} s", flush=True)
+
+
 if __name__ == "__main__":
-    {"readme": readme, "workshop": workshop, "surveys": surveys, "report": report}[sys.argv[1]]()
+    {
+        "readme": readme,
+        "workshop": workshop,
+        "workshop-screens": workshop_screens,
+        "surveys": surveys,
+        "report": report,
+    }[sys.argv[1]]()

@@ -176,13 +176,14 @@ def Headline(t: Team) -> None:
 def Timeline(t: Team) -> None:
     """The team's decisions, the shocks that hit, and what is still pending."""
     update_counter.get()
-    events = sorted(
-        [(log.day, log.text()) for log in t.log]
-        + [(day, f"Day {day}: {what}") for day, what in t.shocks_so_far()]
-    )
+    with t.lock:
+        events = sorted(
+            [(log.day, log.text()) for log in t.log]
+            + [(day, f"Day {day}: {what}") for day, what in t.shocks_so_far()]
+        )
+        pending = [f"- {note}" for note in t.pending()]
     with solara.Card("Decisions and events"):
         lines = [f"- {text}" for _, text in events] or ["- none yet"]
-        pending = [f"- {note}" for note in t.pending()]
         text = "\n".join(lines) + ("\n\n**Pending**\n\n" + "\n".join(pending) if pending else "")
         solara.Markdown(text, style={"font-size": "17px"})
 
@@ -192,10 +193,11 @@ def Charts(t: Team) -> None:
     """Six live charts (grey today, blue the team; dashed lines: decisions and shocks)."""
     update_counter.get()
     charts = solara.use_memo(lambda: [LineChart(*spec) for spec in CHARTS], [id(t)])
-    decisions = sorted({log.day for log in t.log if log.day > 0})
-    shocks = [day for day, _ in t.shocks_so_far()]
-    for chart in charts:
-        chart.update(t, decisions, shocks)
+    with t.lock:  # a played round steps the team meanwhile
+        decisions = sorted({log.day for log in t.log if log.day > 0})
+        shocks = [day for day, _ in t.shocks_so_far()]
+        for chart in charts:
+            chart.update(t, decisions, shocks)
     with solara.GridFixed(columns=3):
         for chart in charts:
             solara.display(chart.figure)
@@ -213,9 +215,10 @@ def Customers(t: Team) -> None:
         [id(t)],
     )
     loss = solara.use_memo(LossBars, [id(t)])
-    for grid, tracker in zip(grids, (t.today, t.changed), strict=True):
-        grid.update(tracker)
-    loss.update(t)
+    with t.lock:
+        for grid, tracker in zip(grids, (t.today, t.changed), strict=True):
+            grid.update(tracker)
+        loss.update(t)
     with solara.Columns([1, 1, 2]):
         for widget in (*grids, loss):
             solara.display(widget.figure)
@@ -343,7 +346,7 @@ def Debrief() -> None:
     done = solara.use_reactive(0)
 
     def run() -> None:
-        chosen = list(ROOM.teams.values())
+        chosen = ROOM.all_teams()
         teams.value, done.value = chosen, 0
         total = DEBRIEF_REPLICATIONS * (len(chosen) + 1)
 

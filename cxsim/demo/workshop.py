@@ -242,6 +242,7 @@ class Team(mesa.Model):
         name: str = "",
     ) -> None:
         super().__init__()
+        self.lock = threading.RLock()  # the team's browser steps it while the facilitator reads
         self.name, self.plan = name, plan or Plan()
         self.base = self.plan.scenario(demo_scenario(scenario_path))
         self.levers = lever_defaults(self.base)
@@ -287,31 +288,36 @@ class Team(mesa.Model):
 
     def pull(self, lever: str, value: Any) -> None:
         """Pull a lever: before the first day it sets the start, after it it is a decision."""
-        if not self._set(lever, value, self.day):
-            return
-        if self.day == 0:
-            self._start_changed()
-        else:
-            self.changed.org.decide(
-                LEVERS_BY_NAME[lever].changes(value), LEVERS_BY_NAME[lever].label
-            )
+        with self.lock:
+            if not self._set(lever, value, self.day):
+                return
+            if self.day == 0:
+                self._start_changed()
+            else:
+                changes = LEVERS_BY_NAME[lever].changes(value)
+                self.changed.org.decide(changes, LEVERS_BY_NAME[lever].label)
 
     def step(self) -> None:
         """One more day for both organisations, unless the round is over (then pause)."""
-        if self.finished or not self.running:
-            return
-        day = self.day + 1
-        for tracker in (self.today, self.changed):
-            tracker.org.run_until(day)
-            tracker.record()
-        self.running = not self.deciding
+        with self.lock:
+            if self.finished or not self.running:
+                return
+            day = self.day + 1
+            for tracker in (self.today, self.changed):
+                tracker.org.run_until(day)
+                tracker.record()
+            self.running = not self.deciding
 
     def next_round(self) -> None:
         """Decisions are made: the next round may run."""
         self.running = not self.finished
 
     def pending(self) -> list[str]:
-        """What the team decided that has not taken effect yet, in plain words."""
+        """What is on its way, in plain words.
+
+        Posts being filled (the team's added ones and those staff left), courses still to run,
+        a records system not yet live.
+        """
         org, notes = self.changed.org, []
         workforce = org.workforce
         for post in workforce.posts:
@@ -342,6 +348,10 @@ class Team(mesa.Model):
 
     def standing(self) -> dict[str, float]:
         """Where the team's organisation stands, and how far from today's (the facilitator)."""
+        with self.lock:
+            return self._standing()
+
+    def _standing(self) -> dict[str, float]:
         mine, today = self.changed, self.today
         initial = self.base.customers.initial
         return {
@@ -403,11 +413,14 @@ class Room:
                 self.teams[name] = Team(scenario_path=scenario_path, plan=self.plan, name=name)
             return self.teams[name]
 
+    def all_teams(self) -> list[Team]:
+        """The teams, in the order they joined."""
+        with self.lock:
+            return list(self.teams.values())
+
     def standings(self) -> list[tuple[str, dict[str, float], list[str]]]:
         """Each team's name, standing and decision log, in the order they joined."""
-        with self.lock:
-            teams = list(self.teams.items())
-        return [(name, team.standing(), [log.text() for log in team.log]) for name, team in teams]
+        return [(t.name, t.standing(), [log.text() for log in t.log]) for t in self.all_teams()]
 
 
 def debrief(
