@@ -19,7 +19,17 @@ from typer.testing import CliRunner
 
 from cxsim.cli import app
 from cxsim.demo.levers import LEVERS, apply_levers, lever_defaults
-from cxsim.demo.workshop import SCENARIO_ENV, SHOCKS, Plan, Room, Team, debrief, demo_scenario
+from cxsim.demo.workshop import (
+    CODE_ENV,
+    PLAN_ENV,
+    SCENARIO_ENV,
+    SHOCKS,
+    Plan,
+    Room,
+    Team,
+    debrief,
+    demo_scenario,
+)
 from cxsim.model import ServiceOrganisation
 from cxsim.scenario import DECIDABLE
 
@@ -371,6 +381,19 @@ def test_demo_listens_on_localhost_unless_told_and_announces_that_address(
     assert "workshop demo on http://0.0.0.0:65535 " in result.output
     result, _, _ = _demo_exec(monkeypatch, "--host", "::1", "--port", "1")
     assert "workshop demo on http://[::1]:1 " in result.output
+
+
+def test_demo_passes_the_plan_and_guards_the_facilitator_page_beyond_localhost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    result, _, env = _demo_exec(monkeypatch, "--round-days", "30", "--rounds", "6")
+    assert env[PLAN_ENV] == "30x6" and CODE_ENV not in env  # on localhost: no code
+    assert "facilitator's page: http://localhost:8765/facilitator\n" in result.output
+    result, _, env = _demo_exec(monkeypatch, "--host", "0.0.0.0")
+    code = env[CODE_ENV]
+    assert len(code) == 4 and code.isdigit() and f"(code {code})" in result.output
+    _, _, env = _demo_exec(monkeypatch, "--facilitator-code", "tulip")
+    assert env[CODE_ENV] == "tulip"
 
 
 @pytest.mark.parametrize("port", ["70000", "0", "-1", "65536"])
