@@ -295,15 +295,8 @@ def _standings_table() -> str:
 
 
 @solara.component
-def Standings() -> None:
-    """Every team's standing and decisions, refreshed every few seconds."""
-    tick = solara.use_reactive(0)
-
-    def refresh(cancel: threading.Event) -> None:
-        while not cancel.wait(REFRESH_SECONDS):
-            tick.value += 1
-
-    solara.use_thread(refresh, dependencies=[])
+def Standings(_tick: int) -> None:
+    """Every team's standing and decisions (``_tick``: the page's refresh)."""
     with solara.Card("Teams"):
         if not ROOM.teams:
             solara.Markdown(
@@ -339,14 +332,15 @@ def _debrief_table(result: ScenarioComparison, teams: list[Team]) -> str:
 
 
 @solara.component
-def Debrief() -> None:
+def Debrief(_tick: int) -> None:
     """Each team's decisions replayed over several seeds, paired with today."""
+    current = [t for t in ROOM.all_teams() if t.plan == ROOM.plan]  # one plan, one today
     result = solara.use_reactive(None)
     teams = solara.use_reactive([])
     done = solara.use_reactive(0)
 
     def run() -> None:
-        chosen = ROOM.all_teams()
+        chosen = [t for t in ROOM.all_teams() if t.plan == ROOM.plan]
         teams.value, done.value = chosen, 0
         total = DEBRIEF_REPLICATIONS * (len(chosen) + 1)
 
@@ -367,7 +361,7 @@ def Debrief() -> None:
         solara.Button(
             "Run the debrief",
             color="primary",
-            disabled=not ROOM.teams or task.pending,
+            disabled=not current or task.pending,
             on_click=task,
         )
         if task.pending:
@@ -375,6 +369,9 @@ def Debrief() -> None:
             solara.ProgressLinear(value=100 * done.value / max(1, total))
             solara.Text(f"{done.value} of {total} runs")
         if result.value is not None:
+            left_out = [t.name for t in ROOM.all_teams() if t not in teams.value]
+            if left_out:
+                solara.Markdown(f"Not in this debrief (another plan): {', '.join(left_out)}.")
             solara.Markdown(_debrief_table(result.value, teams.value))
             for t in teams.value:
                 solara.Markdown(
@@ -389,6 +386,13 @@ def FacilitatorPage() -> None:
     solara.Title(f"{TITLE}: facilitator")
     code = os.environ.get(CODE_ENV, "")
     given = solara.use_reactive("")
+    tick = solara.use_reactive(0)
+
+    def refresh(cancel: threading.Event) -> None:  # the teams play on: show it
+        while not cancel.wait(REFRESH_SECONDS):
+            tick.value += 1
+
+    solara.use_thread(refresh, dependencies=[])
     with solara.AppBar():
         solara.AppBarTitle(f"{TITLE}: facilitator")
     if code and given.value != code:
@@ -399,8 +403,8 @@ def FacilitatorPage() -> None:
         return
     with solara.Columns([1, 3]):
         PlanForm()
-        Standings()
-    Debrief()
+        Standings(tick.value)
+    Debrief(tick.value)
 
 
 routes = [

@@ -435,6 +435,8 @@ def debrief(
     whole plan. Replication ``i`` has the same seed in every scenario (common random numbers).
     """
     first = teams[0]
+    if any(team.base != first.base for team in teams):
+        raise ValueError("the teams played different plans: debrief each plan's teams apart")
     horizon = first.base.horizon.model_copy(update={"days": float(first.plan.days)})
     today = first.base.model_copy(update={"name": "today", "horizon": horizon})
     scenarios = [today, *(team.played_scenario() for team in teams)]
