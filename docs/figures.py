@@ -77,7 +77,7 @@ def mean(fmt: str, scale: float = 1.0) -> Show:
 
 
 POINTS, RELATIVE = difference("{:+.1f}", 100, " pts"), difference("{:+.1f}%", 100)
-THOUSANDS = difference("{:+,.0f}", 0.001, "k")
+THOUSANDS = difference("{:+,.0f}k", 0.001)
 SCORE, COUNT = difference("{:+.2f}"), difference("{:+,.0f}")
 PERCENT = mean("{:.1f}%", 100)
 LIBRARY_COLUMNS = (
@@ -232,7 +232,7 @@ def workshop() -> None:
         scenario_from_dict(
             {
                 **base.model_dump(),
-                "name": f"{label}, decided on day {day}",
+                "name": f"{label} on day {day}",
                 "decisions": [{"day": day, "set": lever_changes(base, _levers(base, levers))}],
             }
         )
@@ -242,13 +242,13 @@ def workshop() -> None:
     levers = {k: v for k, v in differences(c, WORKSHOP_COLUMNS).items() if k in WORKSHOP_LEVERS}
     text = set_cells(WORKSHOP.read_text(), levers, 1)
     rows = {
-        s.name.split(",")[0]: [
+        s.name: [
             show(_series_difference(c, s, column, day))
             for day in (182, 364)
             for column, show in (("active_customers", COUNT), ("cumulative_profit", THOUSANDS))
         ]
         for s in c.alternatives
-        if "decided" in s.name
+        if " on day " in s.name
     }
     WORKSHOP.write_text(set_cells(text, rows, 1))
 
@@ -414,15 +414,17 @@ def workshop_screens() -> None:
                 return page
 
             facilitator = window("facilitator")
-            facilitator.get_by_label("Shock (the teams are not told)").click()
-            facilitator.get_by_role("option", name=SHOCK).click()
-            facilitator.get_by_label("in round").click()
-            facilitator.get_by_role("option", name="3", exact=True).click()
+            _choose(facilitator, "Shock (the teams are not told)", SHOCK)
+            _choose(facilitator, "in round", "3")
             facilitator.get_by_role("button", name="Use this plan").click()
             facilitator.get_by_text("round 3: Demand pulse").wait_for()
-            _step_time(window(), "Timing")
+            west = window()
+            _step_time(west, "West")  # a team that decides nothing: today's twin
+            _play_rounds(west, "West", -1, [])
             for name, day, decisions in ROOM_DECISIONS:
-                _play_team(window(), name, day, decisions)
+                page = window()
+                _join(page, name)
+                _play_rounds(page, name, day, decisions)
             facilitator.get_by_text("East: Day 0").wait_for(timeout=60_000)
             facilitator.screenshot(path=str(GUIDE_SHOTS / "facilitator.png"))
             started = time.perf_counter()
@@ -438,6 +440,15 @@ def workshop_screens() -> None:
         server.terminate()
         server.wait()
     print(f"screenshots in {GUIDE_SHOTS}")
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` (the start of its text) in the drop-down list called ``label``."""
+    page.locator(".v-select", has_text=label).locator(".v-select__slot").click()
+    page.locator(
+        ".v-menu__content.menuable__content__active .v-list-item", has_text=option
+    ).first.click()
+    page.locator(".v-menu__content.menuable__content__active").wait_for(state="detached")
 
 
 def _join(page, name: str) -> None:
@@ -466,25 +477,25 @@ def _step_time(page, name: str) -> None:
         f"median {statistics.median(times):.2f} s, longest {max(times):.2f} s",
         flush=True,
     )
-    page.context.close()
 
 
-def _play_team(page, name: str, decision_day: int, decisions: list) -> None:
-    """Join, play every round a month per step, decide on ``decision_day``; screenshots."""
+def _play_rounds(page, name: str, decision_day: int, decisions: list) -> None:
+    """Play every round a month per step, deciding on ``decision_day``; North's screenshots."""
     import time
 
     started = time.perf_counter()
-    _join(page, name)
     page.get_by_role("button", name="30", exact=True).click()
-    day = 0
+    day = int(page.inner_text(".cx-headline").split(".")[0].removeprefix("Day "))
     while True:
         if day == decision_day:
             for label, choice in decisions:
-                page.get_by_text(label).first.click()
-                if choice is not None:
-                    page.get_by_role("option", name=choice).click()
+                if choice is None:
+                    page.get_by_text(label).first.click()  # a switch
+                else:
+                    _choose(page, label, choice)
             page.get_by_text(f"Day {day}: ").first.wait_for()
             if name == "North":
+                page.mouse.move(1590, 1340)  # no tooltip over the page
                 page.screenshot(path=str(GUIDE_SHOTS / "decision.png"))
         if page.get_by_text("The last round is over").count():
             break
@@ -498,6 +509,7 @@ def _play_team(page, name: str, decision_day: int, decisions: list) -> None:
         )
         day = int(page.inner_text(".cx-headline").split(".")[0].removeprefix("Day "))
     if name == "North":
+        page.mouse.move(1590, 1340)
         page.screenshot(path=str(GUIDE_SHOTS / "team_end.png"))
     print(f"{name} played to day {day} in {time.perf_counter() - started:.0f} s", flush=True)
 

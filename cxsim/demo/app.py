@@ -254,9 +254,11 @@ def PlanForm() -> None:
     shock = solara.use_reactive(plan.shocks[0][1] if plan.shocks else "none")
     shock_round = solara.use_reactive(plan.shocks[0][0] if plan.shocks else 2)
 
+    saved = solara.use_reactive(plan)
+
     def save() -> None:
         shocks = () if shock.value == "none" else ((shock_round.value, shock.value),)
-        ROOM.plan = Plan(days.value, rounds.value, shocks)
+        ROOM.plan = saved.value = Plan(days.value, rounds.value, shocks)
 
     with solara.Card("Plan for the teams that join"):
         solara.Select("Days per round", values=sorted({*ROUND_DAYS, plan.round_days}), value=days)
@@ -264,7 +266,7 @@ def PlanForm() -> None:
         solara.Select("Shock (the teams are not told)", values=["none", *SHOCKS], value=shock)
         solara.Select("in round", values=list(range(1, rounds.value + 1)), value=shock_round)
         solara.Button("Use this plan", color="primary", on_click=save)
-        solara.Markdown(_plan_text(ROOM.plan))
+        solara.Markdown(_plan_text(saved.value))  # read here: a save re-renders the card
 
 
 def _plan_text(plan: Plan) -> str:

@@ -119,7 +119,8 @@ class LossBars:
     """Fit lost at each stage of the order, today and for the team."""
 
     def __init__(self) -> None:
-        x, y = bq.OrdinalScale(), bq.LinearScale(min=0.0)
+        x, self.y = bq.OrdinalScale(), bq.LinearScale(min=0.0, max=0.1)
+        y = self.y
         self.bars = bq.Bars(
             x=[s.capitalize() for s in STAGES],
             y=np.zeros((2, len(STAGES))),
@@ -138,4 +139,7 @@ class LossBars:
     def update(self, team: Team) -> None:
         """Set every bar to the mean loss of its stage so far."""
         losses = [tracker.translation_loss() for tracker in (team.today, team.changed)]
-        self.bars.y = np.array([[loss[stage] for stage in STAGES] for loss in losses])
+        heights = np.array([[loss[stage] for stage in STAGES] for loss in losses])
+        with self.figure.hold_sync():  # grouped bars do not rescale by themselves
+            self.y.max = max(0.01, float(heights.max()) * 1.15)
+            self.bars.y = heights
