@@ -41,7 +41,6 @@ STYLE = """
 .v-label, .v-select__selection, .v-btn__content { font-size: 18px !important; }
 .cx-headline { font-size: 26px; line-height: 1.4; }
 .cx-today { color: #555555; font-weight: 600; } .cx-changed { color: #1f77b4; font-weight: 600; }
-.cx-log { font-size: 17px; }
 """
 TITLE = "Customer experience workshop"
 DEBRIEF_KPIS = (  # KPI, label
@@ -336,13 +335,13 @@ def _debrief_table(result: ScenarioComparison, teams: list[Team]) -> str:
 @solara.component
 def Debrief(_tick: int) -> None:
     """Each team's decisions replayed over several seeds, paired with today."""
-    current = [t for t in ROOM.all_teams() if t.plan == ROOM.plan]  # one plan, one today
+    current = ROOM.on_current_plan()
     result = solara.use_reactive(None)
     teams = solara.use_reactive([])
     done = solara.use_reactive(0)
 
     def run() -> None:
-        chosen = [t for t in ROOM.all_teams() if t.plan == ROOM.plan]
+        chosen = ROOM.on_current_plan()
         teams.value, done.value = chosen, 0
         total = DEBRIEF_REPLICATIONS * (len(chosen) + 1)
 

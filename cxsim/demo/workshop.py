@@ -105,10 +105,6 @@ class Plan:
         """Days of the whole run."""
         return self.round_days * self.rounds
 
-    def round_end(self, day: float) -> int:
-        """The day the round that ``day`` is in ends (the run pauses there)."""
-        return min(self.days, (int(day) // self.round_days + 1) * self.round_days)
-
     def round_of(self, day: float) -> int:
         """The round ``day`` is in (1 = the first; the last round's end counts as the last)."""
         return min(self.rounds, int(day) // self.round_days + 1)
@@ -130,16 +126,13 @@ class Plan:
         return tuple(blocks)
 
     def scenario(self, base: Scenario) -> Scenario:
-        """``base`` with the plan's shocks on its timeline, long enough for every round."""
-        horizon = base.horizon.model_copy(update={"days": float(max(base.horizon.days, self.days))})
+        """``base`` with the plan's shocks on its timeline, lasting exactly the rounds."""
+        data = base.model_dump()
         return Scenario.model_validate(
             {
-                **base.model_dump(),
-                "horizon": horizon.model_dump(),
-                "shocks": [
-                    *base.model_dump()["shocks"],
-                    *(s.model_dump() for s in self.shock_blocks()),
-                ],
+                **data,
+                "horizon": {"days": float(self.days)},
+                "shocks": [*data["shocks"], *(s.model_dump() for s in self.shock_blocks())],
             }
         )
 
@@ -372,12 +365,7 @@ class Team(mesa.Model):
         scenario = apply_levers(self.base, {**lever_defaults(self.base), **start})
         decisions = [d.model_dump() for d in self.changed.org.decisions]
         return Scenario.model_validate(
-            {
-                **scenario.model_dump(),
-                "name": self.name or "team",
-                "horizon": {"days": float(self.plan.days)},
-                "decisions": decisions,
-            }
+            {**scenario.model_dump(), "name": self.name or "team", "decisions": decisions}
         )
 
 
@@ -418,6 +406,10 @@ class Room:
         with self.lock:
             return list(self.teams.values())
 
+    def on_current_plan(self) -> list[Team]:
+        """The teams playing the current plan (one plan, one today: a debrief's teams)."""
+        return [team for team in self.all_teams() if team.plan == self.plan]
+
     def standings(self) -> list[tuple[str, dict[str, float], list[str]]]:
         """Each team's name, standing and decision log, in the order they joined."""
         return [(t.name, t.standing(), [log.text() for log in t.log]) for t in self.all_teams()]
@@ -437,7 +429,6 @@ def debrief(
     first = teams[0]
     if any(team.base != first.base for team in teams):
         raise ValueError("the teams played different plans: debrief each plan's teams apart")
-    horizon = first.base.horizon.model_copy(update={"days": float(first.plan.days)})
-    today = first.base.model_copy(update={"name": "today", "horizon": horizon})
+    today = first.base.model_copy(update={"name": "today"})
     scenarios = [today, *(team.played_scenario() for team in teams)]
     return compare(scenarios, replications, first.base.seed, jobs, on_done=on_done)
