@@ -2613,15 +2613,27 @@ def parse_overrides(assignments: Iterable[str]) -> dict[str, Any]:
             raise ScenarioError(
                 f"--set {excerpt(text)[1:-1]}: value is not a valid YAML scalar"
             ) from None
-        node, *parents, leaf = nested, *parts
-        for depth, part in enumerate(parents):
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                raise _conflict(text, parts[: depth + 1])
-        if isinstance(node.get(leaf), dict):
-            raise _conflict(text, parts)
-        node[leaf] = value
+        clash = _put(nested, parts, value)
+        if clash:
+            raise _conflict(text, clash)
     return nested
+
+
+def _put(nested: dict[str, Any], parts: list[str], value: Any) -> list[str] | None:
+    """Set ``value`` at the key path ``parts`` of ``nested``, making mappings on the way.
+
+    Returns the path that clashes with an earlier setting instead (a value where a mapping is
+    needed, or a mapping where the value goes), leaving ``nested`` as it was at that key.
+    """
+    node, *parents, leaf = nested, *parts
+    for depth, part in enumerate(parents):
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            return parts[: depth + 1]
+    if isinstance(node.get(leaf), dict):
+        return parts
+    node[leaf] = value
+    return None
 
 
 def _conflict(text: str, parts: list[str]) -> ScenarioError:
@@ -2717,11 +2729,7 @@ def decided(base: Scenario, changes: Mapping[str, Any]) -> Scenario:
     """
     nested: dict[str, Any] = {}
     for key, value in changes.items():
-        *parents, leaf = key.split(".")
-        node = nested
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
+        _put(nested, key.split("."), value)  # decidable keys never hold one another
     merged = _deep_merge(base.model_dump(), nested)
     return Scenario.model_validate({**merged, "decisions": ()})
 
