@@ -71,6 +71,10 @@ class EventCalendar:
         """Cancel a scheduled event (it stays in the heap and is skipped)."""
         entry[3] = None
 
+    def still_to_run(self, entry: Entry) -> bool:
+        """Whether a scheduled event lies ahead (later than now, not cancelled)."""
+        return entry[3] is not None and entry[0] > self.now
+
     def every(
         self,
         action: Action,

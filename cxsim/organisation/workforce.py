@@ -524,8 +524,7 @@ class Workforce:
 
     def trainees_waiting(self, name: str) -> int:
         """Members of staff programme ``name`` will still send off the floor."""
-        now = self.calendar.now
-        return sum(e[3] is not None and e[0] > now for e in self._enrolments.get(name, ()))
+        return sum(map(self.calendar.still_to_run, self._enrolments.get(name, ())))
 
     def handoff_factor(self) -> float:
         """Handoff error left after unified trainings, their effect fading like skills."""
