@@ -12,9 +12,14 @@ word; figures quoted in prose are printed, to be checked by hand.
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import statistics
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -378,11 +383,6 @@ SHOCK = "Demand pulse"  # hidden in round 3
 
 def workshop_screens() -> None:
     """docs/workshop.md's screenshots of a real room, and the measured Step time."""
-    import os
-    import socket
-    import time
-    import urllib.request
-
     from playwright.sync_api import sync_playwright
 
     from cxsim.report.pdf import browser
@@ -459,9 +459,6 @@ def _join(page, name: str) -> None:
 
 def _step_time(page, name: str) -> None:
     """Step plus redraw of one day, over 30 days from day 0 (printed for the guide)."""
-    import statistics
-    import time
-
     _join(page, name)
     page.get_by_role("button", name="1", exact=True).click()
     frames = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
@@ -481,8 +478,6 @@ def _step_time(page, name: str) -> None:
 
 def _play_rounds(page, name: str, decision_day: int, decisions: list) -> None:
     """Play every round a month per step, deciding on ``decision_day``; North's screenshots."""
-    import time
-
     started = time.perf_counter()
     page.get_by_role("button", name="30", exact=True).click()
     day = int(page.inner_text(".cx-headline").split(".")[0].removeprefix("Day "))
