@@ -24,8 +24,8 @@ $(STAMP): pyproject.toml setup.py
 run: $(STAMP)  ## Run the baseline scenario: results and plots in $(OUT), headline KPIs printed
 	$(VENV)/bin/cxsim run scenarios/baseline.yaml --out $(OUT)
 
-test: lint  ## Run the style checks and the test suite
-	$(PY) -m pytest -q
+test: lint  ## Run the style checks and the test suite (test files spread over the cores)
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 lint: $(STAMP)  ## Ruff: lint and format check (what CI runs)
 	$(PY) -m ruff check .
