@@ -131,7 +131,7 @@ class Plan:
         return Scenario.model_validate(
             {
                 **data,
-                "horizon": {"days": float(self.days)},
+                "horizon": {**data["horizon"], "days": float(self.days)},
                 "shocks": [*data["shocks"], *(s.model_dump() for s in self.shock_blocks())],
             }
         )
