@@ -122,6 +122,19 @@ def test_an_agent_whose_shift_ends_finishes_the_call_in_hand():
     assert pool.staffed_time() == pytest.approx(1.0)  # 2-3; 0-1 was a call after the shift
 
 
+def test_the_roster_sends_home_the_agents_who_came_free_last():
+    now = [0.0]
+    a, b, c = _Agent(), _Agent(), _Agent()
+    pool = ServerPool([a, b, c], clock=lambda: now[0])
+    assert pool.idle == [c, b, a]  # a takes the first call
+    pool.set_on_duty(1)
+    assert pool.off_duty == [a, b] and pool.idle == [c]
+    pool.set_on_duty(3)
+    assert pool.idle == [c, b, a]
+    pool.retire(b)  # one in the middle leaves
+    assert pool.idle == [c, a] and pool.size == 2
+
+
 def test_work_pressure_is_the_queue_per_agent_on_duty_over_the_day():
     """A queue waiting overnight for opening is no pressure; a queue while open is."""
     now = [0.0]

@@ -189,10 +189,12 @@ class ServerPool:
 
     def _clear_places(self, server: Server) -> None:
         """``server`` takes no more jobs: its free places go."""
-        if self.capacity == 1:
-            self.idle.remove(server)
-        else:
+        if self.capacity > 1:
             self.idle = [place for place in self.idle if place is not server]
+        elif self.idle[-1] is server:  # the roster sends home the last to come free: O(1)
+            self.idle.pop()
+        else:
+            self.idle.remove(server)
 
     def add_server(self, server: Server) -> None:
         """A new member of staff starts: they take the next waiting jobs or wait for them."""
