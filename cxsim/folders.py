@@ -4,7 +4,10 @@ cxsim never destroys what it did not make:
 
 - A results folder (``run``, ``compare``, ``sweep``, ``analyse``) carries a marker file,
   :data:`MARKER`, written by cxsim. An existing folder without it that is not empty is refused
-  before any work. A marked folder of the same kind is replaced atomically: the new results
+  before any work. The marker lists every file cxsim wrote there, with its SHA-256; a marked
+  folder of the same kind that holds anything else, or a listed file changed since (notes, a
+  notebook, an edited table), is refused before any work too, and checked again just before
+  the swap. Otherwise it is replaced atomically: the new results
   are complete on disk in a staging folder beside it, then the two are swapped in one
   ``renameat2(RENAME_EXCHANGE)`` call (Linux), and only then are the old results removed. A
   kill at any moment leaves the complete old or the complete new results under the name.
@@ -58,7 +61,7 @@ __all__ = [
     "check_location",
 ]
 
-MARKER = ".cxsim"  # JSON: made_by, kind, state, pid, host, target, created
+MARKER = ".cxsim"  # JSON: made_by, kind, state, pid, host, target, created; files once complete
 OWNED_LIST = ".cxsim-files.json"  # files cxsim wrote into a shared folder, with their hashes
 STAGING = ".cxsim-staging-"
 SLUG_LENGTH = 64
@@ -119,10 +122,12 @@ def is_results_folder(folder: Path, kind: str) -> bool:
     return marker is not None and marker.get("kind") == kind and marker.get("state") == "complete"
 
 
-def _write_marker(folder: Path, kind: str, state: str, target: str) -> None:
+def _write_marker(
+    folder: Path, kind: str, state: str, target: str, files: dict[str, str] | None = None
+) -> None:
     from cxsim import __version__
 
-    marker = {
+    marker: dict[str, Any] = {
         "made_by": "cxsim",
         "kind": kind,
         "state": state,
@@ -132,7 +137,41 @@ def _write_marker(folder: Path, kind: str, state: str, target: str) -> None:
         "target": target,
         "created": time.time(),
     }
+    if files is not None:
+        marker["files"] = files
     write_text_atomically(folder / MARKER, json.dumps(marker) + "\n")
+
+
+def _contents(folder: Path) -> dict[str, str]:
+    """Everything below ``folder`` but its marker: relative path -> SHA-256 (a folder: "dir")."""
+    contents = {}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if name == MARKER:
+            continue
+        if path.is_symlink():
+            contents[name] = "link:" + os.readlink(path)
+        else:
+            contents[name] = "dir" if path.is_dir() else _sha256(path)
+    return contents
+
+
+def _check_only_cxsim_files(out: Path) -> None:
+    """Refuse to replace ``out`` if it holds anything its marker does not list as written."""
+    listed = (_read_marker(out) or {}).get("files")
+    if not isinstance(listed, dict):
+        raise OutputError(
+            f"--out {out}: was made by an earlier cxsim that did not list its files, so "
+            "cxsim cannot tell them from yours; nothing was written. Remove it yourself or "
+            "give another folder"
+        )
+    foreign = [name for name, digest in _contents(out).items() if listed.get(name) != digest]
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if foreign[3:] else "")
+        raise OutputError(
+            f"--out {out}: holds {shown}, not written by cxsim or changed since; nothing was "
+            "written. Move them away or give another folder"
+        )
 
 
 def write_text_atomically(path: Path, text: str) -> None:
@@ -189,7 +228,8 @@ def check_results_folder(out: Path, kind: str, needed_bytes: int = 0) -> Path:
     """Check, before any work, that results of ``kind`` may be written to ``out``.
 
     ``out`` may be missing, an empty folder or a complete cxsim folder of the same ``kind``
-    (which is then replaced). Returns the absolute path; raises :class:`OutputError`.
+    holding only the files cxsim wrote there, unchanged (it is then replaced). Returns the
+    absolute path; raises :class:`OutputError`.
     """
     out = check_location(Path(out), needed_bytes)
     here = Path.cwd().resolve()
@@ -211,6 +251,8 @@ def check_results_folder(out: Path, kind: str, needed_bytes: int = 0) -> Path:
             raise OutputError(
                 f"--out {out}: holds cxsim {found} results, not {kind} results; give another folder"
             )
+        if found is not None:
+            _check_only_cxsim_files(out)
     elif out.parent.is_dir():
         clean_stale_staging(out.parent)
     return out
@@ -234,7 +276,7 @@ def replaced_folder(out: Path, kind: str) -> Iterator[Path]:
     staging = _staging_folder(out.parent, out.name, kind)
     try:
         yield staging
-        _write_marker(staging, kind, "complete", out.name)
+        _write_marker(staging, kind, "complete", out.name, files=_contents(staging))
         staging.chmod(0o755)  # mkdtemp makes it private; results are for sharing
         _move_into_place(staging, out)
     except BaseException:
@@ -267,6 +309,7 @@ def _move_into_place(staging: Path, out: Path) -> None:
         out.rmdir()
         staging.rename(out)
         return
+    _check_only_cxsim_files(out)  # nothing added while the model ran
     if _exchange(staging, out):
         old = staging  # the swap put the old results here
     else:  # two renames; a kill between them is repaired by clean_stale_staging

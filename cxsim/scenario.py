@@ -2445,9 +2445,15 @@ def describe_error(error: dict[str, Any], root: type[BaseModel] | None = None) -
         return f"{path}: unknown key" + (f"; did you mean {close[0]}?" if close else "")
     if error["type"] == "missing":
         return (
-            f"{path}: missing; a list item given in a file gives every field (a list "
-            "replaces the parent's list whole)"
+            f"{path}: missing; a list given in a file replaces the parent's list whole, so "
+            "each item names its required fields (to change one field of item 0 of a list, "
+            "give it as list: {0: {field: value}})"
         )
+    if error["type"] in ("tuple_type", "list_type"):  # tuples are lists in a scenario file
+        return f"{path}: expected a list, got {excerpt(error['input'])}"
+    if error["type"] == "too_short":
+        least = error.get("ctx", {}).get("min_length", 1)
+        return f"{path}: expected at least {least} item(s), got {excerpt(error['input'])}"
     if error["type"] == "string_pattern_mismatch":
         return f"{path}: expected text without control characters, got {excerpt(error['input'])}"
     message = error["msg"][0].lower() + error["msg"][1:]
@@ -2458,10 +2464,15 @@ def describe_error(error: dict[str, Any], root: type[BaseModel] | None = None) -
 
 
 def _origin(lines: Mapping[Location, tuple[str, int]], loc: Location, source: str) -> str:
-    """``file:line`` of the longest key path in ``lines`` that starts ``loc``, else source."""
-    for end in range(len(loc), 0, -1):
-        if loc[:end] in lines:
-            file, line = lines[loc[:end]]
+    """``file:line`` of the longest key path in ``lines`` that starts ``loc``, else source.
+
+    Parts compare as text: a list item is 0 in a list and "0" as a key that addresses it.
+    """
+    by_text = {tuple(map(str, key)): origin for key, origin in lines.items()}
+    wanted = tuple(map(str, loc))
+    for end in range(len(wanted), 0, -1):
+        if wanted[:end] in by_text:
+            file, line = by_text[wanted[:end]]
             return f"{file}:{line}"
     return source
 
@@ -2506,12 +2517,13 @@ def _deep_merge(
             and all(str(k).isdigit() for k in value)
         ):
             items = {str(i): item for i, item in enumerate(current)}
-            for index in value:
-                if str(index) not in items:
+            indexed = {str(index): item for index, item in value.items()}  # YAML reads 0 as int
+            for index in indexed:
+                if index not in items:
                     raise ScenarioError(
                         f"{here}.{index}: expected an index below {len(items)} (the items defined)"
                     )
-            merged[key] = list(_deep_merge(items, value, f"{here}.").values())
+            merged[key] = list(_deep_merge(items, indexed, f"{here}.").values())
         else:
             merged[key] = value
     return merged
@@ -2521,9 +2533,12 @@ def _replaced(loc: Location, data: Mapping[str, Any]) -> bool:
     """Whether a child's ``data`` sets ``loc`` or replaces a list or value above it."""
     node: Any = data
     for part in loc:
-        if not isinstance(node, Mapping) or str(part) not in node:
-            return not isinstance(node, Mapping)
-        node = node[str(part)]
+        if not isinstance(node, Mapping):
+            return True
+        key = next((k for k in node if str(k) == str(part)), None)  # list items: 0 or "0"
+        if key is None:
+            return False
+        node = node[key]
     return True
 
 

@@ -21,6 +21,7 @@ from conftest import BASELINE, ROOT
 from typer.testing import CliRunner
 
 from cxsim.cli import app
+from cxsim.errors import OutputError
 from cxsim.folders import MARKER, clean_stale_staging, replaced_folder, slug, unique_labels
 
 runner = CliRunner()
@@ -207,6 +208,46 @@ def test_a_name_that_cannot_be_a_label_is_refused_before_the_run(tmp_path, name)
     assert not (tmp_path / "o").exists()
 
 
+def test_a_results_folder_with_files_of_yours_is_refused_and_kept(tmp_path):
+    """A rerun replaces only what cxsim wrote: notes, a notebook or an edited table stop it."""
+    out = tmp_path / "o"
+    assert _cli("run", str(BASELINE), *TINY, "--out", str(out), "--quiet").returncode == 0
+    assert _cli("run", str(BASELINE), *TINY, "--out", str(out), "--quiet").returncode == 0
+    (out / "my_analysis.txt").write_text("mine")
+    (out / "nb").mkdir()
+    _refused(_cli("run", str(BASELINE), *TINY, "--out", str(out)), "my_analysis.txt, nb")
+    assert (out / "my_analysis.txt").read_text() == "mine" and (out / "nb").is_dir()
+    (out / "my_analysis.txt").unlink()
+    (out / "nb").rmdir()
+    with (out / "summary.csv").open("a") as table:
+        table.write("my row\n")
+    _refused(_cli("run", str(BASELINE), *TINY, "--out", str(out)), "summary.csv", "changed")
+    assert (out / "summary.csv").read_text().endswith("my row\n")
+
+
+def test_a_results_folder_whose_marker_lists_no_files_is_refused(tmp_path):
+    out = tmp_path / "r"
+    with replaced_folder(out, "run") as staging:
+        (staging / "a.txt").write_text("old")
+    marker = json.loads((out / MARKER).read_text())
+    del marker["files"]  # as an earlier cxsim wrote it
+    (out / MARKER).write_text(json.dumps(marker))
+    with pytest.raises(OutputError, match="earlier cxsim"), replaced_folder(out, "run"):
+        pass
+    assert (out / "a.txt").read_text() == "old"
+
+
+def test_files_added_while_the_model_runs_stop_the_swap(tmp_path):
+    out = tmp_path / "r"
+    with replaced_folder(out, "run") as staging:
+        (staging / "a.txt").write_text("old")
+    with pytest.raises(OutputError, match="late.txt"), replaced_folder(out, "run") as staging:
+        (staging / "a.txt").write_text("new")
+        (out / "late.txt").write_text("mine")
+    assert (out / "a.txt").read_text() == "old" and (out / "late.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]  # no staging left
+
+
 def test_replacing_results_swaps_complete_folders_and_repairs_a_kill(tmp_path):
     out = tmp_path / "r"
     with replaced_folder(out, "run") as staging:
@@ -312,7 +353,7 @@ BOMB = (
         (f"extends: {BASELINE}\ncustomers:\n  intial: 5\n", "did you mean initial?"),
         (
             f"extends: {BASELINE}\ncustomers:\n  segments:\n    - {{name: all, share: 1.0}}\n",
-            "missing; a list item given in a file gives every field",
+            "missing; a list given in a file replaces the parent's list whole",
         ),
         (f"extends: {BASELINE}\nname: {'x' * 50_000}\n", "at most 120 characters"),
         ("extends: /dev/zero\n", "extends: expected the path of a .yaml or .yml"),

@@ -120,6 +120,29 @@ def test_extends_resolves_relative_to_the_file_and_overrides_a_few_keys(tmp_path
     assert s.contact_centre.agents == Scenario().contact_centre.agents
 
 
+@pytest.mark.parametrize("index", ["0", '"0"'])
+def test_a_numbered_key_changes_that_item_of_the_parent_list(tmp_path, index):
+    """YAML reads an unquoted 0 as a number: it addresses the item as "0" does."""
+    child = _write(
+        tmp_path,
+        "lean.yaml",
+        f"""\
+        extends: surveys.yaml
+        surveys:
+          {index}:
+            sample_share: 0.5
+        """,
+    )
+    surveys = load_scenario(child).surveys
+    assert [s.kind for s in surveys] == ["post_case", "relationship"]
+    assert surveys[0].sample_share == 0.5
+    bad = _write(
+        tmp_path, "bad.yaml", f"extends: surveys.yaml\nsurveys:\n  {index}:\n    sample_share: 7\n"
+    )
+    with pytest.raises(ScenarioError, match=r"bad\.yaml:4: surveys\.0\.sample_share"):
+        load_scenario(bad)
+
+
 def test_extends_cycles_are_refused(tmp_path):
     _write(tmp_path, "a.yaml", "extends: b.yaml\n")
     _write(tmp_path, "b.yaml", "extends: a.yaml\n")
