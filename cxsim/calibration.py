@@ -32,8 +32,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from cxsim.agents.customer import Customer
-from cxsim.kpis import CSAT_SATISFIED
+from cxsim.kpis import CSAT_SATISFIED, departures, left_within
 from cxsim.library import calibration_scenario
 from cxsim.records import PROBLEM_OUTCOMES, CaseRecord, ProblemRecord
 from cxsim.runner import simulate
@@ -105,14 +104,11 @@ def calibration_records(params: Scenario) -> CalibrationRun:
     """Records, stories and departures of one run of ``params`` (cached: targets share it)."""
     model = simulate(params)
     counters = model.counters
-    departures = {
-        c.unique_id: c.left_day for c in model.agents_by_type[Customer] if c.left_day is not None
-    }
     return CalibrationRun(
         tuple(model.recorder.problems),
         tuple(model.recorder.cases),
         (counters["positive_word_of_mouth"], counters["negative_word_of_mouth"]),
-        departures,
+        departures(model),
         params.horizon.days,
     )
 
@@ -227,9 +223,11 @@ def churn_predictors(run: CalibrationRun) -> ChurnPredictors:
         for c in judged_complaints(run.cases)
         if c.closed_day <= run.horizon_days - CHURN_WINDOW_DAYS
     ]
-    departed = run.departures
-    left = np.array(
-        [departed.get(c.customer_id, np.inf) - c.closed_day <= CHURN_WINDOW_DAYS for c in cases]
+    left = left_within(
+        run.departures,
+        [c.customer_id for c in cases],
+        np.array([c.closed_day for c in cases], dtype=float),
+        CHURN_WINDOW_DAYS,
     )
     high = _willingness_after(run.cases, lambda c: c.effort_points >= HIGH_EFFORT_POINTS)
     return ChurnPredictors(

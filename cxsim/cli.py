@@ -232,22 +232,28 @@ def _survey_table(surveys: dict) -> Table:
         table.add_column(column, justify="left" if column == "Question" else "right")
     for question, m in surveys.items():
         if isinstance(m, dict):
-            shown = SURVEY_FORMATS.get(question, "{:.2f}").format
-            measured = (
-                (shown(m["measured"]), f"{shown(m['low'])} to {shown(m['high'])}")
-                if m["responses"]
-                else ("-", "no answers")
+            form = SURVEY_FORMATS.get(question, "{:.2f}")
+
+            def shown(value: float | None, form: str = form) -> str:
+                return "-" if value is None else form.format(value)
+
+            interval = (
+                f"{shown(m['low'])} to {shown(m['high'])}"
+                if m["low"] is not None
+                else ("no answers" if not m["responses"] else "one answer")
             )
-            gap = _gap(question, m["gap"]) if m["responses"] else "-"
-            table.add_row(question, *measured, f"{m['responses']:,}", shown(m["true"]), gap)
+            gap = "-" if m["gap"] is None else _gap(question, m["gap"])
+            answers = f"{m['responses']:,}"
+            table.add_row(question, shown(m["measured"]), interval, answers, shown(m["true"]), gap)
     return table
 
 
 def _gap(question: str, gap: float) -> str:
     """A measured-minus-true gap: percentage points for shares, signed points otherwise."""
+    # ``or 0.0``: a gap that rounds to zero is no gap, not "-0.0"
     if question in ("csat", "satisfaction"):
-        return f"{100 * gap:+.1f} points"
-    return f"{gap:+.0f}" if question == "nps" else f"{gap:+.2f}"
+        return f"{round(100 * gap, 1) or 0.0:+.1f} points"
+    return f"{round(gap) or 0:+d}" if question == "nps" else f"{round(gap, 2) or 0.0:+.2f}"
 
 
 @app.command()

@@ -87,13 +87,18 @@ MECHANISM_KPIS: dict[str, str] = {
 
 
 def flatten_kpis(summary: dict[str, Any], prefix: str = "") -> dict[str, float]:
-    """Numeric KPIs of a run summary with dotted keys (``contact_centre.asa_minutes``)."""
+    """Numeric KPIs of a run summary with dotted keys (``contact_centre.asa_minutes``).
+
+    A KPI the run could not measure (null: a survey question nobody answered) is NaN.
+    """
     flat: dict[str, float] = {}
     for key, value in summary.items():
         if not prefix and key in NOT_KPIS:
             continue
         if isinstance(value, dict):
             flat |= flatten_kpis(value, f"{prefix}{key}.")
+        elif value is None:
+            flat[f"{prefix}{key}"] = math.nan
         elif isinstance(value, int | float) and not isinstance(value, bool):
             flat[f"{prefix}{key}"] = float(value)
     return flat

@@ -71,7 +71,12 @@ class Candidate:
 
 
 def misfit(means: Mapping[str, float], targets: Targets) -> float:
-    """Weighted mean of ``((mean - value) / tolerance)^2`` over the targets (1: at the edge)."""
+    """Weighted mean of ``((mean - value) / tolerance)^2`` over the targets (1: at the edge).
+
+    Infinite if a target could not be measured under the candidate (a survey nobody answered).
+    """
+    if any(math.isnan(means[key]) for key in targets.targets):
+        return math.inf
     weights = [t.weight for t in targets.targets.values()]
     terms = [
         t.weight * ((means[key] - t.value) / t.half_width) ** 2

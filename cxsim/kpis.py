@@ -22,10 +22,12 @@ from cxsim.records import CaseRecord, OrderRecord
 from cxsim.scenario import plausibility_warnings
 from cxsim.stations.contact_centre import CHANNELS, ContactCentre, QueueStats
 from cxsim.stations.intervals import open_time
-from cxsim.statistics import Estimate, estimate
+from cxsim.statistics import estimate
 from cxsim.units import DAYS_PER_YEAR, HOURS_PER_DAY, MINUTES_PER_DAY
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
     from cxsim.model import ServiceOrganisation
 
 __all__ = [
@@ -37,6 +39,8 @@ __all__ = [
     "escalated_cases",
     "effort_spent",
     "survey_measures",
+    "departures",
+    "left_within",
     "stage_losses",
     "WeeklySeries",
     "interval_counts",
@@ -268,27 +272,53 @@ def effort_spent(model: ServiceOrganisation) -> float:
     return closed + sum(customer.case_effort(customer.case) for customer in open_cases)
 
 
-def _survey_measure(question: str, rows: list[SurveyAnswer]) -> dict[str, float]:
+def departures(model: ServiceOrganisation) -> dict[int, float]:
+    """The day each customer who left did so, by customer id."""
+    return {
+        c.unique_id: c.left_day for c in model.agents_by_type[Customer] if c.left_day is not None
+    }
+
+
+def left_within(
+    left_day: Mapping[int, float], ids: Iterable[int], days: np.ndarray, window: float
+) -> np.ndarray:
+    """Whether each customer ``ids[k]`` had left by ``window`` days after ``days[k]``.
+
+    One who left before that day (during a case still open when they went) counts as lost:
+    lost around the figure, and leaving them out would flatter it.
+    """
+    left = np.array([left_day.get(int(i), math.inf) for i in ids], dtype=float)
+    return left - days <= window
+
+
+def _survey_measure(question: str, rows: list[SurveyAnswer]) -> dict[str, float | None]:
     """A question's measured KPI (mean of the answers' scores, 95% interval) beside the true.
 
     True: the same KPI over every invitation, answered or not, read from the customers'
     states on the same scale without noise or leniency (for CES, the model's continuous
     effort rounded to a point). Their difference (the gap) is what the survey's response
     behaviour and answers add: non-response bias, leniency and noise. The interval treats
-    answers as independent, though a customer may answer after several cases.
+    answers as independent, though a customer may answer after several cases. Nothing
+    measured (no answers; one answer has no interval) or nobody invited is null, not a 0 that
+    would read as a score or as no bias.
     """
     points = np.array([r.point for r in rows if r.point != UNANSWERED])
     truth = scores(question, np.array([r.true_point for r in rows]))
-    measured = estimate(scores(question, points)) if len(points) else Estimate(0, 0, 0, 0)
-    true = float(truth.mean()) if len(truth) else 0.0
+    measured = estimate(scores(question, points)) if len(points) else None
+    true = float(truth.mean()) if len(truth) else None
     return {
-        "measured": measured.mean,
-        "low": measured.low,
-        "high": measured.high,
+        "measured": _known(measured.mean) if measured else None,
+        "low": _known(measured.low) if measured else None,
+        "high": _known(measured.high) if measured else None,
         "responses": len(points),
         "true": true,
-        "gap": measured.mean - true if len(points) else 0.0,
+        "gap": measured.mean - true if measured and true is not None else None,
     }
+
+
+def _known(value: float) -> float | None:
+    """``value``, or None where it is NaN (JSON has no NaN)."""
+    return None if math.isnan(value) else value
 
 
 def survey_measures(model: ServiceOrganisation) -> dict[str, Any]:

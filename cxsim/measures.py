@@ -9,16 +9,21 @@ customer, waits). Two stated methods, each replicated on common seeds:
 
 * **customer level**: the area under the ROC curve (AUC) of each indicator as a prediction
   that the customer leaves within ``window_days`` of the answer or case (0.5: no better than
-  chance; 1: perfect). The units are answers (as the organisation receives them) and closed
-  cases with a contact, so a customer who answers or calls often counts often; answers and
-  cases too close to the end to see the window out are left out, and a run without a leaver
-  among an indicator's units gives it no score.
+  chance; 1: perfect); a customer who left while the case was still open counts as lost.
+  The units are answers (as the organisation receives them) and closed cases with a contact,
+  so a customer who answers or calls often counts often; answers and cases too close to the
+  end to see the window out are left out, and a run without a leaver among an indicator's
+  units gives it no score.
 * **organisation level**: the correlation of each weekly figure with the share of customers
-  lost over the following ``window_days``, both detrended (the lead-lag relation a dashboard
-  would rely on), over the weeks the figure exists (a survey's after its first answers).
+  lost over the following ``window_days``, both detrended against the week (the lead-lag
+  relation a dashboard would rely on), over the weeks after the warm-up in which the figure
+  exists (a survey's after its first answers); the row of day 0, before anything happened, is
+  not a week. Correlations are averaged over runs on Fisher's z scale
+  (:func:`cxsim.statistics.correlation_estimate`).
 
-The customers' true states (what a perfect survey of everyone would read) are scored beside
-them as a yardstick. CEB 2010 (Dixon, Freeman & Toman, HBR): effort predicts disloyalty
+What the case records know of the truth (how a case felt, its effort) and the customers' mean
+satisfaction (what a perfect survey of everyone would read) are scored beside them as a
+yardstick. CEB 2010 (Dixon, Freeman & Toman, HBR): effort predicts disloyalty
 better than satisfaction does; ``effort_beats_satisfaction`` is that comparison, paired.
 """
 
@@ -31,13 +36,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxsim.agents.customer import Customer
+from cxsim.kpis import departures, left_within
 from cxsim.model import ServiceOrganisation
 from cxsim.organisation.surveys import UNANSWERED
 from cxsim.records import CaseRecord
 from cxsim.runner import map_runs, replicate, simulate
 from cxsim.scenario import Scenario
-from cxsim.statistics import Estimate, area_under_roc, estimate, paired_difference
+from cxsim.statistics import (
+    Estimate,
+    area_under_roc,
+    correlation_estimate,
+    estimate,
+    paired_difference,
+)
 
 __all__ = [
     "WINDOW_DAYS",
@@ -100,14 +111,6 @@ WEEKLY_INDICATORS = (
 )
 
 
-def _left_within(
-    left_day: dict[int, float], ids: np.ndarray, days: np.ndarray, window: float
-) -> np.ndarray:
-    """Whether each customer ``ids[k]`` left within ``window`` days after ``days[k]``."""
-    after = np.array([left_day.get(int(i), np.inf) for i in ids]) - days
-    return (after >= 0) & (after <= window)
-
-
 def _oriented_auc(score: np.ndarray, left: np.ndarray, warns_high: bool) -> float:
     """AUC with the indicator turned so that higher warns; NaN without both outcomes."""
     if left.all() or not left.any():
@@ -117,22 +120,20 @@ def _oriented_auc(score: np.ndarray, left: np.ndarray, warns_high: bool) -> floa
 
 def _customer_level(model: ServiceOrganisation, window: float) -> dict[str, float]:
     end = model.time - window
-    left_day = {
-        c.unique_id: c.left_day for c in model.agents_by_type[Customer] if c.left_day is not None
-    }
+    left_day = departures(model)
     scores: dict[str, float] = {}
     answers = [r for r in model.surveys.answers if r.point != UNANSWERED and r.day <= end]
     for indicator in SURVEY_INDICATORS:
         rows = [r for r in answers if r.question == indicator.key]
         if rows:
             ids, days = np.array([r.customer_id for r in rows]), np.array([r.day for r in rows])
-            left = _left_within(left_day, ids, days, window)
+            left = left_within(left_day, ids, days, window)
             points = np.array([r.point for r in rows], float)
             scores[f"auc.{indicator.key}"] = _oriented_auc(points, left, indicator.warns_high)
             scores[f"units.{indicator.key}"] = len(rows)
     cases = [c for c in model.recorder.cases if c.contacts > 0 and c.closed_day <= end]
     ids = np.array([c.customer_id for c in cases])
-    left = _left_within(left_day, ids, np.array([c.closed_day for c in cases]), window)
+    left = left_within(left_day, ids, np.array([c.closed_day for c in cases]), window)
     for indicator, read in CASE_INDICATORS:
         values = np.array([read(c) for c in cases], float)
         scores[f"auc.{indicator.key}"] = _oriented_auc(values, left, indicator.warns_high)
@@ -140,9 +141,8 @@ def _customer_level(model: ServiceOrganisation, window: float) -> dict[str, floa
     return scores
 
 
-def _detrended(values: np.ndarray) -> np.ndarray:
-    """``values`` less their straight-line trend over the weeks."""
-    weeks = np.arange(len(values))
+def _detrended(values: np.ndarray, weeks: np.ndarray) -> np.ndarray:
+    """``values`` (of the ``weeks`` given) less their straight-line trend over the weeks."""
     return values - np.polyval(np.polyfit(weeks, values, 1), weeks)
 
 
@@ -150,21 +150,26 @@ def _organisation_level(model: ServiceOrganisation, window: float) -> dict[str, 
     """Correlation of each weekly figure with the share of customers lost in the window after.
 
     Both series are detrended first: a customer base that shrinks or grows over the run
-    would otherwise correlate every drifting series with churn.
+    would otherwise correlate every drifting series with churn. Rows up to the warm-up's end
+    (and the row of day 0, which covers no time) are left out; a figure or a churn share that
+    does not vary has no correlation.
     """
     frame = model.datacollector.get_model_vars_dataframe()
     weeks = max(1, round(window / 7))
     lost = frame["churned_customers"].to_numpy(float)
     ahead = pd.Series(lost[::-1]).rolling(weeks).sum().to_numpy()[::-1]  # lost from t on
     ahead = np.append(ahead[1:], np.nan) / frame["active_customers"].clip(lower=1).to_numpy()
+    after_warmup = frame["day"].to_numpy(float) > model.params.warmup.days
+    week = np.arange(len(frame), dtype=float)
     scores = {}
     for indicator in WEEKLY_INDICATORS:
         if indicator.key not in frame:
             continue
         x = frame[indicator.key].to_numpy(float) * (1 if indicator.warns_high else -1)
-        usable = ~np.isnan(x) & ~np.isnan(ahead)
-        if usable.sum() > 2 and np.ptp(x[usable]) > 0:
-            x, y = _detrended(x[usable]), _detrended(ahead[usable])
+        usable = after_warmup & ~np.isnan(x) & ~np.isnan(ahead)
+        if usable.sum() > 2 and np.ptp(x[usable]) > 0 and np.ptp(ahead[usable]) > 0:
+            x = _detrended(x[usable], week[usable])
+            y = _detrended(ahead[usable], week[usable])
             scores[f"lead.{indicator.key}"] = float(np.corrcoef(x, y)[0, 1])
             scores[f"weeks.{indicator.key}"] = int(usable.sum())
     return scores
@@ -209,14 +214,18 @@ class Ranking:
         ]
         rows = self.table[self.table.level == level]
         for rank, row in enumerate(rows.itertuples(), 1):
+            why = "had leavers" if level == "customer" else "saw it and churn vary"
             scored = (
-                f"; {row.replications} of {self.replications} runs had leavers"
+                f"{row.replications} of {self.replications} runs {why}"
                 if row.replications < self.replications
                 else ""
             )
+            interval = (
+                f"{row.low:.3f} to {row.high:.3f}" if not np.isnan(row.low) else "no interval"
+            )
             lines.append(
                 f"| {rank} | {row.indicator} | {row.kind} | {row.mean:.3f} "
-                f"({row.low:.3f} to {row.high:.3f}{scored}) | {row.units:,.0f} |"
+                f"({'; '.join(filter(None, (interval, scored)))}) | {row.units:,.0f} |"
             )
         return "\n".join(lines) + "\n"
 
@@ -241,7 +250,8 @@ def rank_indicators(
             if column not in frame or frame[column].isna().all():
                 continue
             scored = frame[column].notna()  # a run without a leaver among the units has none
-            found = estimate(frame.loc[scored, column].to_numpy(float))
+            summarised = estimate if level == "customer" else correlation_estimate
+            found = summarised(frame.loc[scored, column].to_numpy(float))
             rows.append(
                 (level, indicator.key, indicator.label, indicator.kind, found.mean, found.low,
                  found.high, found.n, frame.loc[scored, f"{units}{indicator.key}"].mean())

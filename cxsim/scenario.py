@@ -2794,6 +2794,8 @@ def parameter_table(
             and type(None) not in get_args(annotation)  # a block or null: one row
         ):
             items = list(default) if isinstance(default, tuple | list) else []
+            if isinstance(defaults, list):  # a list within the items of a list: all its items
+                items = [inner for nested in items for inner in nested]
             rows.extend(
                 parameter_table(item, f"{key}[].", items or None, per_item=per_item or not items)
             )
@@ -2831,7 +2833,8 @@ def assumptions(params: Scenario, settled: Iterable[str] = ()) -> list[dict[str,
 
     Rows of :func:`parameter_table` (key, value as ``default``, unit, range, description). A
     value the scenario changed, or a key in ``settled`` (fitted by a calibration), is the
-    user's own and is not listed: whether it was measured, only the user knows.
+    user's own and is not listed: whether it was measured, only the user knows. Neither is a
+    field of a list the scenario leaves empty (no surveys: no survey's response rate).
     """
     settled = set(settled)
     return [
@@ -2842,6 +2845,7 @@ def assumptions(params: Scenario, settled: Iterable[str] = ()) -> list[dict[str,
         if "assumption" in f"{library['description']} {library['range']}".lower()
         and own["default"] == library["default"]
         and own["key"] not in settled
+        and not own["per_item"]
     ]
 
 

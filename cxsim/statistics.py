@@ -4,7 +4,10 @@ Means use the Student-t interval ``mean +- t(n-1) * sd / sqrt(n)`` (Law, *Simula
 and Analysis*, 5th ed., section 9.4). A difference between two scenarios is the mean of paired
 differences ``b_i - a_i`` of replications that share their random numbers (Law, section 10.2,
 paired-t), and a relative change is a ratio of means with the delta-method interval of the
-classical ratio estimator (Cochran, *Sampling Techniques*, 3rd ed., section 6.4).
+classical ratio estimator (Cochran, *Sampling Techniques*, 3rd ed., section 6.4). Correlations
+are averaged and given intervals on Fisher's z scale, ``atanh(r)``, where they are nearly normal,
+and turned back (Fisher 1921, *Metron* 1:3-32), so that an interval stays within -1..1. One
+value gives no interval: its bounds are NaN, never a zero width that would read as certain.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from scipy import stats
 __all__ = [
     "Estimate",
     "estimate",
+    "correlation_estimate",
     "paired_difference",
     "relative_change",
     "independent_half_width",
@@ -62,9 +66,16 @@ def estimate(values: Sequence[float], level: float = LEVEL) -> Estimate:
     data = np.asarray(values, dtype=float)
     mean = float(data.mean())
     if len(data) < 2:
-        return Estimate(mean, mean, mean, len(data))
+        return Estimate(mean, math.nan, math.nan, len(data))
     half = _t(len(data), level) * float(data.std(ddof=1)) / math.sqrt(len(data))
     return Estimate(mean, mean - half, mean + half, len(data))
+
+
+def correlation_estimate(values: Sequence[float], level: float = LEVEL) -> Estimate:
+    """Mean correlation and ``level`` interval of correlations ``values``, on Fisher's z scale."""
+    z = np.arctanh(np.clip(np.asarray(values, dtype=float), -1 + 1e-12, 1 - 1e-12))
+    on_z = estimate(z, level)
+    return Estimate(*map(math.tanh, (on_z.mean, on_z.low, on_z.high)), on_z.n)
 
 
 def paired_difference(
@@ -88,7 +99,7 @@ def relative_change(
         return Estimate(math.nan, math.nan, math.nan, len(x))
     ratio = float(y.mean() / x.mean())
     if len(x) < 2:
-        return Estimate(ratio - 1, ratio - 1, ratio - 1, len(x))
+        return Estimate(ratio - 1, math.nan, math.nan, len(x))
     se = float(np.std(y - ratio * x, ddof=1)) / (math.sqrt(len(x)) * abs(float(x.mean())))
     half = _t(len(x), level) * se
     return Estimate(ratio - 1, ratio - 1 - half, ratio - 1 + half, len(x))

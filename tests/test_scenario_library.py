@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from cxsim.runner import simulate
-from cxsim.scenario import load_scenario, with_overrides
+from cxsim.scenario import assumptions, load_scenario, with_overrides
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 LIBRARY = sorted(SCENARIOS.glob("*.yaml"))
@@ -21,6 +21,8 @@ def test_every_scenario_file_loads_and_explains_itself(path):
     params = load_scenario(path)
     assert params.name and params.description
     assert path.read_text().startswith("#")  # a comment saying why
+    listed = [row["key"] for row in assumptions(params)]  # the board report's appendix
+    assert listed and all(params.surveys or not k.startswith("surveys") for k in listed)
 
 
 @pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.name)

@@ -17,7 +17,7 @@ from cxsim.cli import app
 from cxsim.experiment import available_kpis
 from cxsim.kpis import CSAT_SATISFIED, summarise
 from cxsim.library import library_scenario
-from cxsim.measures import rank_indicators
+from cxsim.measures import WINDOW_DAYS, indicator_scores, rank_indicators
 from cxsim.mechanisms.loyalty import nps_group
 from cxsim.mechanisms.surveys import SCALES, answer, response_probability, scores
 from cxsim.model import ServiceOrganisation
@@ -123,6 +123,16 @@ def test_a_survey_everyone_answers_truthfully_measures_the_truth() -> None:
         assert measured[question]["responses"] > 50
 
 
+def test_a_question_nobody_answers_reports_nothing_measured_not_a_zero() -> None:
+    model = simulate(_library("surveys", f"{RELATIONSHIP}.response_rate=0"))
+    summary = summarise(model)
+    nps = summary["surveys"]["nps"]
+    assert nps["responses"] == 0 and nps["true"] is not None
+    assert nps["measured"] is None and nps["low"] is None and nps["gap"] is None
+    assert summary["surveys"]["csat"]["measured"] is not None  # the post-case survey answers
+    json.dumps(summary, allow_nan=False)  # summary.json: null, never NaN
+
+
 def test_silent_customers_answering_less_makes_the_survey_flattering() -> None:
     """Stated direction (cxsim.mechanisms.surveys): customers who kept a problem to themselves
     answer less, so the relationship survey's NPS reads better than the truth, and the more
@@ -214,6 +224,12 @@ def test_the_ranking_scores_every_indicator_the_scenario_offers() -> None:
     weekly = ranking.table[ranking.table.level == "organisation"]
     assert {"measured_csat", "work_pressure"} <= set(weekly.key)
     assert weekly["mean"].between(-1, 1).all()
+    assert weekly["low"].between(-1, 1).all() and weekly["high"].between(-1, 1).all()
+    weeks = indicator_scores(_library("surveys"))["weeks.work_pressure"]
+    model = simulate(_library("surveys"))
+    rows = model.datacollector.get_model_vars_dataframe()
+    after_warmup = int((rows["day"] > model.params.warmup.days).sum())
+    assert weeks == after_warmup - round(WINDOW_DAYS / 7)  # no day-0 row, no warm-up weeks
 
 
 def test_cxsim_measures_writes_its_report_and_refuses_a_folder_it_did_not_make(

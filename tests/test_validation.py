@@ -3,12 +3,14 @@
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import make_scenario
 
 from cxsim.library import library_scenario
 from cxsim.peer import PEER_QUANTITIES
 from cxsim.scenario import load_scenario, with_overrides
+from cxsim.statistics import correlation_estimate
 from cxsim.validation import (
     PEER_SCENARIOS,
     QUANTITIES,
@@ -28,6 +30,13 @@ def test_estimate_is_the_student_t_interval():
     assert e.mean == 2.5 and e.n == 4
     half = 3.182446305284263 * math.sqrt(5 / 3) / 2  # t(0.975, 3) * sd / sqrt(n)
     assert e.low == pytest.approx(2.5 - half) and e.high == pytest.approx(2.5 + half)
+
+
+def test_one_value_has_no_interval_and_correlations_stay_within_one():
+    assert math.isnan(estimate([0.4]).low) and not estimate([0.4]).significant
+    r = correlation_estimate([-0.9, -0.5, 0.3])  # a t-interval on r reaches below -1
+    assert -1 < r.low < r.mean < r.high < 1
+    assert r.mean == pytest.approx(math.tanh(np.mean(np.arctanh([-0.9, -0.5, 0.3]))))
 
 
 def test_validation_scenarios_use_the_contract_keys():

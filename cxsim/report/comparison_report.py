@@ -243,6 +243,14 @@ def _plus_minus(c: ScenarioComparison, kpi: str, half_width: float) -> str:
     return f"&plusmn; {half_width * unit.scale:.2g}{unit.difference_suffix or unit.suffix}"
 
 
+def _pairing_gain(paired: float, independent: float) -> str:
+    """How many times the replications independent runs would need for the paired interval."""
+    if paired <= 1e-12 * max(1.0, independent):  # the same in every run: nothing to estimate
+        return "&ndash; (the same difference in every run)"
+    gain = (independent / paired) ** 2
+    return f"{gain:.1f}&times;" if gain < 1000 else "over 1,000&times;"
+
+
 def _crn_table(c: ScenarioComparison) -> str:
     """Half-widths of the difference intervals as run, and what the other design would give."""
     measured = "with" if c.common_random_numbers else "without"
@@ -251,11 +259,10 @@ def _crn_table(c: ScenarioComparison) -> str:
         for key in CRN_KPIS:
             run = c.difference(s, key).half_width
             other = c.half_width_without_crn(s, key)
-            gain = (other / run) ** 2 if run > 0 else float("inf")
             rows.append(
                 f"<tr><td>{html.escape(s.name)}</td><td>{key}</td>"
                 f"<td>{_plus_minus(c, key, run)}</td><td>{_plus_minus(c, key, other)}</td>"
-                f"<td>{gain:.1f}&times;</td></tr>"
+                f"<td>{_pairing_gain(run, other)}</td></tr>"
             )
     return (
         f"<table><tr><th>Option</th><th>Figure</th><th>Interval of the difference, as run "
