@@ -228,7 +228,7 @@ def _survey_table(surveys: dict) -> Table:
         title=f"What the surveys measured ({surveys['responses']:,} of "
         f"{surveys['invitations']:,} invited answered)"
     )
-    for column in ("Question", "Measured", "95% interval", "Answers", "True", "Gap"):
+    for column in ("Question", "Measured", "95% interval", "Answers", "True (all invited)", "Gap"):
         table.add_column(column, justify="left" if column == "Question" else "right")
     for question, m in surveys.items():
         if isinstance(m, dict):

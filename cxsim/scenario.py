@@ -2004,7 +2004,9 @@ class Survey(Block):
     ``post_case`` asks after a case closes (CSAT: top-two-box satisfaction with the case;
     CES: effort, 1 very easy to 7 very hard); ``relationship`` asks a sample of active
     customers every ``every_days`` (NPS: 0-10 likelihood to recommend; satisfaction: overall,
-    top-two-box; ease: "how easy is it to get what you want from us", 1-7). Who answers and
+    top-two-box; ease: "how easy is it to get what you want from us", 1 very easy to 7 very
+    hard, as CES runs: a client's scale that runs the other way is turned before it becomes a
+    target). Who answers and
     how is ``cxsim.mechanisms.surveys``.
     """
 
@@ -2014,7 +2016,7 @@ class Survey(Block):
     )
     questions: tuple[Literal["csat", "ces", "nps", "satisfaction", "ease"], ...] = Field(
         description="What it asks: post_case csat and/or ces; relationship nps, satisfaction "
-        "and/or ease.",
+        "and/or ease (ces and ease: 1 very easy to 7 very hard).",
         min_length=1,
         json_schema_extra={"unit": "list"},
     )
