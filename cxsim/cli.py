@@ -7,6 +7,7 @@ naming the file, the key path and what was expected, exits with code 2 and write
 from __future__ import annotations
 
 import functools
+import math
 import os
 import secrets
 import shlex
@@ -534,14 +535,17 @@ def measures(
     with _one_line_errors():
         report = write_measures(ranking, folder, shlex.join([*command, "--out", str(folder)]))
     if not quiet:
-        table = Table(title=f"Which measure warns first ({reps} replications)")
-        for column in ("Indicator", "Kind", "AUC", "95% interval"):
-            table.add_column(column)
-        for row in ranking.table[ranking.table.level == "customer"].itertuples():
-            table.add_row(
-                row.indicator, row.kind, f"{row.mean:.3f}", f"{row.low:.3f} to {row.high:.3f}"
-            )
-        console.print(table)
+        for level, title, measure in (
+            ("customer", "who leaves within the window", "AUC"),
+            ("organisation", "week by week: the churn that follows", "Correlation"),
+        ):
+            table = Table(title=f"Which measure warns first, {title} ({reps} replications)")
+            for column in ("Indicator", "Kind", measure, "95% interval"):
+                table.add_column(column)
+            for row in ranking.table[ranking.table.level == level].itertuples():
+                interval = "-" if math.isnan(row.low) else f"{row.low:.3f} to {row.high:.3f}"
+                table.add_row(row.indicator, row.kind, f"{row.mean:.3f}", interval)
+            console.print(table)
         console.print(effort_sentence(ranking))
         console.print(f"report written to {report}")
 

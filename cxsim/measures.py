@@ -13,7 +13,7 @@ customer, waits). Two stated methods, each replicated on common seeds:
   The units are answers (as the organisation receives them) and closed cases with a contact,
   so a customer who answers or calls often counts often; answers and cases too close to the
   end to see the window out are left out, and a run without a leaver among an indicator's
-  units gives it no score.
+  units gives it no score. An AUC's interval is cut at the ends of its 0..1 scale.
 * **organisation level**: the correlation of each weekly figure with the share of customers
   lost over the following ``window_days``, both detrended against the week (the lead-lag
   relation a dashboard would rely on), over the weeks after the warm-up in which the figure
@@ -252,9 +252,14 @@ def rank_indicators(
             scored = frame[column].notna()  # a run without a leaver among the units has none
             summarised = estimate if level == "customer" else correlation_estimate
             found = summarised(frame.loc[scored, column].to_numpy(float))
+            low, high = (  # an AUC's t-interval, cut at the ends of its 0..1 scale
+                tuple(np.clip((found.low, found.high), 0.0, 1.0))  # NaN stays NaN
+                if level == "customer"
+                else (found.low, found.high)
+            )
             rows.append(
-                (level, indicator.key, indicator.label, indicator.kind, found.mean, found.low,
-                 found.high, found.n, frame.loc[scored, f"{units}{indicator.key}"].mean())
+                (level, indicator.key, indicator.label, indicator.kind, found.mean, low, high,
+                 found.n, frame.loc[scored, f"{units}{indicator.key}"].mean())
             )  # fmt: skip
     columns = ["level", "key", "indicator", "kind", "mean", "low", "high", "replications", "units"]
     table = pd.DataFrame(rows, columns=columns).sort_values(

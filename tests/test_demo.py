@@ -249,6 +249,8 @@ def _join(page: object, name: str) -> None:
     page.get_by_label("Team name").fill(name)
     page.get_by_role("button", name="Join").click()
     _day(page, 0)
+    # the levers render after the headline; on a loaded machine the page was read between them
+    page.get_by_text(LEVERS[0].label).first.wait_for(timeout=60_000)
 
 
 def _day(page: object, day: int) -> None:

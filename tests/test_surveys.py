@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from cxsim.agents.customer import Customer
 from cxsim.cli import app
+from cxsim.comparison import compare
 from cxsim.experiment import available_kpis
 from cxsim.kpis import CSAT_SATISFIED, summarise
 from cxsim.library import library_scenario
@@ -22,6 +23,7 @@ from cxsim.mechanisms.loyalty import nps_group
 from cxsim.mechanisms.surveys import SCALES, answer, response_probability, scores
 from cxsim.model import ServiceOrganisation
 from cxsim.organisation.surveys import UNANSWERED
+from cxsim.report.comparison_report import _survey_table
 from cxsim.runner import run_replications, simulate
 from cxsim.scenario import ScenarioError, load_scenario, with_overrides
 from cxsim.statistics import paired_difference
@@ -177,6 +179,15 @@ def test_a_run_with_surveys_reports_measured_and_true_side_by_side(tmp_path: Pat
     assert math.isnan(series["measured_nps"].iloc[0])  # no wave before day 91
 
 
+def test_the_board_report_shows_what_the_surveys_measured_beside_the_truth() -> None:
+    c = compare([_library("baseline"), _library("surveys")], 2, 42, jobs=2)
+    table = _survey_table(c)
+    assert "What the surveys tell" in table and "True (all invited)" in table
+    assert all(q.upper() in table for q in ("CSAT", "CES", "NPS", "EASE"))
+    assert "&ndash;" in table  # the baseline asks nothing
+    assert _survey_table(compare([_library("baseline")], 2, 42, jobs=2)) == ""
+
+
 def test_surveys_that_nobody_acts_on_change_nothing_but_the_bill() -> None:
     small = [*SMALL]
     plain = summarise(simulate(with_overrides(load_scenario(library_scenario("baseline")), small)))
@@ -220,6 +231,7 @@ def test_the_ranking_scores_every_indicator_the_scenario_offers() -> None:
     }  # fmt: skip
     assert list(customer["mean"]) == sorted(customer["mean"], reverse=True)
     assert (customer["low"] <= customer["mean"]).all() and customer["mean"].between(0, 1).all()
+    assert customer["low"].between(0, 1).all() and customer["high"].between(0, 1).all()
     assert ranking.effort_beats_satisfaction.n == 2
     weekly = ranking.table[ranking.table.level == "organisation"]
     assert {"measured_csat", "work_pressure"} <= set(weekly.key)

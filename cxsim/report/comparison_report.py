@@ -27,11 +27,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cxsim.comparison import MECHANISM_KPIS, ScenarioComparison
+from cxsim.comparison import MECHANISM_KPIS, Replicated, ScenarioComparison
 from cxsim.decision import Recommendation, investment, recommend
 from cxsim.fit import loose_keys
 from cxsim.folders import replaced_folder
@@ -205,6 +206,51 @@ def _channel_table(c: ScenarioComparison) -> str:
             if f"channels.{channel}.{key}" in c.reference.kpis
         ]
     return f"<table>{_header(c, 'Channel')}{''.join(rows)}</table>" if rows else ""
+
+
+SURVEY_FIGURES = (
+    ("measured", "Measured (answers)"),
+    ("true", "True (all invited)"),
+    ("gap", "Gap: measured minus true"),
+    ("responses", "Answers"),
+)
+
+
+def _survey_cell(c: ScenarioComparison, s: Replicated, kpi: str, difference: bool) -> str:
+    """A survey figure, or a dash where a scenario (or the reference) does not ask it."""
+    asked = [x for x in ((c.reference, s) if difference else (s,)) if kpi in x.kpis]
+    if len(asked) < (2 if difference else 1) or np.isnan(s.values(kpi)).any():
+        return _cell("&ndash;")
+    if difference:
+        return _estimate_cell(c, c.difference(s, kpi), kpi, True)
+    return _estimate_cell(c, c.mean(s, kpi), kpi, False)
+
+
+def _survey_table(c: ScenarioComparison) -> str:
+    """What each question's survey measured beside the truth, per scenario that asks it."""
+    asked = [
+        key.split(".")[1]
+        for key in c.kpi_names()
+        if key.startswith("surveys.") and key.endswith(".measured")
+    ]
+    if not asked:
+        return ""
+    width = 1 + len(c.scenarios) + len(c.alternatives)
+    rows = []
+    for name in asked:
+        rows.append(f'<tr class="group"><th colspan="{width}">{name.upper()}</th></tr>')
+        for key, label in SURVEY_FIGURES:
+            kpi = f"surveys.{name}.{key}"
+            cells = [_survey_cell(c, s, kpi, False) for s in c.scenarios]
+            cells += [_survey_cell(c, s, kpi, True) for s in c.alternatives]
+            rows.append(f"<tr><td>{label}</td>{''.join(cells)}</tr>")
+    return (
+        "<h2>What the surveys tell</h2><p>Each question's figure as the survey measured it "
+        "(the answers of those who replied) beside the truth over everyone invited, read from "
+        "their states without noise or leniency; the gap is what non-response, leaning and "
+        "noise add (docs/surveys.md). A dash: the scenario does not ask it, or some runs had "
+        f"no answers.</p><table>{_header(c, 'Question')}{''.join(rows)}</table>"
+    )
 
 
 def _investment_table(c: ScenarioComparison, changes: Changes) -> str:
@@ -473,6 +519,7 @@ def _report(
         "each option minus today (shares in percentage points); grey <em>n.s.</em>: not "
         "significant. Figures of mechanisms that are off are left out.</p>"
         + _key_figures(c)
+        + _survey_table(c)
         + _contact_centre(c, plots)
         + "<h2>What explains the difference</h2><p>The mechanisms between the lever and the "
         "result, in the order of the customer journey: shares and NPS as differences in "

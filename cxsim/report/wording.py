@@ -149,6 +149,8 @@ def estimate_text(e: Estimate, unit: Unit, *, signed: bool = False, currency: st
     return mean if is_exact(e) else f"{mean} ({low} to {high})"
 
 
+SURVEY_UNITS = {"csat": "share", "satisfaction": "share", "nps": "score", "ces": "scale",
+                "ease": "scale"}  # fmt: skip
 SHARE_ENDINGS = (
     "rate",
     "share",
@@ -180,6 +182,9 @@ COUNT_ENDINGS = (
 def unit_of(kpi: str) -> str:
     """The kind of unit of a summary KPI (a key of :data:`UNITS`), read from its name."""
     leaf = kpi.rsplit(".", 1)[-1]
+    if kpi.startswith("surveys.") and kpi.count(".") == 2:  # a question's figures: its scale
+        question = kpi.split(".")[1]
+        return "count" if leaf == "responses" else SURVEY_UNITS.get(question, "number")
     if kpi in ("revenue", "profit", "npv") or kpi.startswith(("costs.", "cost_per_contact.")):
         return "money"
     if leaf == "nps" or leaf.startswith("measured_nps"):
