@@ -302,18 +302,23 @@ def _survey_measure(question: str, rows: list[SurveyAnswer]) -> dict[str, float 
     measured (no answers; one answer has no interval) or nobody invited is null, not a 0 that
     would read as a score or as no bias.
     """
-    points = np.array([r.point for r in rows if r.point != UNANSWERED])
+    answered = _answered_scores(question, rows)
     truth = scores(question, np.array([r.true_point for r in rows]))
-    measured = estimate(scores(question, points)) if len(points) else None
+    measured = estimate(answered) if len(answered) else None
     true = float(truth.mean()) if len(truth) else None
     return {
         "measured": _known(measured.mean) if measured else None,
         "low": _known(measured.low) if measured else None,
         "high": _known(measured.high) if measured else None,
-        "responses": len(points),
+        "responses": len(answered),
         "true": true,
         "gap": measured.mean - true if measured and true is not None else None,
     }
+
+
+def _answered_scores(question: str, rows: Iterable[SurveyAnswer]) -> np.ndarray:
+    """Each answer's part in ``question``'s KPI, over the rows that were answered."""
+    return scores(question, np.array([r.point for r in rows if r.point != UNANSWERED]))
 
 
 def _known(value: float) -> float | None:
@@ -488,11 +493,8 @@ class WeeklySeries:
         recent = answers[self._answers_from :]
         row = {}
         for question, days in self.windows.items():
-            points = np.array(
-                [r.point for r in recent if r.question == question and r.day >= now - days]
+            answered = _answered_scores(
+                question, (r for r in recent if r.question == question and r.day >= now - days)
             )
-            points = points[points != UNANSWERED]
-            row[f"measured_{question}"] = (
-                float(scores(question, points).mean()) if len(points) else math.nan
-            )
+            row[f"measured_{question}"] = float(answered.mean()) if len(answered) else math.nan
         return row
