@@ -223,6 +223,15 @@ def _headline_table(summary: dict) -> Table:
 SURVEY_FORMATS = {"csat": "{:.1%}", "satisfaction": "{:.1%}", "nps": "{:+.0f}"}
 
 
+def _comparison_folder(names: list[str]) -> str:
+    """The default folder of a comparison, named after its reference and its options.
+
+    Comparing the same reference with other options does not replace the last results.
+    """
+    options = "-".join(names[1:])
+    return slug(f"compare-{names[0]}" + (f"-vs-{options}" if options else ""))
+
+
 def _survey_table(surveys: dict) -> Table:
     """Each question's measured figure (with interval and answers) beside the true one."""
     table = Table(
@@ -377,7 +386,7 @@ def run(
 
 
 @app.command()
-@_on_interrupt(lambda out, **_: _nothing_written(out or "results/compare-<reference name>"))
+@_on_interrupt(lambda out, **_: _nothing_written(out or "results/compare-<reference>-vs-..."))
 def compare(
     scenarios: Annotated[
         list[Path],
@@ -402,7 +411,8 @@ def compare(
     ] = None,
     jobs: Annotated[int | None, typer.Option(min=1, help="Processes (default: all cores).")] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Output folder (default: results/compare-<reference>).")
+        Path | None,
+        typer.Option(help="Output folder (default: results/compare-<reference>-vs-<options>)."),
     ] = None,
     independent_seeds: Annotated[
         bool,
@@ -438,7 +448,7 @@ def compare(
         evidence = None if set_ else read_evidence(scenario_argument(scenarios[0]))
         doubts = robustness.doubts(robust or (), loaded[0], evidence)
         folder = check_results_folder(
-            out or Path("results") / f"compare-{slug(loaded[0].name)}",
+            out or Path("results") / _comparison_folder([s.name for s in loaded]),
             COMPARE_KIND,
             comparison_bytes(loaded, reps),
         )

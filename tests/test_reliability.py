@@ -20,7 +20,7 @@ import yaml
 from conftest import BASELINE, ROOT
 from typer.testing import CliRunner
 
-from cxsim.cli import app
+from cxsim.cli import _comparison_folder, app
 from cxsim.errors import OutputError
 from cxsim.folders import MARKER, clean_stale_staging, replaced_folder, slug, unique_labels
 
@@ -137,6 +137,16 @@ def test_compare_keeps_every_scenario_file_inside_its_folder(tmp_path):
 
     labels = pd.read_csv(out / "summary.csv")["scenario"].unique()
     assert len(labels) == len(names)
+
+
+def test_a_comparison_folder_is_named_after_its_reference_and_options():
+    """Comparing today with another option no longer replaces the last comparison's results."""
+    assert _comparison_folder(["baseline", "surveys"]) == "compare-baseline-vs-surveys"
+    assert _comparison_folder(["baseline", "shared_record"]) != _comparison_folder(
+        ["baseline", "surveys"]
+    )
+    one_name = _comparison_folder(["../acme: today", "/etc"])  # a name, never a path
+    assert one_name == "compare-..-acme-today-vs-etc" and "/" not in one_name
 
 
 def test_unique_labels_are_unique_for_tables_and_files():
