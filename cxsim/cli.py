@@ -243,10 +243,7 @@ def _survey_table(surveys: dict) -> Table:
     for question, m in surveys.items():
         if isinstance(m, dict):
             form = SURVEY_FORMATS.get(question, "{:.2f}")
-
-            def shown(value: float | None, form: str = form) -> str:
-                return "-" if value is None else form.format(value)
-
+            shown = functools.partial(_shown, form)
             interval = (
                 f"{shown(m['low'])} to {shown(m['high'])}"
                 if m["low"] is not None
@@ -256,6 +253,11 @@ def _survey_table(surveys: dict) -> Table:
             answers = f"{m['responses']:,}"
             table.add_row(question, shown(m["measured"]), interval, answers, shown(m["true"]), gap)
     return table
+
+
+def _shown(form: str, value: float | None) -> str:
+    """``value`` in ``form``, or a dash where nothing was measured."""
+    return "-" if value is None else form.format(value)
 
 
 def _gap(question: str, gap: float) -> str:

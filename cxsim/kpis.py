@@ -307,7 +307,7 @@ def _survey_measure(question: str, rows: list[SurveyAnswer]) -> dict[str, float 
     measured = estimate(answered) if len(answered) else None
     true = float(truth.mean()) if len(truth) else None
     return {
-        "measured": _known(measured.mean) if measured else None,
+        "measured": measured.mean if measured else None,
         "low": _known(measured.low) if measured else None,
         "high": _known(measured.high) if measured else None,
         "responses": len(answered),

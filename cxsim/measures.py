@@ -213,8 +213,8 @@ class Ranking:
             "|---:|---|---|---|---:|",
         ]
         rows = self.table[self.table.level == level]
+        why = "had leavers" if level == "customer" else "saw it and churn vary"
         for rank, row in enumerate(rows.itertuples(), 1):
-            why = "had leavers" if level == "customer" else "saw it and churn vary"
             scored = (
                 f"{row.replications} of {self.replications} runs {why}"
                 if row.replications < self.replications

@@ -217,9 +217,9 @@ SURVEY_FIGURES = (
 
 
 def _survey_cell(c: ScenarioComparison, s: Replicated, kpi: str, difference: bool) -> str:
-    """A survey figure, or a dash where a scenario (or the reference) does not ask it."""
-    asked = [x for x in ((c.reference, s) if difference else (s,)) if kpi in x.kpis]
-    if len(asked) < (2 if difference else 1) or np.isnan(s.values(kpi)).any():
+    """A survey figure, or a dash where a scenario (or the reference) does not measure it."""
+    involved = (c.reference, s) if difference else (s,)
+    if any(kpi not in x.kpis or np.isnan(x.values(kpi)).any() for x in involved):
         return _cell("&ndash;")
     if difference:
         return _estimate_cell(c, c.difference(s, kpi), kpi, True)
