@@ -15,7 +15,7 @@ from functools import cache
 
 import numpy as np
 
-__all__ = ["Streams", "named_stream"]
+__all__ = ["Streams", "SurveyStreams", "named_stream"]
 
 
 @cache
@@ -54,6 +54,22 @@ def named_stream(seed: int, name: str, *index: int) -> np.random.Generator:
 
 
 @dataclass(frozen=True, slots=True)
+class SurveyStreams:
+    """One survey's two streams, so that its samples nest and its answers pair across designs.
+
+    ``invitations`` draws one number for every candidate (a closed case, an active customer
+    at a wave), invited or not, and a share ``s`` invites those drawn below ``s``: a smaller
+    sample is part of a larger one. ``reactions`` draws every candidate's chance of answering,
+    answer noise and acting draw, invited or not, so that a customer invited in two designs
+    of a survey reacts the same in both (common random numbers: Law, *Simulation Modeling
+    and Analysis*, 5th ed., section 11.2.1).
+    """
+
+    invitations: np.random.Generator
+    reactions: np.random.Generator
+
+
+@dataclass(frozen=True, slots=True)
 class Streams:
     """One generator per mechanism; see each field for what it drives."""
 
@@ -84,12 +100,12 @@ class Streams:
             **{f.name: named_stream(seed, f.name) for f in fields(cls) if f.name != "seed"},
         )
 
-    def survey(self, position: int) -> np.random.Generator:
-        """Stream of the survey at ``position`` in the scenario's list.
-
-        Whom it invites, who answers, the answers' noise, which findings are acted on.
-        """
-        return named_stream(self.seed, "surveys", position)
+    def survey(self, position: int) -> SurveyStreams:
+        """Streams of the survey at ``position`` in the scenario's list (``SurveyStreams``)."""
+        return SurveyStreams(
+            named_stream(self.seed, "surveys", position),
+            named_stream(self.seed, "survey_reactions", position),
+        )
 
     def customer(self, origin: int, number: int) -> np.random.Generator:
         """Decision stream of one customer: buy, complain, retry, switch, wait, solve, churn.

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
 
 from cxsim.agents.customer import ACTIVE
 from cxsim.mechanisms.surveys import SCALES, answer, response_probability, unfavourable
@@ -22,8 +24,6 @@ from cxsim.scenario import POST_CASE_QUESTIONS, RELATIONSHIP_QUESTIONS
 if TYPE_CHECKING:
     from collections import Counter
 
-    import numpy as np
-
     from cxsim.agents.customer import Customer
     from cxsim.calendar import EventCalendar
     from cxsim.organisation.demand import FeedbackLoop
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from cxsim.organisation.population import Roster
     from cxsim.records import CaseRecord, ProblemRecord
     from cxsim.scenario import Survey
+    from cxsim.streams import SurveyStreams
 
 __all__ = ["SurveyAnswer", "Surveys", "UNANSWERED", "DASHBOARD_DAYS"]
 
@@ -51,26 +52,35 @@ class SurveyAnswer:
     true_point: int  # what the customer's state reads as, without noise or leniency
 
 
+class Reaction(NamedTuple):
+    """One candidate's draws: the chance of answering, each question's noise, acting on it."""
+
+    chance: float
+    noise: np.ndarray  # one per question the survey's kind may ask (``QUESTIONS``)
+    act: float
+
+
 class Surveys:
     """Sends every survey of the scenario and keeps the answers (``answers``).
 
-    Each survey draws from its own stream (``rngs``), and every invitation draws the same
-    numbers whatever the survey asks, so two designs of one survey stay in step: the same
-    customers invited and answering (common random numbers between survey designs).
+    Each survey draws from its own streams (``streams``: ``SurveyStreams``), the same numbers
+    for every candidate whatever the survey asks and whomever it samples, so that two designs
+    of one survey stay in step: a smaller sample is part of a larger one, and a customer
+    invited in both reacts the same (common random numbers between survey designs).
     """
 
     def __init__(
         self,
         specs: tuple[Survey, ...],
         calendar: EventCalendar,
-        rngs: list[np.random.Generator],
+        streams: list[SurveyStreams],
         roster: Roster,
         feedback: FeedbackLoop,
         ledger: Ledger,
         counters: Counter[str],
         problems: list[ProblemRecord],
     ) -> None:
-        self.specs, self.calendar, self.rngs, self.roster = specs, calendar, rngs, roster
+        self.specs, self.calendar, self.streams, self.roster = specs, calendar, streams, roster
         # Read at each wave, not kept on the customers: one more attribute on every customer
         # cost 5% of a 100,000-customer year.
         self.problems, self._problems_read = problems, 0
@@ -121,17 +131,19 @@ class Surveys:
         """Invite a sample of the active customers; schedule the next wave."""
         spec, now = self.specs[survey], self.calendar.now
         last = self._last_incidents()
-        invited = self.rngs[survey].random(len(self.roster)) < spec.sample_share
-        for customer, chosen in zip(list(self.roster.members), invited, strict=True):
-            if chosen:
-                satisfaction = customer.satisfaction
-                states = {
-                    "nps": customer.willingness(),
-                    "satisfaction": satisfaction,
-                    "ease": min(6.0, customer.remembered_effort()) / 6.0,
-                }
-                incident = self._incident_since(customer, now - spec.every_days, last)
-                self.invite(survey, customer, satisfaction, states, incident)
+        members = list(self.roster.members)
+        invited = self.streams[survey].invitations.random(len(members)) < spec.sample_share
+        chances, noises, acts = self._reactions(survey, len(members))
+        for i in np.flatnonzero(invited):
+            customer, satisfaction = members[i], members[i].satisfaction
+            states = {
+                "nps": customer.willingness(),
+                "satisfaction": satisfaction,
+                "ease": min(6.0, customer.remembered_effort()) / 6.0,
+            }
+            incident = self._incident_since(customer, now - spec.every_days, last)
+            reaction = Reaction(float(chances[i]), noises[i], float(acts[i]))
+            self.invite(survey, customer, satisfaction, states, incident, reaction)
         self.calendar.after(spec.every_days, lambda: self.wave(survey))
 
     def after_case(self, customer: Customer, case: CaseRecord) -> None:
@@ -140,8 +152,20 @@ class Surveys:
             return
         states = {"csat": case.experience, "ces": min(6.0, case.effort_points) / 6.0}
         for survey in self.after_cases:
-            if self.rngs[survey].random() < self.specs[survey].sample_share:
-                self.invite(survey, customer, case.experience, states, case.kind == "incident")
+            chosen = self.streams[survey].invitations.random() < self.specs[survey].sample_share
+            reaction = Reaction(*self._reactions(survey))
+            if chosen:
+                incident = case.kind == "incident"
+                self.invite(survey, customer, case.experience, states, incident, reaction)
+
+    def _reactions(
+        self, survey: int, candidates: int | None = None
+    ) -> tuple[float | np.ndarray, np.ndarray, float | np.ndarray]:
+        """Chances of answering, answer noise and acting draws of one candidate or a wave's."""
+        spec, rng = self.specs[survey], self.streams[survey].reactions
+        asked = len(QUESTIONS[spec.kind])  # draws for every question the kind may ask
+        shape = (asked,) if candidates is None else (candidates, asked)
+        return rng.random(candidates), rng.normal(0.0, spec.noise_sd, shape), rng.random(candidates)
 
     def invite(
         self,
@@ -150,6 +174,7 @@ class Surveys:
         experience: float,
         states: dict[str, float],
         after_incident: bool,
+        reaction: Reaction,
     ) -> None:
         """One invitation: the customer answers every question, or none.
 
@@ -158,7 +183,7 @@ class Surveys:
         post-case survey's incident case; a wave's customer who met one since the last wave)
         lead to a fix at the root: the feedback loop's, after its lag.
         """
-        spec, rng, now = self.specs[survey], self.rngs[survey], self.calendar.now
+        spec, now = self.specs[survey], self.calendar.now
         self.ledger.spend("surveys", spec.cost_per_invitation, now)
         self.counters["survey_invitations"] += 1
         silent = not customer.ever_complained and customer.last_problem_day > -math.inf
@@ -166,19 +191,19 @@ class Surveys:
         p = response_probability(
             base, experience, spec.extremity_lift, silent, spec.silent_response_factor
         )
-        asked = QUESTIONS[spec.kind]  # draws for every question the kind may ask (see above)
-        chance, noise, act = rng.random(), rng.normal(0.0, spec.noise_sd, len(asked)), rng.random()
-        answered = chance < p
+        asked = QUESTIONS[spec.kind]  # the reaction's noise: one for each (``_reactions``)
+        answered = reaction.chance < p
         self.counters["survey_responses"] += answered
         finding = False
         for question in spec.questions:
             state, point = states[question], UNANSWERED
             if answered:
-                point = answer(question, state, noise[asked.index(question)], spec.leniency)
+                noise = reaction.noise[asked.index(question)]
+                point = answer(question, state, noise, spec.leniency)
                 finding |= unfavourable(question, point)
             true_point = SCALES[question].point(state)
             self.answers.append(
                 SurveyAnswer(survey, question, customer.unique_id, now, point, true_point)
             )
-        if finding and act < spec.act_on_findings:
+        if finding and reaction.act < spec.act_on_findings:
             self.feedback.report("survey_findings_acted_on", fix=after_incident)
