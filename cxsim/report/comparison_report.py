@@ -21,7 +21,7 @@ from __future__ import annotations
 import base64
 import html
 import platform
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -171,21 +171,35 @@ def _header(c: ScenarioComparison, first: str) -> str:
     return f"<tr><th>{first}</th>{head}</tr>"
 
 
-def _figure_row(c: ScenarioComparison, kpi: str, label: str) -> str:
-    cells = [_estimate_cell(c, c.mean(s, kpi), kpi, False) for s in c.scenarios]
-    cells += [_estimate_cell(c, c.difference(s, kpi), kpi, True) for s in c.alternatives]
+def _figure_cell(c: ScenarioComparison, s: Replicated, kpi: str, difference: bool) -> str:
+    """A scenario's mean of ``kpi``, or its difference from the reference."""
+    if difference:
+        return _estimate_cell(c, c.difference(s, kpi), kpi, True)
+    return _estimate_cell(c, c.mean(s, kpi), kpi, False)
+
+
+def _figure_row(
+    c: ScenarioComparison, kpi: str, label: str, cell: Callable[..., str] = _figure_cell
+) -> str:
+    """One figure: each scenario's value, then each option's difference (``cell`` fills them)."""
+    cells = [cell(c, s, kpi, False) for s in c.scenarios]
+    cells += [cell(c, s, kpi, True) for s in c.alternatives]
     return f"<tr><td>{html.escape(label)}</td>{''.join(cells)}</tr>"
+
+
+def _group(c: ScenarioComparison, title: str, rows: list[str]) -> list[str]:
+    """A group's heading row above its figure rows (nothing for a group with none)."""
+    width = 1 + len(c.scenarios) + len(c.alternatives)
+    return [f'<tr class="group"><th colspan="{width}">{title}</th></tr>', *rows] if rows else []
 
 
 def _key_figures(c: ScenarioComparison) -> str:
     """One table, in groups, each figure in its unit; figures that are off are left out."""
-    width = 1 + len(c.scenarios) + len(c.alternatives)
-    rows = []
-    for group, figures in KEY_FIGURES:
-        shown = [_figure_row(c, k, label) for k, label in figures if _is_on(c, k)]
-        if shown:
-            rows.append(f'<tr class="group"><th colspan="{width}">{group}</th></tr>')
-            rows += shown
+    rows = [
+        row
+        for group, figures in KEY_FIGURES
+        for row in _group(c, group, [_figure_row(c, k, f) for k, f in figures if _is_on(c, k)])
+    ]
     return f"<table>{_header(c, 'Figure')}{''.join(rows)}</table>"
 
 
@@ -196,15 +210,19 @@ def _channel_table(c: ScenarioComparison) -> str:
         for key in c.kpi_names()
         if key.startswith("channels.") and key.endswith(".offered") and _is_on(c, key)
     ]
-    width = 1 + len(c.scenarios) + len(c.alternatives)
-    rows = []
-    for channel in channels:
-        rows.append(f'<tr class="group"><th colspan="{width}">{channel.capitalize()}</th></tr>')
-        rows += [
-            _figure_row(c, f"channels.{channel}.{key}", label)
-            for key, label in CHANNEL_FIGURES
-            if f"channels.{channel}.{key}" in c.reference.kpis
-        ]
+    rows = [
+        row
+        for channel in channels
+        for row in _group(
+            c,
+            channel.capitalize(),
+            [
+                _figure_row(c, f"channels.{channel}.{key}", label)
+                for key, label in CHANNEL_FIGURES
+                if f"channels.{channel}.{key}" in c.reference.kpis
+            ],
+        )
+    ]
     return f"<table>{_header(c, 'Channel')}{''.join(rows)}</table>" if rows else ""
 
 
@@ -221,9 +239,7 @@ def _survey_cell(c: ScenarioComparison, s: Replicated, kpi: str, difference: boo
     involved = (c.reference, s) if difference else (s,)
     if any(kpi not in x.kpis or np.isnan(x.values(kpi)).any() for x in involved):
         return _cell("&ndash;")
-    if difference:
-        return _estimate_cell(c, c.difference(s, kpi), kpi, True)
-    return _estimate_cell(c, c.mean(s, kpi), kpi, False)
+    return _figure_cell(c, s, kpi, difference)
 
 
 def _survey_table(c: ScenarioComparison) -> str:
@@ -235,15 +251,18 @@ def _survey_table(c: ScenarioComparison) -> str:
     ]
     if not asked:
         return ""
-    width = 1 + len(c.scenarios) + len(c.alternatives)
-    rows = []
-    for name in asked:
-        rows.append(f'<tr class="group"><th colspan="{width}">{name.upper()}</th></tr>')
-        for key, label in SURVEY_FIGURES:
-            kpi = f"surveys.{name}.{key}"
-            cells = [_survey_cell(c, s, kpi, False) for s in c.scenarios]
-            cells += [_survey_cell(c, s, kpi, True) for s in c.alternatives]
-            rows.append(f"<tr><td>{label}</td>{''.join(cells)}</tr>")
+    rows = [
+        row
+        for name in asked
+        for row in _group(
+            c,
+            name.upper(),
+            [
+                _figure_row(c, f"surveys.{name}.{key}", label, _survey_cell)
+                for key, label in SURVEY_FIGURES
+            ],
+        )
+    ]
     return (
         "<h2>What the surveys tell</h2><p>Each question's figure as the survey measured it "
         "(the answers of those who replied) beside the truth over everyone invited, read from "
