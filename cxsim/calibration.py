@@ -34,6 +34,7 @@ import numpy as np
 
 from cxsim.kpis import CSAT_SATISFIED, departures, left_within
 from cxsim.library import calibration_scenario
+from cxsim.mechanisms.surveys import HIGH_EFFORT
 from cxsim.records import PROBLEM_OUTCOMES, CaseRecord, ProblemRecord
 from cxsim.runner import simulate
 from cxsim.scenario import Scenario, load_scenario
@@ -66,7 +67,8 @@ TARP_TARGETS = {  # willingness to buy again, by size and outcome (PROBLEM_OUTCO
     "large": (0.09, 0.19, 0.54, 0.82),
     "small": (0.37, 0.46, 0.70, 0.95),
 }
-LOW_EFFORT_POINTS, HIGH_EFFORT_POINTS = 1.0, 4.0  # CES <= 2 is low effort, CES >= 5 high
+# effort points of a case whose CES (1 + points) is 2 or less (low), or HIGH_EFFORT or more
+LOW_EFFORT_POINTS, HIGH_EFFORT_POINTS = 1.0, HIGH_EFFORT - 1.0
 BAD_NEWS_SHARE = 0.25  # East, Hammond and Wright 2007: positive word of mouth 3x as common
 LOW_EFFORT_REPURCHASE = 0.94  # CEB 2010: low-effort customers who would repurchase
 CHURN_WINDOW_DAYS = 365.0  # who left within a year of a case
