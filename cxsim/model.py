@@ -91,7 +91,7 @@ class ServiceOrganisation(CalendarModel):
             params.feedback_loop, calendar, streams.feedback, self.ledger, counters
         )
         self.surveys = Surveys(
-            params.surveys, calendar, [streams.survey(i) for i in range(len(params.surveys))],
+            params.surveys, calendar, streams.surveys([s.kind for s in params.surveys]),
             self.population.roster, self.feedback, self.ledger, counters, self.recorder.problems,
         )  # fmt: skip
         with _collector_paused():  # a large population is all live objects: nothing to collect

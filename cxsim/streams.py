@@ -10,6 +10,8 @@ long as the mechanisms upstream of a change draw in the same order.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import cache
 
@@ -100,12 +102,24 @@ class Streams:
             **{f.name: named_stream(seed, f.name) for f in fields(cls) if f.name != "seed"},
         )
 
-    def survey(self, position: int) -> SurveyStreams:
-        """Streams of the survey at ``position`` in the scenario's list (``SurveyStreams``)."""
-        return SurveyStreams(
-            named_stream(self.seed, "surveys", position),
-            named_stream(self.seed, "survey_reactions", position),
-        )
+    def surveys(self, kinds: Sequence[str]) -> list[SurveyStreams]:
+        """Streams of each survey in the scenario's list, given the surveys' kinds in order.
+
+        A survey's streams are keyed by its kind and its number among the surveys of that kind,
+        not by its place in the list, so that adding or dropping a survey of another kind
+        leaves its draws as they were (common random numbers between survey programmes).
+        """
+        numbers: Counter[str] = Counter()
+        keyed = []
+        for kind in kinds:
+            keyed.append(
+                SurveyStreams(
+                    named_stream(self.seed, f"surveys.{kind}", numbers[kind]),
+                    named_stream(self.seed, f"survey_reactions.{kind}", numbers[kind]),
+                )
+            )
+            numbers[kind] += 1
+        return keyed
 
     def customer(self, origin: int, number: int) -> np.random.Generator:
         """Decision stream of one customer: buy, complain, retry, switch, wait, solve, churn.

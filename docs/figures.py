@@ -3,7 +3,7 @@
 Run after a change meant to move results: ``python docs/figures.py readme`` (about 25 minutes
 on two cores), ``python docs/figures.py workshop`` (about 10), ``python docs/figures.py
 workshop-screens`` (the guide's screenshots and the measured Step time: about 10),
-``python docs/figures.py surveys`` (about 4) and ``python docs/figures.py report`` (the
+``python docs/figures.py surveys`` (about 12) and ``python docs/figures.py report`` (the
 example client's board report and its screenshots in docs/report/: about 20 minutes, plus 17
 for its calibration when results/calibrate-example holds none). Each runs the paired
 comparisons a document quotes and rewrites the figure cells of its tables, keeping every other
@@ -278,6 +278,9 @@ def replace_block(text: str, marker: str, content: str) -> str:
     return text[:start] + content + text[end:]
 
 
+RANKING_REPLICATIONS = 30  # the relationship survey's AUCs rest on under 200 answers a run
+
+
 def surveys() -> None:
     """docs/surveys.md: measured against true, the indicator rankings, acting on answers."""
     names = ("baseline", "surveys", "wrong_questions", "acting_on_feedback")
@@ -298,7 +301,7 @@ def surveys() -> None:
     text = set_cells(text, {n: acted[f.name] for n, f in zip(names[1:], files[1:], strict=True)}, 2)
     for name in ("surveys", "wrong_questions"):
         print(f"ranking indicators of {name}", flush=True)
-        ranking = rank_indicators(load_scenario(library_scenario(name)), 10)
+        ranking = rank_indicators(load_scenario(library_scenario(name)), RANKING_REPLICATIONS)
         tables = (
             "Customer level: AUC for leaving within 182 days.\n\n"
             + ranking.markdown("customer")

@@ -346,3 +346,23 @@ def test_a_smaller_sample_is_part_of_a_larger_one_and_its_customers_answer_the_s
     assert 0.4 * len(large) < len(small) < 0.6 * len(large)
     assert {key: large[key] for key in small} == small
     assert any(point != UNANSWERED for point in small.values())
+
+
+def test_adding_a_survey_of_another_kind_leaves_the_others_answers_as_they_were() -> None:
+    """A survey's streams are keyed by its kind and number among that kind, not its place in
+    the list: dropping the post-case survey in front of the relationship survey leaves every
+    invitation and answer of the relationship survey the same."""
+    params = _library("surveys")
+    assert [s.kind for s in params.surveys] == ["post_case", "relationship"]
+    both = simulate(params).surveys
+    alone = params.model_copy(update={"surveys": params.surveys[1:]})
+    relationship_only = simulate(alone).surveys
+
+    def relationship(surveys) -> list[tuple]:
+        return [
+            (r.question, r.customer_id, r.day, r.point)
+            for r in surveys.answers
+            if surveys.specs[r.survey].kind == "relationship"
+        ]
+
+    assert relationship(both) and relationship(both) == relationship(relationship_only)
