@@ -67,7 +67,8 @@ TARP_TARGETS = {  # willingness to buy again, by size and outcome (PROBLEM_OUTCO
     "large": (0.09, 0.19, 0.54, 0.82),
     "small": (0.37, 0.46, 0.70, 0.95),
 }
-# effort points of a case whose CES (1 + points) is 2 or less (low), or HIGH_EFFORT or more
+# effort points of a case record whose CES (1 + points: loyalty.customer_effort_score) is 2 or
+# less (low), or the survey's HIGH_EFFORT or more (high)
 LOW_EFFORT_POINTS, HIGH_EFFORT_POINTS = 1.0, HIGH_EFFORT - 1.0
 BAD_NEWS_SHARE = 0.25  # East, Hammond and Wright 2007: positive word of mouth 3x as common
 LOW_EFFORT_REPURCHASE = 0.94  # CEB 2010: low-effort customers who would repurchase

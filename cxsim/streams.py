@@ -64,7 +64,9 @@ class SurveyStreams:
     sample is part of a larger one. ``reactions`` draws every candidate's chance of answering,
     answer noise and acting draw, invited or not, so that a customer invited in two designs
     of a survey reacts the same in both (common random numbers: Law, *Simulation Modeling
-    and Analysis*, 5th ed., section 11.2.1).
+    and Analysis*, 5th ed., section 11.2.1). Both hold while the two designs leave the same
+    customers and cases to invite, that is while no finding is acted on: once the histories
+    differ, the draws fall to other candidates.
     """
 
     invitations: np.random.Generator
@@ -107,7 +109,8 @@ class Streams:
 
         A survey's streams are keyed by its kind and its number among the surveys of that kind,
         not by its place in the list, so that adding or dropping a survey of another kind
-        leaves its draws as they were (common random numbers between survey programmes).
+        leaves its draws as they were (common random numbers between survey programmes);
+        dropping the first of two surveys of one kind gives the second the first one's streams.
         """
         numbers: Counter[str] = Counter()
         keyed = []

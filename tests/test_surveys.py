@@ -232,6 +232,7 @@ def test_the_ranking_scores_every_indicator_the_scenario_offers() -> None:
     assert list(customer["mean"]) == sorted(customer["mean"], reverse=True)
     assert customer["mean"].between(0, 1).all()
     paired = customer[customer.replications >= 2]  # one run's score has no interval
+    assert {"ces", "csat", "true_case_effort"} <= set(paired.key)
     assert (paired["low"] <= paired["mean"]).all() and (paired["mean"] <= paired["high"]).all()
     assert paired["low"].between(0, 1).all() and paired["high"].between(0, 1).all()
     assert customer[customer.replications < 2]["low"].isna().all()
@@ -321,15 +322,19 @@ def test_a_finding_that_is_not_about_an_incident_costs_its_analysis_and_fixes_no
     assert model.feedback.incident_factor == pytest.approx(1 - loop.fix_per_report)
 
 
-def test_two_designs_of_one_survey_invite_and_hear_the_same_customers() -> None:
-    """Common random numbers between survey designs: asking fewer questions draws the same."""
+@pytest.mark.parametrize(("survey", "kept"), [(0, "csat"), (1, "ease")])
+def test_two_designs_of_one_survey_invite_and_hear_the_same_customers(
+    survey: int, kept: str
+) -> None:
+    """Common random numbers between survey designs: asking fewer questions draws the same,
+    after a case and in the relationship survey's waves."""
     both = simulate(_library("surveys")).surveys.answers
-    fewer = simulate(_library("surveys", "surveys.0.questions=[csat]")).surveys.answers
+    fewer = simulate(_library("surveys", f"surveys.{survey}.questions=[{kept}]")).surveys.answers
 
-    def csat(rows):
-        return [(r.customer_id, r.day, r.point) for r in rows if r.question == "csat"]
+    def answers(rows):
+        return [(r.customer_id, r.day, r.point) for r in rows if r.question == kept]
 
-    assert csat(both) == csat(fewer)
+    assert answers(both) and answers(both) == answers(fewer)
 
 
 def test_a_smaller_sample_is_part_of_a_larger_one_and_its_customers_answer_the_same() -> None:

@@ -163,8 +163,8 @@ class Surveys:
     ) -> tuple[float | np.ndarray, np.ndarray, float | np.ndarray]:
         """Chances of answering, answer noise and acting draws of one candidate or a wave's."""
         spec, rng = self.specs[survey], self.streams[survey].reactions
-        asked = len(QUESTIONS[spec.kind])  # draws for every question the kind may ask
-        shape = (asked,) if candidates is None else (candidates, asked)
+        questions = len(QUESTIONS[spec.kind])  # a draw for every question the kind may ask
+        shape = (questions,) if candidates is None else (candidates, questions)
         return rng.random(candidates), rng.normal(0.0, spec.noise_sd, shape), rng.random(candidates)
 
     def invite(

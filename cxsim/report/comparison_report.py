@@ -178,9 +178,10 @@ def _figure_cell(c: ScenarioComparison, s: Replicated, kpi: str, difference: boo
     return _estimate_cell(c, c.mean(s, kpi), kpi, False)
 
 
-def _figure_row(
-    c: ScenarioComparison, kpi: str, label: str, cell: Callable[..., str] = _figure_cell
-) -> str:
+Cell = Callable[[ScenarioComparison, Replicated, str, bool], str]  # scenario, kpi, difference?
+
+
+def _figure_row(c: ScenarioComparison, kpi: str, label: str, cell: Cell = _figure_cell) -> str:
     """One figure: each scenario's value, then each option's difference (``cell`` fills them)."""
     cells = [cell(c, s, kpi, False) for s in c.scenarios]
     cells += [cell(c, s, kpi, True) for s in c.alternatives]
