@@ -36,6 +36,12 @@ def _library(name: str, *assignments: str):
     return with_overrides(load_scenario(library_scenario(name)), [*SMALL, *assignments])
 
 
+@pytest.fixture(scope="module")
+def surveyed() -> ServiceOrganisation:
+    """One run of the small ``surveys`` scenario, for the tests that only read it."""
+    return simulate(_library("surveys"))
+
+
 # --- the formulas ------------------------------------------------------------------------
 @pytest.mark.parametrize("state", np.linspace(0.003, 0.997, 100))  # off the cut points
 def test_a_noiseless_answer_puts_the_customer_where_the_model_does(state: float) -> None:
@@ -188,10 +194,12 @@ def test_the_board_report_shows_what_the_surveys_measured_beside_the_truth() -> 
     assert _survey_table(compare([_library("baseline")], 2, 42, jobs=2)) == ""
 
 
-def test_surveys_that_nobody_acts_on_change_nothing_but_the_bill() -> None:
+def test_surveys_that_nobody_acts_on_change_nothing_but_the_bill(
+    surveyed: ServiceOrganisation,
+) -> None:
     small = [*SMALL]
     plain = summarise(simulate(with_overrides(load_scenario(library_scenario("baseline")), small)))
-    surveyed = summarise(simulate(_library("surveys")))
+    surveyed = summarise(surveyed)
     assert surveyed["retention_rate"] == plain["retention_rate"]
     assert surveyed["customers_active_end"] == plain["customers_active_end"]
     assert surveyed["profit"] == pytest.approx(plain["profit"] - surveyed["costs"]["surveys"])
@@ -220,7 +228,9 @@ def test_acting_on_survey_findings_fixes_problems_and_keeps_customers() -> None:
 
 
 # --- which measure warns first -------------------------------------------------------------
-def test_the_ranking_scores_every_indicator_the_scenario_offers() -> None:
+def test_the_ranking_scores_every_indicator_the_scenario_offers(
+    surveyed: ServiceOrganisation,
+) -> None:
     """Structure only: the direction (effort beats CSAT, CEB 2010) is a stylised fact that
     ``cxsim validate`` checks (tests/test_validation.py runs it)."""
     ranking = rank_indicators(_library("surveys"), 2, 2)
@@ -242,9 +252,8 @@ def test_the_ranking_scores_every_indicator_the_scenario_offers() -> None:
     assert weekly["mean"].between(-1, 1).all()
     assert weekly["low"].between(-1, 1).all() and weekly["high"].between(-1, 1).all()
     weeks = indicator_scores(_library("surveys"))["weeks.work_pressure"]
-    model = simulate(_library("surveys"))
-    rows = model.datacollector.get_model_vars_dataframe()
-    after_warmup = int((rows["day"] > model.params.warmup.days).sum())
+    rows = surveyed.datacollector.get_model_vars_dataframe()
+    after_warmup = int((rows["day"] > surveyed.params.warmup.days).sum())
     assert weeks == after_warmup - round(WINDOW_DAYS / 7)  # no day-0 row, no warm-up weeks
 
 
@@ -324,11 +333,11 @@ def test_a_finding_that_is_not_about_an_incident_costs_its_analysis_and_fixes_no
 
 @pytest.mark.parametrize(("survey", "kept"), [(0, "csat"), (1, "ease")])
 def test_two_designs_of_one_survey_invite_and_hear_the_same_customers(
-    survey: int, kept: str
+    survey: int, kept: str, surveyed: ServiceOrganisation
 ) -> None:
     """Common random numbers between survey designs: asking fewer questions draws the same,
     after a case and in the relationship survey's waves."""
-    both = simulate(_library("surveys")).surveys.answers
+    both = surveyed.surveys.answers
     fewer = simulate(_library("surveys", f"surveys.{survey}.questions=[{kept}]")).surveys.answers
 
     def answers(rows):
@@ -344,8 +353,8 @@ def test_a_smaller_sample_is_part_of_a_larger_one_and_its_customers_answer_the_s
     everyone = _library("surveys", "surveys.1.sample_share=1.0")
     half = _library("surveys", "surveys.0.sample_share=0.5", "surveys.1.sample_share=0.5")
 
-    def invited(model) -> dict[tuple, int]:
-        return {(r.survey, r.question, r.customer_id, r.day): r.point for r in model.answers}
+    def invited(surveys) -> dict[tuple, int]:
+        return {(r.survey, r.question, r.customer_id, r.day): r.point for r in surveys.answers}
 
     large, small = invited(simulate(everyone).surveys), invited(simulate(half).surveys)
     assert 0.4 * len(large) < len(small) < 0.6 * len(large)
@@ -353,13 +362,15 @@ def test_a_smaller_sample_is_part_of_a_larger_one_and_its_customers_answer_the_s
     assert any(point != UNANSWERED for point in small.values())
 
 
-def test_adding_a_survey_of_another_kind_leaves_the_others_answers_as_they_were() -> None:
+def test_adding_a_survey_of_another_kind_leaves_the_others_answers_as_they_were(
+    surveyed: ServiceOrganisation,
+) -> None:
     """A survey's streams are keyed by its kind and number among that kind, not its place in
     the list: dropping the post-case survey in front of the relationship survey leaves every
     invitation and answer of the relationship survey the same."""
-    params = _library("surveys")
+    params = surveyed.params
     assert [s.kind for s in params.surveys] == ["post_case", "relationship"]
-    both = simulate(params).surveys
+    both = surveyed.surveys
     alone = params.model_copy(update={"surveys": params.surveys[1:]})
     relationship_only = simulate(alone).surveys
 
