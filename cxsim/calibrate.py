@@ -101,10 +101,9 @@ def calibrate(
         check_scheduler_address(scheduler)
     workers = 1 if scheduler else jobs or os.cpu_count() or 1
     check_memory(base, workers, "each calibration run")
-    out = Path(out)
     with ExitStack() as stack:
         client = None if scheduler is None else stack.enter_context(connect_scheduler(scheduler))
-        _prepare(out, targets, base, scenario_file, resume)
+        out = _prepare(Path(out), targets, base, scenario_file, resume)
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         study = _study(out, targets, base)
         rows = {row["key"]: row for row in read_runs(out).to_pylist()}
@@ -123,8 +122,8 @@ def calibrate(
 
 def _prepare(
     out: Path, targets: Targets, base: Scenario, scenario_file: Path, resume: bool
-) -> None:
-    """Create the calibration folder ``out``, or check that a resumed one is these targets."""
+) -> Path:
+    """Create the calibration folder ``out`` (or check a resumed one); ``out`` made absolute."""
     manifest = {
         "experiment_hash": targets_hash(targets, base),
         "scenario": str(scenario_file),
@@ -136,7 +135,7 @@ def _prepare(
         "base.yaml": yaml.safe_dump(base.model_dump(mode="json"), sort_keys=False),
     }
     needed = RUN_FILE_BYTES * run_total(targets)
-    prepare_resumable(out, CALIBRATION_KIND, manifest, files, resume, needed)
+    return prepare_resumable(out, CALIBRATION_KIND, manifest, files, resume, needed)
 
 
 def _fit(

@@ -36,6 +36,11 @@ class Document:
     data: dict[str, Any]
     lines: dict[Location, int] = field(default_factory=dict)
 
+    def where(self, *key: str | int) -> str:
+        """``path:line`` of the key path ``key`` (the file alone where its line is unknown)."""
+        line = self.lines.get(key)
+        return f"{self.path}:{line}" if line else str(self.path)
+
 
 def _fail(path: Path, message: str, line: int | None = None) -> ScenarioError:
     return ScenarioError(f"{path}{'' if line is None else f':{line}'}: {message}")

@@ -37,6 +37,7 @@ from cxsim.scenario import (
     ScenarioError,
     describe_error,
     load_scenario,
+    located_error,
     with_overrides,
     yaml_value,
 )
@@ -62,6 +63,7 @@ __all__ = [
 MAX_RUNS = 1_000_000  # runs of one sweep: ~400 bytes each in memory, one file each on disk
 
 DesignKind = Literal["grid", "lhs", "sobol", "morris"]
+NOT_THE_SEED = "a key other than seed (the experiment's seed: sets every run's seed)"
 
 
 class _Strict(BaseModel):
@@ -136,19 +138,37 @@ class Experiment(_Strict):
     @model_validator(mode="after")
     def _design_fits_factors(self) -> Experiment:
         if not self.factors:
-            raise ValueError("name at least one factor")
-        if self.lever is not None and self.lever.key in self.factors:
-            raise ValueError(f"the lever {self.lever.key} cannot also be a factor")
-        if self.design.kind == "grid":
-            ranged = [k for k, f in self.factors.items() if f.levels is None]
-            if ranged:
-                raise ValueError(f"a grid needs levels for every factor, not a range: {ranged}")
-        else:
-            levelled = [k for k, f in self.factors.items() if f.levels is not None]
-            if levelled:
-                raise ValueError(
-                    f"a {self.design.kind} design needs low/high ranges, not levels: {levelled}"
-                )
+            located_error(("factors",), "at least one factor", self.factors)
+        kind = self.design.kind
+        for key, factor in self.factors.items():
+            if (kind == "grid") != (factor.levels is not None):
+                expected = "levels: [...]" if kind == "grid" else "low: and high: (a range)"
+                given = factor.model_dump(exclude_defaults=True)
+                located_error(("factors", key), f"{expected} in a design of kind {kind}", given)
+        if kind == "sobol" and self.design.samples & (self.design.samples - 1):
+            located_error(
+                ("design", "samples"),
+                "a power of 2 in a sobol design (Saltelli's sampling keeps its balance)",
+                self.design.samples,
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _each_key_set_once(self) -> Experiment:
+        """A key is fixed, a factor or the lever, once; each run's seed comes from ``seed:``."""
+        lever = self.lever.key if self.lever is not None else None
+        for block, keys in (("fixed", self.fixed), ("factors", self.factors)):
+            if "seed" in keys:
+                located_error((block, "seed"), NOT_THE_SEED, "seed")
+        if lever == "seed":
+            located_error(("lever", "key"), NOT_THE_SEED, lever)
+        for key in self.fixed:
+            if key in self.factors or key == lever:
+                located_error(("fixed", key), "a key that is not also varied", key)
+        if lever in self.factors:
+            located_error(("lever", "key"), "a key that is not also a factor", lever)
+        if len(set(self.kpis)) < len(self.kpis):
+            located_error(("kpis",), "each KPI once", self.kpis)
         return self
 
 
@@ -210,13 +230,12 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Scenario]:
     experiment = validated(document, Experiment)
     base_path = referenced_scenario(path.parent, experiment.base)
     if base_path is None:
-        line = document.lines.get(("base",))
-        where = f"{path}:{line}" if line else str(path)
-        raise ScenarioError(
-            f"{where}: base: {missing_scenario(path.parent / experiment.base, experiment.base)}"
-        )
-    base = load_scenario(base_path, [f"{k}={yaml_value(v)}" for k, v in experiment.fixed.items()])
-    return experiment, base
+        missing = missing_scenario(path.parent / experiment.base, experiment.base)
+        raise ScenarioError(f"{document.where('base')}: base: {missing}")
+    fixed = [f"{k}={yaml_value(v)}" for k, v in experiment.fixed.items()]
+    return experiment, with_overrides(
+        load_scenario(base_path), fixed, f"{document.where('fixed')}: fixed"
+    )
 
 
 def salib_problem(experiment: Experiment) -> dict[str, Any]:

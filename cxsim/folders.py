@@ -59,6 +59,7 @@ __all__ = [
     "write_text_atomically",
     "folder_kind",
     "check_location",
+    "check_not_working_folder",
 ]
 
 MARKER = ".cxsim"  # JSON: made_by, kind, state, pid, host, target, created; files once complete
@@ -224,6 +225,20 @@ def _megabytes(size: float) -> str:
     return f"{size / 2**20:,.0f} MB"
 
 
+def check_not_working_folder(out: Path) -> None:
+    """Refuse ``out`` (absolute) that is the working folder, holds it or is the root.
+
+    A results folder is made elsewhere and renamed into place, so ``out`` is removed first:
+    the working folder would vanish under the process and the user's shell.
+    """
+    here = Path.cwd().resolve()
+    if out.resolve() == here or out.resolve() in here.parents or out == Path(out.anchor):
+        raise OutputError(
+            f"--out {out}: is the working folder or holds it; "
+            "give a new folder, e.g. results/<name>"
+        )
+
+
 def check_results_folder(out: Path, kind: str, needed_bytes: int = 0) -> Path:
     """Check, before any work, that results of ``kind`` may be written to ``out``.
 
@@ -232,12 +247,7 @@ def check_results_folder(out: Path, kind: str, needed_bytes: int = 0) -> Path:
     absolute path; raises :class:`OutputError`.
     """
     out = check_location(Path(out), needed_bytes)
-    here = Path.cwd().resolve()
-    if out.resolve() == here or out.resolve() in here.parents or out == Path(out.anchor):
-        raise OutputError(
-            f"--out {out}: is the working folder or holds it; "
-            "give a new folder, e.g. results/<name>"
-        )
+    check_not_working_folder(out)
     if out.is_dir():
         clean_stale_staging(out.parent)
         found = folder_kind(out)

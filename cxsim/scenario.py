@@ -52,6 +52,7 @@ __all__ = [
     "parse_overrides",
     "scenario_from_dict",
     "describe_error",
+    "located_error",
     "yaml_value",
     "read_yaml",
     "with_overrides",
@@ -115,7 +116,7 @@ def param(
     )
 
 
-def _located_error(loc: tuple[str, ...], expected: str, value: Any) -> None:
+def located_error(loc: tuple[str, ...], expected: str, value: Any) -> None:
     """Raise a validation error at ``loc`` (relative to the validating block)."""
     error = PydanticCustomError("constraint", expected.replace("{", "{{").replace("}", "}}"))
     raise ValidationError.from_exception_data(
@@ -140,7 +141,7 @@ class Block(BaseModel):
         if isinstance(data, dict):
             for name, value in data.items():
                 if isinstance(value, bool) and name in _numeric_fields(cls):
-                    _located_error((name,), "a number, not true/false", value)
+                    located_error((name,), "a number, not true/false", value)
         return data
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -316,9 +317,9 @@ class Staffed(Block):
     @model_validator(mode="after")
     def _agents_or_roster(self) -> Staffed:
         if self.roster and self.agents is not None:
-            _located_error(("agents",), "null when a roster says who is on duty", self.agents)
+            located_error(("agents",), "null when a roster says who is on duty", self.agents)
         if not self.roster and self.agents is None:
-            _located_error(("agents",), "a number of agents (or a roster)", self.agents)
+            located_error(("agents",), "a number of agents (or a roster)", self.agents)
         return self
 
     @property
@@ -489,7 +490,7 @@ class Handling(Block):
     @model_validator(mode="after")
     def _cv_of_exponential(self) -> Handling:
         if self.distribution == "exponential" and self.cv != 1.0:
-            _located_error(
+            located_error(
                 ("cv",), "1 with exponential handling (or distribution: lognormal)", self.cv
             )
         return self
@@ -587,7 +588,7 @@ class WhenClosed(Block):
     @model_validator(mode="after")
     def _shares(self) -> WhenClosed:
         if self.wait_for_opening + self.other_channel > 1.0 + 1e-9:
-            _located_error(
+            located_error(
                 ("other_channel",),
                 f"at most {1.0 - self.wait_for_opening:g} (1 - wait_for_opening)",
                 self.other_channel,
@@ -636,7 +637,7 @@ class ChannelMix(Block):
     def _adds_up(self) -> ChannelMix:
         total = self.phone + self.chat + self.email + self.self_service
         if abs(total - 1.0) > 1e-6:
-            _located_error(("phone",), "channel shares adding up to 1", total)
+            located_error(("phone",), "channel shares adding up to 1", total)
         return self
 
 
@@ -827,9 +828,9 @@ class Customers(Block):
         total = sum(s.share for s in self.segments)
         names = [s.name for s in self.segments]
         if abs(total - 1.0) > 1e-6:
-            _located_error(("segments",), "shares adding up to 1", total)
+            located_error(("segments",), "shares adding up to 1", total)
         if len(set(names)) != len(names):
-            _located_error(("segments",), "unique segment names", names)
+            located_error(("segments",), "unique segment names", names)
         return self
 
 
@@ -1867,7 +1868,7 @@ class Training(Block):
     @model_validator(mode="after")
     def _empathy_needs_a_listener(self) -> Training:
         if self.target == "empathy" and self.role not in ("frontline", "supervisors"):
-            _located_error(
+            located_error(
                 ("target",),
                 "skill for sales and delivery (only frontline agents "
                 "and supervisors are trained in empathy)",
@@ -2089,13 +2090,13 @@ class Survey(Block):
         allowed = POST_CASE_QUESTIONS if self.kind == "post_case" else RELATIONSHIP_QUESTIONS
         for i, question in enumerate(self.questions):
             if question not in allowed:
-                _located_error(
+                located_error(
                     ("questions", str(i)),
                     f"one of {', '.join(allowed)} in a {self.kind} survey",
                     question,
                 )
         if len(set(self.questions)) < len(self.questions):
-            _located_error(("questions",), "each question once", list(self.questions))
+            located_error(("questions",), "each question once", list(self.questions))
         return self
 
 
@@ -2152,7 +2153,7 @@ class Shock(Block):
     @model_validator(mode="after")
     def _ends_after_start(self) -> Shock:
         if self.end_day is not None and self.end_day <= self.start_day:
-            _located_error(("end_day",), f"greater than start_day ({self.start_day})", self.end_day)
+            located_error(("end_day",), f"greater than start_day ({self.start_day})", self.end_day)
         return self
 
     def active_at(self, day: float) -> bool:
@@ -2336,7 +2337,7 @@ class Scenario(Block):
     @model_validator(mode="after")
     def _warmup_inside_horizon(self) -> Scenario:
         if self.warmup.days >= self.horizon.days:
-            _located_error(
+            located_error(
                 ("warmup", "days"),
                 f"less than horizon.days ({self.horizon.days})",
                 self.warmup.days,
@@ -2349,7 +2350,7 @@ class Scenario(Block):
         for i, survey in enumerate(self.surveys):
             for question in survey.questions:
                 if question in asked:
-                    _located_error(
+                    located_error(
                         ("surveys", str(i), "questions"),
                         f"questions not asked by an earlier survey ({question} is)",
                         list(survey.questions),
@@ -2358,7 +2359,7 @@ class Scenario(Block):
             segments = [s.name for s in self.customers.segments]
             for j, response in enumerate(survey.segment_response):
                 if response.segment not in segments:
-                    _located_error(
+                    located_error(
                         ("surveys", str(i), "segment_response", str(j), "segment"),
                         f"one of the customer segments ({', '.join(segments)})",
                         response.segment,
@@ -2372,20 +2373,20 @@ class Scenario(Block):
             here = ("decisions", str(i))
             if decision.day < last_day:
                 expected = f"at least {last_day:g} (the day of the decision before)"
-                _located_error((*here, "day"), expected, decision.day)
+                located_error((*here, "day"), expected, decision.day)
             last_day = decision.day
             for key in decision.set:
                 if key not in DECIDABLE:
                     close = difflib.get_close_matches(key, DECIDABLE, n=1)
                     known = f"did you mean {close[0]}?" if close else ", ".join(DECIDABLE)
-                    _located_error(
+                    located_error(
                         (*here, "set", key), f"a key a decision can change ({known})", key
                     )
             try:
                 state = decided(state, decision.set)
             except ValidationError as exc:
                 error = exc.errors()[0]
-                _located_error(
+                located_error(
                     (*here, "set", *_decided_key(error["loc"], decision.set)),
                     error["msg"],
                     error["input"],
@@ -2399,7 +2400,7 @@ class Scenario(Block):
             and not self.shared_record.enabled
             and self.frontline.case_ownership != "owner"
         ):
-            _located_error(
+            located_error(
                 ("customer_recognition", "enabled"),
                 "false unless agents can see the history (shared_record.enabled: true or "
                 "frontline.case_ownership: owner)",

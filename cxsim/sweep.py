@@ -23,7 +23,7 @@ import yaml
 from cxsim.comparison import flatten_kpis
 from cxsim.errors import excerpt
 from cxsim.experiment import Experiment, Run, check_kpis, experiment_hash, experiment_runs
-from cxsim.folders import check_location, new_folder
+from cxsim.folders import check_location, check_not_working_folder, new_folder
 from cxsim.resources import check_memory
 from cxsim.runner import map_runs, run_summary
 from cxsim.scenario import Scenario, ScenarioError
@@ -107,12 +107,13 @@ def prepare_resumable(
     files: dict[str, str],
     resume: bool,
     needed_bytes: int = 0,
-) -> None:
+) -> Path:
     """Create ``out`` with ``files``, its ``runs/`` and its manifest, or check a resumed one.
 
     ``manifest["experiment_hash"]`` fingerprints what decides the runs: a folder started with
     another is refused. A folder that is not empty and holds no manifest is refused, never
-    written into. ``kind`` is the folder's marker kind (``sweep``, ``calibration``).
+    written into; nor is the working folder (a new folder is renamed into place). ``kind`` is
+    the folder's marker kind (``sweep``, ``calibration``). Returns ``out`` made absolute.
     """
     out = check_location(out, needed_bytes)
     command = "sweep" if kind == SWEEP_KIND else "calibrate"
@@ -131,7 +132,7 @@ def prepare_resumable(
             raise ScenarioError(
                 f"{out}: has a manifest but no {RUNS}/ folder; not a {kind} cxsim can resume"
             )
-        return
+        return out
     if out.is_dir() and any(out.iterdir()):
         raise ScenarioError(
             f"{out}: is not empty and holds no {kind} ({MANIFEST}); nothing "
@@ -139,17 +140,19 @@ def prepare_resumable(
         )
     if resume and out.exists():
         raise ScenarioError(f"{out}: holds no {kind} to resume (no {MANIFEST})")
+    check_not_working_folder(out)
     with new_folder(out, kind) as staging:
         (staging / RUNS).mkdir()
         for name, text in files.items():
             (staging / name).write_text(text)
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    return out
 
 
 def _prepare(
     out: Path, experiment: Experiment, base: Scenario, resume: bool, needed_bytes: int = 0
-) -> None:
-    """Create ``out`` for ``experiment`` (see :func:`prepare_resumable`)."""
+) -> Path:
+    """Create ``out`` for ``experiment``; ``out`` made absolute (:func:`prepare_resumable`)."""
     manifest = {
         "experiment_hash": experiment_hash(experiment, base),
         "name": experiment.name,
@@ -161,7 +164,7 @@ def _prepare(
         "experiment.yaml": yaml.safe_dump(experiment.model_dump(mode="json"), sort_keys=False),
         "base.yaml": yaml.safe_dump(base.model_dump(mode="json"), sort_keys=False),
     }
-    prepare_resumable(out, SWEEP_KIND, manifest, files, resume, needed_bytes)
+    return prepare_resumable(out, SWEEP_KIND, manifest, files, resume, needed_bytes)
 
 
 def pending_runs(out: Path, runs: Sequence[Run]) -> list[Run]:
@@ -198,8 +201,7 @@ def run_sweep(
     client = (
         connect_scheduler(scheduler) if scheduler is not None else None
     )  # before writing anything
-    out = Path(out)
-    _prepare(out, experiment, base, resume, RUN_FILE_BYTES * len(runs))
+    out = _prepare(Path(out), experiment, base, resume, RUN_FILE_BYTES * len(runs))
     todo = pending_runs(out, runs)
     if on_start is not None:
         on_start(len(runs), len(todo))

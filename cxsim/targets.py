@@ -143,14 +143,10 @@ def load_targets(path: str | Path) -> tuple[Targets, Scenario, Path]:
     document = read_document(path, "a targets")
     targets = validated(document, Targets)
 
-    def where(*key: str) -> str:
-        line = document.lines.get(key)
-        return f"{path}:{line}" if line else str(path)
-
     scenario_path = referenced_scenario(path.parent, targets.scenario)
     if scenario_path is None:
         missing = missing_scenario(path.parent / targets.scenario, targets.scenario)
-        raise ScenarioError(f"{where('scenario')}: scenario: {missing}")
+        raise ScenarioError(f"{document.where('scenario')}: scenario: {missing}")
     base = load_scenario(scenario_path)
     known = available_kpis(base)
     for key in targets.targets:
@@ -158,13 +154,15 @@ def load_targets(path: str | Path) -> tuple[Targets, Scenario, Path]:
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"; did you mean {close[0]}?" if close else " (see a run's summary.json)"
             raise ScenarioError(
-                f"{where('targets', key)}: targets.{excerpt(key)[1:-1]}: not a KPI a run "
+                f"{document.where('targets', key)}: targets.{excerpt(key)[1:-1]}: not a KPI a run "
                 f"reports{hint}"
             )
     for key, free in targets.free.items():
         for end in (free.low, free.high):
             value = round(end) if free.integer else end
-            with_overrides(base, [f"{key}={yaml_value(value)}"], f"{where('free', key)}: free")
+            with_overrides(
+                base, [f"{key}={yaml_value(value)}"], f"{document.where('free', key)}: free"
+            )
     if targets.seed is None:  # the scenario's own seed: comparisons then share its arrivals
         targets = targets.model_copy(update={"seed": base.seed})
     return targets, base, scenario_path

@@ -376,5 +376,5 @@ def test_a_lever_cannot_also_be_a_factor(tmp_path: Path) -> None:
     )
     path = tmp_path / "experiment.yaml"
     path.write_text(f"name: lever\nbase: {ROOT / 'scenarios' / 'baseline.yaml'}\n" + body)
-    with pytest.raises(ScenarioError, match="cannot also be a factor"):
+    with pytest.raises(ScenarioError, match=r"lever.key: expected a key that is not also a factor"):
         load_experiment(path)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import ROOT
+from pydantic import ValidationError
 from SALib.test_functions import Ishigami
 from typer.testing import CliRunner
 
@@ -77,6 +78,56 @@ def test_bad_experiment_names_the_key(tmp_path: Path) -> None:
     path = _experiment_file(tmp_path, GRID.replace("[1, 2]", "[1, -2]"))
     with pytest.raises(ScenarioError, match=r"design point \d+: supervisors.count"):
         experiment_runs(*load_experiment(path), source="x")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ("supervisors.count: {levels: [1, 2]}", "seed: {levels: [1, 2]}"),
+            r":\d+: factors.seed: ",
+        ),
+        (("horizon.days: 60}", "horizon.days: 60, seed: 7}"), r":\d+: fixed.seed: "),
+        (("horizon.days: 60}", "horizon.days: 60, supervisors.count: 3}"), r"fixed.supervisors"),
+        (("kpis: [retention_rate, profit, fcr]", "kpis: [profit, profit]"), r":\d+: kpis: .*once"),
+        (("horizon.days: 60}", "horizon.dyas: 60}"), r"experiment.yaml:\d+: fixed: horizon.dyas"),
+        (("{levels: [1, 2]}", "{low: 1, high: 2}"), r":\d+: factors.supervisors.count: .*grid"),
+    ],
+)
+def test_an_experiment_that_would_mislabel_its_runs_is_refused_at_its_key(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    """A seed factor, a fixed key also varied, a KPI twice: each mislabels runs or columns."""
+    path = _experiment_file(tmp_path, GRID)
+    path.write_text(path.read_text().replace(*change))
+    with pytest.raises(ScenarioError, match=message):
+        load_experiment(path)
+
+
+def test_a_sobol_design_takes_a_power_of_two_samples() -> None:
+    factors = {"x": {"low": 0.0, "high": 1.0}}
+    with pytest.raises(ValidationError, match=r"design.samples\n.*power of 2"):
+        Experiment(name="s", base="b", design={"kind": "sobol", "samples": 6}, factors=factors)
+    assert Experiment(name="s", base="b", design={"kind": "sobol", "samples": 8}, factors=factors)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sweep", str(ROOT / "experiments" / "empowerment_map.yaml")],
+        ["calibrate", str(ROOT / "experiments" / "calibrate" / "example_client.yaml")],
+    ],
+)
+def test_a_new_sweep_or_calibration_is_not_made_in_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """An empty working folder would be removed to rename the new folder into its place."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = runner.invoke(app, [*command, "--out", ".", "--jobs", "1", "--quiet"])
+    assert result.exit_code == 2 and "is the working folder" in result.output, result.output
+    assert work.is_dir() and not any(work.iterdir()) and Path.cwd() == work
 
 
 def _sweep_in_process(path: Path, out: Path) -> None:
