@@ -56,9 +56,10 @@ from matplotlib.patches import Rectangle
 from pydantic import ValidationError
 from scipy import stats
 
-from cxsim.experiment import Experiment, design_points, run_count, salib_problem
+from cxsim.experiment import Experiment, design_points, run_count, run_points, salib_problem
 from cxsim.folders import check_results_folder, replaced_folder
 from cxsim.report.plots import figure, money, save_figure
+from cxsim.runner import replication_seed
 from cxsim.scenario import ScenarioError, describe_error, read_yaml
 from cxsim.statistics import estimate
 from cxsim.sweep import MANIFEST, RUNS, read_runs, run_columns
@@ -276,6 +277,7 @@ def sweep_coverage(runs: pd.DataFrame, experiment: Experiment, folder: Path) -> 
             f"replication {row['replication']} is outside the design of experiment.yaml "
             f"({n_points} points x {n_reps} replications); was the experiment changed?"
         )
+    _check_runs_follow_the_design(runs, experiment, folder)
     twice = runs[runs.duplicated(["point", "replication"], keep=False)]
     if len(twice):
         row = twice.iloc[0]
@@ -291,6 +293,26 @@ def sweep_coverage(runs: pd.DataFrame, experiment: Experiment, folder: Path) -> 
         if reps:
             missing[point] = reps
     return Coverage(n_points * n_reps, len(runs), n_points, n_reps, missing)
+
+
+def _check_runs_follow_the_design(runs: pd.DataFrame, experiment: Experiment, folder: Path) -> None:
+    """Each run's seed and factor values are those ``experiment.yaml`` gives its point.
+
+    An ``experiment.yaml`` edited after the sweep (another seed, other levels or ranges)
+    would otherwise label the runs with values they were not run at.
+    """
+    points = run_points(experiment)
+    seeds = [str(replication_seed(experiment.seed, i)) for i in range(experiment.replications)]
+    for row in runs.to_dict("records"):
+        expected = {"seed": seeds[row["replication"]], **points[row["point"]]}
+        differ = [key for key, value in expected.items() if row[key] != value]
+        if differ:
+            raise ScenarioError(
+                f"{folder / RUNS / (str(row['key']) + '.parquet')}: {differ[0]} is "
+                f"{row[differ[0]]!r}, not {expected[differ[0]]!r} as experiment.yaml gives "
+                f"point {row['point']} replication {row['replication']}; was the experiment "
+                "changed?"
+            )
 
 
 def _sobol(experiment: Experiment, y: np.ndarray) -> pd.DataFrame:

@@ -277,6 +277,16 @@ BAD_INPUT = {
         "experiment.yaml",
         r"kpis differ from manifest\.json",
     ),
+    "experiment seed edited": (
+        _edit_experiment("seed: 42", "seed: 43"),
+        "runs/p000000-r0000.parquet",
+        r"seed is '\d+', not '\d+' as experiment.yaml gives point 0 replication 0",
+    ),
+    "experiment level edited": (
+        _edit_experiment("- 1000", "- 500"),
+        "runs/p000002-r0000.parquet",
+        r"frontline.empowerment_limit is 1000, not 500 as experiment.yaml gives point 2",
+    ),
     "manifest not json": (_rewrite(MANIFEST, '{"name": '), MANIFEST, r"not valid JSON \(line 1\)"),
     "manifest not object": (
         _rewrite(MANIFEST, "[1, 2]"),
