@@ -59,7 +59,7 @@ __all__ = [
     "write_text_atomically",
     "folder_kind",
     "check_location",
-    "check_not_working_folder",
+    "check_replaceable",
 ]
 
 MARKER = ".cxsim"  # JSON: made_by, kind, state, pid, host, target, created; files once complete
@@ -225,12 +225,19 @@ def _megabytes(size: float) -> str:
     return f"{size / 2**20:,.0f} MB"
 
 
-def check_not_working_folder(out: Path) -> None:
-    """Refuse ``out`` (absolute) that is the working folder, holds it or is the root.
+def check_replaceable(out: Path) -> None:
+    """Refuse an ``out`` (absolute) that cxsim cannot replace by renaming a folder into place.
 
-    A results folder is made elsewhere and renamed into place, so ``out`` is removed first:
-    the working folder would vanish under the process and the user's shell.
+    Results are made in a folder beside ``out`` and renamed into place, ``out`` removed or
+    swapped out first: the working folder (or one holding it) would vanish under the process
+    and the user's shell, and a symbolic link would be replaced, the folder it points to
+    emptied through it, or the results lost after the work (a link to nothing).
     """
+    if out.is_symlink():
+        raise OutputError(
+            f"--out {out}: is a symbolic link (to {os.readlink(out)}); give the folder itself "
+            "or a new one"
+        )
     here = Path.cwd().resolve()
     if out.resolve() == here or out.resolve() in here.parents or out == Path(out.anchor):
         raise OutputError(
@@ -247,7 +254,7 @@ def check_results_folder(out: Path, kind: str, needed_bytes: int = 0) -> Path:
     absolute path; raises :class:`OutputError`.
     """
     out = check_location(Path(out), needed_bytes)
-    check_not_working_folder(out)
+    check_replaceable(out)
     if out.is_dir():
         clean_stale_staging(out.parent)
         found = folder_kind(out)
@@ -342,7 +349,13 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _remove_tree(folder: Path) -> None:
-    """Remove a folder cxsim made, its marker last, so a kill never leaves it unmarked."""
+    """Remove a folder cxsim made, its marker last, so a kill never leaves it unmarked.
+
+    A symbolic link in its place is removed itself, never what it points to.
+    """
+    if folder.is_symlink():
+        folder.unlink()
+        return
     if not folder.exists():
         return
     for child in folder.iterdir():
@@ -378,7 +391,7 @@ def clean_stale_staging(parent: Path) -> None:
     """
     host, restorable = socket.gethostname(), {}
     for folder in sorted(parent.glob(f".*{STAGING}*")):
-        marker = _read_marker(folder) if folder.is_dir() else None
+        marker = _read_marker(folder) if folder.is_dir() and not folder.is_symlink() else None
         if marker is None or marker.get("host") != host:
             continue
         if _process_alive(int(marker.get("pid", 0))):

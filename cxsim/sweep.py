@@ -23,7 +23,7 @@ import yaml
 from cxsim.comparison import flatten_kpis
 from cxsim.errors import excerpt
 from cxsim.experiment import Experiment, Run, check_kpis, experiment_hash, experiment_runs
-from cxsim.folders import check_location, check_not_working_folder, new_folder
+from cxsim.folders import check_location, check_replaceable, new_folder
 from cxsim.resources import check_memory
 from cxsim.runner import map_runs, run_summary
 from cxsim.scenario import Scenario, ScenarioError
@@ -140,7 +140,7 @@ def prepare_resumable(
         )
     if resume and out.exists():
         raise ScenarioError(f"{out}: holds no {kind} to resume (no {MANIFEST})")
-    check_not_working_folder(out)
+    check_replaceable(out)
     with new_folder(out, kind) as staging:
         (staging / RUNS).mkdir()
         for name, text in files.items():

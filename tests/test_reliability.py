@@ -22,7 +22,14 @@ from typer.testing import CliRunner
 
 from cxsim.cli import _comparison_folder, app
 from cxsim.errors import OutputError
-from cxsim.folders import MARKER, clean_stale_staging, replaced_folder, slug, unique_labels
+from cxsim.folders import (
+    MARKER,
+    STAGING,
+    clean_stale_staging,
+    replaced_folder,
+    slug,
+    unique_labels,
+)
 
 runner = CliRunner()
 TINY = ["--set", "customers.initial=60", "--days", "20"]
@@ -233,6 +240,39 @@ def test_a_results_folder_with_files_of_yours_is_refused_and_kept(tmp_path):
         table.write("my row\n")
     _refused(_cli("run", str(BASELINE), *TINY, "--out", str(out)), "summary.csv", "changed")
     assert (out / "summary.csv").read_text().endswith("my row\n")
+
+
+def _listing(folder: Path) -> list[str] | None:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else None
+
+
+@pytest.mark.parametrize("points_to", ["earlier results", "an empty folder", "nothing"])
+def test_a_symbolic_link_as_out_is_refused_before_the_work(tmp_path, points_to):
+    """Renaming results into place would replace the link and empty its folder through it."""
+    target = tmp_path / "real"
+    if points_to == "earlier results":
+        assert _cli("run", str(BASELINE), *TINY, "--out", str(target), "--quiet").returncode == 0
+    elif points_to == "an empty folder":
+        target.mkdir()
+    before, around = _listing(target), _listing(tmp_path)
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    _refused(_cli("run", str(BASELINE), *TINY, "--out", str(link)), "symbolic link")
+    assert link.is_symlink() and _listing(target) == before
+    assert _listing(tmp_path) == sorted([*around, "link"])  # no staging folder left
+
+
+def test_a_staging_name_that_is_a_link_is_never_followed(tmp_path):
+    """A link named like a staging folder (an earlier cxsim's leftover) is not cleaned through."""
+    with replaced_folder(tmp_path / "mine", "run") as staging:
+        (staging / "a.txt").write_text("keep")
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    marker = json.loads((tmp_path / "mine" / MARKER).read_text())
+    (tmp_path / "mine" / MARKER).write_text(json.dumps(marker | {"pid": gone.pid}))
+    (tmp_path / f".old{STAGING}x").symlink_to(tmp_path / "mine")
+    clean_stale_staging(tmp_path)
+    assert (tmp_path / "mine" / "a.txt").read_text() == "keep"
 
 
 def test_a_results_folder_whose_marker_lists_no_files_is_refused(tmp_path):
