@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import tempfile
@@ -176,10 +177,13 @@ def _check_only_cxsim_files(out: Path) -> None:
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed into place."""
-    handle, partial = tempfile.mkstemp(
-        prefix=f".{path.name[:100]}.", suffix=".tmp", dir=path.parent
-    )
+    """Write ``text`` to ``path`` through a temporary file renamed into place.
+
+    The file gets the permissions of any new file (``0o666`` less the umask), not the
+    owner-only ones of a temporary file: results and reports are for sharing.
+    """
+    partial = path.parent / f".{path.name[:100]}.{secrets.token_hex(6)}.tmp"
+    handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
@@ -187,6 +191,13 @@ def write_text_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
+
+
+def _shared(mode: int) -> int:
+    """``mode`` less the process's umask: what ``mkdir`` or ``open`` would have made."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return mode & ~umask
 
 
 def _first_existing(path: Path) -> Path:
@@ -294,7 +305,7 @@ def replaced_folder(out: Path, kind: str) -> Iterator[Path]:
     try:
         yield staging
         _write_marker(staging, kind, "complete", out.name, files=_contents(staging))
-        staging.chmod(0o755)  # mkdtemp makes it private; results are for sharing
+        staging.chmod(_shared(0o777))  # mkdtemp makes it private; results are for sharing
         _move_into_place(staging, out)
     except BaseException:
         _remove_tree(staging)
@@ -309,7 +320,7 @@ def new_folder(out: Path, kind: str) -> Iterator[Path]:
     try:
         yield staging
         _write_marker(staging, kind, "complete", out.name)
-        staging.chmod(0o755)
+        staging.chmod(_shared(0o777))
         if out.is_dir():
             out.rmdir()  # refuses (OSError) if something appeared in it meanwhile
         staging.rename(out)

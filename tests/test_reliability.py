@@ -10,6 +10,7 @@ import json
 import math
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -29,6 +30,7 @@ from cxsim.folders import (
     replaced_folder,
     slug,
     unique_labels,
+    write_text_atomically,
 )
 
 runner = CliRunner()
@@ -260,6 +262,25 @@ def test_a_symbolic_link_as_out_is_refused_before_the_work(tmp_path, points_to):
     _refused(_cli("run", str(BASELINE), *TINY, "--out", str(link)), "symbolic link")
     assert link.is_symlink() and _listing(target) == before
     assert _listing(tmp_path) == sorted([*around, "link"])  # no staging folder left
+
+
+@pytest.mark.parametrize(
+    ("umask", "file_mode", "folder_mode"), [(0o022, 0o644, 0o755), (0o077, 0o600, 0o700)]
+)
+def test_results_and_reports_get_the_permissions_of_any_new_file(
+    tmp_path, umask, file_mode, folder_mode
+):
+    """Not a temporary file's owner-only ones: a colleague opens the report on a shared drive."""
+    before = os.umask(umask)
+    try:
+        write_text_atomically(tmp_path / "report.md", "text")
+        with replaced_folder(tmp_path / "results", "run") as staging:
+            (staging / "summary.csv").write_text("a,b\n")
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE((tmp_path / "report.md").stat().st_mode) == file_mode
+    assert stat.S_IMODE((tmp_path / "results").stat().st_mode) == folder_mode
+    assert stat.S_IMODE((tmp_path / "results" / MARKER).stat().st_mode) == file_mode
 
 
 def test_a_staging_name_that_is_a_link_is_never_followed(tmp_path):
