@@ -72,15 +72,28 @@ _RENAME_EXCHANGE, _AT_FDCWD = 2, -100
 
 
 def slug(text: str, max_length: int = SLUG_LENGTH) -> str:
-    """``text`` as a safe file name: letters, digits, ``._-``; no leading dot; bounded.
+    """``text`` as a safe file name: letters and digits of any script, ``_.-``; bounded.
+
+    No separator, no leading dot. A name with no letter or digit is ``unnamed-`` and a short
+    hash of it, so that two names never share a results folder by their slug.
 
     >>> slug("../Acme: today/2026")
     'Acme-today-2026'
+    >>> slug("Société Générale / 日本")
+    'Société-Générale-日本'
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_text)
-    safe = re.sub(r"-{2,}", "-", safe).strip("-._")
-    return safe[:max_length].rstrip("-._") or "unnamed"
+    safe = re.sub(r"[^\w.-]+", "-", unicodedata.normalize("NFKC", text))
+    safe = re.sub(r"-{2,}", "-", safe).strip("-._")[:max_length].rstrip("-._")
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return safe or f"unnamed-{digest}"
+
+
+def _prefix(name: str) -> str:
+    """The first 100 bytes of ``name`` at most, in whole characters.
+
+    A temporary name made from it stays within the file system's 255 bytes in any script.
+    """
+    return name.encode("utf-8", "surrogateescape")[:100].decode("utf-8", "ignore")
 
 
 def unique_labels(names: Sequence[str]) -> list[tuple[str, str]]:
@@ -182,7 +195,7 @@ def write_text_atomically(path: Path, text: str) -> None:
     The file gets the permissions of any new file (``0o666`` less the umask), not the
     owner-only ones of a temporary file: results and reports are for sharing.
     """
-    partial = path.parent / f".{path.name[:100]}.{secrets.token_hex(6)}.tmp"
+    partial = path.parent / f".{_prefix(path.name)}.{secrets.token_hex(6)}.tmp"
     handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -288,7 +301,7 @@ def check_results_folder(out: Path, kind: str, needed_bytes: int = 0) -> Path:
 
 def _staging_folder(parent: Path, name: str, kind: str) -> Path:
     parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name[:100]}{STAGING}", dir=parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{_prefix(name)}{STAGING}", dir=parent))
     _write_marker(staging, kind, "staging", name)
     return staging
 
@@ -341,7 +354,7 @@ def _move_into_place(staging: Path, out: Path) -> None:
     if _exchange(staging, out):
         old = staging  # the swap put the old results here
     else:  # two renames; a kill between them is repaired by clean_stale_staging
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name[:100]}{STAGING}", dir=out.parent))
+        old = Path(tempfile.mkdtemp(prefix=f".{_prefix(out.name)}{STAGING}", dir=out.parent))
         old.rmdir()
         out.rename(old)
         staging.rename(out)

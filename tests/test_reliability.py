@@ -14,6 +14,7 @@ import stat
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ from cxsim.folders import (
     unique_labels,
     write_text_atomically,
 )
+from cxsim.report.plots import figure, save_figure
 
 runner = CliRunner()
 TINY = ["--set", "customers.initial=60", "--days", "20"]
@@ -156,6 +158,24 @@ def test_a_comparison_folder_is_named_after_its_reference_and_options():
     )
     one_name = _comparison_folder(["../acme: today", "/etc"])  # a name, never a path
     assert one_name == "compare-..-acme-today-vs-etc" and "/" not in one_name
+
+
+def test_names_in_any_script_keep_their_letters_and_never_share_a_folder():
+    assert slug("Société Générale / 日本") == "Société-Générale-日本"
+    names = ["日本語のクライアント", "Ωmega", "   ", ".", "..", "...", "//"]
+    slugs = [slug(name) for name in names]
+    assert slugs[:2] == names[:2] and len(set(slugs)) == len(names)
+    assert all(s.startswith("unnamed-") for s in slugs[2:])
+    assert len(os.fsencode(slug("日" * 200))) <= 255
+
+
+def test_a_name_the_font_cannot_draw_is_plotted_without_a_warning_per_glyph(tmp_path):
+    fig = figure()
+    fig.subplots().set_title("日本語のクライアント")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        save_figure(fig, tmp_path / "plot.png")
+    assert not caught and (tmp_path / "plot.png").stat().st_size > 0
 
 
 def test_unique_labels_are_unique_for_tables_and_files():

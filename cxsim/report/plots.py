@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -30,9 +31,15 @@ def figure(**options: object) -> Figure:
 
 
 def save_figure(fig: Figure, path: Path) -> Path:
-    """Lay out and save ``fig`` at 120 dpi."""
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    """Lay out and save ``fig`` at 120 dpi.
+
+    A scenario named in a script the font lacks (Japanese, say) is drawn as boxes, without
+    matplotlib's warning for every missing glyph of every label.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font", UserWarning)
+        fig.tight_layout()
+        fig.savefig(path, dpi=120)
     return path
 
 
