@@ -116,6 +116,9 @@ def param(
     )
 
 
+CURRENCY_CODE = r"^[A-Z]{3}$"  # ISO 4217
+
+
 def located_error(loc: tuple[str, ...], expected: str, value: Any) -> None:
     """Raise a validation error at ``loc`` (relative to the validating block)."""
     error = PydanticCustomError("constraint", expected.replace("{", "{{").replace("}", "}}"))
@@ -2217,7 +2220,7 @@ class Economics(Block):
         "EUR",
         description="ISO 4217 code of the currency every amount is in; reports print it "
         "(a label only: nothing is converted).",
-        pattern=r"^[A-Z]{3}$",
+        pattern=CURRENCY_CODE,
         json_schema_extra={"unit": "code"},
     )
     cogs_share: float = param(
@@ -2437,6 +2440,9 @@ def _key_text(part: object) -> str:
     return text if text.isprintable() and len(text) <= 40 else excerpt(text, 40)
 
 
+PATTERN_MEANINGS = {CURRENCY_CODE: "a three-letter ISO 4217 code in capitals, e.g. EUR or GBP"}
+
+
 def describe_error(error: dict[str, Any], root: type[BaseModel] | None = None) -> str:
     """Turn one pydantic error into 'key.path: expected ..., got ...' (a short excerpt)."""
     loc = tuple(error["loc"])
@@ -2458,7 +2464,11 @@ def describe_error(error: dict[str, Any], root: type[BaseModel] | None = None) -
         least = error.get("ctx", {}).get("min_length", 1)
         return f"{path}: expected at least {least} item(s), got {excerpt(error['input'])}"
     if error["type"] == "string_pattern_mismatch":
-        return f"{path}: expected text without control characters, got {excerpt(error['input'])}"
+        pattern = error.get("ctx", {}).get("pattern", "")
+        expected = PATTERN_MEANINGS.get(pattern, f"text matching {pattern}")
+        if "\\x00-\\x1f" in pattern:
+            expected = "text without control characters"
+        return f"{path}: expected {expected}, got {excerpt(error['input'])}"
     message = error["msg"][0].lower() + error["msg"][1:]
     return (
         f"{path}: expected {message.removeprefix('input should be ')}, "

@@ -88,6 +88,8 @@ def _write(tmp_path, name, text):
         ("warmup:\n  days: 800\n", "warmup.days: expected less than horizon.days (730.0), got 800"),
         ("sales:\n  verification: maybe\n", "sales.verification: expected a valid boolean"),
         ("horizon:\n  days: 0\n", "horizon.days: expected greater than 0"),
+        ("economics:\n  currency: pounds\n", "economics.currency: expected a three-letter ISO"),
+        ('name: "a\\tb"\n', "name: expected text without control characters, got 'a\\tb'"),
         ("- a\n- b\n", "is not a scenario file (expected a mapping of keys"),
         ("frontline: [1\n", "not valid YAML (line"),
     ],
