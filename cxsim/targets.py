@@ -36,7 +36,7 @@ from cxsim.documents import read_document
 from cxsim.errors import ScenarioError, excerpt
 from cxsim.experiment import available_kpis, validated
 from cxsim.library import missing_scenario, referenced_scenario, targets_argument
-from cxsim.scenario import Scenario, load_scenario, with_overrides, yaml_value
+from cxsim.scenario import Scenario, load_scenario, located_error, with_overrides, yaml_value
 
 __all__ = ["Target", "FreeParameter", "Targets", "load_targets", "targets_hash", "current_value"]
 
@@ -115,6 +115,15 @@ class Targets(_Strict):
     batch: Annotated[int, Field(ge=2, le=1000)] = 6
     confirm: Annotated[int, Field(ge=2, le=1000)] = 10
     seed: Annotated[int, Field(ge=0, le=2**64 - 1)] | None = None
+
+    @model_validator(mode="after")
+    def _population(self) -> Targets:
+        # CMA-ES recombines the better half of each batch: with fewer than 4 that is one
+        # parent, whose rank-mu update has zero weight and divides by it (Hansen 2016, "The
+        # CMA Evolution Strategy: A Tutorial", section 3; its default is 4 + 3 ln n)
+        if self.method == "cmaes" and self.batch < 4:
+            located_error(("batch",), "at least 4 with method cmaes", self.batch)
+        return self
 
     def today(self, base: Scenario) -> dict[str, float] | None:
         """The free parameters' values in ``base``, or None when one lies outside its range."""

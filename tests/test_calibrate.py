@@ -171,6 +171,7 @@ def test_targets_that_cannot_be_met_together_are_named(tmp_path: Path) -> None:
         ({"budget": 0}, r"budget"),
         ({"replications": "three"}, r"replications"),
         ({"surprise": 1}, r"surprise: unknown key"),
+        ({"batch": 2}, r":\d+: batch: expected at least 4 with method cmaes, got 2"),
     ],
 )
 def test_bad_targets_file_is_one_located_line(tmp_path: Path, change: dict, message: str) -> None:
