@@ -2627,9 +2627,11 @@ def yaml_value(value: Any) -> str:
 def parse_overrides(assignments: Iterable[str]) -> dict[str, Any]:
     """Turn ``key.path=value`` strings into a nested mapping; values are read as YAML scalars.
 
-    Two assignments where one sets a value and the other a key inside it are refused.
+    Two assignments where one sets a value and the other a key inside it are refused, and so
+    are two different values for one key (``--days 20`` with ``--set horizon.days=10``).
     """
     nested: dict[str, Any] = {}
+    given: dict[str, tuple[str, Any]] = {}  # key path -> its first assignment and value
     for text in assignments:
         key, sep, raw = text.partition("=")
         parts = key.strip().split(".")
@@ -2644,6 +2646,13 @@ def parse_overrides(assignments: Iterable[str]) -> dict[str, Any]:
         clash = _put(nested, parts, value)
         if clash:
             raise _conflict(text, clash)
+        given.setdefault(".".join(parts), (text, value))
+        first, earlier = given[".".join(parts)]
+        if earlier != value:
+            raise ScenarioError(
+                f"--set {excerpt(text)[1:-1]}: {'.'.join(parts)} is also set to "
+                f"{excerpt(earlier)} ({excerpt(first)[1:-1]}); keep one"
+            )
     return nested
 
 

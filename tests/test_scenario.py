@@ -167,6 +167,9 @@ def test_set_overrides_are_typed_and_validated_like_the_file(baseline_path):
         load_scenario(baseline_path, ["contact_centre.agents=-1"])
     with pytest.raises(ScenarioError, match="expected key.path=value"):
         parse_overrides(["contact_centre.agents"])
+    with pytest.raises(ScenarioError, match=r"horizon.days is also set to 10 \(horizon.days=10\)"):
+        load_scenario(baseline_path, ["horizon.days=10"], horizon__days=20)
+    assert load_scenario(baseline_path, ["horizon.days=10"], horizon__days=10.0).horizon.days == 10
 
 
 def test_parameter_hash_ignores_the_name_but_not_the_values():
