@@ -40,7 +40,7 @@ from cxsim.model import ServiceOrganisation
 from cxsim.report.comparison_report import COMPARE_KIND, comparison_bytes
 from cxsim.report.outputs import RUN_KIND, write_results
 from cxsim.resources import check_memory, model_memory_bytes, output_bytes
-from cxsim.scenario import Scenario, load_scenario, plausibility_warnings
+from cxsim.scenario import Scenario, ScenarioError, load_scenario, plausibility_warnings
 
 __all__ = ["app"]
 
@@ -449,6 +449,11 @@ def compare(
         loaded = [load_scenario(path, set_ or (), horizon__days=days) for path in scenarios]
         evidence = None if set_ else read_evidence(scenario_argument(scenarios[0]))
         doubts = robustness.doubts(robust or (), loaded[0], evidence)
+        if len(loaded) < 2:
+            raise ScenarioError(
+                f"{scenarios[0]}: the only scenario given; compare needs the reference first "
+                "and at least one option"
+            )
         folder = check_results_folder(
             out or Path("results") / _comparison_folder([s.name for s in loaded]),
             COMPARE_KIND,

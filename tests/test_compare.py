@@ -409,3 +409,6 @@ def test_bad_scenario_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2 and "--robust frontline.nonsense" in result.output
     assert not out.exists()
+    result = runner.invoke(app, ["compare", str(BASELINE), "--out", str(out)])
+    assert result.exit_code == 2 and "the only scenario given" in result.output
+    assert not out.exists()
