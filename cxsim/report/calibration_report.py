@@ -32,6 +32,7 @@ from cxsim.folders import write_text_atomically
 from cxsim.library import scenario_folder
 from cxsim.report.comparison_report import STYLE, software_versions
 from cxsim.report.plots import figure, save_figure
+from cxsim.report.wording import counted
 
 __all__ = [
     "write_calibration",
@@ -229,9 +230,10 @@ def _sections(fit: Fit, plots: dict[str, Path], command: str) -> list[_Section]:
     summary = [
         f"**{hits} of {count} targets within tolerance** on {targets.confirm} confirmation "
         f"runs of the fitted values (seeds the search never used). {verdict}",
-        f"Searched {len(targets.free)} free parameter{'s' if len(targets.free) > 1 else ''} "
-        f"over {len(fit.candidates)} candidates, "
-        f"each run {targets.replications} times on the same seeds (common random numbers).",
+        f"Searched {counted(len(targets.free), 'free parameter')} "
+        f"over {counted(len(fit.candidates), 'candidate')}, "
+        f"each run {counted(targets.replications, 'time')} on the same seeds (common random "
+        "numbers).",
     ]
     sections = [
         _Section("Calibration of " + fit.base.name, summary),

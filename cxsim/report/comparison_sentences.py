@@ -12,7 +12,7 @@ import html
 
 from cxsim.comparison import Replicated, ScenarioComparison
 from cxsim.decision import Investment, Recommendation
-from cxsim.report.wording import UNITS, estimate_parts, estimate_text, unit_of
+from cxsim.report.wording import UNITS, counted, estimate_parts, estimate_text, unit_of
 from cxsim.robustness import Check
 from cxsim.statistics import Estimate
 
@@ -105,8 +105,8 @@ def return_text(change: Investment) -> str:
 
 def question(c: ScenarioComparison, rec: Recommendation) -> str:
     """The question the report answers, how it was simulated and the criterion (HTML)."""
-    years = c.reference.params.horizon.days / 365
-    span = f"{years:.3g} years" if years >= 1 else f"{c.reference.params.horizon.days:g} days"
+    days = c.reference.params.horizon.days
+    span = counted(float(f"{days / 365:.3g}"), "year") if days >= 365 else counted(days, "day")
     options = ", ".join(html.escape(s.name) for s in c.alternatives) or "no option"
     paired = (
         "on the same customers and events"
@@ -116,7 +116,7 @@ def question(c: ScenarioComparison, rec: Recommendation) -> str:
     return (
         f'<p class="question"><strong>The question.</strong> Should '
         f"{html.escape(c.reference.name)} make one of these changes: {options}? Each option and "
-        f"today were simulated {c.replications} times over {span} {paired}; the "
+        f"today were simulated {counted(c.replications, 'time')} over {span} {paired}; the "
         f"recommendation follows one criterion: {rec.criterion}.</p>"
     )
 

@@ -57,6 +57,11 @@ UNITS: dict[str, Unit] = {
 }
 
 
+def counted(count: float, noun: str, plural: str = "") -> str:
+    """``count`` and ``noun``, plural unless the count is 1: "1 year", "3 times", "1.5 years"."""
+    return f"{count:g} {noun if count == 1 else plural or noun + 's'}"
+
+
 def _precision(half_width: float) -> int:
     """Power of ten of the last digit ``half_width`` supports (the PDG rounding rule)."""
     exponent = math.floor(math.log10(half_width))
