@@ -18,7 +18,8 @@ replicated means of the target KPIs), so the report, the tests and a notebook re
   whose band is as wide as the prior's spread is not pinned down by the targets: conclusions
   that hinge on it rest on its assumed value.
 - **Targets that fight**: two targets each met by some candidates but never by the same one
-  pull against each other within the searched ranges (e.g. occupancy against service level).
+  pull against each other within the searched ranges (e.g. occupancy against service level),
+  where a free parameter moves both; where none does, the search was too short to tell.
 """
 
 from __future__ import annotations
@@ -203,13 +204,18 @@ def _edges(candidate: Candidate, targets: Targets) -> list[str]:
     return ends
 
 
-def conflicts(candidates: Sequence[Candidate], targets: Targets) -> list[str]:
+def conflicts(
+    candidates: Sequence[Candidate],
+    targets: Targets,
+    moves: Mapping[str, Sequence[str]],
+) -> list[str]:
     """Sentences on the targets no candidate met together (empty when one met them all).
 
     A target no candidate met is named with the closest candidate (and the parameters it had
-    at an end of their range: widen those, or the model cannot reach the figure); a pair each
-    met by some candidates but never by one is said to pull against each other, with the
-    best the candidates meeting one did for the other.
+    at an end of their range: widen those, or the model cannot reach the figure). A pair each
+    met by some candidates but never by one is said to pull against each other where a free
+    parameter moves both (``moves``: :func:`roles`), with the best the candidates meeting one
+    did for the other; where none moves both, the search was too short to tell.
     """
     flags = [met(c.means, targets) for c in candidates]
     if any(all(f.values()) for f in flags):
@@ -233,13 +239,21 @@ def conflicts(candidates: Sequence[Candidate], targets: Targets) -> list[str]:
             other = [f[second] for f in flags]
             if not one or not any(other) or any(f[first] and f[second] for f in flags):
                 continue
+            if not any(first in moved and second in moved for moved in moves.values()):
+                sentences.append(
+                    f"No candidate of the {len(candidates)} met both {first} and {second}, "
+                    "though no free parameter moves both (slopes at the fit): the search was "
+                    "too short to tell whether they can be met together (a larger --budget "
+                    "with --resume)."
+                )
+                continue
             target = targets.targets[second]
             nearest = min(one, key=lambda c: abs(c.means[second] - target.value))
             sentences.append(
-                f"{first} and {second} pull against each other: no candidate met both; of "
-                f"the {len(one)} that met {first} ({_describe(targets.targets[first])}), the "
-                f"closest to {second} gave {nearest.means[second]:.4g} "
-                f"(target {_describe(target)})."
+                f"{first} and {second} pull against each other: no candidate of the "
+                f"{len(candidates)} met both; of the {len(one)} that met {first} "
+                f"({_describe(targets.targets[first])}), the closest to {second} gave "
+                f"{nearest.means[second]:.4g} (target {_describe(target)})."
             )
     if not sentences:
         sentences.append(

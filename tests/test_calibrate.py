@@ -21,10 +21,11 @@ from typer.testing import CliRunner
 from cxsim.calibrate import calibrate
 from cxsim.cli import app
 from cxsim.comparison import flatten_kpis
+from cxsim.fit import Candidate, conflicts
 from cxsim.runner import replication_seed, run_summary
 from cxsim.scenario import ScenarioError, load_scenario
 from cxsim.sweep import RUNS
-from cxsim.targets import load_targets
+from cxsim.targets import Targets, load_targets
 
 runner = CliRunner()
 CLIENT = ROOT / "scenarios" / "clients" / "example.yaml"
@@ -124,6 +125,30 @@ def test_cli_writes_a_calibrated_scenario_that_options_extend(tmp_path: Path) ->
     opening = (tmp_path / "compare" / "report.html").read_text()
     assert "the client?</h2><p>Calibrated with" in opening and "WFM report" in opening
     json.loads((out / "calibration.json").read_text())["targets"]["contact_centre.occupancy"]
+
+
+def test_two_targets_no_parameter_links_are_not_said_to_fight() -> None:
+    """Met apart but never together, with no parameter moving both: the budget, not a conflict."""
+    targets = Targets(
+        scenario="s.yaml",
+        targets={
+            "fcr": {"value": 0.6, "tolerance": 0.05},
+            "retention_rate": {"value": 0.9, "tolerance": 0.01},
+        },
+        free={"a": {"low": 0, "high": 1}, "b": {"low": 0, "high": 1}},
+    )
+    found = [
+        Candidate(0, {"a": 0.1, "b": 0.1}, {"fcr": 0.6, "retention_rate": 0.5}, 2.0),
+        Candidate(1, {"a": 0.9, "b": 0.9}, {"fcr": 0.1, "retention_rate": 0.9}, 2.0),
+    ]
+    apart = conflicts(found, targets, {"a": ["fcr"], "b": ["retention_rate"]})
+    assert apart == [
+        "No candidate of the 2 met both fcr and retention_rate, though no free parameter moves "
+        "both (slopes at the fit): the search was too short to tell whether they can be met "
+        "together (a larger --budget with --resume)."
+    ]
+    linked = conflicts(found, targets, {"a": ["fcr", "retention_rate"], "b": []})
+    assert linked[0].startswith("fcr and retention_rate pull against each other")
 
 
 def test_targets_that_cannot_be_met_together_are_named(tmp_path: Path) -> None:

@@ -215,7 +215,7 @@ def _sections(fit: Fit, plots: dict[str, Path], command: str) -> list[_Section]:
     hits, count = sum(flags.values()), len(flags)
     verdicts = {i.key: i.verdict for i in fit.identification()}
     loose = [key for key, verdict in verdicts.items() if verdict.startswith("not")]
-    fights = conflicts(fit.candidates, targets)
+    fights = conflicts(fit.candidates, targets, fit.roles())
     missed = [key for key, hit in flags.items() if not hit]
     if not missed:
         verdict = 'The calibrated model\'s "today" matches every figure the client gave.'
