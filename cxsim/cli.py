@@ -110,6 +110,25 @@ def _warn(params: Scenario) -> None:
         typer.echo(f"warning: {warning}", err=True)
 
 
+def _warn_if_today_recruits(reference: Scenario) -> None:
+    """Warn when the reference ("today") recruits: it has more positions than its parent.
+
+    Options that add staff are meant to recruit them; a "today" that does so usually
+    describes people already in post and forgot ``workforce.positions_before: null``.
+    """
+    from cxsim.specs import recruited
+
+    added = recruited(reference)
+    if added:
+        posts = ", ".join(f"{post} {count}" for post, count in added.items())
+        typer.echo(
+            f"warning: {reference.name} (the reference) recruits from day 0 ({posts}): it has "
+            "more positions than the file it extends; if they are in post today, set "
+            "workforce.positions_before: null",
+            err=True,
+        )
+
+
 INTERRUPTED = 130  # the shell's code for a program ended by Ctrl-C (128 + SIGINT)
 
 
@@ -465,6 +484,7 @@ def compare(
         )
     for params in loaded:
         _warn(params)
+    _warn_if_today_recruits(loaded[0])
     base_seed = loaded[0].seed if seed is None else seed
     extra = robustness.run_count(doubts, len(loaded), robust_reps)
     with _run_progress(len(loaded) * reps + extra, quiet) as bar:

@@ -55,6 +55,8 @@ __all__ = [
     "SpecialistSpec",
     "StaffSpec",
     "CustomerSpec",
+    "positions",
+    "recruited",
 ]
 
 
@@ -132,6 +134,15 @@ def roster_positions(roster: Timetable) -> int:
 def positions(s: Scenario) -> Positions:
     """Positions by post of scenario ``s`` (``Timetables.positions``)."""
     return Timetables.from_scenario(s).positions(s)
+
+
+def recruited(s: Scenario) -> dict[str, int]:
+    """Positions ``s`` recruits from day 0, by post: those beyond ``positions_before``."""
+    before = s.workforce.positions_before
+    if before is None:
+        return {}
+    now = positions(s).model_dump()
+    return {post: n - getattr(before, post) for post, n in now.items() if n > getattr(before, post)}
 
 
 def _timetable(

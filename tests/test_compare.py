@@ -205,6 +205,21 @@ def test_common_random_numbers_narrow_the_differences() -> None:
     assert narrowing("retention_rate") < 1.0
 
 
+def test_a_reference_that_recruits_is_warned_about(tmp_path: Path) -> None:
+    """A "today" with more agents than its parent recruits them, unless they are in post."""
+    today = tmp_path / "today.yaml"
+    today.write_text(f"extends: {BASELINE}\nname: today\ncontact_centre: {{agents: 14}}\n")
+    tiny = ("--set", "customers.initial=100", "--days", "20")
+    args = ["compare", str(today), str(BASELINE), "--reps", "2", "--jobs", "1", "--quiet", *tiny]
+    warned = runner.invoke(app, [*args, "--out", str(tmp_path / "a")])
+    assert warned.exit_code == 0 and "today (the reference) recruits from day 0 (phone 4)" in (
+        warned.output
+    )
+    today.write_text(today.read_text() + "workforce: {positions_before: null}\n")
+    quiet = runner.invoke(app, [*args, "--out", str(tmp_path / "b")])
+    assert quiet.exit_code == 0 and "recruits" not in quiet.output
+
+
 # --- the command ---------------------------------------------------------------------------
 def _compare_cli(out: Path, *extra: str) -> None:
     result = runner.invoke(
