@@ -473,6 +473,14 @@ def compare(
                 f"{scenarios[0]}: the only scenario given; compare needs the reference first "
                 "and at least one option"
             )
+        currency = loaded[0].economics.currency
+        for path, params in zip(scenarios[1:], loaded[1:], strict=True):
+            if params.economics.currency != currency:
+                raise ScenarioError(
+                    f"{path}: economics.currency is {params.economics.currency}, the "
+                    f"reference's {currency}; amounts are not converted, so every option "
+                    "uses the reference's currency"
+                )
         folder = check_results_folder(
             out or Path("results") / _comparison_folder([s.name for s in loaded]),
             COMPARE_KIND,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import json
 import math
 import sys
@@ -53,6 +54,7 @@ __all__ = [
     "scenario_from_dict",
     "describe_error",
     "located_error",
+    "parameter_changes",
     "yaml_value",
     "read_yaml",
     "with_overrides",
@@ -2723,6 +2725,40 @@ def _implausible(key: str, value: float, extra: dict[str, Any]) -> str | None:
 
 def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"
+
+
+def _differences(ours: Any, theirs: Any, prefix: str = "") -> dict[str, tuple[Any, Any]]:
+    """Key paths at which two dumped values differ; a list item on one side only is one."""
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        keys = [*ours, *(key for key in theirs if key not in ours)]
+        pairs = [(str(key), ours.get(key), theirs.get(key)) for key in keys]
+    elif isinstance(ours, list) and isinstance(theirs, list):
+        pairs = [(str(i), *pair) for i, pair in enumerate(itertools.zip_longest(ours, theirs))]
+    else:
+        return {prefix: (ours, theirs)} if ours != theirs else {}
+    found: dict[str, tuple[Any, Any]] = {}
+    for key, mine, other in pairs:
+        found |= _differences(mine, other, f"{prefix}.{key}" if prefix else key)
+    return found
+
+
+NOT_A_CHANGE = {"name", "description", "seed"}  # labels, and the seed a comparison sets itself
+
+
+def parameter_changes(reference: Scenario, option: Scenario) -> dict[str, tuple[Any, Any]]:
+    """Key paths at which ``option`` differs from ``reference``: (reference's, option's) value.
+
+    A list item one of them lacks is one change, ``None`` on that side. What an
+    option changes is all that the comparison attributes to it, so a consultant reads here
+    whether it changes its lever alone. ``workforce.positions_before`` is left out: it is
+    the parent's positions, read from the ``extends:`` chain, not a choice.
+    """
+    exclude: dict[str, Any] = dict.fromkeys(NOT_A_CHANGE, True)
+    exclude["workforce"] = {"positions_before"}
+    return _differences(
+        reference.model_dump(mode="json", exclude=exclude),
+        option.model_dump(mode="json", exclude=exclude),
+    )
 
 
 def plausibility_warnings(block: BaseModel, prefix: str = "") -> list[str]:

@@ -338,6 +338,7 @@ def test_report_is_self_contained_and_shows_everything_asked_for(compared: Path)
     assert "The reference is not calibrated to the client's own figures" in text
     assert "Recommendation:" in text and "keep at least today's retention" in text
     assert "Frontline agents may grant up to" in text  # the option's own description
+    assert "Sets frontline.empowerment_limit 50 → 1000." in text  # all it is credited with
     assert len(page.headlines) == 1 and page.headlines[0].startswith("Keeps ")
     assert page.headlines[0].endswith("compared with baseline.")
     assert "EUR" in text and "money/" not in text  # the scenario's currency, everywhere
@@ -426,4 +427,10 @@ def test_bad_scenario_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     assert not out.exists()
     result = runner.invoke(app, ["compare", str(BASELINE), "--out", str(out)])
     assert result.exit_code == 2 and "the only scenario given" in result.output
+    pounds = tmp_path / "pounds.yaml"
+    pounds.write_text(f"extends: {BASELINE}\neconomics: {{currency: GBP}}\n")
+    result = runner.invoke(app, ["compare", str(BASELINE), str(pounds), "--out", str(out)])
+    assert result.exit_code == 2 and "economics.currency is GBP, the reference's EUR" in (
+        result.output
+    )
     assert not out.exists()

@@ -4,11 +4,13 @@ import textwrap
 
 import pytest
 import yaml
+from conftest import ROOT
 
 from cxsim.scenario import (
     Scenario,
     ScenarioError,
     load_scenario,
+    parameter_changes,
     parameter_table,
     parse_overrides,
 )
@@ -170,6 +172,20 @@ def test_set_overrides_are_typed_and_validated_like_the_file(baseline_path):
     with pytest.raises(ScenarioError, match=r"horizon.days is also set to 10 \(horizon.days=10\)"):
         load_scenario(baseline_path, ["horizon.days=10"], horizon__days=20)
     assert load_scenario(baseline_path, ["horizon.days=10"], horizon__days=10.0).horizon.days == 10
+
+
+def test_what_an_option_changes_is_every_parameter_it_sets_otherwise(baseline_path):
+    today = load_scenario(baseline_path)
+    option = load_scenario(
+        baseline_path, ["name=other", "seed=7", "contact_centre.agents=14", "customers.initial=600"]
+    )
+    assert parameter_changes(today, option) == {
+        "customers.initial": (1000, 600),
+        "contact_centre.agents": (10, 14),
+    }  # in the schema's order; the name and the seed are not changes
+    trained = load_scenario(ROOT / "scenarios" / "frontline_training.yaml")
+    assert list(parameter_changes(today, trained)) == ["training.0"]  # an item added is one
+    assert parameter_changes(trained, today)["training.0"][1] is None
 
 
 def test_parameter_hash_ignores_the_name_but_not_the_values():

@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 
 from cxsim.comparison import MECHANISM_KPIS, Replicated, ScenarioComparison
 from cxsim.decision import Recommendation, investment, recommend
+from cxsim.errors import excerpt
 from cxsim.fit import loose_keys
 from cxsim.folders import replaced_folder
 from cxsim.report.comparison_plots import Changes, bridge_rows, write_comparison_plots
@@ -52,7 +53,7 @@ from cxsim.report.outputs import resolved_yaml
 from cxsim.report.pdf import write_pdf
 from cxsim.report.wording import UNITS, estimate_parts, is_exact, money, unit_of
 from cxsim.robustness import Check
-from cxsim.scenario import Scenario, assumptions, plausibility_warnings
+from cxsim.scenario import Scenario, assumptions, parameter_changes, plausibility_warnings
 from cxsim.statistics import Estimate
 
 __all__ = ["write_comparison", "software_versions", "COMPARE_KIND", "comparison_bytes"]
@@ -112,6 +113,7 @@ table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.3em 0.6em; text-align: right;
          vertical-align: top; }
 th:first-child, td:first-child { text-align: left; } td.text, th.text { text-align: left; }
+.changes { color: #555; font-size: 0.85em; }
 td.ns { color: #777; } span.ci { display: block; font-size: 0.8em; color: #666; }
 tr.group th { text-align: left; background: #f4f4f4; }
 .recommendation { border-left: 6px solid #2c7a3f; background: #f1f8f3; padding: 0.6em 1em;
@@ -444,6 +446,31 @@ def _robustness(rec: Recommendation, checks: list[Check] | None) -> str:
     )
 
 
+SHOWN_CHANGES = 6  # parameters listed under an option's description; the rest are counted
+
+
+def _what_changes(reference: Scenario, option: Scenario) -> str:
+    """The parameters ``option`` sets otherwise than today: all the comparison credits it with."""
+    found = [_change_text(key, *pair) for key, pair in parameter_changes(reference, option).items()]
+    if not found:
+        return "<br><span class='changes'>The same parameters as today.</span>"
+    more = len(found) - SHOWN_CHANGES
+    listed = "; ".join(found[:SHOWN_CHANGES]) + (f"; and {more} more" if more > 0 else "")
+    return f"<br><span class='changes'>Sets {html.escape(listed)}.</span>"
+
+
+def _change_text(key: str, today: Any, option: Any) -> str:
+    if today is None and isinstance(option, dict):
+        return f"{key} (added)"
+    if option is None and isinstance(today, dict):
+        return f"{key} (removed)"
+    return f"{key} {_setting(today)} → {_setting(option)}"
+
+
+def _setting(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else excerpt(value, 30).strip("'")
+
+
 def _options_table(c: ScenarioComparison, changes: Changes) -> str:
     horizon = c.reference.params.horizon.days
     rows = [
@@ -455,6 +482,7 @@ def _options_table(c: ScenarioComparison, changes: Changes) -> str:
     ]
     rows += [
         f"<tr><td>{html.escape(s.name)}</td><td class='text'>{html.escape(s.params.description)}"
+        f"{_what_changes(c.reference.params, s.params)}"
         f"</td><td class='text headline'>{html.escape(sentence(answer(c, s)))}</td>"
         f"<td>{cost_text(c, ch)}</td>"
         f"<td>{payback_text(ch, horizon)}</td></tr>"
