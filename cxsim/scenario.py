@@ -1144,7 +1144,9 @@ class ContactCentre(Staffed):
         20.5,
         "contacts/hour",
         "Calls that open no case: the accounts' users' how-to questions and outsiders' "
-        "enquiries, answered once (a mean over the week; they follow arrival_profile).",
+        "enquiries, answered once (a mean over the week; they follow arrival_profile). The "
+        "whole line's volume, not per account: it does not follow customers.initial, so a "
+        "client of another size sets it (or calibrates it to the measured occupancy).",
         ge=0,
         le=1e6,
     )
