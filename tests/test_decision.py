@@ -111,6 +111,14 @@ def test_numbers_carry_only_the_digits_their_interval_supports() -> None:
     assert money == "\u2212860k GBP (\u22121.01M to \u2212710k)"
 
 
+def test_a_level_interval_stops_at_what_the_figure_can_be() -> None:
+    """Few replications of a rare event: the t-interval reaches below zero, the figure cannot."""
+    rare = Estimate(0.003, -0.003, 0.009, 3)
+    assert estimate_text(rare, UNITS["share"]) == "0.3% (0.0% to 0.9%)"
+    assert estimate_text(Estimate(4.0, -1.0, 10.0, 3), UNITS["count"]) == "4 (0 to 10)"
+    assert estimate_text(rare, UNITS["share"], signed=True) == "+0.3 pts (\u22120.3 to +0.9)"
+
+
 def test_a_significant_interval_is_signed_and_never_starts_at_zero() -> None:
     loss = estimate_text(Estimate(-0.012, -0.0234, -0.0004, 10), UNITS["relative"], signed=True)
     assert loss == "\u22121.20% (\u22122.34% to \u22120.04%)"

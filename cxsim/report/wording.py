@@ -4,7 +4,8 @@ An estimate is printed to the digits its interval's half-width supports, by the 
 Group's rule (*Review of Particle Physics*, Introduction, "Rounding"): two significant digits
 of the half-width when its three leading digits are 100 to 354, else one (a mean of 85.314%
 give or take 0.93 points is 85.3%; profit of 1,234,567 give or take 40,000 is 1.23M); the
-digits beyond are noise. A difference and both ends of its interval carry their sign, so
+digits beyond are noise. A level's interval stops at what the figure can be (no share below
+0%, no negative count or waiting time). A difference and both ends of its interval carry their sign, so
 "-1.2% (-2.3% to -0.1%)" cannot read as a loss whose interval starts at "0%", and an end of a
 significant interval never rounds to zero. The ends repeat the estimate's unit where it is a
 symbol (%, k, M) and leave out a word already said ("+2.1 pts (+0.9 to +3.3)", "+120k EUR
@@ -42,17 +43,18 @@ class Unit:
     difference_suffix: str | None = None  # after a difference (" pts" for shares); else suffix
     most_decimals: int = 2
     is_money: bool = False
+    bounds: tuple[float, float] = (-math.inf, math.inf)  # what a level can be (stored value)
 
 
 UNITS: dict[str, Unit] = {
-    "share": Unit(100.0, "%", " pts", 1),  # a share printed in %, its differences in points
+    "share": Unit(100.0, "%", " pts", 1, bounds=(0.0, 1.0)),  # printed in %, differences in pts
     "relative": Unit(100.0, "%", "%", 1),  # a relative change
     "money": Unit(is_money=True),
-    "score": Unit(1.0, "", " points", 1),  # NPS, -100 to 100
+    "score": Unit(1.0, "", " points", 1, bounds=(-100.0, 100.0)),  # NPS
     "scale": Unit(1.0, "", "", 2),  # a 1-7 survey scale
-    "count": Unit(1.0, "", "", 0),
-    "minutes": Unit(1.0, " min", " min", 2),
-    "days": Unit(1.0, " days", " days", 0),
+    "count": Unit(1.0, "", "", 0, bounds=(0.0, math.inf)),
+    "minutes": Unit(1.0, " min", " min", 2, bounds=(0.0, math.inf)),
+    "days": Unit(1.0, " days", " days", 0, bounds=(0.0, math.inf)),
     "number": Unit(1.0, "", "", 3),
 }
 
@@ -119,9 +121,13 @@ def estimate_parts(
 ) -> tuple[str, str, str]:
     """Mean, low and high printed alike, to the digits the interval supports.
 
-    The ends of a significant difference get more digits where they would round to zero.
+    The ends of a significant difference get more digits where they would round to zero. A
+    level's interval is cut at what the figure can be (a share at 0 and 100%, a count or a
+    time at 0): over few replications of a rare event the t-interval reaches beyond, and
+    the cut interval still covers the mean as often (it only drops impossible values).
     """
-    ends = (e.low, e.high)
+    low, high = unit.bounds
+    ends = (e.low, e.high) if signed else (max(e.low, low), min(e.high, high))
     width = 0.0 if is_exact(e) else e.half_width
     if unit.is_money:
         step = 10.0 ** _precision(width) if width > 0 else 0.0
