@@ -595,13 +595,15 @@ def _coverage_notes(coverage: Coverage, folder: Path, kind: str) -> list[str]:
     return notes
 
 
-def analyse_sweep(folder: str | Path) -> AnalysisReport:
-    """Write tables, plots and ``analysis.md`` into ``folder/analysis``.
+def analyse_sweep(folder: str | Path, out: str | Path | None = None) -> AnalysisReport:
+    """Write tables, plots and ``analysis.md`` into ``out`` (default ``folder/analysis``).
 
     Parameters
     ----------
     folder
         The ``--out`` folder of ``cxsim sweep``.
+    out
+        Where the analysis goes: a new or empty folder, or an earlier analysis to replace.
 
     Returns
     -------
@@ -617,7 +619,7 @@ def analyse_sweep(folder: str | Path) -> AnalysisReport:
     """
     folder = Path(folder)
     _sweep_folder(folder)
-    final = check_results_folder(folder / ANALYSIS, ANALYSIS_KIND)
+    final = check_results_folder(Path(out) if out else folder / ANALYSIS, ANALYSIS_KIND)
     experiment = _experiment(folder, _manifest(folder))
     runs = read_runs(folder, run_columns(experiment)).to_pandas()
     coverage = sweep_coverage(runs, experiment, folder)

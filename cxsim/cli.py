@@ -721,12 +721,15 @@ def calibrate(
 @_on_interrupt(lambda folder, **_: _nothing_written(Path(folder) / "analysis"))
 def analyse(
     folder: Annotated[Path, typer.Argument(help="Output folder of cxsim sweep.")],
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder (default: FOLDER/analysis).")
+    ] = None,
 ) -> None:
     """Sensitivity indices (Sobol, Morris), main effects and heat maps of a sweep."""
     from cxsim.analysis import analyse_sweep
 
     with _one_line_errors():
-        report = analyse_sweep(folder)
+        report = analyse_sweep(folder, out)
     for note in report.notes:
         console.print(note)
     console.print(f"analysis written to {report}")

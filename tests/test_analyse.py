@@ -117,6 +117,20 @@ def test_cli_analyses_an_incomplete_sweep_and_the_report_names_the_gap(grid_copy
     assert "point 2 (replication 0)" in " ".join(report.notes)
 
 
+def test_an_analysis_goes_elsewhere_when_its_folder_holds_your_files(
+    grid_copy: Path, tmp_path: Path
+) -> None:
+    (grid_copy / "analysis").mkdir()
+    (grid_copy / "analysis" / "notes.md").write_text("mine")
+    refused = runner.invoke(app, ["analyse", str(grid_copy)])
+    assert refused.exit_code == 2 and "notes.md" in refused.output
+    elsewhere = tmp_path / "read"
+    result = runner.invoke(app, ["analyse", str(grid_copy), "--out", str(elsewhere)])
+    assert result.exit_code == 0, result.output
+    assert (elsewhere / "analysis.md").exists() and (elsewhere / "points.csv").exists()
+    assert sorted(p.name for p in (grid_copy / "analysis").iterdir()) == ["notes.md"]
+
+
 def test_missing_points_are_merged_into_ranges_and_cut_short() -> None:
     missing = {p: (0, 1) for p in range(4, 9)} | {10: (1,), 11: (1,)}
     missing |= {p: (0,) for p in range(20, 60, 2)}
