@@ -125,8 +125,8 @@ def prepare_resumable(
         if started != fingerprint:
             what = "experiment" if kind == SWEEP_KIND else "targets file"
             raise ScenarioError(
-                f"{out}: was started with a different {what} "
-                f"({started} != {fingerprint}); use another --out"
+                f"{out}: was started with a different {what} ({_changed(out, files)}); "
+                "use another --out"
             )
         if not (out / RUNS).is_dir():
             raise ScenarioError(
@@ -147,6 +147,23 @@ def prepare_resumable(
             (staging / name).write_text(text)
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return out
+
+
+def _changed(out: Path, files: dict[str, str]) -> str:
+    """What differs between the files a folder was started with and ``files``: top-level keys."""
+    found = []
+    for name, text in files.items():
+        try:
+            before = yaml.safe_load((out / name).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            before = None
+        now = yaml.safe_load(text)
+        if not (isinstance(before, dict) and isinstance(now, dict)):
+            found.append(f"{name} unreadable" if before is None else name)
+            continue
+        keys = [k for k in dict.fromkeys([*before, *now]) if before.get(k) != now.get(k)]
+        found += [f"{name}: {', '.join(map(str, keys))}"] if keys else []
+    return "; ".join(found) or "made by another cxsim version"
 
 
 def _prepare(

@@ -169,7 +169,8 @@ def test_rerun_into_a_used_folder_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "--resume" in result.output
     changed = _experiment_file(tmp_path, GRID)
     result = runner.invoke(app, ["sweep", str(changed), "--out", str(out), "--resume"])
-    assert result.exit_code == 2 and "different experiment" in result.output
+    assert result.exit_code == 2
+    assert "different experiment (experiment.yaml: replications)" in result.output
 
 
 def test_dask_cluster_gives_the_same_rows_as_local_processes(tmp_path: Path) -> None:
