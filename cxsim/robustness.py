@@ -70,7 +70,10 @@ def _named(text: str) -> Doubt:
     if sep:
         low, high = _band(band, key)
         return Doubt(key, low, high, "named, with its band")
-    usual = usual_band(key)
+    try:
+        usual = usual_band(key)
+    except ScenarioError as error:
+        raise ScenarioError(f"--robust {error}") from None
     if usual is None:
         raise ScenarioError(
             f"--robust {key}: no plausible band in the schema for this key; give one "

@@ -2910,10 +2910,18 @@ def assumptions(params: Scenario, settled: Iterable[str] = ()) -> list[dict[str,
 
 
 def usual_band(key: str) -> tuple[float, float] | None:
-    """The plausible band the schema gives the parameter at dotted ``key``, or None."""
+    """The plausible band the schema gives the parameter at dotted ``key``, or None.
+
+    Raises a ScenarioError for a key the schema does not have ("did you mean" its closest).
+    """
     parts = tuple(int(p) if p.isdigit() else p for p in key.split("."))
     block = _block_at(Scenario, parts)
     info = block.model_fields.get(str(parts[-1])) if block is not None else None
+    if block is not None and info is None and not isinstance(parts[-1], int):
+        close = difflib.get_close_matches(str(parts[-1]), list(block.model_fields), n=1)
+        raise ScenarioError(
+            f"{key}: unknown key" + (f"; did you mean {close[0]}?" if close else "")
+        )
     extra = info.json_schema_extra if info is not None else None
     if isinstance(extra, dict) and "usual" in extra:
         low, high = extra["usual"]

@@ -424,6 +424,12 @@ def test_bad_scenario_exits_2_and_writes_nothing(tmp_path: Path) -> None:
         app, ["compare", str(BASELINE), "--robust", "frontline.nonsense=1:2", "--out", str(out)]
     )
     assert result.exit_code == 2 and "--robust frontline.nonsense" in result.output
+    result = runner.invoke(
+        app, ["compare", str(BASELINE), str(BASELINE), "--robust", "frontline.skil_mean"]
+    )
+    assert result.exit_code == 2 and "frontline.skil_mean: unknown key; did you mean skill" in (
+        result.output
+    )
     assert not out.exists()
     result = runner.invoke(app, ["compare", str(BASELINE), "--out", str(out)])
     assert result.exit_code == 2 and "the only scenario given" in result.output

@@ -5,11 +5,11 @@ Group's rule (*Review of Particle Physics*, Introduction, "Rounding"): two signi
 of the half-width when its three leading digits are 100 to 354, else one (a mean of 85.314%
 give or take 0.93 points is 85.3%; profit of 1,234,567 give or take 40,000 is 1.23M); the
 digits beyond are noise. A level's interval stops at what the figure can be (no share below
-0%, no negative count or waiting time). A difference and both ends of its interval carry their sign, so
-"-1.2% (-2.3% to -0.1%)" cannot read as a loss whose interval starts at "0%", and an end of a
-significant interval never rounds to zero. The ends repeat the estimate's unit where it is a
-symbol (%, k, M) and leave out a word already said ("+2.1 pts (+0.9 to +3.3)", "+120k EUR
-(+40k to +200k)").
+0%, no negative count or waiting time). A difference and both ends of its interval carry their
+sign, so "-1.2% (-2.3% to -0.1%)" cannot read as a loss whose interval starts at "0%", and an
+end of a significant interval never rounds to zero. The ends repeat the estimate's unit where
+it is a symbol (%, k, M) and leave out a word already said ("+2.1 pts (+0.9 to +3.3)", "+120k
+EUR (+40k to +200k)").
 """
 
 from __future__ import annotations
