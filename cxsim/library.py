@@ -137,6 +137,16 @@ def _closest(text: str | os.PathLike[str], names: list[str]) -> str | None:
     return None
 
 
+def _close_sibling(path: Path) -> str | None:
+    """A YAML file in ``path``'s folder whose name is close to ``path``'s (a typo), if any."""
+    try:
+        siblings = [p.name for p in path.parent.iterdir() if p.suffix in (".yaml", ".yml")]
+    except OSError:
+        return None
+    close = difflib.get_close_matches(path.name, siblings, n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
 def _not_in_library(
     path: str | os.PathLike[str], text: str | os.PathLike[str], kind: str, suffix: str = ""
 ) -> str:
@@ -146,6 +156,9 @@ def _not_in_library(
     closest one; a path that could never be a library name (absolute, or with ``..``) only the
     library file its last part is close to, if any.
     """
+    beside = _close_sibling(Path(path))
+    if beside is not None:
+        return f"{path}: file not found; did you mean {beside} (in the same folder)?"
     names = {
         "scenario": library_scenarios,
         "experiment": library_experiments,

@@ -308,6 +308,10 @@ def test_extends_errors_name_the_file_the_line_and_the_closest_library_file(
     message = str(caught.value)
     assert message.startswith(f"{today}:2: extends: {tmp_path / 'baselin.yaml'}: file not found")
     assert "did you mean baseline.yaml?" in message and "\n" not in message
+    option = tmp_path / "option.yaml"
+    option.write_text("extends: todya.yaml\n")
+    with pytest.raises(ScenarioError, match=r"did you mean today.yaml \(in the same folder\)\?$"):
+        load_scenario(option)  # a typo of a file beside it, not of a library name
     own = tmp_path / "baseline.yaml"  # a client's own baseline.yaml cannot extend 'itself'
     own.write_text("extends: baseline.yaml\n")
     with pytest.raises(ScenarioError, match="cannot extend itself: to extend the library's"):
