@@ -39,6 +39,7 @@ from cxsim.measures import WINDOW_DAYS
 from cxsim.model import ServiceOrganisation
 from cxsim.report.comparison_report import COMPARE_KIND, comparison_bytes
 from cxsim.report.outputs import RUN_KIND, write_results
+from cxsim.report.wording import counted
 from cxsim.resources import check_memory, model_memory_bytes, output_bytes
 from cxsim.scenario import Scenario, ScenarioError, load_scenario, plausibility_warnings
 
@@ -647,7 +648,8 @@ def sweep(
                 on_done=progress.advance if progress else None,
             )
     if not quiet:
-        console.print(f"{ran} runs done; results in {folder}/runs (cxsim analyse {folder})")
+        done = f"{counted(ran, 'run')} done" if ran else "Every run was already done"
+        console.print(f"{done}; results in {folder}/runs (cxsim analyse {folder})")
 
 
 def _calibration_kept(targets: Path, out: Path | None, **_: object) -> str:
