@@ -41,7 +41,14 @@ from cxsim.report.comparison_report import COMPARE_KIND, comparison_bytes
 from cxsim.report.outputs import RUN_KIND, write_results
 from cxsim.report.wording import counted
 from cxsim.resources import check_memory, model_memory_bytes, output_bytes
-from cxsim.scenario import Scenario, ScenarioError, load_scenario, plausibility_warnings
+from cxsim.scenario import (
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    plausibility_warnings,
+    shortcut_assignments,
+    shortcut_conflicts,
+)
 
 __all__ = ["app"]
 
@@ -103,6 +110,13 @@ def _one_line_errors() -> Iterator[None]:
         raise _fail(
             f"could not write the results: {exc.strerror or exc}{where}; nothing was replaced"
         ) from None
+
+
+def _overrides(set_: list[str] | None, **shortcuts: Any) -> list[str]:
+    """The ``--set`` values, then the shortcuts (``--days``, ``--seed``) none contradicts."""
+    given = shortcut_assignments(**shortcuts)
+    shortcut_conflicts(set_ or (), given)
+    return [*(set_ or ()), *given]
 
 
 def _warn(params: Scenario) -> None:
@@ -390,7 +404,7 @@ def run(
 ) -> None:
     """Run one scenario; write summary.json, timeseries.csv, records and plots."""
     with _one_line_errors():
-        params = load_scenario(scenario, set_ or (), seed=seed, horizon__days=days)
+        params = load_scenario(scenario, _overrides(set_, seed=seed, horizon__days=days))
         folder = check_results_folder(
             out or Path("results") / slug(params.name), RUN_KIND, output_bytes(params)
         )
@@ -466,7 +480,8 @@ def compare(
 
     with _one_line_errors():
         chromium = require_browser() if pdf else None
-        loaded = [load_scenario(path, set_ or (), horizon__days=days) for path in scenarios]
+        overrides = _overrides(set_, horizon__days=days)
+        loaded = [load_scenario(path, overrides) for path in scenarios]
         evidence = None if set_ else read_evidence(scenario_argument(scenarios[0]))
         doubts = robustness.doubts(robust or (), loaded[0], evidence)
         if len(loaded) < 2:
@@ -556,7 +571,7 @@ def measures(
     from cxsim.report.measures_report import MEASURES_KIND, effort_sentence, write_measures
 
     with _one_line_errors():
-        params = load_scenario(scenario, set_ or (), horizon__days=days)
+        params = load_scenario(scenario, _overrides(set_, horizon__days=days))
         if params.horizon.days <= window:
             raise CxsimError(
                 f"{scenario}: horizon.days ({params.horizon.days:g}) must exceed --window "

@@ -51,6 +51,8 @@ __all__ = [
     "ScenarioError",
     "load_scenario",
     "parse_overrides",
+    "shortcut_conflicts",
+    "shortcut_assignments",
     "scenario_from_dict",
     "describe_error",
     "located_error",
@@ -2631,11 +2633,10 @@ def yaml_value(value: Any) -> str:
 def parse_overrides(assignments: Iterable[str]) -> dict[str, Any]:
     """Turn ``key.path=value`` strings into a nested mapping; values are read as YAML scalars.
 
-    Two assignments where one sets a value and the other a key inside it are refused, and so
-    are two different values for one key (``--days 20`` with ``--set horizon.days=10``).
+    Two assignments where one sets a value and the other a key inside it are refused; of two
+    values for one key the last wins (the command line's shortcuts: :func:`shortcut_conflicts`).
     """
     nested: dict[str, Any] = {}
-    given: dict[str, tuple[str, Any]] = {}  # key path -> its first assignment and value
     for text in assignments:
         key, sep, raw = text.partition("=")
         parts = key.strip().split(".")
@@ -2650,14 +2651,38 @@ def parse_overrides(assignments: Iterable[str]) -> dict[str, Any]:
         clash = _put(nested, parts, value)
         if clash:
             raise _conflict(text, clash)
-        given.setdefault(".".join(parts), (text, value))
-        first, earlier = given[".".join(parts)]
-        if earlier != value:
-            raise ScenarioError(
-                f"--set {excerpt(text)[1:-1]}: {'.'.join(parts)} is also set to "
-                f"{excerpt(earlier)} ({excerpt(first)[1:-1]}); keep one"
-            )
     return nested
+
+
+def shortcut_conflicts(assignments: Iterable[str], shortcuts: Iterable[str]) -> None:
+    """Refuse a shortcut that contradicts a ``--set`` (``--days 20``, ``--set horizon.days=10``).
+
+    Which one the user meant cannot be told; of two ``--set`` values for one key the last wins,
+    as a script that appends its own ``--set`` expects.
+    """
+    given = {text.partition("=")[0].strip(): text for text in assignments}
+    for shortcut in shortcuts:
+        key = shortcut.partition("=")[0]
+        if key in given and _value(given[key]) != _value(shortcut):
+            raise ScenarioError(
+                f"--set {excerpt(given[key])[1:-1]}: contradicts the shortcut for {key} "
+                f"({excerpt(shortcut)[1:-1]}); keep one"
+            )
+
+
+def _value(assignment: str) -> Any:
+    """The value of one ``key.path=value`` as ``parse_overrides`` reads it."""
+    value: Any = parse_overrides([assignment])
+    for part in assignment.partition("=")[0].strip().split("."):
+        value = value[part.strip()]
+    return value
+
+
+def shortcut_assignments(**direct: Any) -> list[str]:
+    """``key.path=value`` of CLI shortcuts such as ``seed=``, ``horizon__days=`` (``__``: dot)."""
+    return [
+        f"{key.replace('__', '.')}={value}" for key, value in direct.items() if value is not None
+    ]
 
 
 def _put(nested: dict[str, Any], parts: list[str], value: Any) -> list[str] | None:
@@ -2694,10 +2719,7 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = (), **direct: Any
     path = scenario_argument(path)
     data, lines = _resolve_extends(path)
     scenario = scenario_from_dict(_recruiting_added_positions(path, data), str(path), lines)
-    assignments = list(overrides)
-    assignments += [
-        f"{key.replace('__', '.')}={value}" for key, value in direct.items() if value is not None
-    ]
+    assignments = [*overrides, *shortcut_assignments(**direct)]
     return with_overrides(scenario, assignments, f"{path} (--set)") if assignments else scenario
 
 

@@ -13,6 +13,8 @@ from cxsim.scenario import (
     parameter_changes,
     parameter_table,
     parse_overrides,
+    shortcut_assignments,
+    shortcut_conflicts,
 )
 
 
@@ -169,9 +171,12 @@ def test_set_overrides_are_typed_and_validated_like_the_file(baseline_path):
         load_scenario(baseline_path, ["contact_centre.agents=-1"])
     with pytest.raises(ScenarioError, match="expected key.path=value"):
         parse_overrides(["contact_centre.agents"])
-    with pytest.raises(ScenarioError, match=r"horizon.days is also set to 10 \(horizon.days=10\)"):
-        load_scenario(baseline_path, ["horizon.days=10"], horizon__days=20)
-    assert load_scenario(baseline_path, ["horizon.days=10"], horizon__days=10.0).horizon.days == 10
+    days = shortcut_assignments(horizon__days=20.0, seed=None)
+    with pytest.raises(ScenarioError, match=r"horizon.days=10: contradicts the shortcut for hor"):
+        shortcut_conflicts(["horizon.days=10"], days)  # the command line's --set and --days
+    shortcut_conflicts(["horizon.days=20", "seed=3"], days)
+    twice = ["horizon.days=10", "horizon.days=30"]  # a script appending its own --set
+    assert load_scenario(baseline_path, twice).horizon.days == 30
 
 
 def test_what_an_option_changes_is_every_parameter_it_sets_otherwise(baseline_path):
