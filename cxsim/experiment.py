@@ -35,6 +35,7 @@ from cxsim.runner import replication_seed, run_summary
 from cxsim.scenario import (
     Scenario,
     ScenarioError,
+    check_key,
     describe_error,
     load_scenario,
     located_error,
@@ -228,6 +229,7 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Scenario]:
     path = experiment_argument(path)
     document = read_document(path, "an experiment")
     experiment = validated(document, Experiment)
+    _check_keys(document, experiment)
     base_path = referenced_scenario(path.parent, experiment.base)
     if base_path is None:
         missing = missing_scenario(path.parent / experiment.base, experiment.base)
@@ -236,6 +238,20 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Scenario]:
     return experiment, with_overrides(
         load_scenario(base_path), fixed, f"{document.where('fixed')}: fixed"
     )
+
+
+def _check_keys(document: Document, experiment: Experiment) -> None:
+    """Refuse a fixed, factor or lever key the scenario schema lacks, at its line."""
+    keys = [("fixed", key) for key in experiment.fixed]
+    keys += [("factors", key) for key in experiment.factors]
+    keys += [("lever", experiment.lever.key)] if experiment.lever is not None else []
+    for block, key in keys:
+        loc = ("lever", "key") if block == "lever" else (block, key)
+        try:
+            check_key(key)
+        except ScenarioError as error:
+            prefix = "lever.key: " if block == "lever" else f"{block}."
+            raise ScenarioError(f"{document.where(*loc)}: {prefix}{error}") from None
 
 
 def salib_problem(experiment: Experiment) -> dict[str, Any]:

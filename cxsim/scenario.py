@@ -32,6 +32,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from cxsim.documents import Location, read_document
@@ -57,6 +58,7 @@ __all__ = [
     "describe_error",
     "located_error",
     "parameter_changes",
+    "check_key",
     "yaml_value",
     "read_yaml",
     "with_overrides",
@@ -2931,19 +2933,39 @@ def assumptions(params: Scenario, settled: Iterable[str] = ()) -> list[dict[str,
     ]
 
 
+def _field(key: str) -> FieldInfo | None:
+    """The schema's field at dotted ``key`` (None for a list item or inside a free mapping).
+
+    Raises a ScenarioError for a key the schema does not have ("did you mean" its closest).
+    """
+    block: type[BaseModel] | None = Scenario
+    info = None
+    for depth, part in enumerate(key.split(".")):
+        if block is None or part.isdigit():  # a list item, or inside a free mapping
+            info = None
+            continue
+        info = block.model_fields.get(part)
+        if info is None:
+            close = difflib.get_close_matches(part, list(block.model_fields), n=1)
+            where = ".".join(key.split(".")[: depth + 1])
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise ScenarioError(f"{where}: unknown key{hint}")
+        inner = (info.annotation, *get_args(info.annotation))
+        block = next((t for t in inner if isinstance(t, type) and issubclass(t, BaseModel)), None)
+    return info
+
+
+def check_key(key: str) -> None:
+    """Refuse a dotted ``key`` the scenario schema does not have, naming its closest."""
+    _field(key)
+
+
 def usual_band(key: str) -> tuple[float, float] | None:
     """The plausible band the schema gives the parameter at dotted ``key``, or None.
 
     Raises a ScenarioError for a key the schema does not have ("did you mean" its closest).
     """
-    parts = tuple(int(p) if p.isdigit() else p for p in key.split("."))
-    block = _block_at(Scenario, parts)
-    info = block.model_fields.get(str(parts[-1])) if block is not None else None
-    if block is not None and info is None and not isinstance(parts[-1], int):
-        close = difflib.get_close_matches(str(parts[-1]), list(block.model_fields), n=1)
-        raise ScenarioError(
-            f"{key}: unknown key" + (f"; did you mean {close[0]}?" if close else "")
-        )
+    info = _field(key)
     extra = info.json_schema_extra if info is not None else None
     if isinstance(extra, dict) and "usual" in extra:
         low, high = extra["usual"]

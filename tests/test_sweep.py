@@ -90,7 +90,11 @@ def test_bad_experiment_names_the_key(tmp_path: Path) -> None:
         (("horizon.days: 60}", "horizon.days: 60, seed: 7}"), r":\d+: fixed.seed: "),
         (("horizon.days: 60}", "horizon.days: 60, supervisors.count: 3}"), r"fixed.supervisors"),
         (("kpis: [retention_rate, profit, fcr]", "kpis: [profit, profit]"), r":\d+: kpis: .*once"),
-        (("horizon.days: 60}", "horizon.dyas: 60}"), r"experiment.yaml:\d+: fixed: horizon.dyas"),
+        (("horizon.days: 60}", "horizon.dyas: 60}"), r"yaml:\d+: fixed.horizon.dyas: unknown"),
+        (
+            ("supervisors.count:", "supervisors.cuont:"),
+            r":\d+: factors.supervisors.cuont: .*count\?",
+        ),
         (("{levels: [1, 2]}", "{low: 1, high: 2}"), r":\d+: factors.supervisors.count: .*grid"),
     ],
 )
