@@ -2543,6 +2543,8 @@ def _deep_merge(
                 if index not in items:
                     raise ScenarioError(
                         f"{here}.{index}: expected an index below {len(items)} (the items defined)"
+                        if items
+                        else f"{here}.{index}: the list has no items to change; give it whole"
                     )
             merged[key] = list(_deep_merge(items, indexed, f"{here}.").values())
         else:

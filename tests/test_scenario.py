@@ -147,6 +147,10 @@ def test_a_numbered_key_changes_that_item_of_the_parent_list(tmp_path, index):
     )
     with pytest.raises(ScenarioError, match=r"bad\.yaml:4: surveys\.0\.sample_share"):
         load_scenario(bad)
+    with pytest.raises(ScenarioError, match=r"training\.3: the list has no items to change"):
+        load_scenario(ROOT / "scenarios" / "baseline.yaml", ["training.3.skill_gain=0.2"])
+    with pytest.raises(ScenarioError, match=r"surveys\.2: expected an index below 2"):
+        load_scenario(child, ["surveys.2.sample_share=0.2"])
 
 
 def test_extends_cycles_are_refused(tmp_path):
