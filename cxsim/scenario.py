@@ -2437,9 +2437,14 @@ def _block_at(root: type[BaseModel], loc: Location) -> type[BaseModel] | None:
         info = block.model_fields.get(str(part))
         if info is None:
             return None
-        inner = (info.annotation, *get_args(info.annotation))
-        block = next((t for t in inner if isinstance(t, type) and issubclass(t, BaseModel)), None)
+        block = _inner_block(info)
     return block
+
+
+def _inner_block(info: FieldInfo) -> type[BaseModel] | None:
+    """The block class a field holds (itself, in a list or optional), or None for a value."""
+    inner = (info.annotation, *get_args(info.annotation))
+    return next((t for t in inner if isinstance(t, type) and issubclass(t, BaseModel)), None)
 
 
 def _key_text(part: object) -> str:
@@ -2473,9 +2478,11 @@ def describe_error(error: dict[str, Any], root: type[BaseModel] | None = None) -
         return f"{path}: expected at least {least} item(s), got {excerpt(error['input'])}"
     if error["type"] == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
-        expected = PATTERN_MEANINGS.get(pattern, f"text matching {pattern}")
-        if "\\x00-\\x1f" in pattern:
-            expected = "text without control characters"
+        expected = (
+            "text without control characters"
+            if "\\x00-\\x1f" in pattern
+            else PATTERN_MEANINGS.get(pattern, f"text matching {pattern}")
+        )
         return f"{path}: expected {expected}, got {excerpt(error['input'])}"
     message = error["msg"][0].lower() + error["msg"][1:]
     return (
@@ -2667,19 +2674,11 @@ def shortcut_conflicts(assignments: Iterable[str], shortcuts: Iterable[str]) -> 
     given = {text.partition("=")[0].strip(): text for text in assignments}
     for shortcut in shortcuts:
         key = shortcut.partition("=")[0]
-        if key in given and _value(given[key]) != _value(shortcut):
+        if key in given and parse_overrides([given[key]]) != parse_overrides([shortcut]):
             raise ScenarioError(
                 f"--set {excerpt(given[key])[1:-1]}: contradicts the shortcut for {key} "
                 f"({excerpt(shortcut)[1:-1]}); keep one"
             )
-
-
-def _value(assignment: str) -> Any:
-    """The value of one ``key.path=value`` as ``parse_overrides`` reads it."""
-    value: Any = parse_overrides([assignment])
-    for part in assignment.partition("=")[0].strip().split("."):
-        value = value[part.strip()]
-    return value
 
 
 def shortcut_assignments(**direct: Any) -> list[str]:
@@ -2952,8 +2951,7 @@ def _field(key: str) -> FieldInfo | None:
             where = ".".join(key.split(".")[: depth + 1])
             hint = f"; did you mean {close[0]}?" if close else ""
             raise ScenarioError(f"{where}: unknown key{hint}")
-        inner = (info.annotation, *get_args(info.annotation))
-        block = next((t for t in inner if isinstance(t, type) and issubclass(t, BaseModel)), None)
+        block = _inner_block(info)
     return info
 
 
