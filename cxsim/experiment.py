@@ -33,6 +33,7 @@ from cxsim.errors import excerpt
 from cxsim.library import experiment_argument, missing_scenario, referenced_scenario
 from cxsim.runner import replication_seed, run_summary
 from cxsim.scenario import (
+    LABEL,
     Scenario,
     ScenarioError,
     check_key,
@@ -125,7 +126,7 @@ class Experiment(_Strict):
     one, else the library scenario of that name (``base: baseline.yaml``).
     """
 
-    name: Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f\x7f]+$")]
+    name: Annotated[str, Field(min_length=1, max_length=120, pattern=LABEL)]
     description: Annotated[str, Field(max_length=5000)] = ""
     base: str
     fixed: dict[str, Any] = Field(default_factory=dict)

@@ -123,6 +123,8 @@ def param(
 
 
 CURRENCY_CODE = r"^[A-Z]{3}$"  # ISO 4217
+# A name shown in reports and slugged into folder names: not blank, no control characters.
+LABEL = r"^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$"
 
 
 def located_error(loc: tuple[str, ...], expected: str, value: Any) -> None:
@@ -2303,7 +2305,7 @@ class Scenario(Block):
         description="Short name used in reports.",
         min_length=1,
         max_length=120,
-        pattern=r"^[^\x00-\x1f\x7f]+$",
+        pattern=LABEL,
     )
     description: str = Field("", description="What this scenario changes and why.", max_length=5000)
     seed: int = param(
@@ -2453,7 +2455,10 @@ def _key_text(part: object) -> str:
     return text if text.isprintable() and len(text) <= 40 else excerpt(text, 40)
 
 
-PATTERN_MEANINGS = {CURRENCY_CODE: "a three-letter ISO 4217 code in capitals, e.g. EUR or GBP"}
+PATTERN_MEANINGS = {
+    CURRENCY_CODE: "a three-letter ISO 4217 code in capitals, e.g. EUR or GBP",
+    LABEL: "text with more than spaces, without control characters",
+}
 
 
 def describe_error(error: dict[str, Any], root: type[BaseModel] | None = None) -> str:
@@ -2478,10 +2483,10 @@ def describe_error(error: dict[str, Any], root: type[BaseModel] | None = None) -
         return f"{path}: expected at least {least} item(s), got {excerpt(error['input'])}"
     if error["type"] == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
-        expected = (
+        expected = PATTERN_MEANINGS.get(pattern) or (
             "text without control characters"
             if "\\x00-\\x1f" in pattern
-            else PATTERN_MEANINGS.get(pattern, f"text matching {pattern}")
+            else f"text matching {pattern}"
         )
         return f"{path}: expected {expected}, got {excerpt(error['input'])}"
     message = error["msg"][0].lower() + error["msg"][1:]

@@ -338,7 +338,7 @@ def test_report_is_self_contained_and_shows_everything_asked_for(compared: Path)
     assert "The reference is not calibrated to the client's own figures" in text
     assert "Recommendation:" in text and "keep at least today's retention" in text
     assert "Frontline agents may grant up to" in text  # the option's own description
-    assert "Sets frontline.empowerment_limit 50 → 1000." in text  # all it is credited with
+    assert "Sets frontline.empowerment_limit 50 → 1,000." in text  # all it is credited with
     assert len(page.headlines) == 1 and page.headlines[0].startswith("Keeps ")
     assert page.headlines[0].endswith("compared with baseline.")
     assert "EUR" in text and "money/" not in text  # the scenario's currency, everywhere

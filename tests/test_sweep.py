@@ -96,6 +96,7 @@ def test_bad_experiment_names_the_key(tmp_path: Path) -> None:
             r":\d+: factors.supervisors.cuont: .*count\?",
         ),
         (("{levels: [1, 2]}", "{low: 1, high: 2}"), r":\d+: factors.supervisors.count: .*grid"),
+        (("name: small-grid", 'name: "  "'), r":\d+: name: expected text with more than spaces"),
     ],
 )
 def test_an_experiment_that_would_mislabel_its_runs_is_refused_at_its_key(

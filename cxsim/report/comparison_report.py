@@ -468,7 +468,10 @@ def _change_text(key: str, today: Any, option: Any) -> str:
 
 
 def _setting(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else excerpt(value, 30).strip("'")
+    """A parameter's value as the appendix writes numbers (1,000), other values excerpted."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,g}" if isinstance(value, float) else f"{value:,}"
+    return excerpt(value, 30).strip("'")
 
 
 def _options_table(c: ScenarioComparison, changes: Changes) -> str:
