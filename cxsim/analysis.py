@@ -60,7 +60,7 @@ from cxsim.experiment import Experiment, design_points, run_count, run_points, s
 from cxsim.folders import check_results_folder, replaced_folder
 from cxsim.report.plots import figure, money, save_figure
 from cxsim.runner import replication_seed
-from cxsim.scenario import ScenarioError, describe_error, read_yaml
+from cxsim.scenario import ScenarioError, describe_error, first_error, read_yaml
 from cxsim.statistics import estimate
 from cxsim.sweep import MANIFEST, RUNS, read_runs, run_columns
 
@@ -529,7 +529,7 @@ def _experiment(folder: Path, manifest: dict[str, Any]) -> Experiment:
     try:
         experiment = Experiment.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(f"{path}: {describe_error(exc.errors()[0], Experiment)}") from None
+        raise ScenarioError(f"{path}: {describe_error(first_error(exc), Experiment)}") from None
     recorded = {
         "factors": list(experiment.factors),
         "kpis": experiment.kpis,

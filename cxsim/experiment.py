@@ -38,6 +38,7 @@ from cxsim.scenario import (
     ScenarioError,
     check_key,
     describe_error,
+    first_error,
     load_scenario,
     located_error,
     with_overrides,
@@ -208,7 +209,7 @@ def validated[M: BaseModel](document: Document, model: type[M]) -> M:
     try:
         return model.model_validate(document.data)
     except ValidationError as exc:
-        error = exc.errors()[0]
+        error = first_error(exc)
         line = next(
             (
                 document.lines[error["loc"][:end]]

@@ -56,6 +56,7 @@ __all__ = [
     "shortcut_assignments",
     "scenario_from_dict",
     "describe_error",
+    "first_error",
     "located_error",
     "parameter_changes",
     "check_key",
@@ -2461,6 +2462,17 @@ PATTERN_MEANINGS = {
 }
 
 
+# Keys of one kind of file written in another: ``extends:`` in an experiment file means its
+# ``base:``, in a targets file its ``scenario:``.
+ALIASES = {"extends": ("base", "scenario")}
+
+
+def first_error(exc: ValidationError) -> dict[str, Any]:
+    """The error to report: an unknown key before the others (often a required key misnamed)."""
+    errors = exc.errors()
+    return next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+
+
 def describe_error(error: dict[str, Any], root: type[BaseModel] | None = None) -> str:
     """Turn one pydantic error into 'key.path: expected ..., got ...' (a short excerpt)."""
     loc = tuple(error["loc"])
@@ -2468,9 +2480,13 @@ def describe_error(error: dict[str, Any], root: type[BaseModel] | None = None) -
     if error["type"] == "extra_forbidden":
         block = _block_at(root or Scenario, loc)
         known = list(block.model_fields) if block is not None else []
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1) or [
+            name for name in ALIASES.get(str(loc[-1]), ()) if name in known
+        ]
         return f"{path}: unknown key" + (f"; did you mean {close[0]}?" if close else "")
     if error["type"] == "missing":
+        if not any(isinstance(part, int) for part in loc):
+            return f"{path}: missing (a required key)"
         return (
             f"{path}: missing; a list given in a file replaces the parent's list whole, so "
             "each item names its required fields (to change one field of item 0 of a list, "
@@ -2522,7 +2538,7 @@ def scenario_from_dict(
     try:
         return Scenario.model_validate(dict(data))
     except ValidationError as exc:
-        error = exc.errors()[0]
+        error = first_error(exc)
         where = _origin(lines or {}, tuple(error["loc"]), source)
         raise ScenarioError(f"{where}: {describe_error(error)}") from None
 

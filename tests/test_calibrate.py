@@ -173,6 +173,14 @@ def test_targets_that_cannot_be_met_together_are_named(tmp_path: Path) -> None:
     )
 
 
+def test_a_targets_file_that_extends_is_told_its_key_is_scenario(tmp_path: Path) -> None:
+    _client(tmp_path)
+    path = _targets(tmp_path, {"fcr": {"value": 0.6, "tolerance": 0.05}})
+    path.write_text(path.read_text().replace("scenario:", "extends:"))
+    with pytest.raises(ScenarioError, match=r":\d+: extends: unknown key; did you mean scenario\?"):
+        load_targets(path)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

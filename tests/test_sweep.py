@@ -97,6 +97,8 @@ def test_bad_experiment_names_the_key(tmp_path: Path) -> None:
         ),
         (("{levels: [1, 2]}", "{low: 1, high: 2}"), r":\d+: factors.supervisors.count: .*grid"),
         (("name: small-grid", 'name: "  "'), r":\d+: name: expected text with more than spaces"),
+        (("\nbase:", "\nextends:"), r":\d+: extends: unknown key; did you mean base\?"),
+        (("\nbase:", "\n# base:"), r"experiment.yaml: base: missing \(a required key\)$"),
     ],
 )
 def test_an_experiment_that_would_mislabel_its_runs_is_refused_at_its_key(
