@@ -12,6 +12,7 @@ import os
 import secrets
 import shlex
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -78,6 +79,7 @@ app = typer.Typer(
     cls=_OneLineUsageErrors,
     add_completion=False,
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Agent-based simulation of service-delivery organisations.",
 )
 console = Console()
@@ -794,7 +796,16 @@ def demo(
         except CxsimError as exc:
             raise _fail(str(exc)) from None
         env[SCENARIO_ENV] = str(path.resolve())
-    where = f"[{host}]" if ":" in host else host  # an IPv6 address needs brackets in a URL
+    try:
+        socket.create_server((host, port)).close()  # taken: say so before announcing it
+    except OSError as exc:
+        raise _fail(
+            f"--port {port}: cannot listen on {host}:{port} "
+            f"({os.strerror(exc.errno) if exc.errno else exc}); another "
+            "demo may be running there: stop it, or give another port with --port"
+        ) from None
+    shown = _address_in_the_room() if host in ("0.0.0.0", "::") else host
+    where = f"[{shown}]" if ":" in shown else shown  # an IPv6 address needs brackets in a URL
     console.print(f"workshop demo on http://{where}:{port} (Ctrl+C to stop)")
     code = f" (code {facilitator_code})" if facilitator_code else ""
     console.print(f"facilitator's page: http://{where}:{port}/facilitator{code}")
@@ -815,6 +826,19 @@ def demo(
         "--open" if open_browser else "--no-open",
     ]
     os.execve(sys.executable, command, env)  # become the server: stopping us stops it
+
+
+def _address_in_the_room() -> str:
+    """The address of this machine on its network (what teams' laptops open), else its name.
+
+    Connecting a UDP socket sends nothing; it only picks the interface a packet would leave by.
+    """
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))
+            return probe.getsockname()[0]
+    except OSError:  # no network at all: the machine's name, as the guide says
+        return socket.gethostname()
 
 
 @app.command("scenarios")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -17,7 +18,7 @@ import pytest
 from conftest import ROOT
 from typer.testing import CliRunner
 
-from cxsim.cli import app
+from cxsim.cli import _address_in_the_room, app
 from cxsim.demo.levers import LEVERS, apply_levers, lever_defaults
 from cxsim.demo.workshop import (
     CODE_ENV,
@@ -180,6 +181,82 @@ def test_a_room_holds_each_team_once_and_the_debrief_pairs_them_with_today() -> 
     assert result.difference(result.scenarios[2], "fcr").mean > 0
 
 
+def test_a_slider_dragged_is_one_decision_and_a_lever_moved_back_is_none() -> None:
+    team = Team(scenario_path=str(SMALL_DEMO), plan=Plan(round_days=10, rounds=2))
+    agents = team.levers["agents"]
+    for value in range(agents + 1, agents + 6):  # every value a drag passes
+        team.pull("agents", value)
+    team.pull("proactive", True)
+    assert [(log.lever, log.before, log.after) for log in team.log] == [
+        ("agents", agents, agents + 5),
+        ("proactive", False, True),
+    ]
+    for _ in range(10):
+        team.step()
+    team.pull("authority", 500)
+    team.pull("authority", team.log[-1].before)  # back where the day began: no decision
+    assert [log.day for log in team.log] == [0, 0]
+    assert len(team.changed.org.decisions) == 2  # the organisation still took both, in order
+
+
+def test_the_round_card_counts_the_next_round_once_it_is_started() -> None:
+    team = Team(scenario_path=str(SMALL_DEMO), plan=Plan(round_days=3, rounds=2))
+    assert team.round == 1
+    for _ in range(3):
+        team.step()
+    assert team.round == 1 and not team.running  # round 1 is over
+    team.next_round()
+    assert team.round == 2  # "Start round 2" pressed: the card says round 2
+    for _ in range(3):
+        team.step()
+    assert team.finished and team.round == 2
+
+
+def test_names_that_differ_in_case_or_spacing_are_one_team_and_a_stray_one_can_go() -> None:
+    room = Room()
+    red = room.join("  Team   A ", str(SMALL_DEMO))
+    assert red.name == "Team A"
+    assert room.join("team a", str(SMALL_DEMO)) is red and room.join("TEAM  A") is red
+    with pytest.raises(ValueError, match="needs a name"):
+        room.join("   ")
+    room.join("Probe", str(SMALL_DEMO))
+    room.remove("probe ")
+    assert [t.name for t in room.all_teams()] == ["Team A"]
+
+
+def test_a_team_name_is_shown_as_typed_never_as_markup() -> None:
+    from cxsim.demo import app as workshop_app
+
+    room = Room()
+    room.join("<b onclick=x>Blue</b> | *Team*", str(SMALL_DEMO))
+    room.join("Green", str(SMALL_DEMO))
+    original, workshop_app.ROOM = workshop_app.ROOM, room
+    try:
+        table = workshop_app._standings_table()
+    finally:
+        workshop_app.ROOM = original
+    header, _, blue, green = table.splitlines()
+    assert "<b" not in blue and "&lt;b onclick=x&gt;Blue&lt;/b&gt; \\| \\*Team\\*" in blue
+    cells = [line.replace("\\|", "").count("|") for line in (header, blue, green)]
+    assert cells[0] == cells[1] == cells[2]
+
+
+def test_the_room_keeps_its_debrief_for_every_page_and_leaves_other_plans_out() -> None:
+    room = Room()
+    room.plan = Plan(round_days=5, rounds=1)
+    early = room.join("Early", str(SMALL_DEMO))
+    room.plan = Plan(round_days=6, rounds=1)
+    late = room.join("Late", str(SMALL_DEMO))
+    assert room.on_other_plans() == [early] and room.on_current_plan() == [late]
+    run = room.start_debrief(replications=2, jobs=1)
+    assert room.start_debrief(replications=2, jobs=1) is run or not run.running  # one at a time
+    deadline = time.monotonic() + 120
+    while run.running and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not run.error and run.done == run.total == 4  # today and Late, twice each
+    assert room.debriefing is run and [s.name for s in run.result.scenarios] == ["today", "Late"]
+
+
 # --- in the browser ------------------------------------------------------------------------
 def _free_port() -> int:
     with socket.socket() as s:
@@ -291,6 +368,7 @@ def test_team_page_shows_levers_and_charts_in_plain_words_and_stays_offline(
         assert lever.label in text
     assert "empowerment_limit" not in text and "contact_centre" not in text
     assert "Round 1 of 2" in text
+    assert "FACILITATOR" not in text.upper()  # no tab leads a team to the hidden shock
     assert page.locator(".bqplot.figure").count() == 9  # six charts, two grids, the losses
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "workshop_team_start.png"))
@@ -331,6 +409,11 @@ def test_two_teams_decide_in_rounds_and_the_facilitator_sees_them_and_debriefs(
     assert "Blue" in table and "Green" in table
     facilitator.get_by_role("button", name="Run the debrief").click()
     debrief = facilitator.locator("table", has_text="10 runs")
+    going = facilitator.get_by_text(re.compile(r"^\d+ of \d+ runs$"))
+    going.or_(debrief).first.wait_for(timeout=60_000)  # the click reached the server
+    facilitator.reload()  # the debrief is the room's: a reloaded page shows it going on
+    facilitator.get_by_label("Facilitator code").fill(CODE)
+    facilitator.get_by_label("Facilitator code").press("Enter")
     debrief.wait_for(timeout=240_000)
     rows = {r.split("\t")[0]: r.split("\t") for r in debrief.inner_text().splitlines()}
     assert rows["Blue"][1] == "1" and rows["Green"][1] == "0"  # decisions
@@ -374,15 +457,34 @@ def test_demo_starts_solara_without_the_version_check_or_telemetry(
 def test_demo_listens_on_localhost_unless_told_and_announces_that_address(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    result, argv, _ = _demo_exec(monkeypatch, "--port", "8123")
+    port = str(_free_port())
+    result, argv, _ = _demo_exec(monkeypatch, "--port", port)
     assert argv[argv.index("--host") + 1] == "localhost"
-    assert argv[argv.index("--port") + 1] == "8123"
-    assert "workshop demo on http://localhost:8123 " in result.output
-    result, argv, _ = _demo_exec(monkeypatch, "--host", "0.0.0.0", "--port", "65535")
-    assert argv[argv.index("--host") + 1] == "0.0.0.0"
-    assert "workshop demo on http://0.0.0.0:65535 " in result.output
-    result, _, _ = _demo_exec(monkeypatch, "--host", "::1", "--port", "1")
-    assert "workshop demo on http://[::1]:1 " in result.output
+    assert argv[argv.index("--port") + 1] == port
+    assert f"workshop demo on http://localhost:{port} " in result.output
+    result, argv, _ = _demo_exec(monkeypatch, "--host", "0.0.0.0", "--port", port)
+    assert argv[argv.index("--host") + 1] == "0.0.0.0"  # every interface; announced: the
+    room = _address_in_the_room()  # address teams open, not 0.0.0.0, which they cannot
+    assert f"workshop demo on http://{room}:{port} " in result.output and room != "0.0.0.0"
+    try:
+        socket.create_server(("::1", 0)).close()
+    except OSError:
+        return  # no IPv6 on this machine
+    result, _, _ = _demo_exec(monkeypatch, "--host", "::1", "--port", port)
+    assert f"workshop demo on http://[::1]:{port} " in result.output
+
+
+def test_demo_refuses_a_port_in_use_before_announcing_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    monkeypatch.setattr(os, "execve", lambda *args: calls.append(args))
+    with socket.create_server(("localhost", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = runner.invoke(app, ["demo", "--no-open", "--port", str(port)])
+    assert result.exit_code == 2 and not calls and "workshop demo on" not in result.output
+    assert f"--port {port}: cannot listen on localhost:{port} (Address already in use)" in (
+        result.stderr
+    )
+    assert "give another port with --port" in result.stderr
 
 
 def test_demo_passes_the_plan_and_guards_the_facilitator_page_beyond_localhost(

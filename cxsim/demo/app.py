@@ -14,7 +14,9 @@ restarts a model, which a run with decisions must not do, so the run controls ar
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import threading
 import time
 from typing import Any
@@ -25,7 +27,7 @@ from mesa.visualization.utils import force_update, update_counter
 from cxsim.comparison import ScenarioComparison
 from cxsim.demo.charts import CHARTS, LineChart, LossBars, LoyaltyGrid
 from cxsim.demo.levers import LEVERS, Lever
-from cxsim.demo.workshop import CODE_ENV, SHOCKS, Plan, Room, Team, debrief, demo_scenario
+from cxsim.demo.workshop import CODE_ENV, SHOCKS, Plan, Room, Team, demo_scenario, team_name
 from cxsim.report.plots import money
 from cxsim.report.wording import UNITS, estimate_text, unit_of
 
@@ -65,8 +67,8 @@ def Join() -> None:
         solara.Button(
             "Join",
             color="primary",
-            disabled=not name.value.strip(),
-            on_click=lambda: team.set(ROOM.join(name.value.strip())),
+            disabled=not team_name(name.value),
+            on_click=lambda: team.set(ROOM.join(name.value)),
         )
 
 
@@ -115,7 +117,8 @@ def RunControls(t: Team) -> None:
 
 def _control(t: Team, lever: Lever, disabled: bool) -> None:
     value = t.levers[lever.name]
-    label = f"{lever.label}: {value:,} ({lever.unit})" if lever.kind == "int" else lever.label
+    unit = t.base.economics.currency if lever.unit == "money" else lever.unit
+    label = f"{lever.label}: {value:,} ({unit})" if lever.kind == "int" else lever.label
 
     def pull(v: Any) -> None:
         t.pull(lever.name, v)
@@ -164,7 +167,7 @@ def Headline(t: Team) -> None:
         unsafe_innerHTML=(
             f"Day {t.day}. <span class='cx-today'>Today</span>: "
             f"{today.latest('customers'):,.0f} customers, profit {money(today.latest('profit'))}. "
-            f"<span class='cx-changed'>{t.name or 'Your organisation'}</span>: "
+            f"<span class='cx-changed'>{html.escape(t.name or 'Your organisation')}</span>: "
             f"{mine.latest('customers'):,.0f} customers ({customers:+,.0f}), "
             f"profit {money(mine.latest('profit'))} ({_signed_money(profit)})."
         ),
@@ -176,9 +179,10 @@ def Timeline(t: Team) -> None:
     """The team's decisions, the shocks that hit, and what is still pending."""
     update_counter.get()
     with t.lock:
-        events = sorted(
+        events = sorted(  # by day; within a day, in the order taken (a stable sort)
             [(log.day, log.text()) for log in t.log]
-            + [(day, f"Day {day}: {what}") for day, what in t.shocks_so_far()]
+            + [(day, f"Day {day}: {what}") for day, what in t.shocks_so_far()],
+            key=lambda event: event[0],
         )
         pending = [f"- {note}" for note in t.pending()]
     with solara.Card("Decisions and events"):
@@ -273,6 +277,11 @@ def _plan_text(plan: Plan) -> str:
     return f"Now: {plan.rounds} rounds of {plan.round_days} days ({plan.days} days); {shock}."
 
 
+def _plain(text: str) -> str:
+    """``text`` (a team's name) shown as typed in Markdown: no markup, no HTML, no table cell."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|~-])", r"\\\1", html.escape(text))
+
+
 def _signed_money(value: float) -> str:
     return ("+" if value >= 0 else "") + money(value)
 
@@ -289,7 +298,7 @@ def _standings_table() -> str:
         customers = f"{s['customers']:,.0f} ({s['customers_vs_today']:+,.0f})"
         profit = f"{money(s['profit'])} ({_signed_money(s['profit_vs_today'])})"
         rows.append(
-            f"| {name} | {s['round']:.0f} | {s['day']:.0f} | {customers} | {profit} "
+            f"| {_plain(name)} | {s['round']:.0f} | {s['day']:.0f} | {customers} | {profit} "
             f"| {s['retention']:.1%} | {s['effort']:.2f} | {s['decisions']:.0f} |"
         )
     return "\n".join(rows)
@@ -306,7 +315,22 @@ def Standings(_tick: int) -> None:
             return
         solara.Markdown(_standings_table())
         for name, _, log in ROOM.standings():
-            solara.Markdown(f"**{name}**: " + ("; ".join(log) or "no decision yet"))
+            solara.Markdown(f"**{_plain(name)}**: " + ("; ".join(log) or "no decision yet"))
+        RemoveTeam()
+
+
+@solara.component
+def RemoveTeam() -> None:
+    """Take a stray team out of the room (a test join, a misspelt name) before the debrief."""
+    chosen = solara.use_reactive(None)
+    names = [t.name for t in ROOM.all_teams()]
+    with solara.Row():
+        solara.Select("Team to take out", values=names, value=chosen)
+        solara.Button(
+            "Take out",
+            disabled=chosen.value not in names,
+            on_click=lambda: (ROOM.remove(chosen.value), chosen.set(None)),
+        )
 
 
 def _debrief_table(result: ScenarioComparison, teams: list[Team]) -> str:
@@ -317,7 +341,8 @@ def _debrief_table(result: ScenarioComparison, teams: list[Team]) -> str:
     rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for scenario, t in zip(result.alternatives, teams, strict=True):
         s = t.standing()
-        cells = [t.name, f"{len(t.log)}", f"{s['customers_vs_today']:+,.0f}"]
+        name = _plain(t.name) + ("" if t.finished else f" (stopped at day {t.day})")
+        cells = [name, f"{len(t.log)}", f"{s['customers_vs_today']:+,.0f}"]
         cells.append(_signed_money(s["profit_vs_today"]))
         cells += [
             estimate_text(
@@ -334,23 +359,9 @@ def _debrief_table(result: ScenarioComparison, teams: list[Team]) -> str:
 
 @solara.component
 def Debrief(_tick: int) -> None:
-    """Each team's decisions replayed over several seeds, paired with today."""
-    current = ROOM.on_current_plan()
-    result = solara.use_reactive(None)
-    teams = solara.use_reactive([])
-    done = solara.use_reactive(0)
-
-    def run() -> None:
-        chosen = ROOM.on_current_plan()
-        teams.value, done.value = chosen, 0
-        total = DEBRIEF_REPLICATIONS * (len(chosen) + 1)
-
-        def progress(_i: int, _r: Any) -> None:
-            done.value = min(total, done.value + 1)
-
-        result.value = debrief(chosen, DEBRIEF_REPLICATIONS, jobs=None, on_done=progress)
-
-    task = solara.lab.use_task(run, dependencies=None, prefer_threaded=True)
+    """Each team's decisions replayed over several seeds, paired with today (``ROOM``'s run)."""
+    current, others = ROOM.on_current_plan(), ROOM.on_other_plans()
+    run = ROOM.debriefing
     with solara.Card("Debrief"):
         solara.Markdown(
             f"Each team's decisions replayed {DEBRIEF_REPLICATIONS} times with other random "
@@ -359,24 +370,34 @@ def Debrief(_tick: int) -> None:
             "average, with a 95% interval: an interval that spans zero means the run's result "
             "could have been luck."
         )
+        if others:
+            solara.Markdown(
+                f"Joined under an earlier plan, so not in this debrief: "
+                f"{', '.join(_plain(t.name) for t in others)}. A debrief replays the teams of "
+                "one plan; set that plan again to debrief them."
+            )
+        if not current:
+            solara.Markdown("No team plays the current plan yet.")
+        running = run is not None and run.running
         solara.Button(
             "Run the debrief",
             color="primary",
-            disabled=not current or task.pending,
-            on_click=task,
+            disabled=not current or running,
+            on_click=lambda: ROOM.start_debrief(DEBRIEF_REPLICATIONS),
         )
-        if task.pending:
-            total = DEBRIEF_REPLICATIONS * (len(teams.value) + 1)
-            solara.ProgressLinear(value=100 * done.value / max(1, total))
-            solara.Text(f"{done.value} of {total} runs")
-        if result.value is not None:
-            left_out = [t.name for t in ROOM.all_teams() if t not in teams.value]
-            if left_out:
-                solara.Markdown(f"Not in this debrief (another plan): {', '.join(left_out)}.")
-            solara.Markdown(_debrief_table(result.value, teams.value))
-            for t in teams.value:
+        if run is None:
+            return
+        if running:
+            solara.ProgressLinear(value=100 * run.done / run.total)
+            solara.Text(f"{run.done} of {run.total} runs")
+        elif run.error:
+            solara.Error(f"The debrief stopped: {run.error}")
+        else:
+            solara.Markdown(_debrief_table(run.result, run.teams))
+            for t in run.teams:
                 solara.Markdown(
-                    f"**{t.name}**: " + ("; ".join(log.text() for log in t.log) or "no decision")
+                    f"**{_plain(t.name)}**: "
+                    + ("; ".join(log.text() for log in t.log) or "no decision")
                 )
 
 
@@ -401,6 +422,8 @@ def FacilitatorPage() -> None:
             solara.InputText(
                 "Facilitator code (printed where cxsim demo started)", value=given, password=True
             )
+            if given.value:
+                solara.Warning("That is not the code printed where cxsim demo started.")
         return
     with solara.Columns([1, 3]):
         PlanForm()
@@ -408,7 +431,16 @@ def FacilitatorPage() -> None:
     Debrief(tick.value)
 
 
+@solara.component
+def Layout(children: list[Any] | None = None) -> None:
+    """Solara's app layout without its page tabs.
+
+    A team's page offers no way to the facilitator's (which shows the hidden shock).
+    """
+    solara.AppLayout(children=children or [], navigation=False)
+
+
 routes = [
-    solara.Route(path="/", component=TeamPage, label="Team"),
+    solara.Route(path="/", component=TeamPage, label="Team", layout=Layout),  # every page's
     solara.Route(path="facilitator", component=FacilitatorPage, label="Facilitator"),
 ]

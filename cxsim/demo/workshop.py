@@ -42,6 +42,7 @@ __all__ = [
     "SCENARIO_ENV",
     "LOYALTY_STATES",
     "SHOCKS",
+    "Debriefing",
     "Logged",
     "Plan",
     "Room",
@@ -49,6 +50,7 @@ __all__ = [
     "Tracker",
     "debrief",
     "demo_scenario",
+    "team_name",
 ]
 
 SCENARIO_ENV = "CXSIM_DEMO_SCENARIO"  # set by ``cxsim demo SCENARIO``
@@ -77,6 +79,7 @@ SHOCKS: dict[str, dict[str, Any]] = {
     },
 }
 SHOCK_START_IN_ROUND = 14  # days into its round
+TEAM_NAME_LENGTH = 40  # characters: a column of the facilitator's table
 
 
 @cache
@@ -258,7 +261,7 @@ class Team(mesa.Model):
     @property
     def round(self) -> int:
         """The round being played (or, between rounds, the one just ended)."""
-        return self.plan.round_of(max(0, self.day - 1)) if self.day else 1
+        return self.plan.round_of(self.day if self.running else max(0, self.day - 1))
 
     @property
     def finished(self) -> bool:
@@ -271,12 +274,22 @@ class Team(mesa.Model):
         return self.day % self.plan.round_days == 0
 
     def _set(self, lever: str, value: Any, day: int) -> bool:
-        """Set a lever and log it on ``day``; whether it moved."""
+        """Set a lever and log it on ``day``; whether it moved.
+
+        Moving a lever again on the same day revises that day's entry (a slider dragged from
+        10 to 24 passes every value between: one decision, 10 -> 24, not fourteen); moving it
+        back where the day began drops the entry.
+        """
         before = self.levers[lever]
         if value == before:
             return False
         self.levers[lever] = value
-        self.log.append(Logged(day, lever, before, value))
+        earlier = next((e for e in self.log if e.day == day and e.lever == lever), None)
+        if earlier is not None:
+            self.log.remove(earlier)
+            before = earlier.before
+        if value != before:
+            self.log.append(Logged(day, lever, before, value))
         return True
 
     def pull(self, lever: str, value: Any) -> None:
@@ -385,26 +398,65 @@ def _retained(org: ServiceOrganisation) -> int:
     return sum(c.initial and c.status == ACTIVE for c in org.agents_by_type[Customer])
 
 
+def team_name(text: str) -> str:
+    """A team's name as typed, its spaces tidied (``"  Red   team "`` -> ``"Red team"``)."""
+    return " ".join(text.split())[:TEAM_NAME_LENGTH]
+
+
+def _same_team(name: str) -> str:
+    """The key under which names that differ only in case and spacing are one team."""
+    return team_name(name).casefold()
+
+
 class Room:
-    """Every team playing on this server, and the facilitator's plan (shared by all sessions)."""
+    """Every team playing on this server, and the facilitator's plan (shared by all sessions).
+
+    The room also holds its debrief (``Debriefing``), so that the facilitator's page shows it
+    however often it is reloaded or opened.
+    """
 
     def __init__(self) -> None:
         days, _, rounds = os.environ.get(PLAN_ENV, "").partition("x")
         self.plan = Plan(int(days), int(rounds)) if rounds else Plan()
-        self.teams: dict[str, Team] = {}
+        self.teams: dict[str, Team] = {}  # by _same_team(name), in the order they joined
+        self.debriefing: Debriefing | None = None
         self.lock = threading.Lock()
 
     def join(self, name: str, scenario_path: str | None = None) -> Team:
-        """The team called ``name``: a new one on the current plan, or the one already there."""
+        """The team called ``name``: a new one on the current plan, or the one already there.
+
+        "Red", "red " and "RED" are one team (a rejoining team often types its name anew).
+        """
+        key, shown = _same_team(name), team_name(name)
+        if not key:
+            raise ValueError("a team needs a name")
         with self.lock:
-            if name not in self.teams:
-                self.teams[name] = Team(scenario_path=scenario_path, plan=self.plan, name=name)
-            return self.teams[name]
+            if key not in self.teams:
+                self.teams[key] = Team(scenario_path=scenario_path, plan=self.plan, name=shown)
+            return self.teams[key]
+
+    def remove(self, name: str) -> None:
+        """Take a team out of the room (a test join, a misspelt name); its page stops counting."""
+        with self.lock:
+            self.teams.pop(_same_team(name), None)
 
     def all_teams(self) -> list[Team]:
         """The teams, in the order they joined."""
         with self.lock:
             return list(self.teams.values())
+
+    def on_other_plans(self) -> list[Team]:
+        """The teams that joined before the plan last changed: a debrief leaves them out."""
+        return [team for team in self.all_teams() if team.plan != self.plan]
+
+    def start_debrief(self, replications: int, jobs: int | None = None) -> Debriefing:
+        """Replay the current plan's teams in the background, unless a debrief is running."""
+        teams = self.on_current_plan()
+        with self.lock:
+            if self.debriefing is None or not self.debriefing.running:
+                self.debriefing = Debriefing(teams, replications)
+                self.debriefing.start(jobs)
+            return self.debriefing
 
     def on_current_plan(self) -> list[Team]:
         """The teams playing the current plan (one plan, one today: a debrief's teams)."""
@@ -413,6 +465,37 @@ class Room:
     def standings(self) -> list[tuple[str, dict[str, float], list[str]]]:
         """Each team's name, standing and decision log, in the order they joined."""
         return [(t.name, t.standing(), [log.text() for log in t.log]) for t in self.all_teams()]
+
+
+class Debriefing:
+    """A debrief of the room, run in a thread of the server: its teams, progress and result."""
+
+    def __init__(self, teams: list[Team], replications: int) -> None:
+        if not teams:
+            raise ValueError("no team plays the current plan")
+        self.teams, self.replications = teams, replications
+        self.total = replications * (len(teams) + 1)  # today and each team
+        self.done = 0
+        self.result: ScenarioComparison | None = None
+        self.error = ""
+
+    @property
+    def running(self) -> bool:
+        """Whether its runs are still going."""
+        return self.result is None and not self.error
+
+    def start(self, jobs: int | None) -> None:
+        """Run it in a thread of its own (a daemon: stopping the server does not wait for it)."""
+        threading.Thread(target=self._run, args=(jobs,), daemon=True).start()
+
+    def _run(self, jobs: int | None) -> None:
+        def progress(_index: int, _result: Any) -> None:
+            self.done += 1
+
+        try:
+            self.result = debrief(self.teams, self.replications, jobs, on_done=progress)
+        except Exception as exc:  # shown on the facilitator's page, not lost in a thread
+            self.error = f"{type(exc).__name__}: {exc}"
 
 
 def debrief(
