@@ -382,7 +382,11 @@ def test_two_teams_decide_in_rounds_and_the_facilitator_sees_them_and_debriefs(
     blue, green = _window(browser, demo_url), _window(browser, demo_url)
     _join(blue, "Blue")
     _join(green, "Green")
+    again = _window(browser, demo_url)  # Blue in a second window, its name typed anew
+    _join(again, "blue ")
     _play_round(blue, 0, 14)
+    _day(again, 14)  # the other window follows the round played in the first
+    again.context.close()
     blue.get_by_text("Round 1 is over").wait_for()
     assert blue.get_by_role("button", name="Step").count() == 0  # the round pauses
     blue.get_by_text("Proactive service").click()  # a decision from day 14 on

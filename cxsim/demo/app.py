@@ -36,7 +36,7 @@ __all__ = ["ROOM", "routes"]
 ROOM = Room()  # every team on this server: shared by all browser sessions
 DEBRIEF_REPLICATIONS = 10
 ROUND_DAYS = [7, 14, 30, 61, 91, 182]  # a week, a fortnight, a month, two, a quarter, half a year
-REFRESH_SECONDS = 2.0  # the facilitator's page
+REFRESH_SECONDS = 2.0  # the facilitator's page; a team's page played in another window
 PLAY_PAUSE_SECONDS = 0.05  # between the days of a played round: the browser keeps up
 STYLE = """
 .v-application { font-size: 19px; }
@@ -85,12 +85,26 @@ def RunControls(t: Team) -> None:
         force_update()
 
     def play() -> None:
-        while playing.value and t.running and not t.finished:
-            advance()
-            time.sleep(PLAY_PAUSE_SECONDS)
-        playing.value = False
+        if not playing.value or not t.player.acquire(blocking=False):
+            playing.value = False  # another window of the team is playing it already
+            return
+        try:
+            while playing.value and t.running and not t.finished:
+                advance()
+                time.sleep(PLAY_PAUSE_SECONDS)
+        finally:
+            t.player.release()
+            playing.value = False
+
+    def follow(cancel: threading.Event) -> None:  # another window of the team may play it
+        shown = t.progress()
+        while not cancel.wait(REFRESH_SECONDS):
+            if t.progress() != shown:
+                shown = t.progress()
+                force_update()
 
     solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+    solara.use_thread(follow, dependencies=[id(t)])
     with solara.Card(f"Round {t.round} of {t.plan.rounds}"):
         if t.finished:
             solara.Markdown(

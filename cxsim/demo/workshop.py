@@ -239,6 +239,7 @@ class Team(mesa.Model):
     ) -> None:
         super().__init__()
         self.lock = threading.RLock()  # the team's browser steps it while the facilitator reads
+        self.player = threading.Lock()  # held by the one window playing a round
         self.name, self.plan = name, plan or Plan()
         self.base = self.plan.scenario(demo_scenario(scenario_path))
         self.levers = lever_defaults(self.base)
@@ -317,6 +318,10 @@ class Team(mesa.Model):
     def next_round(self) -> None:
         """Decisions are made: the next round may run."""
         self.running = not self.finished
+
+    def progress(self) -> tuple[int, bool, int]:
+        """Day, whether a round is on, decisions: what another window of the team must show."""
+        return self.day, self.running, len(self.log)
 
     def pending(self) -> list[str]:
         """What is on its way, in plain words.
