@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -261,10 +262,12 @@ def compare(
     jobs: int | None = None,
     common_random_numbers: bool = True,
     on_done: Callable[[int, Any], None] | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> ScenarioComparison:
     """Run ``replications`` of every scenario from base ``seed``; the first is the reference.
 
-    Results do not depend on ``jobs``: replication ``i`` always gets the same seed.
+    Results do not depend on ``jobs``: replication ``i`` always gets the same seed. ``pool``:
+    a ``runner.worker_pool`` the caller holds (to stop it), in place of one of ``jobs``.
     """
     scenarios, slugs = zip(*labelled(scenarios), strict=True)
     seeds = [
@@ -276,7 +279,7 @@ def compare(
         for s, seeds_k in zip(scenarios, seeds, strict=True)
         for seed_ki in seeds_k
     ]
-    results = map_runs(runs, jobs, task=run_with_series, on_done=on_done)
+    results = map_runs(runs, jobs, task=run_with_series, on_done=on_done, pool=pool)
     replicated = []
     for k, s in enumerate(scenarios):
         chunk = results[k * replications : (k + 1) * replications]

@@ -132,7 +132,11 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
 
 
 class _Pool(ProcessPoolExecutor):
-    """A process pool that, on Ctrl-C, ends its workers instead of waiting for their runs."""
+    """A process pool that, on Ctrl-C, ends its workers instead of waiting for their runs.
+
+    On any other error it cancels the runs not yet started (their results could no longer be
+    handed on) and waits only for those running.
+    """
 
     def __exit__(
         self,
@@ -142,6 +146,8 @@ class _Pool(ProcessPoolExecutor):
     ) -> bool | None:
         if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
             self.stop_now()
+        elif exc_type is not None:
+            self.shutdown(wait=True, cancel_futures=True)
         return super().__exit__(exc_type, exc, traceback)
 
     def stop_now(self) -> None:

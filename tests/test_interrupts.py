@@ -256,3 +256,24 @@ def test_ctrl_c_swallowed_by_a_callback_still_ends_the_command(
     assert ended.value.exit_code == INTERRUPTED
     assert time.monotonic() - started < 5
     assert capsys.readouterr().err == "interrupted: kept\n"
+
+
+def _fail_first(index: int) -> int:
+    """A run that fails at once for index 0; every other run takes 0.3 s."""
+    if index == 0:
+        raise ValueError("run 0 failed")
+    time.sleep(0.3)
+    return index
+
+
+def test_a_failed_run_cancels_the_runs_not_yet_started() -> None:
+    """The other 59 runs (9 s on two processes) are not waited for: only those running."""
+    from cxsim.runner import map_runs
+
+    started = time.monotonic()
+    assert map_runs([1, 2], 2, _fail_first) == [1, 2]  # a pool's start and one run each
+    one_run = time.monotonic() - started
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="run 0 failed"):
+        map_runs(list(range(60)), 2, _fail_first)
+    assert time.monotonic() - started < one_run + 1.5

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -34,6 +35,7 @@ from cxsim.demo.levers import LEVERS_BY_NAME, apply_levers, lever_defaults
 from cxsim.library import library_scenario
 from cxsim.mechanisms.loyalty import NPS_GROUPS, nps_group
 from cxsim.model import ServiceOrganisation
+from cxsim.runner import worker_pool
 from cxsim.scenario import Scenario, Shock, load_scenario
 
 __all__ = [
@@ -490,17 +492,32 @@ class Debriefing:
         return self.result is None and not self.error
 
     def start(self, jobs: int | None) -> None:
-        """Run it in a thread of its own (a daemon: stopping the server does not wait for it)."""
-        threading.Thread(target=self._run, args=(jobs,), daemon=True).start()
+        """Run it in a thread of its own, on worker processes that a stopping server ends.
 
-    def _run(self, jobs: int | None) -> None:
+        Python waits at exit for every run a process pool holds (a minute of a debrief after
+        Ctrl-C); the pool is ended first instead, through the hook ``concurrent.futures``
+        itself uses to be called before threads are joined (private: no public one in 3.12).
+        """
+        self._pool = worker_pool(min(jobs or os.cpu_count() or 1, self.total))
+        threading._register_atexit(self.stop)
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def stop(self) -> None:
+        """End the runs (the server stops): what is not done is not waited for."""
+        if self.running:
+            self.error = "the server stopped"
+            self._pool.stop_now()
+
+    def _run(self) -> None:
         def progress(_index: int, _result: Any) -> None:
             self.done += 1
 
         try:
-            self.result = debrief(self.teams, self.replications, jobs, on_done=progress)
+            with self._pool:
+                result = debrief(self.teams, self.replications, on_done=progress, pool=self._pool)
+            self.result = None if self.error else result
         except Exception as exc:  # shown on the facilitator's page, not lost in a thread
-            self.error = f"{type(exc).__name__}: {exc}"
+            self.error = self.error or f"{type(exc).__name__}: {exc}"
 
 
 def debrief(
@@ -508,6 +525,7 @@ def debrief(
     replications: int,
     jobs: int | None = None,
     on_done: Callable[[int, Any], None] | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> ScenarioComparison:
     """Each team's decisions replayed over ``replications`` seeds, paired with today's firm.
 
@@ -519,4 +537,4 @@ def debrief(
         raise ValueError("the teams played different plans: debrief each plan's teams apart")
     today = first.base.model_copy(update={"name": "today"})
     scenarios = [today, *(team.played_scenario() for team in teams)]
-    return compare(scenarios, replications, first.base.seed, jobs, on_done=on_done)
+    return compare(scenarios, replications, first.base.seed, jobs, on_done=on_done, pool=pool)
