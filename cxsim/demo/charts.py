@@ -30,7 +30,7 @@ CHARTS = (
     ("wait_minutes", "Phone: mean wait (minutes)", "~g"),
     ("fcr", "Solved on first contact", ".0%"),
     ("escalations", "Escalations so far", ",~g"),
-    ("effort", "Customer effort (1 easy - 7 hard)", "~g"),
+    ("effort", "Customer effort (7: hardest)", "~g"),
 )
 
 
@@ -130,10 +130,10 @@ class LossBars:
         )
         axes = [
             bq.Axis(scale=x, tick_style=TICK_STYLE),
-            bq.Axis(scale=y, orientation="vertical", tick_format=".2f", tick_style=TICK_STYLE),
+            bq.Axis(scale=y, orientation="vertical", tick_format="~g", tick_style=TICK_STYLE),
         ]
         self.figure = _figure(
-            "Where the customer's need gets lost (fit lost per order)", [self.bars], axes, "380px"
+            "Where the need gets lost (fit lost per order)", [self.bars], axes, "380px"
         )
 
     def update(self, team: Team) -> None:
