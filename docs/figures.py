@@ -25,6 +25,7 @@ from pathlib import Path
 
 from cxsim.comparison import ScenarioComparison, compare
 from cxsim.demo.levers import apply_levers, lever_changes, lever_defaults
+from cxsim.demo.workshop import Plan
 from cxsim.library import library_scenario
 from cxsim.measures import rank_indicators
 from cxsim.report.measures_report import effort_sentence
@@ -495,9 +496,11 @@ def _play_rounds(page, name: str, decision_day: int, decisions: list) -> None:
             if name == "North":
                 page.mouse.move(1590, 1340)  # no tooltip over the page
                 page.screenshot(path=str(GUIDE_SHOTS / "decision.png"))
+        start = page.get_by_role("button", name="Start round")
+        if day and day % Plan().round_days == 0:  # a round's end: its card may come after
+            start.or_(page.get_by_text("The last round is over")).first.wait_for()  # the day
         if page.get_by_text("The last round is over").count():
             break
-        start = page.get_by_role("button", name="Start round")
         if start.count():
             start.click()
         page.get_by_role("button", name="Step").click()

@@ -77,11 +77,17 @@ def RunControls(t: Team) -> None:
     """Play or step the round; between rounds, start the next one."""
     update_counter.get()
 
+    stepping = solara.use_ref(False)  # this window advances the run: it redraws at the end
+
     def advance() -> None:  # up to ``days_per_step`` days, stopping at the round's end
-        for _ in range(days_per_step.value):
-            t.step()
-            if not t.running:
-                break
+        stepping.current = True
+        try:
+            for _ in range(days_per_step.value):
+                t.step()
+                if not t.running:
+                    break
+        finally:
+            stepping.current = False
         force_update()
 
     def play() -> None:
@@ -96,11 +102,12 @@ def RunControls(t: Team) -> None:
             t.player.release()
             playing.value = False
 
+    shown = solara.use_ref(t.progress())
+    shown.current = t.progress()  # what this window shows now
+
     def follow(cancel: threading.Event) -> None:  # another window of the team may play it
-        shown = t.progress()
         while not cancel.wait(REFRESH_SECONDS):
-            if t.progress() != shown:
-                shown = t.progress()
+            if not stepping.current and t.progress() != shown.current:
                 force_update()
 
     solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
