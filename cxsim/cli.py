@@ -42,6 +42,7 @@ from cxsim.report.comparison_report import COMPARE_KIND, comparison_bytes
 from cxsim.report.outputs import RUN_KIND, write_results
 from cxsim.report.wording import counted
 from cxsim.resources import check_memory, model_memory_bytes, output_bytes
+from cxsim.runner import worker_count
 from cxsim.scenario import (
     Scenario,
     ScenarioError,
@@ -505,9 +506,7 @@ def compare(
             comparison_bytes(loaded, reps),
         )
         largest = max(loaded, key=model_memory_bytes)
-        check_memory(
-            largest, min(len(loaded) * reps, jobs or os.cpu_count() or 1), "each replication"
-        )
+        check_memory(largest, worker_count(len(loaded) * reps, jobs), "each replication")
     for params in loaded:
         _warn(params)
     _warn_if_today_recruits(loaded[0])
@@ -582,7 +581,7 @@ def measures(
         folder = check_results_folder(
             out or Path("results") / f"measures-{slug(params.name)}", MEASURES_KIND, 2**20
         )
-        check_memory(params, min(reps, jobs or os.cpu_count() or 1), "each replication")
+        check_memory(params, worker_count(reps, jobs), "each replication")
     _warn(params)
     if not params.surveys:
         typer.echo(

@@ -40,6 +40,7 @@ __all__ = [
     "replication_seed",
     "replicate",
     "worker_pool",
+    "worker_count",
 ]
 
 
@@ -108,6 +109,11 @@ def run_replications(
 # Multiprocessing's default ("__main__") and the model, which every worker's task imports
 # (about 1.8 s of CPU a worker otherwise, most of it Mesa's import).
 FORKSERVER_PRELOAD = ["__main__", "cxsim.runner"]
+
+
+def worker_count(runs: int, jobs: int | None = None) -> int:
+    """Processes for ``runs`` runs: ``jobs``, else one per core; never more than the runs."""
+    return min(runs, jobs or os.cpu_count() or 1)
 
 
 def worker_pool(jobs: int) -> ProcessPoolExecutor:
@@ -311,7 +317,7 @@ def map_runs[Item, Result](
     caller can show progress or write results at once. ``pool``: a :func:`worker_pool` the
     caller keeps open across calls (a calibration's batches), in place of one per call.
     """
-    jobs = min(len(runs), jobs or os.cpu_count() or 1)
+    jobs = worker_count(len(runs), jobs)
     results: list[Any] = [None] * len(runs)
     if pool is None and jobs <= 1:
         for i, run in enumerate(runs):

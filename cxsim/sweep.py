@@ -25,7 +25,7 @@ from cxsim.errors import excerpt
 from cxsim.experiment import Experiment, Run, check_kpis, experiment_hash, experiment_runs
 from cxsim.folders import check_location, check_replaceable, new_folder
 from cxsim.resources import check_memory
-from cxsim.runner import map_runs, run_summary
+from cxsim.runner import map_runs, run_summary, worker_count
 from cxsim.scenario import Scenario, ScenarioError
 
 __all__ = [
@@ -212,7 +212,7 @@ def run_sweep(
     check_kpis(experiment, base, source)
     check_memory(
         base,
-        1 if scheduler else min(len(runs), jobs or os.cpu_count() or 1),
+        1 if scheduler else worker_count(len(runs), jobs),
         "each run of this sweep",
     )
     client = (

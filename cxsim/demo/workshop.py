@@ -35,7 +35,7 @@ from cxsim.demo.levers import LEVERS_BY_NAME, apply_levers, lever_defaults
 from cxsim.library import library_scenario
 from cxsim.mechanisms.loyalty import NPS_GROUPS, nps_group
 from cxsim.model import ServiceOrganisation
-from cxsim.runner import worker_pool
+from cxsim.runner import worker_count, worker_pool
 from cxsim.scenario import Scenario, Shock, load_scenario
 
 __all__ = [
@@ -498,7 +498,7 @@ class Debriefing:
         Ctrl-C); the pool is ended first instead, through the hook ``concurrent.futures``
         itself uses to be called before threads are joined (private: no public one in 3.12).
         """
-        self._pool = worker_pool(min(jobs or os.cpu_count() or 1, self.total))
+        self._pool = worker_pool(worker_count(self.total, jobs))
         threading._register_atexit(self.stop)
         threading.Thread(target=self._run, daemon=True).start()
 
