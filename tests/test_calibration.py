@@ -1,4 +1,9 @@
-"""Default parameters reproduce published figures in the calibration scenario."""
+"""Default parameters reproduce published figures; the stylised facts of cxsim validate appear.
+
+The facts test is here, not in tests/test_validation.py, because several facts read the
+calibration scenario's run, which ``calibration_records`` keeps per process: in one test file
+(one pytest-xdist worker) the run is made once (about 25 s) instead of twice.
+"""
 
 import pytest
 
@@ -11,8 +16,10 @@ from cxsim.calibration import (
     tarp_targets,
     word_of_mouth_target,
 )
+from cxsim.library import library_scenario
 from cxsim.records import PROBLEM_OUTCOMES
-from cxsim.scenario import load_scenario
+from cxsim.scenario import load_scenario, with_overrides
+from cxsim.validation import STYLISED_FACTS, run_stylised_facts
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +61,14 @@ def test_good_news_is_told_about_three_times_as_often_as_bad(records):
     target = word_of_mouth_target(records[2])
     assert target.count > 10_000
     assert target.passed, target  # East et al. 2007: a quarter of the stories, +-10 points
+
+
+def test_stylised_facts_appear_in_a_small_organisation():
+    # the library baseline (office hours, a loaded centre), as cxsim validate checks them
+    baseline = load_scenario(library_scenario("baseline"))
+    base = with_overrides(baseline, ["customers.initial=400", "horizon.days=365"])
+    results = {fact.name: result for fact, result in run_stylised_facts(base, 2, jobs=2)}
+    assert len(results) == len(STYLISED_FACTS) >= 3
+    assert all(r.status in ("pass", "reported") for r in results.values()), results
+    elasticity = next(r for name, r in results.items() if "Elasticity" in name)
+    assert "points of retention raise profit" in elasticity.finding

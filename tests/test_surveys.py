@@ -232,7 +232,7 @@ def test_the_ranking_scores_every_indicator_the_scenario_offers(
     surveyed: ServiceOrganisation,
 ) -> None:
     """Structure only: the direction (effort beats CSAT, CEB 2010) is a stylised fact that
-    ``cxsim validate`` checks (tests/test_validation.py runs it)."""
+    ``cxsim validate`` checks (tests/test_calibration.py runs it)."""
     ranking = rank_indicators(_library("surveys"), 2, 2)
     customer = ranking.table[ranking.table.level == "customer"]
     assert set(customer.key) == {
