@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import io
 import os
 import re
 import shutil
@@ -11,6 +13,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +32,7 @@ from cxsim.demo.workshop import (
     Room,
     Team,
     debrief,
+    debrief_report,
     demo_scenario,
 )
 from cxsim.model import ServiceOrganisation
@@ -179,6 +183,34 @@ def test_a_room_holds_each_team_once_and_the_debrief_pairs_them_with_today() -> 
     assert [s.name for s in result.scenarios] == ["today", "Blue", "Green"]
     assert result.difference(result.scenarios[1], "profit").mean == 0.0  # no decision
     assert result.difference(result.scenarios[2], "fcr").mean > 0
+
+
+def test_the_debrief_downloads_as_a_report_that_cxsim_compare_reproduces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The room takes the debrief away: the board report, the table and each team's scenario,
+    from which the report's own command gives the same numbers."""
+    plan = Plan(round_days=10, rounds=1)
+    team = Team(scenario_path=str(SMALL_DEMO), plan=plan, name="Red <b>team</b>")
+    team.pull("proactive", True)
+    while not team.finished:
+        team.step()
+    zipfile.ZipFile(io.BytesIO(debrief_report(debrief([team], 2, jobs=1)))).extractall(tmp_path)
+    folder = tmp_path / "debrief"
+    assert {"report.html", "summary.csv", "replications.parquet"} <= {
+        p.name for p in folder.iterdir()
+    }
+    played = sorted(p.name for p in (folder / "scenarios").iterdir())
+    assert played == ["Red-b-team-b.yaml", "today.yaml"]  # a safe file name of the team's
+    assert "Day 0: " in (folder / "scenarios" / played[0]).read_text()  # its decisions, in words
+    report = (folder / "report.html").read_text()
+    command = html.unescape(re.search(r"<code>(cxsim compare [^<]+)</code>", report)[1])
+    monkeypatch.chdir(folder)
+    done = CliRunner().invoke(app, [*command.split()[1:], "--quiet"])
+    assert done.exit_code == 0, done.output
+    assert (folder / "replayed" / "summary.csv").read_bytes() == (
+        folder / "summary.csv"
+    ).read_bytes()
 
 
 def test_a_slider_dragged_is_one_decision_and_a_lever_moved_back_is_none() -> None:
@@ -422,6 +454,10 @@ def test_two_teams_decide_in_rounds_and_the_facilitator_sees_them_and_debriefs(
     rows = {r.split("\t")[0]: r.split("\t") for r in debrief.inner_text().splitlines()}
     assert rows["Blue"][1] == "1" and rows["Green"][1] == "0"  # decisions
     assert " to " in rows["Blue"][-1]  # the effort difference with its interval
+    with facilitator.expect_download(timeout=60_000) as download:
+        facilitator.get_by_text("Download the debrief").click()
+    archive = zipfile.ZipFile(download.value.path())
+    assert {"debrief/report.html", "debrief/scenarios/Blue.yaml"} <= set(archive.namelist())
     facilitator.screenshot(path=str(SHOTS / "workshop_facilitator.png"), full_page=True)
     for page in (blue, green, facilitator):
         page.context.close()

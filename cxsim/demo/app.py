@@ -27,7 +27,16 @@ from mesa.visualization.utils import force_update, update_counter
 from cxsim.comparison import ScenarioComparison
 from cxsim.demo.charts import CHARTS, LineChart, LossBars, LoyaltyGrid
 from cxsim.demo.levers import LEVERS, Lever
-from cxsim.demo.workshop import CODE_ENV, SHOCKS, Plan, Room, Team, demo_scenario, team_name
+from cxsim.demo.workshop import (
+    CODE_ENV,
+    SHOCKS,
+    Plan,
+    Room,
+    Team,
+    debrief_report,
+    demo_scenario,
+    team_name,
+)
 from cxsim.report.plots import money
 from cxsim.report.wording import UNITS, estimate_text, unit_of
 
@@ -420,6 +429,12 @@ def Debrief(_tick: int) -> None:
                     f"**{_plain(t.name)}**: "
                     + ("; ".join(log.text() for log in t.log) or "no decision")
                 )
+            solara.FileDownload(
+                lambda: debrief_report(run.result),
+                filename=f"debrief-{time.strftime('%Y-%m-%d')}.zip",
+                label="Download the debrief (the board report, the table, each team's scenario)",
+                mime_type="application/zip",
+            )
 
 
 @solara.component

@@ -17,12 +17,16 @@ the room can tell a good decision from a lucky run.
 
 from __future__ import annotations
 
+import io
 import os
+import tempfile
 import threading
+import zipfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import mesa
@@ -35,6 +39,7 @@ from cxsim.demo.levers import LEVERS_BY_NAME, apply_levers, lever_defaults
 from cxsim.library import library_scenario
 from cxsim.mechanisms.loyalty import NPS_GROUPS, nps_group
 from cxsim.model import ServiceOrganisation
+from cxsim.report.comparison_report import write_comparison
 from cxsim.runner import worker_count, worker_pool
 from cxsim.scenario import Scenario, Shock, load_scenario
 
@@ -51,6 +56,7 @@ __all__ = [
     "Team",
     "Tracker",
     "debrief",
+    "debrief_report",
     "demo_scenario",
     "team_name",
 ]
@@ -384,8 +390,14 @@ class Team(mesa.Model):
         start = {log.lever: log.after for log in self.log if log.day == 0}
         scenario = apply_levers(self.base, {**lever_defaults(self.base), **start})
         decisions = [d.model_dump() for d in self.changed.org.decisions]
+        taken = "; ".join(log.text() for log in self.log) or "none"
         return Scenario.model_validate(
-            {**scenario.model_dump(), "name": self.name or "team", "decisions": decisions}
+            {
+                **scenario.model_dump(),
+                "name": self.name or "team",
+                "description": f"The team's decisions in the workshop: {taken}."[:5000],
+                "decisions": decisions,
+            }
         )
 
 
@@ -535,6 +547,31 @@ def debrief(
     first = teams[0]
     if any(team.base != first.base for team in teams):
         raise ValueError("the teams played different plans: debrief each plan's teams apart")
-    today = first.base.model_copy(update={"name": "today"})
+    today = first.base.model_copy(
+        update={"name": "today", "description": "Today's firm: the workshop's plan, undecided."}
+    )
     scenarios = [today, *(team.played_scenario() for team in teams)]
     return compare(scenarios, replications, first.base.seed, jobs, on_done=on_done, pool=pool)
+
+
+def debrief_report(result: ScenarioComparison) -> bytes:
+    """The debrief as ``cxsim compare`` writes a comparison, zipped, for the room to take away.
+
+    The folder ``debrief/`` holds the board report (report.html: each team's plan as an option
+    beside today, with intervals), summary.csv, the replications and weekly series, plots, and
+    each team's played scenario in ``scenarios/`` (its decisions included), from which the
+    report's "How to reproduce" command, run in that folder, gives the same numbers.
+    """
+    files = " ".join(f"scenarios/{s.slug}.yaml" for s in result.scenarios)
+    command = (
+        f"cxsim compare {files} --reps {result.replications} --seed {result.seed} --out replayed"
+    )
+    with tempfile.TemporaryDirectory(prefix="cxsim-debrief-") as folder:
+        out = Path(folder) / "debrief"
+        write_comparison(result, out, command)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(out.rglob("*")):
+                if path.is_file():
+                    archive.write(path, path.relative_to(folder).as_posix())
+        return buffer.getvalue()
