@@ -37,8 +37,7 @@ from cxsim.demo.workshop import (
     demo_scenario,
     team_name,
 )
-from cxsim.report.plots import money
-from cxsim.report.wording import UNITS, estimate_text, unit_of
+from cxsim.report.wording import UNITS, estimate_text, money, unit_of
 
 __all__ = ["ROOM", "routes"]
 
@@ -191,15 +190,18 @@ def Headline(t: Team) -> None:
     today, mine = t.today, t.changed
     customers = mine.latest("customers") - today.latest("customers")
     profit = mine.latest("profit") - today.latest("profit")
+    currency = t.base.economics.currency
     solara.HTML(
         tag="div",
         classes=["cx-headline"],
         unsafe_innerHTML=(
             f"Day {t.day}. <span class='cx-today'>Today</span>: "
-            f"{today.latest('customers'):,.0f} customers, profit {money(today.latest('profit'))}. "
+            f"{today.latest('customers'):,.0f} customers, "
+            f"profit {money(today.latest('profit'), currency)}. "
             f"<span class='cx-changed'>{html.escape(t.name or 'Your organisation')}</span>: "
             f"{mine.latest('customers'):,.0f} customers ({customers:+,.0f}), "
-            f"profit {money(mine.latest('profit'))} ({_signed_money(profit)})."
+            f"profit {money(mine.latest('profit'), currency)} "
+            f"({money(profit, currency, signed=True)})."
         ),
     )
 
@@ -312,10 +314,6 @@ def _plain(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+!|~-])", r"\\\1", html.escape(text))
 
 
-def _signed_money(value: float) -> str:
-    return ("+" if value >= 0 else "") + money(value)
-
-
 STANDINGS_HEADER = (
     "| team | round | day | customers (vs today) | profit (vs today) | day-0 customers kept "
     "| effort | decisions |\n|---|---|---|---|---|---|---|---|"
@@ -324,11 +322,12 @@ STANDINGS_HEADER = (
 
 def _standings_table() -> str:
     rows = [STANDINGS_HEADER]
-    for name, s, _ in ROOM.standings():
+    for t in ROOM.all_teams():
+        s, currency = t.standing(), t.base.economics.currency
         customers = f"{s['customers']:,.0f} ({s['customers_vs_today']:+,.0f})"
-        profit = f"{money(s['profit'])} ({_signed_money(s['profit_vs_today'])})"
+        profit = f"{money(s['profit'], currency)} ({money(s['profit_vs_today'], '', signed=True)})"
         rows.append(
-            f"| {_plain(name)} | {s['round']:.0f} | {s['day']:.0f} | {customers} | {profit} "
+            f"| {_plain(t.name)} | {s['round']:.0f} | {s['day']:.0f} | {customers} | {profit} "
             f"| {s['retention']:.1%} | {s['effort']:.2f} | {s['decisions']:.0f} |"
         )
     return "\n".join(rows)
@@ -373,7 +372,7 @@ def _debrief_table(result: ScenarioComparison, teams: list[Team]) -> str:
         s = t.standing()
         name = _plain(t.name) + ("" if t.finished else f" (stopped at day {t.day})")
         cells = [name, f"{len(t.log)}", f"{s['customers_vs_today']:+,.0f}"]
-        cells.append(_signed_money(s["profit_vs_today"]))
+        cells.append(money(s["profit_vs_today"], result.currency, signed=True))
         cells += [
             estimate_text(
                 result.difference(scenario, kpi),
