@@ -40,7 +40,7 @@ from cxsim.measures import WINDOW_DAYS
 from cxsim.model import ServiceOrganisation
 from cxsim.report.comparison_report import COMPARE_KIND, comparison_bytes
 from cxsim.report.outputs import RUN_KIND, write_results
-from cxsim.report.wording import counted
+from cxsim.report.wording import UNITS, counted, unit_of
 from cxsim.resources import check_memory, model_memory_bytes, output_bytes
 from cxsim.runner import worker_count
 from cxsim.scenario import (
@@ -250,6 +250,8 @@ def _headline_table(summary: dict) -> Table:
     table.add_column("KPI")
     table.add_column("value", justify="right")
     for key, label, fmt in HEADLINE:
+        if UNITS[unit_of(key)].is_money:
+            label = f"{label} ({summary['currency']})"
         table.add_row(label, fmt.format(summary[key]))
     cc = summary["contact_centre"]
     table.add_row("Average speed of answer", f"{cc['asa_minutes']:.2f} min")

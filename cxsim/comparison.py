@@ -42,7 +42,7 @@ __all__ = [
     "labelled",
 ]
 
-NOT_KPIS = frozenset({"seed", "days", "cxsim_version", "parameter_hash", "scenario"})
+NOT_KPIS = frozenset({"seed", "days", "cxsim_version", "parameter_hash", "scenario", "currency"})
 
 # The profit bridge: revenue, then cost categories grouped as a client reads them.
 BRIDGE_GROUPS: dict[str, tuple[str, ...]] = {

@@ -361,6 +361,7 @@ def summarise(model: ServiceOrganisation) -> dict[str, Any]:
         "parameter_hash": model.params.parameter_hash(),
         "cxsim_version": __version__,
         "days": float(model.time),
+        "currency": model.params.economics.currency,  # of every amount below
         "retention_rate": _retention(model),
         "customers_active_end": len(model.roster),
         "new_customers": counters["new_customers"],

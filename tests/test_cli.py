@@ -104,6 +104,8 @@ def test_summary_has_every_kpi_and_no_nan(run_output):
     assert set(CONTACT_CENTRE) <= set(summary["contact_centre"])
     assert all(math.isfinite(x) for x in _numbers(summary))
     assert summary["profit"] == pytest.approx(summary["revenue"] - sum(summary["costs"].values()))
+    assert summary["currency"] == "EUR"  # the baseline's: the unit of every amount
+    assert "Profit (EUR)" in run_output[1]  # and the printed table says it
     assert set(summary["translation_loss_by_stage"]) == {
         "expression",
         "interpretation",
