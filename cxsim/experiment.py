@@ -78,7 +78,8 @@ class Factor(_Strict):
 
     ``distribution`` says how a range is sampled: uniform, or triangular with its mode at
     ``mode``, or normal with mean ``low`` and standard deviation ``high`` (SALib's
-    convention). ``integer`` rounds sampled values (head counts).
+    convention). ``integer`` takes the whole number nearest a sampled value, within the range
+    (head counts; :func:`whole_number`).
     """
 
     levels: (
@@ -101,6 +102,9 @@ class Factor(_Strict):
             self.mode is not None and self.low <= self.mode <= self.high
         ):
             raise ValueError("a triangular factor needs low <= mode <= high")
+        bounded = has_range and self.distribution != "normal"
+        if self.integer and bounded and math.ceil(self.low) > math.floor(self.high):
+            raise ValueError(f"integer: true needs a whole number from {self.low} to {self.high}")
         return self
 
 
@@ -148,6 +152,8 @@ class Experiment(_Strict):
                 expected = "levels: [...]" if kind == "grid" else "low: and high: (a range)"
                 given = factor.model_dump(exclude_defaults=True)
                 located_error(("factors", key), f"{expected} in a design of kind {kind}", given)
+        if kind == "morris":
+            self._morris_levels_stay_apart()
         if kind == "sobol" and self.design.samples & (self.design.samples - 1):
             located_error(
                 ("design", "samples"),
@@ -155,6 +161,27 @@ class Experiment(_Strict):
                 self.design.samples,
             )
         return self
+
+    def _morris_levels_stay_apart(self) -> None:
+        """Each Morris level of an integer factor is a whole number of its own.
+
+        Two levels rounded to one number would make the steps between them show no effect
+        (SALib reads which factor moved from the values run), pulling mu* towards zero.
+        """
+        p = self.design.levels
+        for key, f in self.factors.items():
+            if not f.integer or f.distribution == "normal":
+                continue
+            step = (f.high - f.low) / (p - 1)
+            wholes = {whole_number(f, f.low + k * step) for k in range(p)}
+            if len(wholes) < p:
+                located_error(
+                    ("factors", key),
+                    f"an integer range with a whole number for each of the design's {p} Morris "
+                    f"levels (low: {f.low:g}, high: {f.low + p:g} gives {p}; or fewer "
+                    "design.levels)",
+                    f.model_dump(exclude_defaults=True),
+                )
 
     @model_validator(mode="after")
     def _each_key_set_once(self) -> Experiment:
@@ -354,7 +381,20 @@ def check_kpis(experiment: Experiment, base: Scenario, source: str = "<experimen
 def _value(factor: Factor, raw: Any) -> Any:
     if factor.levels is not None:
         return raw
-    return int(round(float(raw))) if factor.integer else float(raw)
+    return whole_number(factor, float(raw)) if factor.integer else float(raw)
+
+
+def whole_number(factor: Factor, value: float) -> int:
+    """The whole number whose unit cell holds ``value`` (halves up), within a bounded range.
+
+    ``low: 0.5, high: 3.5`` gives 1, 2 and 3 in equal cells, its ends included: the ends are
+    where grid and Morris designs put their levels, and Python's ``round`` would send 0.5 to 0
+    and 3.5 to 4 (halves to even), outside the range. A normal factor is unbounded.
+    """
+    whole = math.floor(value + 0.5)
+    if factor.distribution == "normal":
+        return whole
+    return min(max(whole, math.ceil(factor.low)), math.floor(factor.high))
 
 
 def experiment_runs(

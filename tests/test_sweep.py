@@ -17,8 +17,15 @@ from typer.testing import CliRunner
 
 from cxsim.analysis import analyse_sweep, sensitivity
 from cxsim.cli import app
-from cxsim.experiment import Experiment, design_points, experiment_runs, load_experiment
-from cxsim.scenario import ScenarioError
+from cxsim.experiment import (
+    Experiment,
+    Factor,
+    design_points,
+    experiment_runs,
+    load_experiment,
+    whole_number,
+)
+from cxsim.scenario import Scenario, ScenarioError
 from cxsim.sweep import RUNS, read_runs, run_sweep
 
 runner = CliRunner()
@@ -116,6 +123,37 @@ def test_a_sobol_design_takes_a_power_of_two_samples() -> None:
     with pytest.raises(ValidationError, match=r"design.samples\n.*power of 2"):
         Experiment(name="s", base="b", design={"kind": "sobol", "samples": 6}, factors=factors)
     assert Experiment(name="s", base="b", design={"kind": "sobol", "samples": 8}, factors=factors)
+
+
+def test_whole_number_factors_stay_in_their_range_in_every_design() -> None:
+    """``low: 0.5, high: 3.5`` is 1, 2 and 3 (Python's round sent the ends to 0 and 4)."""
+    factor = Factor(low=0.5, high=3.5, integer=True)
+    assert [whole_number(factor, v) for v in (0.5, 1.49, 1.5, 2.5, 3.5)] == [1, 1, 2, 3, 3]
+    lhs = Experiment(
+        name="e",
+        base="b",
+        design={"kind": "lhs", "samples": 60},
+        factors={"supervisors.count": factor},
+    )
+    assert {run.values["supervisors.count"] for run in experiment_runs(lhs, Scenario())} == {
+        1,
+        2,
+        3,
+    }
+    with pytest.raises(ValidationError, match="needs a whole number from 0.2 to 0.4"):
+        Factor(low=0.2, high=0.4, integer=True)
+
+
+def test_a_morris_design_gives_each_level_of_a_whole_number_factor_its_own_number() -> None:
+    """Four Morris levels on 1-3 would share a number, and its steps would show no effect."""
+    factors = {"supervisors.count": {"low": 0.5, "high": 3.5, "integer": True}}
+    morris = {"kind": "morris", "samples": 4}
+    with pytest.raises(ValidationError, match=r"4 Morris levels \(low: 0.5, high: 4.5 gives 4"):
+        Experiment(name="m", base="b", design=morris, factors=factors)
+    factors["supervisors.count"]["high"] = 4.5  # what the message proposes
+    experiment = Experiment(name="m", base="b", design=morris, factors=factors)
+    runs = experiment_runs(experiment, Scenario())
+    assert {run.values["supervisors.count"] for run in runs} <= {1, 2, 3, 4}
 
 
 @pytest.mark.parametrize(
