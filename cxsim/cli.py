@@ -7,7 +7,6 @@ naming the file, the key path and what was expected, exits with code 2 and write
 from __future__ import annotations
 
 import functools
-import math
 import os
 import secrets
 import shlex
@@ -607,7 +606,7 @@ def measures(
             for column in ("Indicator", "Kind", measure, "95% interval"):
                 table.add_column(column)
             for row in ranking.table[ranking.table.level == level].itertuples():
-                interval = "-" if math.isnan(row.low) else f"{row.low:.3f} to {row.high:.3f}"
+                interval = ranking.interval_text(row)
                 table.add_row(row.indicator, row.kind, f"{row.mean:.3f}", interval)
             console.print(table)
         console.print(effort_sentence(ranking))
@@ -667,7 +666,9 @@ def sweep(
             )
     if not quiet:
         done = f"{counted(ran, 'run')} done" if ran else "Every run was already done"
-        console.print(f"{done}; results in {folder}/runs (cxsim analyse {folder})")
+        analyse = shlex.join(["cxsim", "analyse", str(folder)])
+        message = f"{done}; results in {folder}/runs; read them with: {analyse}"
+        console.print(message, soft_wrap=True)
 
 
 def _calibration_kept(targets: Path, out: Path | None, **_: object) -> str:

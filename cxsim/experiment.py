@@ -368,13 +368,33 @@ def available_kpis(base: Scenario) -> list[str]:
     return list(flatten_kpis(run_summary(probe)))
 
 
+# KPIs under the names the field uses for them, where the summary uses the short one
+KPI_NAMES = {
+    "first_contact_resolution": "fcr",
+    "customer_effort_score": "ces",
+    "net_promoter_score": "nps",
+    "customer_satisfaction": "csat",
+    "retention": "retention_rate",
+}
+
+
+def kpi_hint(name: str, known: list[str]) -> str:
+    """What to write instead of ``name``, which is not among the ``known`` KPIs of a run."""
+    if KPI_NAMES.get(name) in known:
+        return f"; a run's summary calls it {KPI_NAMES[name]}"
+    members = [k for k in known if k.startswith(f"{name}.")]
+    if members:
+        return f"; {name} is a group: name one of its keys ({', '.join(members[:3])}, ...)"
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean {close[0]}?" if close else " (see a run's summary.json)"
+
+
 def check_kpis(experiment: Experiment, base: Scenario, source: str = "<experiment>") -> None:
     """Refuse, before the first run, a KPI name that the runs will not report."""
     known = available_kpis(base)
     for kpi in experiment.kpis:
         if kpi not in known:
-            close = difflib.get_close_matches(kpi, known, n=1)
-            hint = f"; did you mean {close[0]}?" if close else " (see a run's summary.json)"
+            hint = kpi_hint(kpi, known)
             raise ScenarioError(f"{source}: kpis: {excerpt(kpi)} is not a KPI of the runs{hint}")
 
 

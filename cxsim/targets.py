@@ -23,7 +23,6 @@ experiments' ``calibrate/`` folder). Example (``experiments/calibrate/example_cl
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import math
@@ -34,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cxsim.documents import read_document
 from cxsim.errors import ScenarioError, excerpt
-from cxsim.experiment import available_kpis, validated
+from cxsim.experiment import available_kpis, kpi_hint, validated
 from cxsim.library import missing_scenario, referenced_scenario, targets_argument
 from cxsim.scenario import Scenario, load_scenario, located_error, with_overrides, yaml_value
 
@@ -160,11 +159,9 @@ def load_targets(path: str | Path) -> tuple[Targets, Scenario, Path]:
     known = available_kpis(base)
     for key in targets.targets:
         if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f"; did you mean {close[0]}?" if close else " (see a run's summary.json)"
             raise ScenarioError(
                 f"{document.where('targets', key)}: targets.{excerpt(key)[1:-1]}: not a KPI a run "
-                f"reports{hint}"
+                f"reports{kpi_hint(key, known)}"
             )
     for key, free in targets.free.items():
         for end in (free.low, free.high):

@@ -544,6 +544,8 @@ EIGHT_KEYS = (  # ten levels each: 10^8 design points
     ("changes", "expected"),
     [
         ({"kpis": ["retention_rat"]}, "did you mean retention_rate?"),
+        ({"kpis": ["first_contact_resolution"]}, "a run's summary calls it fcr"),
+        ({"kpis": ["costs"]}, "costs is a group: name one of its keys (costs."),
         ({"factors": {"supervisors.count": {"levels": []}}}, "at least 1 item"),
         (
             {"factors": {key: {"levels": list(range(10))} for key in EIGHT_KEYS}},
@@ -569,8 +571,10 @@ def test_a_scheduler_address_is_checked_before_anything(tmp_path, address):
 
 
 def test_a_corrupt_manifest_cannot_be_resumed(tmp_path):
-    experiment, out = _grid_experiment(tmp_path), tmp_path / "sweep"
-    assert _cli("sweep", str(experiment), "--out", str(out), "--quiet").returncode == 0
+    experiment, out = _grid_experiment(tmp_path), tmp_path / "my sweep"
+    done = _cli("sweep", str(experiment), "--out", str(out))
+    assert done.returncode == 0
+    assert f"read them with: cxsim analyse '{out}'" in done.stdout  # a path to paste, quoted
     (out / "manifest.json").write_text("{not json")
     _refused(
         _cli("sweep", str(experiment), "--out", str(out), "--resume"),
