@@ -151,8 +151,10 @@ def _organisation_level(model: ServiceOrganisation, window: float) -> dict[str, 
 
     Both series are detrended first: a customer base that shrinks or grows over the run
     would otherwise correlate every drifting series with churn. Rows up to the warm-up's end
-    (and the row of day 0, which covers no time) are left out; a figure or a churn share that
-    does not vary has no correlation.
+    (and the row of day 0, which covers no time) are left out. A churn share that does not
+    vary has no correlation, nor has a figure with fewer than three values in the weeks used:
+    a relationship survey's figure changes only at its waves, and with two values its
+    correlation says only which way one wave moved (any two such figures then correlate alike).
     """
     frame = model.datacollector.get_model_vars_dataframe()
     weeks = max(1, round(window / 7))
@@ -167,7 +169,7 @@ def _organisation_level(model: ServiceOrganisation, window: float) -> dict[str, 
             continue
         x = frame[indicator.key].to_numpy(float) * (1 if indicator.warns_high else -1)
         usable = after_warmup & ~np.isnan(x) & ~np.isnan(ahead)
-        if usable.sum() > 2 and np.ptp(x[usable]) > 0 and np.ptp(ahead[usable]) > 0:
+        if len(np.unique(x[usable])) > 2 and np.ptp(ahead[usable]) > 0:
             x = _detrended(x[usable], week[usable])
             y = _detrended(ahead[usable], week[usable])
             scores[f"lead.{indicator.key}"] = float(np.corrcoef(x, y)[0, 1])
@@ -212,22 +214,23 @@ class Ranking:
             f"| Rank | Indicator | Kind | {measure} (95% interval) | {units} per run |",
             "|---:|---|---|---|---:|",
         ]
-        rows = self.table[self.table.level == level]
-        why = "had leavers" if level == "customer" else "saw it and churn vary"
-        for rank, row in enumerate(rows.itertuples(), 1):
-            scored = (
-                f"{row.replications} of {self.replications} runs {why}"
-                if row.replications < self.replications
-                else ""
-            )
-            interval = (
-                f"{row.low:.3f} to {row.high:.3f}" if not np.isnan(row.low) else "no interval"
-            )
+        for rank, row in enumerate(self.table[self.table.level == level].itertuples(), 1):
             lines.append(
                 f"| {rank} | {row.indicator} | {row.kind} | {row.mean:.3f} "
-                f"({'; '.join(filter(None, (interval, scored)))}) | {row.units:,.0f} |"
+                f"({self.interval_text(row)}) | {row.units:,.0f} |"
             )
         return "\n".join(lines) + "\n"
+
+    def interval_text(self, row: Any) -> str:
+        """A row's 95% interval, and in how many runs it was scored when not in all."""
+        why = "had leavers" if row.level == "customer" else "saw it and churn vary"
+        scored = (
+            f"{row.replications} of {self.replications} runs {why}"
+            if row.replications < self.replications
+            else ""
+        )
+        interval = f"{row.low:.3f} to {row.high:.3f}" if not np.isnan(row.low) else "no interval"
+        return "; ".join(filter(None, (interval, scored)))
 
 
 def rank_indicators(
@@ -262,8 +265,13 @@ def rank_indicators(
                  found.n, frame.loc[scored, f"{units}{indicator.key}"].mean())
             )  # fmt: skip
     columns = ["level", "key", "indicator", "kind", "mean", "low", "high", "replications", "units"]
-    table = pd.DataFrame(rows, columns=columns).sort_values(
-        ["level", "mean"], ascending=[True, False], ignore_index=True
+    table = pd.DataFrame(rows, columns=columns)
+    # ranked by the mean, those with an interval first: one run's score is not a ranking
+    table = table.sort_values(
+        ["level", "low", "mean"],
+        key=lambda column: column.notna() if column.name == "low" else column,
+        ascending=[True, False, False],
+        ignore_index=True,
     )
     paired = None
     if {"auc.ces", "auc.csat"} <= set(frame):

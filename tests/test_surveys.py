@@ -239,7 +239,10 @@ def test_the_ranking_scores_every_indicator_the_scenario_offers(
         "csat", "ces", "nps", "ease", "not_fcr", "repeat_contacts", "complaint", "escalated",
         "true_case_experience", "true_case_effort",
     }  # fmt: skip
-    assert list(customer["mean"]) == sorted(customer["mean"], reverse=True)
+    ranked = customer["low"].notna()  # those with an interval first, each part by its mean
+    assert list(ranked) == sorted(ranked, reverse=True)
+    for part in (customer[ranked], customer[~ranked]):
+        assert list(part["mean"]) == sorted(part["mean"], reverse=True)
     assert customer["mean"].between(0, 1).all()
     paired = customer[customer.replications >= 2]  # one run's score has no interval
     assert {"ces", "csat", "true_case_effort"} <= set(paired.key)
@@ -255,6 +258,17 @@ def test_the_ranking_scores_every_indicator_the_scenario_offers(
     rows = surveyed.datacollector.get_model_vars_dataframe()
     after_warmup = int((rows["day"] > surveyed.params.warmup.days).sum())
     assert weeks == after_warmup - round(WINDOW_DAYS / 7)  # no day-0 row, no warm-up weeks
+
+
+def test_a_relationship_figure_needs_three_waves_for_a_weekly_correlation() -> None:
+    """Quarterly waves over a year leave the weeks that see the 182-day window out two values
+    of ease and NPS: their correlation would only say which way one wave moved (and came out
+    the same for both). Over two years they have six and are scored."""
+    year = indicator_scores(_library("surveys"))
+    assert "lead.measured_ease" not in year and "lead.measured_nps" not in year
+    assert "lead.work_pressure" in year and "lead.measured_csat" in year
+    two_years = indicator_scores(_library("surveys", "horizon.days=730"))
+    assert two_years["lead.measured_ease"] != two_years["lead.measured_nps"]
 
 
 def test_cxsim_measures_writes_its_report_and_refuses_a_folder_it_did_not_make(

@@ -79,7 +79,11 @@ def write_measures(ranking: Ranking, out: Path, command: str) -> Path:
             "Correlation of each weekly figure (survey figures over the last quarter's "
             f"answers, as a dashboard shows them) with the share of customers lost over the "
             f"next {ranking.window_days:.0f} days, both detrended; signed so that a positive "
-            "correlation is a warning. Figures that never move in the scenario are left out.",
+            "correlation is a warning. Figures that never move are left out, and so are those "
+            "with fewer than three values in the weeks used (a relationship survey's figure "
+            "moves only at its waves: a run too short for three waves says only which way one "
+            "wave moved). Indicators scored in fewer than two runs have no interval and come "
+            "after the ranked ones.",
             "",
             ranking.markdown("organisation"),
             f"Reproduce: `{command}`",
