@@ -439,6 +439,17 @@ def experiment_runs(
     return runs
 
 
+def design_hash(experiment: Experiment, base: Scenario) -> str:
+    """Fingerprint of what decides each run but not how many replications there are.
+
+    A sweep resumed with more replications (or another description) keeps every run it has:
+    replication ``i`` of a point has the same seed whatever the count.
+    """
+    dumped = experiment.model_dump(mode="json", exclude={"replications", "description"})
+    text = json.dumps([dumped, base.parameter_hash()], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def experiment_hash(experiment: Experiment, base: Scenario) -> str:
     """Fingerprint of everything that decides the runs, to refuse resuming a changed sweep."""
     # without a lever, the fingerprint is the one earlier versions wrote (a sweep resumes)

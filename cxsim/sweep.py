@@ -22,8 +22,15 @@ import yaml
 
 from cxsim.comparison import flatten_kpis
 from cxsim.errors import excerpt
-from cxsim.experiment import Experiment, Run, check_kpis, experiment_hash, experiment_runs
-from cxsim.folders import check_location, check_replaceable, new_folder
+from cxsim.experiment import (
+    Experiment,
+    Run,
+    check_kpis,
+    design_hash,
+    experiment_hash,
+    experiment_runs,
+)
+from cxsim.folders import check_location, check_replaceable, new_folder, write_text_atomically
 from cxsim.resources import check_memory
 from cxsim.runner import map_runs, run_summary, worker_count
 from cxsim.scenario import Scenario, ScenarioError
@@ -172,6 +179,7 @@ def _prepare(
     """Create ``out`` for ``experiment``; ``out`` made absolute (:func:`prepare_resumable`)."""
     manifest = {
         "experiment_hash": experiment_hash(experiment, base),
+        "design_hash": design_hash(experiment, base),
         "name": experiment.name,
         "factors": list(experiment.factors),
         "kpis": experiment.kpis,
@@ -181,7 +189,32 @@ def _prepare(
         "experiment.yaml": yaml.safe_dump(experiment.model_dump(mode="json"), sort_keys=False),
         "base.yaml": yaml.safe_dump(base.model_dump(mode="json"), sort_keys=False),
     }
+    if resume and _grows(Path(out), manifest, experiment):
+        for name, text in {**files, MANIFEST: json.dumps(manifest, indent=2) + "\n"}.items():
+            write_text_atomically(Path(out) / name, text)
     return prepare_resumable(out, SWEEP_KIND, manifest, files, resume, needed_bytes)
+
+
+def _grows(out: Path, manifest: dict[str, Any], experiment: Experiment) -> bool:
+    """Whether ``out`` holds this sweep with no more replications, or another description.
+
+    Then the folder takes the experiment as it is now: its runs are kept and only the new
+    replications run. A folder made before ``design_hash`` existed is resumed only unchanged.
+    """
+    try:
+        started = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        replications = yaml.safe_load((out / "experiment.yaml").read_text(encoding="utf-8"))[
+            "replications"
+        ]
+    except (OSError, ValueError, TypeError, KeyError, yaml.YAMLError):
+        return False  # not this case: prepare_resumable says what is wrong
+    return (
+        isinstance(started, dict)
+        and started.get("design_hash") == manifest["design_hash"]
+        and started.get("experiment_hash") != manifest["experiment_hash"]
+        and isinstance(replications, int)
+        and replications <= experiment.replications
+    )
 
 
 def pending_runs(out: Path, runs: Sequence[Run]) -> list[Run]:

@@ -33,7 +33,7 @@ kpis: [retention_rate, profit]
 RANGES = """
 factors:
   frontline.empowerment_limit: {low: 0, high: 1000}
-  supervisors.count: {low: 1, high: 3, integer: true}
+  supervisors.count: {low: 0.5, high: 4.5, integer: true}  # 1-4: a number per Morris level
 design: {kind: KIND, samples: 2}
 replications: 1
 kpis: [retention_rate, profit]

@@ -207,15 +207,34 @@ def test_killed_sweep_resumes_without_recomputing_or_losing_runs(tmp_path: Path)
 
 
 def test_rerun_into_a_used_folder_is_refused(tmp_path: Path) -> None:
-    path = _experiment_file(tmp_path, GRID.replace("replications: 2", "replications: 1"))
+    path = _experiment_file(tmp_path, GRID)
     out = tmp_path / "sweep"
     assert runner.invoke(app, ["sweep", str(path), "--out", str(out), "--quiet"]).exit_code == 0
     result = runner.invoke(app, ["sweep", str(path), "--out", str(out), "--quiet"])
     assert result.exit_code == 2 and "--resume" in result.output
-    changed = _experiment_file(tmp_path, GRID)
-    result = runner.invoke(app, ["sweep", str(changed), "--out", str(out), "--resume"])
-    assert result.exit_code == 2
-    assert "different experiment (experiment.yaml: replications)" in result.output
+    for change in ("replications: 1", "replications: 2\nseed: 7"):  # fewer runs, other runs
+        changed = _experiment_file(tmp_path, GRID.replace("replications: 2", change))
+        result = runner.invoke(app, ["sweep", str(changed), "--out", str(out), "--resume"])
+        assert result.exit_code == 2
+        assert "different experiment (experiment.yaml: " in result.output
+
+
+def test_a_sweep_resumed_with_more_replications_runs_only_the_new_ones(tmp_path: Path) -> None:
+    """Replication i of a point has the same seed whatever the count: the runs made are kept."""
+    one = _experiment_file(tmp_path, GRID.replace("replications: 2", "replications: 1"))
+    out = tmp_path / "sweep"
+    _sweep_in_process(one, out)
+    made = {p.name: p.stat().st_mtime_ns for p in (out / RUNS).glob("*.parquet")}
+    two = _experiment_file(tmp_path, GRID + "description: with a second replication\n")
+    experiment, base = load_experiment(two)
+    assert run_sweep(experiment, base, out, jobs=1, resume=True) == len(made)  # the new ones
+    for name, mtime in made.items():
+        assert (out / RUNS / name).stat().st_mtime_ns == mtime
+    fresh = tmp_path / "fresh"
+    _sweep_in_process(two, fresh)
+    pd.testing.assert_frame_equal(read_runs(out).to_pandas(), read_runs(fresh).to_pandas())
+    assert "replications: 2" in (out / "experiment.yaml").read_text()  # what analyse reads
+    assert (out / "manifest.json").read_bytes() == (fresh / "manifest.json").read_bytes()
 
 
 def test_dask_cluster_gives_the_same_rows_as_local_processes(tmp_path: Path) -> None:
