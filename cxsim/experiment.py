@@ -116,6 +116,20 @@ class Design(_Strict):
     levels: Annotated[int, Field(ge=2, le=20)] = 4  # Morris grid levels
     second_order: bool = False  # Sobol second-order indices (more runs)
 
+    @model_validator(mode="after")
+    def _settings_of_its_kind(self) -> Design:
+        """A setting the kind does not read is a slip (a grid's ``samples`` changes nothing)."""
+        for name, kinds in DESIGN_SETTINGS.items():
+            if name in self.model_fields_set and self.kind not in kinds:
+                readers = ", ".join(kinds)
+                expected = f"no {name} in a {self.kind} design (read by {readers} designs)"
+                located_error((name,), expected, getattr(self, name))
+        return self
+
+
+DESIGN_SETTINGS = {"samples": ("lhs", "sobol", "morris"), "levels": ("morris",),
+                   "second_order": ("sobol",)}  # fmt: skip
+
 
 class Lever(_Strict):
     """A key set at two levels, without and with, at every design point (paired runs)."""
