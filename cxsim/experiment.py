@@ -108,6 +108,11 @@ class Factor(_Strict):
         return self
 
 
+# the design kinds that read each setting of ``design:``
+DESIGN_SETTINGS = {"samples": ("lhs", "sobol", "morris"), "levels": ("morris",),
+                   "second_order": ("sobol",)}  # fmt: skip
+
+
 class Design(_Strict):
     """How design points are chosen; ``samples`` is per design kind (see the docs)."""
 
@@ -118,17 +123,18 @@ class Design(_Strict):
 
     @model_validator(mode="after")
     def _settings_of_its_kind(self) -> Design:
-        """A setting the kind does not read is a slip (a grid's ``samples`` changes nothing)."""
+        """A setting the kind does not read is a slip (a grid's ``samples`` changes nothing).
+
+        Only a value other than the default is refused: a sweep folder's experiment.yaml
+        holds every setting, defaults included.
+        """
         for name, kinds in DESIGN_SETTINGS.items():
-            if name in self.model_fields_set and self.kind not in kinds:
+            unread = self.kind not in kinds
+            if unread and getattr(self, name) != type(self).model_fields[name].default:
                 readers = ", ".join(kinds)
                 expected = f"no {name} in a {self.kind} design (read by {readers} designs)"
                 located_error((name,), expected, getattr(self, name))
         return self
-
-
-DESIGN_SETTINGS = {"samples": ("lhs", "sobol", "morris"), "levels": ("morris",),
-                   "second_order": ("sobol",)}  # fmt: skip
 
 
 class Lever(_Strict):
@@ -186,14 +192,16 @@ class Experiment(_Strict):
         for key, f in self.factors.items():
             if not f.integer or f.distribution == "normal":
                 continue
-            step = (f.high - f.low) / (p - 1)
-            wholes = {whole_number(f, f.low + k * step) for k in range(p)}
-            if len(wholes) < p:
+            if len({whole_number(f, v) for v in morris_levels(key, f, p)}) < p:
+                remedy = (
+                    f"low: {f.low:g}, high: {f.low + p:g} gives {p}"
+                    if f.distribution == "uniform"
+                    else "a wider range"
+                )
                 located_error(
                     ("factors", key),
                     f"an integer range with a whole number for each of the design's {p} Morris "
-                    f"levels (low: {f.low:g}, high: {f.low + p:g} gives {p}; or fewer "
-                    "design.levels)",
+                    f"levels ({remedy}; or fewer design.levels)",
                     f.model_dump(exclude_defaults=True),
                 )
 
@@ -297,21 +305,39 @@ def _check_keys(document: Document, experiment: Experiment) -> None:
             raise ScenarioError(f"{document.where(*loc)}: {prefix}{error}") from None
 
 
+SALIB_DISTRIBUTIONS = {"uniform": "unif", "triangular": "triang", "normal": "norm"}
+
+
 def salib_problem(experiment: Experiment) -> dict[str, Any]:
     """The SALib problem dict of the ranged factors."""
-    dists = {"uniform": "unif", "triangular": "triang", "normal": "norm"}
+    return _salib_problem(experiment.factors)
+
+
+def _salib_problem(factors: dict[str, Factor]) -> dict[str, Any]:
     bounds = []
-    for f in experiment.factors.values():
+    for f in factors.values():
         if f.distribution == "triangular":  # SALib: [low, high, mode as a share of the width]
             bounds.append([f.low, f.high, (f.mode - f.low) / (f.high - f.low)])
         else:
             bounds.append([f.low, f.high])
     return {
-        "num_vars": len(experiment.factors),
-        "names": list(experiment.factors),
+        "num_vars": len(factors),
+        "names": list(factors),
         "bounds": bounds,
-        "dists": [dists[f.distribution] for f in experiment.factors.values()],
+        "dists": [SALIB_DISTRIBUTIONS[f.distribution] for f in factors.values()],
     }
+
+
+def morris_levels(key: str, factor: Factor, levels: int) -> list[float]:
+    """The values SALib's Morris sampler gives ``factor`` at its ``levels`` grid levels.
+
+    The grid is even on the unit scale, then scaled through the factor's distribution (a
+    triangular one bunches the levels near its mode).
+    """
+    from SALib.util import scale_samples
+
+    unit = np.linspace(0.0, 1.0, levels)[:, None]
+    return list(scale_samples(unit, _salib_problem({key: factor}))[:, 0])
 
 
 def design_points(experiment: Experiment) -> np.ndarray | list[tuple[Any, ...]]:
@@ -398,7 +424,8 @@ def kpi_hint(name: str, known: list[str]) -> str:
         return f"; a run's summary calls it {KPI_NAMES[name]}"
     members = [k for k in known if k.startswith(f"{name}.")]
     if members:
-        return f"; {name} is a group: name one of its keys ({', '.join(members[:3])}, ...)"
+        shown = ", ".join(members[:3]) + (", ..." if len(members) > 3 else "")
+        return f"; {name} is a group: name one of its keys ({shown})"
     close = difflib.get_close_matches(name, known, n=1)
     return f"; did you mean {close[0]}?" if close else " (see a run's summary.json)"
 
@@ -422,7 +449,7 @@ def whole_number(factor: Factor, value: float) -> int:
     """The whole number whose unit cell holds ``value`` (halves up), within a bounded range.
 
     ``low: 0.5, high: 3.5`` gives 1, 2 and 3 in equal cells, its ends included: the ends are
-    where grid and Morris designs put their levels, and Python's ``round`` would send 0.5 to 0
+    where a Morris design puts its outer levels, and Python's ``round`` would send 0.5 to 0
     and 3.5 to 4 (halves to even), outside the range. A normal factor is unbounded.
     """
     whole = math.floor(value + 0.5)

@@ -215,8 +215,9 @@ class Ranking:
             "|---:|---|---|---|---:|",
         ]
         for rank, row in enumerate(self.table[self.table.level == level].itertuples(), 1):
+            place = rank if not np.isnan(row.low) else "-"  # one run's score is not ranked
             lines.append(
-                f"| {rank} | {row.indicator} | {row.kind} | {row.mean:.3f} "
+                f"| {place} | {row.indicator} | {row.kind} | {row.mean:.3f} "
                 f"({self.interval_text(row)}) | {row.units:,.0f} |"
             )
         return "\n".join(lines) + "\n"

@@ -46,6 +46,7 @@ from cxsim.library import (
 
 __all__ = [
     "DECIDABLE",
+    "DESCRIPTION_LENGTH",
     "Decision",
     "decided",
     "Scenario",
@@ -70,6 +71,7 @@ __all__ = [
     "MAX_EXTENDS_DEPTH",
 ]
 
+DESCRIPTION_LENGTH = 5000  # characters of a scenario's description
 MAX_EXTENDS_DEPTH = 32  # files in one extends: chain; the library's are 2 deep
 
 
@@ -2308,7 +2310,9 @@ class Scenario(Block):
         max_length=120,
         pattern=LABEL,
     )
-    description: str = Field("", description="What this scenario changes and why.", max_length=5000)
+    description: str = Field(
+        "", description="What this scenario changes and why.", max_length=DESCRIPTION_LENGTH
+    )
     seed: int = param(
         42, "integer", "Seed of all random streams (same seed, same customers).", ge=0, le=2**64 - 1
     )

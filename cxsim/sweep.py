@@ -190,17 +190,33 @@ def _prepare(
         "base.yaml": yaml.safe_dump(base.model_dump(mode="json"), sort_keys=False),
     }
     if resume and _grows(Path(out), manifest, experiment):
-        for name, text in {**files, MANIFEST: json.dumps(manifest, indent=2) + "\n"}.items():
-            write_text_atomically(Path(out) / name, text)
-    return prepare_resumable(out, SWEEP_KIND, manifest, files, resume, needed_bytes)
+        check_location(Path(out), needed_bytes)  # before the folder takes the new experiment
+        _write_files(Path(out), files)  # the files first: the manifest says they are whole
+        write_text_atomically(Path(out) / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    out = prepare_resumable(out, SWEEP_KIND, manifest, files, resume, needed_bytes)
+    _write_files(out, files)  # what a growth cut short before its manifest left ahead of it
+    return out
+
+
+def _write_files(out: Path, files: dict[str, str]) -> None:
+    """Each of ``files`` in ``out`` as given, replaced atomically where it differs."""
+    for name, text in files.items():
+        try:
+            same = (out / name).read_text(encoding="utf-8") == text
+        except (OSError, UnicodeDecodeError):
+            same = False
+        if not same:
+            write_text_atomically(out / name, text)
 
 
 def _grows(out: Path, manifest: dict[str, Any], experiment: Experiment) -> bool:
-    """Whether ``out`` holds this sweep with no more replications, or another description.
+    """Whether ``out`` holds this sweep with at most its replications, or another description.
 
     Then the folder takes the experiment as it is now: its runs are kept and only the new
     replications run. A folder made before ``design_hash`` existed is resumed only unchanged.
     """
+    if not (out / RUNS).is_dir():
+        return False  # not a sweep to grow: prepare_resumable says what it is
     try:
         started = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         replications = yaml.safe_load((out / "experiment.yaml").read_text(encoding="utf-8"))[

@@ -287,6 +287,7 @@ def test_the_room_keeps_its_debrief_for_every_page_and_leaves_other_plans_out() 
         time.sleep(0.1)
     assert not run.error and run.done == run.total == 4  # today and Late, twice each
     assert room.debriefing is run and [s.name for s in run.result.scenarios] == ["today", "Late"]
+    assert run.report() is run.report()  # made once: a second download, or page, waits not
 
 
 # --- in the browser ------------------------------------------------------------------------

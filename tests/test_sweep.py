@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import shutil
 import time
 from pathlib import Path
 
@@ -153,7 +154,23 @@ def test_a_morris_design_gives_each_level_of_a_whole_number_factor_its_own_numbe
     factors["supervisors.count"]["high"] = 4.5  # what the message proposes
     experiment = Experiment(name="m", base="b", design=morris, factors=factors)
     runs = experiment_runs(experiment, Scenario())
-    assert {run.values["supervisors.count"] for run in runs} <= {1, 2, 3, 4}
+    assert {run.values["supervisors.count"] for run in runs} == {1, 2, 3, 4}
+    # a triangular range bunches SALib's levels near its mode: 1, 1, 2, 4
+    factors["supervisors.count"] |= {"distribution": "triangular", "mode": 0.5}
+    with pytest.raises(ValidationError, match=r"4 Morris levels \(a wider range"):
+        Experiment(name="m", base="b", design=morris, factors=factors)
+
+
+def test_every_experiment_reads_back_as_its_sweep_folder_holds_it() -> None:
+    """A sweep folder's experiment.yaml holds every setting, defaults included (analyse)."""
+    shipped = [load_experiment(path)[0] for path in sorted((ROOT / "experiments").glob("*.yaml"))]
+    lhs = Experiment(
+        name="l", base="b", design={"kind": "lhs"}, factors={"x": {"low": 0.0, "high": 1.0}}
+    )
+    for experiment in [*shipped, lhs]:
+        assert Experiment.model_validate(experiment.model_dump(mode="json")) == experiment
+    with pytest.raises(ValidationError, match="no samples in a grid design"):
+        Experiment(name="g", base="b", design={"samples": 64}, factors={"x": {"levels": [1]}})
 
 
 @pytest.mark.parametrize(
@@ -221,20 +238,27 @@ def test_rerun_into_a_used_folder_is_refused(tmp_path: Path) -> None:
 
 def test_a_sweep_resumed_with_more_replications_runs_only_the_new_ones(tmp_path: Path) -> None:
     """Replication i of a point has the same seed whatever the count: the runs made are kept."""
+    two = _experiment_file(tmp_path, GRID + "description: with a second replication\n")
+    fresh = tmp_path / "fresh"
+    _sweep_in_process(two, fresh)
     one = _experiment_file(tmp_path, GRID.replace("replications: 2", "replications: 1"))
     out = tmp_path / "sweep"
     _sweep_in_process(one, out)
     made = {p.name: p.stat().st_mtime_ns for p in (out / RUNS).glob("*.parquet")}
+    # a growth cut short between its files and its manifest: the old experiment still resumes
+    shutil.copy(fresh / "experiment.yaml", out / "experiment.yaml")
+    experiment, base = load_experiment(one)
+    assert run_sweep(experiment, base, out, jobs=1, resume=True) == 0
+    assert "replications: 1" in (out / "experiment.yaml").read_text()
     two = _experiment_file(tmp_path, GRID + "description: with a second replication\n")
-    experiment, base = load_experiment(two)
+    experiment, base = load_experiment(two)  # the same file, now asking for two again
     assert run_sweep(experiment, base, out, jobs=1, resume=True) == len(made)  # the new ones
     for name, mtime in made.items():
         assert (out / RUNS / name).stat().st_mtime_ns == mtime
-    fresh = tmp_path / "fresh"
-    _sweep_in_process(two, fresh)
     pd.testing.assert_frame_equal(read_runs(out).to_pandas(), read_runs(fresh).to_pandas())
     assert "replications: 2" in (out / "experiment.yaml").read_text()  # what analyse reads
     assert (out / "manifest.json").read_bytes() == (fresh / "manifest.json").read_bytes()
+    assert analyse_sweep(out).exists()
 
 
 def test_dask_cluster_gives_the_same_rows_as_local_processes(tmp_path: Path) -> None:

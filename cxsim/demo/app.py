@@ -30,10 +30,10 @@ from cxsim.demo.levers import LEVERS, Lever
 from cxsim.demo.workshop import (
     CODE_ENV,
     SHOCKS,
+    Debriefing,
     Plan,
     Room,
     Team,
-    debrief_report,
     demo_scenario,
     team_name,
 )
@@ -325,7 +325,8 @@ def _standings_table() -> str:
     for t in ROOM.all_teams():
         s, currency = t.standing(), t.base.economics.currency
         customers = f"{s['customers']:,.0f} ({s['customers_vs_today']:+,.0f})"
-        profit = f"{money(s['profit'], currency)} ({money(s['profit_vs_today'], '', signed=True)})"
+        change = money(s["profit_vs_today"], currency, signed=True, word=False)
+        profit = f"{money(s['profit'], currency)} ({change})"
         rows.append(
             f"| {_plain(t.name)} | {s['round']:.0f} | {s['day']:.0f} | {customers} | {profit} "
             f"| {s['retention']:.1%} | {s['effort']:.2f} | {s['decisions']:.0f} |"
@@ -428,12 +429,19 @@ def Debrief(_tick: int) -> None:
                     f"**{_plain(t.name)}**: "
                     + ("; ".join(log.text() for log in t.log) or "no decision")
                 )
-            solara.FileDownload(
-                lambda: debrief_report(run.result),
-                filename=f"debrief-{time.strftime('%Y-%m-%d')}.zip",
-                label="Download the debrief (the board report, the table, each team's scenario)",
-                mime_type="application/zip",
-            )
+            DebriefDownload(run)
+
+
+@solara.component
+def DebriefDownload(run: Debriefing) -> None:
+    """The finished debrief as a zip, made once (a page refresh must not restart it)."""
+    report = solara.use_memo(lambda: run.report, [run])  # the same data on every refresh
+    solara.FileDownload(
+        report,
+        filename=f"debrief-{time.strftime('%Y-%m-%d')}.zip",
+        label="Download the debrief (the board report, the table, each team's scenario)",
+        mime_type="application/zip",
+    )
 
 
 @solara.component

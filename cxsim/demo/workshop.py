@@ -41,7 +41,7 @@ from cxsim.mechanisms.loyalty import NPS_GROUPS, nps_group
 from cxsim.model import ServiceOrganisation
 from cxsim.report.comparison_report import write_comparison
 from cxsim.runner import worker_count, worker_pool
-from cxsim.scenario import Scenario, Shock, load_scenario
+from cxsim.scenario import DESCRIPTION_LENGTH, Scenario, Shock, load_scenario
 
 __all__ = [
     "CODE_ENV",
@@ -391,11 +391,12 @@ class Team(mesa.Model):
         scenario = apply_levers(self.base, {**lever_defaults(self.base), **start})
         decisions = [d.model_dump() for d in self.changed.org.decisions]
         taken = "; ".join(log.text() for log in self.log) or "none"
+        description = f"The team's decisions in the workshop: {taken}."[:DESCRIPTION_LENGTH]
         return Scenario.model_validate(
             {
                 **scenario.model_dump(),
                 "name": self.name or "team",
-                "description": f"The team's decisions in the workshop: {taken}."[:5000],
+                "description": description,
                 "decisions": decisions,
             }
         )
@@ -497,11 +498,25 @@ class Debriefing:
         self.done = 0
         self.result: ScenarioComparison | None = None
         self.error = ""
+        self._report: bytes | None = None
+        self._report_lock = threading.Lock()
 
     @property
     def running(self) -> bool:
         """Whether its runs are still going."""
         return self.result is None and not self.error
+
+    def report(self) -> bytes:
+        """The finished debrief as a zip (:func:`debrief_report`), made at the first download.
+
+        Kept: every later download, from any page, gets the same bytes at once.
+        """
+        with self._report_lock:
+            if self._report is None:
+                if self.result is None:
+                    raise ValueError("the debrief has not finished")
+                self._report = debrief_report(self.result)
+            return self._report
 
     def start(self, jobs: int | None) -> None:
         """Run it in a thread of its own, on worker processes that a stopping server ends.
