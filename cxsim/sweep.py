@@ -189,10 +189,11 @@ def _prepare(
         "experiment.yaml": yaml.safe_dump(experiment.model_dump(mode="json"), sort_keys=False),
         "base.yaml": yaml.safe_dump(base.model_dump(mode="json"), sort_keys=False),
     }
-    if resume and _grows(Path(out), manifest, experiment):
-        check_location(Path(out), needed_bytes)  # before the folder takes the new experiment
-        _write_files(Path(out), files)  # the files first: the manifest says they are whole
-        write_text_atomically(Path(out) / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    out = Path(out)
+    if resume and _grows(out, manifest, experiment):
+        check_location(out, needed_bytes)  # before the folder takes the new experiment
+        _write_files(out, files)  # the files first: the manifest says they are whole
+        write_text_atomically(out / MANIFEST, json.dumps(manifest, indent=2) + "\n")
     out = prepare_resumable(out, SWEEP_KIND, manifest, files, resume, needed_bytes)
     _write_files(out, files)  # what a growth cut short before its manifest left ahead of it
     return out

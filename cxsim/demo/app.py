@@ -320,10 +320,10 @@ STANDINGS_HEADER = (
 )
 
 
-def _standings_table() -> str:
+def _standings_table(standings: list[tuple[Team, dict[str, float]]]) -> str:
     rows = [STANDINGS_HEADER]
-    for t in ROOM.all_teams():
-        s, currency = t.standing(), t.base.economics.currency
+    for t, s in standings:
+        currency = t.base.economics.currency
         customers = f"{s['customers']:,.0f} ({s['customers_vs_today']:+,.0f})"
         change = money(s["profit_vs_today"], currency, signed=True, word=False)
         profit = f"{money(s['profit'], currency)} ({change})"
@@ -343,9 +343,12 @@ def Standings(_tick: int) -> None:
                 "No team has joined yet. Teams open this app's address and join by name."
             )
             return
-        solara.Markdown(_standings_table())
-        for name, _, log in ROOM.standings():
-            solara.Markdown(f"**{_plain(name)}**: " + ("; ".join(log) or "no decision yet"))
+        standings = ROOM.standings()  # once a refresh: a standing counts every customer
+        solara.Markdown(_standings_table(standings))
+        for t, _ in standings:
+            solara.Markdown(
+                f"**{_plain(t.name)}**: " + (t.decisions_in_words() or "no decision yet")
+            )
         RemoveTeam()
 
 
@@ -426,8 +429,7 @@ def Debrief(_tick: int) -> None:
             solara.Markdown(_debrief_table(run.result, run.teams))
             for t in run.teams:
                 solara.Markdown(
-                    f"**{_plain(t.name)}**: "
-                    + ("; ".join(log.text() for log in t.log) or "no decision")
+                    f"**{_plain(t.name)}**: " + (t.decisions_in_words() or "no decision")
                 )
             DebriefDownload(run)
 

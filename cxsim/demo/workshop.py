@@ -385,12 +385,16 @@ class Team(mesa.Model):
             "decisions": len(self.log),
         }
 
+    def decisions_in_words(self) -> str:
+        """The team's decisions as its log shows them, in the order taken ("" for none)."""
+        return "; ".join(log.text() for log in self.log)
+
     def played_scenario(self) -> Scenario:
         """The team's decisions as a scenario file would hold them: a start and decisions."""
         start = {log.lever: log.after for log in self.log if log.day == 0}
         scenario = apply_levers(self.base, {**lever_defaults(self.base), **start})
         decisions = [d.model_dump() for d in self.changed.org.decisions]
-        taken = "; ".join(log.text() for log in self.log) or "none"
+        taken = self.decisions_in_words() or "none"
         description = f"The team's decisions in the workshop: {taken}."[:DESCRIPTION_LENGTH]
         return Scenario.model_validate(
             {
@@ -482,9 +486,9 @@ class Room:
         """The teams playing the current plan (one plan, one today: a debrief's teams)."""
         return [team for team in self.all_teams() if team.plan == self.plan]
 
-    def standings(self) -> list[tuple[str, dict[str, float], list[str]]]:
-        """Each team's name, standing and decision log, in the order they joined."""
-        return [(t.name, t.standing(), [log.text() for log in t.log]) for t in self.all_teams()]
+    def standings(self) -> list[tuple[Team, dict[str, float]]]:
+        """Each team with its standing, in the order they joined."""
+        return [(t, t.standing()) for t in self.all_teams()]
 
 
 class Debriefing:
