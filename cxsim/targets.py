@@ -95,6 +95,13 @@ class FreeParameter(_Strict):
             raise ValueError("an integer parameter needs a whole number between low and high")
         return self
 
+    @property
+    def ends(self) -> tuple[float, float]:
+        """The lowest and highest values the search tries (whole numbers for an integer)."""
+        if self.integer:
+            return float(math.ceil(self.low)), float(math.floor(self.high))
+        return self.low, self.high
+
     def clip(self, value: float) -> float | None:
         """``value`` if it lies in the range (rounded for an integer), else None."""
         value = round(value) if self.integer else value
@@ -164,8 +171,8 @@ def load_targets(path: str | Path) -> tuple[Targets, Scenario, Path]:
                 f"reports{kpi_hint(key, known)}"
             )
     for key, free in targets.free.items():
-        for end in (free.low, free.high):
-            value = round(end) if free.integer else end
+        for end in free.ends:
+            value = int(end) if free.integer else end
             with_overrides(
                 base, [f"{key}={yaml_value(value)}"], f"{document.where('free', key)}: free"
             )

@@ -224,6 +224,21 @@ def test_bad_targets_file_is_one_located_line(tmp_path: Path, change: dict, mess
     assert result.exit_code == 2 and not out.exists()
 
 
+def test_an_integer_range_is_checked_at_the_whole_numbers_searched(tmp_path: Path) -> None:
+    """0.5-3.5 searches 1, 2 and 3: the check tries 1 and 3, not 0 (which the schema refuses)."""
+    _client(tmp_path)
+    free = {"customers.max_contacts_per_case": {"low": 0.5, "high": 3.5, "integer": True}}
+    path = _targets(tmp_path, {"fcr": {"value": 0.6, "tolerance": 0.05}}, free)
+    targets, _, _ = load_targets(path)
+    assert targets.free["customers.max_contacts_per_case"].ends == (1.0, 3.0)
+    free["customers.max_contacts_per_case"]["low"] = -0.6  # searches 0: refused at its key
+    path = _targets(tmp_path, {"fcr": {"value": 0.6, "tolerance": 0.05}}, free)
+    with pytest.raises(
+        ScenarioError, match=r"free: customers.max_contacts_per_case: .*equal to 1, got 0$"
+    ):
+        load_targets(path)
+
+
 def _calibrate_command(path: Path, out: Path, *extra: str) -> list[str]:
     return [
         sys.executable,
