@@ -108,9 +108,15 @@ def scaled_assignments(base: Scenario, scale: float) -> list[str]:
 
 
 def _get(params: Scenario, key: str) -> Any:
+    """The value at dotted ``key``; None where it is null or the list has no such entry."""
     value: Any = params
     for part in key.split("."):
-        value = value[int(part)] if part.isdigit() else getattr(value, part)
+        if part.isdigit():
+            if value is None or int(part) >= len(value):
+                return None
+            value = value[int(part)]
+        else:
+            value = getattr(value, part)
     return value
 
 

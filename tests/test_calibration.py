@@ -6,6 +6,7 @@ calibration scenario's run, which ``calibration_records`` keeps per process: in 
 """
 
 import pytest
+from conftest import small_firm
 
 from cxsim.calibration import (
     CALIBRATION_SCENARIO,
@@ -66,7 +67,7 @@ def test_good_news_is_told_about_three_times_as_often_as_bad(records):
 def test_stylised_facts_appear_in_a_small_organisation():
     # the library baseline (office hours, a loaded centre), as cxsim validate checks them
     baseline = load_scenario(library_scenario("baseline"))
-    base = with_overrides(baseline, ["customers.initial=400", "horizon.days=365"])
+    base = with_overrides(baseline, small_firm(baseline))
     results = {fact.name: result for fact, result in run_stylised_facts(base, 2, jobs=2)}
     assert len(results) == len(STYLISED_FACTS) >= 3
     assert all(r.status in ("pass", "reported") for r in results.values()), results

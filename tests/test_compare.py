@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import BASELINE, ROOT, SMALL
+from conftest import BASELINE, ROOT, small_firm
 from typer.testing import CliRunner
 
 from cxsim.cli import app
@@ -154,7 +154,7 @@ def test_repeated_names_are_made_unique() -> None:
 
 # --- real comparisons ---------------------------------------------------------------------
 def _small(path: Path) -> Scenario:
-    return load_scenario(path, SMALL)
+    return load_scenario(path, small_firm(load_scenario(path)))
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +163,9 @@ def small_comparison() -> ScenarioComparison:
 
 
 def test_common_random_numbers_share_seeds_and_independent_runs_do_not() -> None:
-    scenarios = [load_scenario(BASELINE, (*SMALL, "horizon.days=20"))] * 2
+    scenarios = [
+        load_scenario(BASELINE, (*small_firm(load_scenario(BASELINE)), "horizon.days=20"))
+    ] * 2
     crn = compare(scenarios, 3, 7, jobs=1)
     independent = compare(scenarios, 3, 7, jobs=1, common_random_numbers=False)
     assert crn.scenarios[0].seeds == crn.scenarios[1].seeds

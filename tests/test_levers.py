@@ -1,7 +1,7 @@
 """Organisation levers: each moves the model in the direction its source says."""
 
 import pytest
-from conftest import make_scenario, run_small
+from conftest import make_scenario, run_small, small_firm
 
 from cxsim.kpis import summarise
 from cxsim.library import library_scenario
@@ -167,9 +167,8 @@ def test_closing_the_supervisor_gap_as_seed_001_proposes_raises_the_frontline():
     assert gap.workforce.hiring_policy == "attitude"
     assert gap.supervisors.coaching_sessions_per_day > 0
     for seed in range(3):
-        small = ("customers.initial=400", "horizon.days=365", f"seed={seed}")
-        plain = simulate(with_overrides(dynamics, small))
-        closed = simulate(with_overrides(gap, small))
+        plain = simulate(with_overrides(dynamics, (*small_firm(dynamics), f"seed={seed}")))
+        closed = simulate(with_overrides(gap, (*small_firm(gap), f"seed={seed}")))
         assert closed.counters["coaching_sessions"] > 100
         before, after = summarise(plain), summarise(closed)
         skill = "average_skill"
@@ -182,8 +181,10 @@ def _paired_scenarios(base: str, option: str, seeds: int, days: int):
     """Small versions of two library scenarios, paired per seed (common random numbers)."""
     plain, changed = (load_scenario(library_scenario(name)) for name in (base, option))
     for seed in range(seeds):
-        small = ("customers.initial=400", f"horizon.days={days}", f"seed={seed}")
-        yield with_overrides(plain, small), with_overrides(changed, small)
+        yield tuple(
+            with_overrides(s, (*small_firm(s), f"horizon.days={days}", f"seed={seed}"))
+            for s in (plain, changed)
+        )
 
 
 def _paired(base: str, option: str, seeds: int = 3, days: int = 365):

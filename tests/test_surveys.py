@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SMALL
+from conftest import small_firm
 from typer.testing import CliRunner
 
 from cxsim.agents.customer import Customer
@@ -33,7 +33,8 @@ RELATIONSHIP = "surveys.1"  # the relationship survey of surveys.yaml
 
 
 def _library(name: str, *assignments: str):
-    return with_overrides(load_scenario(library_scenario(name)), [*SMALL, *assignments])
+    base = load_scenario(library_scenario(name))
+    return with_overrides(base, [*small_firm(base), *assignments])
 
 
 @pytest.fixture(scope="module")
@@ -197,8 +198,7 @@ def test_the_board_report_shows_what_the_surveys_measured_beside_the_truth() -> 
 def test_surveys_that_nobody_acts_on_change_nothing_but_the_bill(
     surveyed: ServiceOrganisation,
 ) -> None:
-    small = [*SMALL]
-    plain = summarise(simulate(with_overrides(load_scenario(library_scenario("baseline")), small)))
+    plain = summarise(simulate(_library("baseline")))
     surveyed = summarise(surveyed)
     assert surveyed["retention_rate"] == plain["retention_rate"]
     assert surveyed["customers_active_end"] == plain["customers_active_end"]
