@@ -213,6 +213,21 @@ def test_bench_smoke_run_writes_results_and_a_table(tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists()
 
 
+def test_a_firm_without_the_baselines_roster_scales_whole() -> None:
+    """``scaled_assignments`` on the schema's organisation (no email roster: it raised)."""
+    from cxsim.benchmark import scaled_assignments
+    from cxsim.scenario import Scenario, with_overrides
+
+    overrides = scaled_assignments(Scenario(), 0.5)
+    scaled = with_overrides(Scenario(), overrides)
+    assert scaled.customers.initial == 500 and scaled.contact_centre.agents == 5
+    assert (
+        scaled.contact_centre.arrival_rate_per_hour
+        == Scenario().contact_centre.arrival_rate_per_hour / 2
+    )
+    assert not any("roster" in assignment for assignment in overrides)
+
+
 def test_benchmark_targets_are_judged_from_the_measurements() -> None:
     from cxsim.benchmark import target_checks
 

@@ -1,5 +1,7 @@
 """Organisation levers: each moves the model in the direction its source says."""
 
+from functools import lru_cache
+
 import pytest
 from conftest import make_scenario, run_small, small_firm
 
@@ -162,13 +164,12 @@ def test_closing_the_supervisor_gap_as_seed_001_proposes_raises_the_frontline():
     Paired runs (common random numbers), 3 seeds, against the moving workforce it extends
     (``close_the_supervisor_gap.yaml``): the frontline ends more skilled (the direct effect),
     more cases are resolved at the first contact and they cost less effort."""
-    dynamics = load_scenario(library_scenario("workforce_dynamics"))
     gap = load_scenario(library_scenario("close_the_supervisor_gap"))
     assert gap.workforce.hiring_policy == "attitude"
     assert gap.supervisors.coaching_sessions_per_day > 0
-    for seed in range(3):
-        plain = simulate(with_overrides(dynamics, (*small_firm(dynamics), f"seed={seed}")))
-        closed = simulate(with_overrides(gap, (*small_firm(gap), f"seed={seed}")))
+    for seed, (plain, closed) in enumerate(
+        _paired("workforce_dynamics", "close_the_supervisor_gap")
+    ):
         assert closed.counters["coaching_sessions"] > 100
         before, after = summarise(plain), summarise(closed)
         skill = "average_skill"
@@ -187,10 +188,17 @@ def _paired_scenarios(base: str, option: str, seeds: int, days: int):
         )
 
 
-def _paired(base: str, option: str, seeds: int = 3, days: int = 365):
-    """Paired small runs of two library scenarios, one pair of models per seed."""
-    for plain, changed in _paired_scenarios(base, option, seeds, days):
-        yield simulate(plain), simulate(changed)
+@lru_cache(maxsize=12)
+def _small_run(name: str, seed: int) -> ServiceOrganisation:
+    """A library scenario's small firm over a year with ``seed`` (several tests pair with it)."""
+    base = load_scenario(library_scenario(name))
+    return simulate(with_overrides(base, (*small_firm(base), f"seed={seed}")))
+
+
+def _paired(base: str, option: str, seeds: int = 3):
+    """Paired small runs of two library scenarios over a year, one pair of models per seed."""
+    for seed in range(seeds):
+        yield _small_run(base, seed), _small_run(option, seed)
 
 
 def _paired_summaries(base: str, option: str, seeds: int = 3, days: int = 365):

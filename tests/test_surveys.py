@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,12 @@ RELATIONSHIP = "surveys.1"  # the relationship survey of surveys.yaml
 def _library(name: str, *assignments: str):
     base = load_scenario(library_scenario(name))
     return with_overrides(base, [*small_firm(base), *assignments])
+
+
+@cache
+def _year_scores() -> dict[str, float]:
+    """``indicator_scores`` of the small ``surveys`` scenario over a year (two tests read it)."""
+    return indicator_scores(_library("surveys"))
 
 
 @pytest.fixture(scope="module")
@@ -254,7 +261,7 @@ def test_the_ranking_scores_every_indicator_the_scenario_offers(
     assert {"measured_csat", "work_pressure"} <= set(weekly.key)
     assert weekly["mean"].between(-1, 1).all()
     assert weekly["low"].between(-1, 1).all() and weekly["high"].between(-1, 1).all()
-    weeks = indicator_scores(_library("surveys"))["weeks.work_pressure"]
+    weeks = _year_scores()["weeks.work_pressure"]
     rows = surveyed.datacollector.get_model_vars_dataframe()
     after_warmup = int((rows["day"] > surveyed.params.warmup.days).sum())
     assert weeks == after_warmup - round(WINDOW_DAYS / 7)  # no day-0 row, no warm-up weeks
@@ -264,7 +271,7 @@ def test_a_relationship_figure_needs_three_waves_for_a_weekly_correlation() -> N
     """Quarterly waves over a year leave the weeks that see the 182-day window out two values
     of ease and NPS: their correlation would only say which way one wave moved (and came out
     the same for both). Over two years they have six and are scored."""
-    year = indicator_scores(_library("surveys"))
+    year = _year_scores()
     assert "lead.measured_ease" not in year and "lead.measured_nps" not in year
     assert "lead.work_pressure" in year and "lead.measured_csat" in year
     two_years = indicator_scores(_library("surveys", "horizon.days=730"))
