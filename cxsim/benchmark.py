@@ -97,9 +97,12 @@ def scaled_baseline(customers: int, days: float = 365.0, outside_calls: bool = T
 
 
 def scaled_assignments(base: Scenario, scale: float) -> list[str]:
-    """Overrides that grow ``base`` by ``scale``: customers, staff (at least one), rates."""
+    """Overrides that grow ``base`` by ``scale``: customers, staff, rates.
+
+    Head counts are rounded, at least one of a role the scenario staffs (none stays none).
+    """
     staff = [
-        f"{key}={max(1, round(value * scale))}"
+        f"{key}={max(1, round(value * scale)) if value else 0}"
         for key in STAFF
         if (value := _get(base, key)) is not None
     ]

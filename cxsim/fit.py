@@ -130,7 +130,8 @@ def neighbours(value: float, free: FreeParameter) -> tuple[float, float]:
     down, up = value_at(at - SLOPE_STEP, free), value_at(at + SLOPE_STEP, free)
     if free.integer:
         down, up = float(min(round(down), value - 1)), float(max(round(up), value + 1))
-        down, up = max(down, math.ceil(free.low)), min(up, math.floor(free.high))
+        low, high = (int(end) for end in free.ends)
+        down, up = max(down, low), min(up, high)
     return down, up
 
 

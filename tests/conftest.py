@@ -24,12 +24,14 @@ SMALL = SMALL_ORGANISATION
 
 
 def small_firm(base: Scenario) -> tuple[str, ...]:
-    """Overrides that make ``base`` a firm of 400 customers for a year, scaled whole.
+    """Overrides that make ``base`` (with customers) a firm of 400 customers for a year, scaled.
 
     Its staff, new prospects and the calls that open no case at 400 customers' share
-    (docs/experiments.md, "keeping runs small"): a business of its own size whose centre is as
-    loaded as the full one's (at 400 customers alone, a library scenario keeps the calls of a
-    1,000-account line: 60% of the events, and a loss).
+    (docs/experiments.md, "keeping runs small"): a business of its own size whose phone line is
+    as loaded as the full one's (at 400 customers alone, a library scenario keeps the calls of a
+    1,000-account line: 60% of the events, and a loss). Head counts are rounded (at least one
+    of a role the scenario staffs), so an option that adds a few people may lose its difference:
+    pair scenarios whose staff it keeps apart.
     """
     return (*scaled_assignments(base, 400 / base.customers.initial), "horizon.days=365")
 

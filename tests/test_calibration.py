@@ -65,7 +65,8 @@ def test_good_news_is_told_about_three_times_as_often_as_bad(records):
 
 
 def test_stylised_facts_appear_in_a_small_organisation():
-    # the library baseline (office hours, a loaded centre), as cxsim validate checks them
+    # the library baseline (office hours, a loaded centre) as a firm of 400 customers scaled
+    # whole; cxsim validate checks the same facts on the baseline itself
     baseline = load_scenario(library_scenario("baseline"))
     base = with_overrides(baseline, small_firm(baseline))
     results = {fact.name: result for fact, result in run_stylised_facts(base, 2, jobs=2)}

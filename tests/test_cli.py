@@ -226,6 +226,8 @@ def test_a_firm_without_the_baselines_roster_scales_whole() -> None:
         == Scenario().contact_centre.arrival_rate_per_hour / 2
     )
     assert not any("roster" in assignment for assignment in overrides)
+    without_chat = with_overrides(Scenario(), ["channels.chat.agents=0"])
+    assert "channels.chat.agents=0" in scaled_assignments(without_chat, 0.5)  # none stays none
 
 
 def test_benchmark_targets_are_judged_from_the_measurements() -> None:

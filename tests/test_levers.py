@@ -202,7 +202,7 @@ def _paired(base: str, option: str, seeds: int = 3):
 
 
 def _paired_summaries(base: str, option: str, seeds: int = 3, days: int = 365):
-    """The summaries of ``_paired``'s runs, run on two processes: pairs, one per seed."""
+    """Summaries of paired small runs over ``days``, run on two processes: pairs, one per seed."""
     runs = [run for pair in _paired_scenarios(base, option, seeds, days) for run in pair]
     summaries = map_runs(runs, 2)
     return list(zip(summaries[::2], summaries[1::2], strict=True))
