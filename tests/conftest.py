@@ -17,9 +17,9 @@ from cxsim.validation import SMALL_ORGANISATION
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
-# A smaller organisation than the baseline (the one the lever facts use), so direction tests
-# run in about a second: the schema's organisation, whose calls that open no case are those of a
-# 1,000-account line, with 400 customers.
+# A smaller organisation than the baseline (the one the lever facts use): the schema's
+# organisation with 400 customers, beside its calls that open no case, a 1,000-account line's
+# (a year in 2-3 s).
 SMALL = SMALL_ORGANISATION
 
 
