@@ -10,8 +10,9 @@ import pytest
 
 from cxsim.benchmark import scaled_assignments
 from cxsim.kpis import summarise
+from cxsim.library import library_scenario
 from cxsim.model import ServiceOrganisation
-from cxsim.scenario import Scenario, with_overrides
+from cxsim.scenario import Scenario, load_scenario, with_overrides
 from cxsim.validation import SMALL_ORGANISATION
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +35,12 @@ def small_firm(base: Scenario) -> tuple[str, ...]:
     pair scenarios whose staff it keeps apart.
     """
     return (*scaled_assignments(base, 400 / base.customers.initial), "horizon.days=365")
+
+
+def small_library(name: str, *assignments: str) -> Scenario:
+    """Library scenario ``name`` as a small firm (:func:`small_firm`), then ``assignments``."""
+    base = load_scenario(library_scenario(name))
+    return with_overrides(base, (*small_firm(base), *assignments))
 
 
 def make_scenario(*assignments: str) -> Scenario:

@@ -6,7 +6,7 @@ calibration scenario's run, which ``calibration_records`` keeps per process: in 
 """
 
 import pytest
-from conftest import small_firm
+from conftest import small_library
 
 from cxsim.calibration import (
     CALIBRATION_SCENARIO,
@@ -17,9 +17,8 @@ from cxsim.calibration import (
     tarp_targets,
     word_of_mouth_target,
 )
-from cxsim.library import library_scenario
 from cxsim.records import PROBLEM_OUTCOMES
-from cxsim.scenario import load_scenario, with_overrides
+from cxsim.scenario import load_scenario
 from cxsim.validation import STYLISED_FACTS, run_stylised_facts
 
 
@@ -67,8 +66,7 @@ def test_good_news_is_told_about_three_times_as_often_as_bad(records):
 def test_stylised_facts_appear_in_a_small_organisation():
     # the library baseline (office hours, a loaded centre) as a firm of 400 customers scaled
     # whole; cxsim validate checks the same facts on the baseline itself
-    baseline = load_scenario(library_scenario("baseline"))
-    base = with_overrides(baseline, small_firm(baseline))
+    base = small_library("baseline")
     results = {fact.name: result for fact, result in run_stylised_facts(base, 2, jobs=2)}
     assert len(results) == len(STYLISED_FACTS) >= 3
     assert all(r.status in ("pass", "reported") for r in results.values()), results

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import BASELINE, ROOT, small_firm
+from conftest import BASELINE, ROOT, small_library
 from typer.testing import CliRunner
 
 from cxsim.cli import app
@@ -32,7 +32,6 @@ from cxsim.statistics import estimate, independent_half_width, paired_difference
 
 runner = CliRunner()
 EMPOWERED = ROOT / "scenarios" / "empowered_frontline.yaml"
-SHARED_RECORD = ROOT / "scenarios" / "shared_customer_record.yaml"
 TINY = ("--set", "customers.initial=250", "--days", "150")
 
 
@@ -153,19 +152,15 @@ def test_repeated_names_are_made_unique() -> None:
 
 
 # --- real comparisons ---------------------------------------------------------------------
-def _small(path: Path) -> Scenario:
-    return load_scenario(path, small_firm(load_scenario(path)))
-
-
 @pytest.fixture(scope="module")
 def small_comparison() -> ScenarioComparison:
-    return compare([_small(BASELINE), _small(SHARED_RECORD)], 6, 42, jobs=2)
+    return compare(
+        [small_library("baseline"), small_library("shared_customer_record")], 6, 42, jobs=2
+    )
 
 
 def test_common_random_numbers_share_seeds_and_independent_runs_do_not() -> None:
-    scenarios = [
-        load_scenario(BASELINE, (*small_firm(load_scenario(BASELINE)), "horizon.days=20"))
-    ] * 2
+    scenarios = [small_library("baseline", "horizon.days=20")] * 2
     crn = compare(scenarios, 3, 7, jobs=1)
     independent = compare(scenarios, 3, 7, jobs=1, common_random_numbers=False)
     assert crn.scenarios[0].seeds == crn.scenarios[1].seeds

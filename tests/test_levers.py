@@ -3,13 +3,13 @@
 from functools import lru_cache
 
 import pytest
-from conftest import make_scenario, run_small, small_firm
+from conftest import make_scenario, run_small, small_library
 
 from cxsim.kpis import summarise
 from cxsim.library import library_scenario
 from cxsim.model import ServiceOrganisation
 from cxsim.runner import map_runs, simulate
-from cxsim.scenario import ScenarioError, load_scenario, with_overrides
+from cxsim.scenario import ScenarioError, load_scenario
 
 
 def test_volume_rewards_raise_expectations_and_lose_requirements_to_the_catalogue():
@@ -180,19 +180,16 @@ def test_closing_the_supervisor_gap_as_seed_001_proposes_raises_the_frontline():
 
 def _paired_scenarios(base: str, option: str, seeds: int, days: int):
     """Small versions of two library scenarios, paired per seed (common random numbers)."""
-    plain, changed = (load_scenario(library_scenario(name)) for name in (base, option))
     for seed in range(seeds):
         yield tuple(
-            with_overrides(s, (*small_firm(s), f"horizon.days={days}", f"seed={seed}"))
-            for s in (plain, changed)
+            small_library(name, f"horizon.days={days}", f"seed={seed}") for name in (base, option)
         )
 
 
 @lru_cache(maxsize=12)
 def _small_run(name: str, seed: int) -> ServiceOrganisation:
     """A library scenario's small firm over a year with ``seed`` (several tests pair with it)."""
-    base = load_scenario(library_scenario(name))
-    return simulate(with_overrides(base, (*small_firm(base), f"seed={seed}")))
+    return simulate(small_library(name, f"seed={seed}"))
 
 
 def _paired(base: str, option: str, seeds: int = 3):

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import small_firm
+from conftest import small_library
 from typer.testing import CliRunner
 
 from cxsim.agents.customer import Customer
@@ -26,28 +26,23 @@ from cxsim.model import ServiceOrganisation
 from cxsim.organisation.surveys import UNANSWERED
 from cxsim.report.comparison_report import _survey_table
 from cxsim.runner import run_replications, simulate
-from cxsim.scenario import ScenarioError, load_scenario, with_overrides
+from cxsim.scenario import ScenarioError, load_scenario
 from cxsim.statistics import paired_difference
 
 runner = CliRunner()
 RELATIONSHIP = "surveys.1"  # the relationship survey of surveys.yaml
 
 
-def _library(name: str, *assignments: str):
-    base = load_scenario(library_scenario(name))
-    return with_overrides(base, [*small_firm(base), *assignments])
-
-
 @cache
 def _year_scores() -> dict[str, float]:
     """``indicator_scores`` of the small ``surveys`` scenario over a year (two tests read it)."""
-    return indicator_scores(_library("surveys"))
+    return indicator_scores(small_library("surveys"))
 
 
 @pytest.fixture(scope="module")
 def surveyed() -> ServiceOrganisation:
     """One run of the small ``surveys`` scenario, for the tests that only read it."""
-    return simulate(_library("surveys"))
+    return simulate(small_library("surveys"))
 
 
 # --- the formulas ------------------------------------------------------------------------
@@ -117,7 +112,7 @@ def test_a_question_is_asked_by_one_survey_only(tmp_path: Path) -> None:
 # --- measured against true ---------------------------------------------------------------
 def test_a_survey_everyone_answers_truthfully_measures_the_truth() -> None:
     model = simulate(
-        _library(
+        small_library(
             "surveys",
             *(
                 f"surveys.{i}.{key}"
@@ -140,7 +135,7 @@ def test_a_survey_everyone_answers_truthfully_measures_the_truth() -> None:
 
 
 def test_a_question_nobody_answers_reports_nothing_measured_not_a_zero() -> None:
-    model = simulate(_library("surveys", f"{RELATIONSHIP}.response_rate=0"))
+    model = simulate(small_library("surveys", f"{RELATIONSHIP}.response_rate=0"))
     summary = summarise(model)
     nps = summary["surveys"]["nps"]
     assert nps["responses"] == 0 and nps["true"] is not None
@@ -158,7 +153,7 @@ def test_silent_customers_answering_less_makes_the_survey_flattering() -> None:
                                                  "response_rate=0.3")]  # fmt: skip
     for seed in range(3):
         fair, quiet = (
-            summarise(simulate(_library("surveys", f"seed={seed}", *neutral,
+            summarise(simulate(small_library("surveys", f"seed={seed}", *neutral,
                 f"{RELATIONSHIP}.silent_response_factor={factor}")))["surveys"]["nps"]
             for factor in (1.0, 0.2)
         )  # fmt: skip
@@ -167,7 +162,7 @@ def test_silent_customers_answering_less_makes_the_survey_flattering() -> None:
 
 def test_leniency_lifts_what_is_measured_and_not_what_is_true() -> None:
     plain, lenient = (
-        summarise(simulate(_library("surveys", f"surveys.0.leniency={x}")))["surveys"]["csat"]
+        summarise(simulate(small_library("surveys", f"surveys.0.leniency={x}")))["surveys"]["csat"]
         for x in (0.0, 0.1)
     )
     assert lenient["true"] == plain["true"]
@@ -194,18 +189,18 @@ def test_a_run_with_surveys_reports_measured_and_true_side_by_side(tmp_path: Pat
 
 
 def test_the_board_report_shows_what_the_surveys_measured_beside_the_truth() -> None:
-    c = compare([_library("baseline"), _library("surveys")], 2, 42, jobs=2)
+    c = compare([small_library("baseline"), small_library("surveys")], 2, 42, jobs=2)
     table = _survey_table(c)
     assert "What the surveys tell" in table and "True (all invited)" in table
     assert all(q.upper() in table for q in ("CSAT", "CES", "NPS", "EASE"))
     assert "&ndash;" in table  # the baseline asks nothing
-    assert _survey_table(compare([_library("baseline")], 2, 42, jobs=2)) == ""
+    assert _survey_table(compare([small_library("baseline")], 2, 42, jobs=2)) == ""
 
 
 def test_surveys_that_nobody_acts_on_change_nothing_but_the_bill(
     surveyed: ServiceOrganisation,
 ) -> None:
-    plain = summarise(simulate(_library("baseline")))
+    plain = summarise(simulate(small_library("baseline")))
     surveyed = summarise(surveyed)
     assert surveyed["retention_rate"] == plain["retention_rate"]
     assert surveyed["customers_active_end"] == plain["customers_active_end"]
@@ -220,7 +215,7 @@ def test_acting_on_survey_findings_fixes_problems_and_keeps_customers() -> None:
     Six paired replications, 400 customers (a firm scaled whole) over two years, fixes of 2% per
     finding."""
     size = ("horizon.days=730", "feedback_loop.fix_per_report=0.02")
-    ignored, acted = (_library(name, *size) for name in ("surveys", "acting_on_feedback"))
+    ignored, acted = (small_library(name, *size) for name in ("surveys", "acting_on_feedback"))
     model = simulate(acted)
     assert model.counters["survey_findings_acted_on"] > 20
     assert model.feedback.incident_factor < 0.9
@@ -238,7 +233,7 @@ def test_the_ranking_scores_every_indicator_the_scenario_offers(
 ) -> None:
     """Structure only: the direction (effort beats CSAT, CEB 2010) is a stylised fact that
     ``cxsim validate`` checks (tests/test_calibration.py runs it)."""
-    ranking = rank_indicators(_library("surveys"), 2, 2)
+    ranking = rank_indicators(small_library("surveys"), 2, 2)
     customer = ranking.table[ranking.table.level == "customer"]
     assert set(customer.key) == {
         "csat", "ces", "nps", "ease", "not_fcr", "repeat_contacts", "complaint", "escalated",
@@ -272,7 +267,7 @@ def test_a_relationship_figure_needs_three_waves_for_a_weekly_correlation() -> N
     year = _year_scores()
     assert "lead.measured_ease" not in year and "lead.measured_nps" not in year
     assert "lead.work_pressure" in year and "lead.measured_csat" in year
-    two_years = indicator_scores(_library("surveys", "horizon.days=730"))
+    two_years = indicator_scores(small_library("surveys", "horizon.days=730"))
     assert two_years["lead.measured_ease"] != two_years["lead.measured_nps"]
 
 
@@ -312,7 +307,7 @@ def test_a_client_measured_figure_can_be_a_calibration_target() -> None:
 
 def test_a_segment_that_answers_more_readily_is_heard_more() -> None:
     def response_rates(*assignments: str) -> dict[str, float]:
-        model = simulate(_library("surveys", *assignments))
+        model = simulate(small_library("surveys", *assignments))
         segment = {c.unique_id: c.traits.segment for c in model.agents_by_type[Customer]}
         answered: dict[str, list[bool]] = {}
         for row in model.surveys.answers:
@@ -340,7 +335,7 @@ def test_a_segment_response_names_a_segment(tmp_path: Path) -> None:
 
 
 def test_a_finding_that_is_not_about_an_incident_costs_its_analysis_and_fixes_nothing() -> None:
-    model = ServiceOrganisation(_library("surveys"))
+    model = ServiceOrganisation(small_library("surveys"))
     model.feedback.report("survey_findings_acted_on", fix=False)
     model.feedback.report("survey_findings_acted_on", fix=True)
     model.run(model.params.feedback_loop.lag_days + 1)
@@ -357,7 +352,9 @@ def test_two_designs_of_one_survey_invite_and_hear_the_same_customers(
     """Common random numbers between survey designs: asking fewer questions draws the same,
     after a case and in the relationship survey's waves."""
     both = surveyed.surveys.answers
-    fewer = simulate(_library("surveys", f"surveys.{survey}.questions=[{kept}]")).surveys.answers
+    fewer = simulate(
+        small_library("surveys", f"surveys.{survey}.questions=[{kept}]")
+    ).surveys.answers
 
     def answers(rows):
         return [(r.customer_id, r.day, r.point) for r in rows if r.question == kept]
@@ -369,8 +366,8 @@ def test_a_smaller_sample_is_part_of_a_larger_one_and_its_customers_answer_the_s
     """Common random numbers between sample sizes: halving both surveys' samples invites a
     subset of the same invitations (a closed case, a customer at a wave), and everyone
     invited in both designs answers (or not) with the same points."""
-    everyone = _library("surveys", "surveys.1.sample_share=1.0")
-    half = _library("surveys", "surveys.0.sample_share=0.5", "surveys.1.sample_share=0.5")
+    everyone = small_library("surveys", "surveys.1.sample_share=1.0")
+    half = small_library("surveys", "surveys.0.sample_share=0.5", "surveys.1.sample_share=0.5")
 
     def invited(surveys) -> dict[tuple, int]:
         return {(r.survey, r.question, r.customer_id, r.day): r.point for r in surveys.answers}
