@@ -218,7 +218,7 @@ def _distributions(targets: Targets) -> dict[str, Any]:
 
     return {
         key: (
-            IntDistribution(*map(int, f.ends), log=f.scale == "log")
+            IntDistribution(*f.ends, log=f.scale == "log")
             if f.integer
             else FloatDistribution(f.low, f.high, log=f.scale == "log")
         )

@@ -130,8 +130,7 @@ def neighbours(value: float, free: FreeParameter) -> tuple[float, float]:
     down, up = value_at(at - SLOPE_STEP, free), value_at(at + SLOPE_STEP, free)
     if free.integer:
         down, up = float(min(round(down), value - 1)), float(max(round(up), value + 1))
-        low, high = (int(end) for end in free.ends)
-        down, up = max(down, low), min(up, high)
+        down, up = max(down, free.ends[0]), min(up, free.ends[1])
     return down, up
 
 

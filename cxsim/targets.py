@@ -91,15 +91,15 @@ class FreeParameter(_Strict):
             raise ValueError(f"low ({self.low:g}) must be below high ({self.high:g})")
         if self.scale == "log" and self.low <= 0:
             raise ValueError("a log scale needs low > 0")
-        if self.integer and math.floor(self.high) < math.ceil(self.low):
+        if self.integer and self.ends[0] > self.ends[1]:
             raise ValueError("an integer parameter needs a whole number between low and high")
         return self
 
     @property
     def ends(self) -> tuple[float, float]:
-        """The lowest and highest values the search tries (whole numbers for an integer)."""
+        """The lowest and highest values the search tries (ints for an integer parameter)."""
         if self.integer:
-            return float(math.ceil(self.low)), float(math.floor(self.high))
+            return math.ceil(self.low), math.floor(self.high)
         return self.low, self.high
 
     def clip(self, value: float) -> float | None:
@@ -172,9 +172,8 @@ def load_targets(path: str | Path) -> tuple[Targets, Scenario, Path]:
             )
     for key, free in targets.free.items():
         for end in free.ends:
-            value = int(end) if free.integer else end
             with_overrides(
-                base, [f"{key}={yaml_value(value)}"], f"{document.where('free', key)}: free"
+                base, [f"{key}={yaml_value(end)}"], f"{document.where('free', key)}: free"
             )
     if targets.seed is None:  # the scenario's own seed: comparisons then share its arrivals
         targets = targets.model_copy(update={"seed": base.seed})
