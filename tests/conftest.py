@@ -13,15 +13,9 @@ from cxsim.kpis import summarise
 from cxsim.library import library_scenario
 from cxsim.model import ServiceOrganisation
 from cxsim.scenario import Scenario, load_scenario, with_overrides
-from cxsim.validation import SMALL_ORGANISATION
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
-
-# A smaller organisation than the baseline (the one the lever facts use): the schema's
-# organisation with 400 customers, beside its calls that open no case, a 1,000-account line's
-# (a year in 2-3 s).
-SMALL = SMALL_ORGANISATION
 
 
 def small_firm(base: Scenario) -> tuple[str, ...]:
@@ -35,6 +29,11 @@ def small_firm(base: Scenario) -> tuple[str, ...]:
     pair scenarios whose staff it keeps apart.
     """
     return (*scaled_assignments(base, 400 / base.customers.initial), "horizon.days=365")
+
+
+# The small organisation of most tests: the schema's organisation as a small firm (a year in
+# about 1.5 s).
+SMALL = small_firm(Scenario())
 
 
 def small_library(name: str, *assignments: str) -> Scenario:

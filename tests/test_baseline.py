@@ -63,8 +63,9 @@ def test_the_weekly_series_restarts_the_queue_counts_when_the_warm_up_ends():
 
 def test_effort_per_customer_year_is_the_cases_effort_over_the_days_customers_were_active():
     """Closed cases' effort and open cases' effort so far, over customer-years."""
-    slow = "supervisors.handling_minutes=1440"  # escalated cases stay open for days
-    model = ServiceOrganisation(make_scenario(*SMALL, "horizon.days=60", slow))
+    # every complaint escalates to a supervisor who takes a day each: cases stay open for days
+    slow = ("frontline.empowerment_limit=0", "supervisors.handling_minutes=1440")
+    model = ServiceOrganisation(make_scenario(*SMALL, "horizon.days=60", *slow))
     model.run(60)
     summary = summarise(model)
     closed = sum(c.effort_points for c in model.recorder.cases)

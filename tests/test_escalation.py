@@ -142,21 +142,42 @@ def test_a_grant_is_misjudged_less_often_by_the_more_skilled():
 
 
 def test_misjudged_grants_cost_money_or_bring_customers_back():
-    """Seed 001: leaders' doubt of their agents' judgement is about real costs."""
-    sure, sure_kpi = run_small("frontline.grant_misjudgement=0")
-    unsure, unsure_kpi = run_small("frontline.grant_misjudgement=1")
-    assert sure.counters["short_grants"] == sure.counters["generous_grants"] == 0
-    assert unsure.counters["short_grants"] > 0 and unsure.counters["generous_grants"] > 0
-    assert unsure_kpi["costs"]["compensation"] > sure_kpi["costs"]["compensation"]
-    assert complaint_contacts(unsure) > complaint_contacts(sure)  # the short-changed return
+    """Seed 001: leaders' doubt of their agents' judgement is about real costs. Paired runs,
+    3 seeds: a generous grant pays more than the remedy (more compensation per complaint
+    resolved, over the seeds) and a short one brings the customer back (more contacts per
+    complaint over the seeds, and fewer complaints resolved within the year at each). The
+    total paid can fall: the short-changed are paid later or never."""
+    cost_gain = contacts_gain = 0.0
+    for seed in range(3):
+        sure, sure_kpi = run_small(f"seed={seed}", "frontline.grant_misjudgement=0")
+        unsure, unsure_kpi = run_small(f"seed={seed}", "frontline.grant_misjudgement=1")
+        assert sure.counters["short_grants"] == sure.counters["generous_grants"] == 0
+        assert unsure.counters["short_grants"] > 0 and unsure.counters["generous_grants"] > 0
+        assert resolved_complaints(unsure) < resolved_complaints(sure), seed
+        cost_gain += compensation_per_resolved(unsure, unsure_kpi) - compensation_per_resolved(
+            sure, sure_kpi
+        )
+        contacts_gain += complaint_contacts(unsure) - complaint_contacts(sure)
+    assert cost_gain > 0 and contacts_gain > 0
     skilled, _ = run_small("frontline.grant_misjudgement=1", "frontline.skill_mean=0.85")
+    unsure, _ = run_small("frontline.grant_misjudgement=1")
     assert misjudged_share(skilled) < misjudged_share(unsure)
+
+
+def resolved_complaints(model) -> int:
+    """Complaints (cases other than routine requests) closed resolved."""
+    return sum(c.kind != "routine" and c.resolved for c in model.recorder.cases)
+
+
+def compensation_per_resolved(model, kpi) -> float:
+    """Compensation and remedies paid per complaint resolved."""
+    return kpi["costs"]["compensation"] / resolved_complaints(model)
 
 
 def misjudged_share(model) -> float:
     """Misjudged grants per complaint resolved."""
-    resolved = sum(c.kind != "routine" and c.resolved for c in model.recorder.cases)
-    return (model.counters["short_grants"] + model.counters["generous_grants"]) / resolved
+    grants = model.counters["short_grants"] + model.counters["generous_grants"]
+    return grants / resolved_complaints(model)
 
 
 def test_customers_chase_a_swamped_supervisor_then_give_up():
@@ -166,7 +187,8 @@ def test_customers_chase_a_swamped_supervisor_then_give_up():
     model, _ = run_small("frontline.empowerment_limit=0", "supervisors.handling_minutes=1440")
     calm, _ = run_small("frontline.empowerment_limit=0")
     assert model.counters["chases"] > 20 and model.counters["gave_up_waiting"] > 10
-    assert calm.counters["chases"] == 0
+    # a supervisor who takes minutes is chased rarely (0 or 1 times a year at seeds 0-4)
+    assert calm.counters["chases"] * 10 < model.counters["chases"]
     escalated = [c for c in model.recorder.cases if c.escalated]
     assert max(c.closed_day - c.opened_day for c in escalated) < 120
 

@@ -8,6 +8,7 @@ from cxsim.agents.staff import StaffAgent
 from cxsim.kpis import summarise
 from cxsim.model import ServiceOrganisation
 from cxsim.scenario import load_scenario
+from cxsim.validation import SMALL_ORGANISATION
 
 TURNOVER = ("workforce.turnover_per_year=3", "workforce.hiring_delay_days=60")
 RENEWING = (  # a year in which much of the workforce renews, learning as it works
@@ -288,10 +289,13 @@ def test_a_scenario_with_fewer_positions_recruits_nobody(tmp_path):
 
 def test_every_position_held_is_paid_including_a_trainee_back_with_a_job_to_finish():
     """A member back from training finishes the job they had in hand before rejoining the pool:
-    they still hold their position (counted and paid), as does everyone onboarding or away."""
+    they still hold their position (counted and paid), as does everyone onboarding or away.
+
+    The schema's ten delivery teams with 400 customers (not the small firm's four): busy
+    enough that a sample every 72 minutes finds one back with a job in hand."""
     model = ServiceOrganisation(
         make_scenario(
-            *SMALL_KEYS,
+            *SMALL_ORGANISATION,
             *RENEWING,
             "horizon.days=200",
             "training=[{name: skills, role: delivery, start_day: 10, days_off_floor: 0.3, "
