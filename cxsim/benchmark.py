@@ -21,7 +21,7 @@ import yaml
 from cxsim.comparison import flatten_kpis
 from cxsim.library import library_scenario, validation_scenario
 from cxsim.runner import replicate, replication_seed, run_summary, simulate, worker_pool
-from cxsim.scenario import Scenario, load_scenario, with_overrides
+from cxsim.scenario import Scenario, load_scenario, value_at, with_overrides
 
 if TYPE_CHECKING:
     from cxsim.targets import Targets
@@ -104,23 +104,10 @@ def scaled_assignments(base: Scenario, scale: float) -> list[str]:
     staff = [
         f"{key}={max(1, round(value * scale)) if value else 0}"
         for key in STAFF
-        if (value := _get(base, key)) is not None
+        if (value := value_at(base, key)) is not None
     ]
-    rates = [f"{key}={_get(base, key) * scale}" for key in RATES]
+    rates = [f"{key}={value_at(base, key) * scale}" for key in RATES]
     return [f"customers.initial={round(base.customers.initial * scale)}", *rates, *staff]
-
-
-def _get(params: Scenario, key: str) -> Any:
-    """The value at dotted ``key``; None where it is null or the list has no such entry."""
-    value: Any = params
-    for part in key.split("."):
-        if part.isdigit():
-            if value is None or int(part) >= len(value):
-                return None
-            value = value[int(part)]
-        else:
-            value = getattr(value, part)
-    return value
 
 
 def size_benchmark(

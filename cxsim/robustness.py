@@ -26,8 +26,7 @@ from cxsim.comparison import compare
 from cxsim.decision import recommend
 from cxsim.errors import ScenarioError
 from cxsim.fit import loose_keys
-from cxsim.scenario import Scenario, usual_band, with_overrides, yaml_value
-from cxsim.targets import current_value
+from cxsim.scenario import Scenario, usual_band, value_at, with_overrides, yaml_value
 
 __all__ = ["Doubt", "Check", "LOOSE", "doubts", "check", "moved", "run_count"]
 
@@ -119,11 +118,9 @@ def _assignment(doubt: Doubt, value: float) -> str:
 
 def moved(scenarios: Sequence[Scenario], doubt: Doubt, value: float) -> list[Scenario]:
     """``scenarios`` with ``doubt`` at ``value`` where they hold the reference's value."""
-    today = current_value(scenarios[0], doubt.key)
+    today = value_at(scenarios[0], doubt.key)
     return [
-        with_overrides(s, [_assignment(doubt, value)])
-        if current_value(s, doubt.key) == today
-        else s
+        with_overrides(s, [_assignment(doubt, value)]) if value_at(s, doubt.key) == today else s
         for s in scenarios
     ]
 

@@ -63,6 +63,7 @@ __all__ = [
     "check_key",
     "yaml_value",
     "read_yaml",
+    "value_at",
     "with_overrides",
     "parameter_table",
     "assumptions",
@@ -2844,6 +2845,23 @@ def with_overrides(base: Scenario, assignments: Iterable[str], source: str = "--
     except ScenarioError as exc:
         raise ScenarioError(f"{source}: {exc}") from None
     return scenario_from_dict(merged, source)
+
+
+def value_at(scenario: Scenario, key: str) -> Any:
+    """The value at dotted ``key`` in ``scenario`` (None where it is null or absent).
+
+    List items are addressed by index as overrides address them
+    (``channels.email.roster.0.agents``); an index past the list's end is absent.
+    """
+    value: Any = scenario.model_dump()
+    for part in key.split("."):
+        if isinstance(value, list | tuple) and part.isdigit():
+            value = value[int(part)] if int(part) < len(value) else None
+        elif isinstance(value, dict):
+            value = value.get(part)
+        else:
+            return None
+    return value
 
 
 def decided(base: Scenario, changes: Mapping[str, Any]) -> Scenario:

@@ -27,7 +27,7 @@ import hashlib
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -35,9 +35,16 @@ from cxsim.documents import read_document
 from cxsim.errors import ScenarioError, excerpt
 from cxsim.experiment import available_kpis, kpi_hint, validated
 from cxsim.library import missing_scenario, referenced_scenario, targets_argument
-from cxsim.scenario import Scenario, load_scenario, located_error, with_overrides, yaml_value
+from cxsim.scenario import (
+    Scenario,
+    load_scenario,
+    located_error,
+    value_at,
+    with_overrides,
+    yaml_value,
+)
 
-__all__ = ["Target", "FreeParameter", "Targets", "load_targets", "targets_hash", "current_value"]
+__all__ = ["Target", "FreeParameter", "Targets", "load_targets", "targets_hash"]
 
 MAX_FREE = 20  # free parameters: a search over more is not a calibration a client can follow
 MAX_BUDGET = 100_000  # candidates evaluated
@@ -135,7 +142,7 @@ class Targets(_Strict):
         """The free parameters' values in ``base``, or None when one lies outside its range."""
         values = {}
         for key, free in self.free.items():
-            value = current_value(base, key)
+            value = value_at(base, key)
             inside = free.clip(float(value)) if isinstance(value, int | float) else None
             if inside is None:
                 return None
@@ -178,16 +185,6 @@ def load_targets(path: str | Path) -> tuple[Targets, Scenario, Path]:
     if targets.seed is None:  # the scenario's own seed: comparisons then share its arrivals
         targets = targets.model_copy(update={"seed": base.seed})
     return targets, base, scenario_path
-
-
-def current_value(base: Scenario, key: str) -> Any:
-    """The value of the dotted ``key`` in ``base`` (None where a block is absent)."""
-    value: Any = base.model_dump()
-    for part in key.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
-    return value
 
 
 def targets_hash(targets: Targets, base: Scenario) -> str:

@@ -239,6 +239,21 @@ def test_an_integer_range_is_checked_at_the_whole_numbers_searched(tmp_path: Pat
         load_targets(path)
 
 
+def test_todays_values_start_the_search_roster_entries_included(tmp_path: Path) -> None:
+    """The client's own values are the first candidate, a roster's head count too."""
+    _client(tmp_path)
+    free = FREE | {"channels.email.roster.0.agents": {"low": 1, "high": 4, "integer": True}}
+    path = _targets(tmp_path, {"fcr": {"value": 0.6, "tolerance": 0.05}}, free)
+    targets, base, _ = load_targets(path)
+    today = targets.today(base)
+    assert today == {
+        "contact_centre.arrival_rate_per_hour": base.contact_centre.arrival_rate_per_hour,
+        "contact_centre.aht_minutes": base.contact_centre.aht_minutes,
+        "channels.email.roster.0.agents": base.channels.email.roster[0].agents,
+    }
+    assert isinstance(today["channels.email.roster.0.agents"], int)
+
+
 def _calibrate_command(path: Path, out: Path, *extra: str) -> list[str]:
     return [
         sys.executable,

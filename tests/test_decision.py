@@ -15,7 +15,7 @@ from cxsim.report.comparison_plots import bridges_figure, chart_kpis, drivers_fi
 from cxsim.report.comparison_sentences import headline
 from cxsim.report.wording import UNITS, estimate_text, places, unit_of
 from cxsim.robustness import Doubt, check, doubts, moved
-from cxsim.scenario import Scenario, load_scenario
+from cxsim.scenario import Scenario, load_scenario, with_overrides
 from cxsim.statistics import Estimate
 
 DAYS = [0.0, 7.0, 14.0, 21.0, 28.0]
@@ -212,6 +212,14 @@ def test_a_doubt_moves_every_scenario_but_an_options_own_lever() -> None:
     there = moved([today, lever], doubt, 200.0)
     assert there[0].frontline.empowerment_limit == 200.0
     assert there[1].frontline.empowerment_limit == 1000.0  # the option's own lever stays
+
+
+def test_a_doubt_on_a_roster_entry_leaves_an_options_own_head_count() -> None:
+    today = load_scenario(BASELINE)
+    hired = with_overrides(today, ["channels.email.roster.0.agents=5"])
+    doubt = Doubt("channels.email.roster.0.agents", 1.0, 3.0, "named")
+    there = moved([today, hired], doubt, 3.0)
+    assert [s.channels.email.roster[0].agents for s in there] == [3, 5]
 
 
 def test_robustness_reruns_the_comparison_at_both_ends() -> None:
