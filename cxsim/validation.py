@@ -16,17 +16,18 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import stats
 
 from cxsim import calibration, theory
+from cxsim.benchmark import scaled_assignments
 from cxsim.library import library_scenario, validation_scenario
 from cxsim.measures import rank_indicators
-from cxsim.model import ServiceOrganisation
 from cxsim.runner import map_runs, replicate, run_replications, simulate
 from cxsim.scenario import Scenario, load_scenario, scenario_from_dict, with_overrides
-from cxsim.statistics import Estimate, estimate
+from cxsim.statistics import Estimate, estimate, paired_difference
 
 __all__ = [
     "Estimate",
@@ -373,11 +374,63 @@ def complaints_by_severity(base: Scenario, replications: int, jobs: int | None) 
 
 
 # --- organisation levers, as facts --------------------------------------------------------
-SMALL_ORGANISATION = ("customers.initial=400", "horizon.days=365")
+SMALL_CUSTOMERS = 400
+TRAINING_DAY = 100  # the training programme's start
+PULSE = (120.0, 180.0)  # the demand pulse's days
 
 
-def _small(base: Scenario, *assignments: str) -> ServiceOrganisation:
-    return simulate(with_overrides(base, [*SMALL_ORGANISATION, *assignments]))
+def small_organisation(base: Scenario) -> tuple[str, ...]:
+    """Overrides that make ``base`` (with customers) a firm of 400 customers for a year.
+
+    Scaled whole (``cxsim.benchmark.scaled_assignments``): its staff, new prospects and the
+    calls that open no case at 400 customers' share, so that its people carry the same load.
+    """
+    share = SMALL_CUSTOMERS / base.customers.initial
+    return (*scaled_assignments(base, share), "horizon.days=365")
+
+
+def _paired(
+    base: Scenario,
+    variants: Sequence[Sequence[str]],
+    replications: int,
+    jobs: int | None,
+    task: Callable[[Scenario], Any],
+) -> list[list[Any]]:
+    """``task`` of the small firm under each variant; replication i shares its seed (CRN)."""
+    small = small_organisation(base)
+    runs = [
+        run
+        for assignments in variants
+        for run in replicate(with_overrides(base, [*small, *assignments]), replications)
+    ]
+    flat = map_runs(runs, jobs, task)
+    return [flat[j * replications : (j + 1) * replications] for j in range(len(variants))]
+
+
+def training_and_fcr_after(params: Scenario) -> tuple[float, float]:
+    """A run's training cost and the FCR of cases opened from 20 days after training starts."""
+    model = simulate(params)
+    cases = [c for c in model.recorder.cases if c.opened_day >= TRAINING_DAY + 20]
+    fcr = float(np.mean([c.first_contact_resolution for c in cases]))
+    return model.ledger.costs["training"], fcr
+
+
+def staff_leavers(params: Scenario) -> float:
+    """Staff of every role who left during a run."""
+    model = simulate(params)
+    return float(sum(model.counters[f"leavers_{role}"] for role in model.workforce.roles))
+
+
+def handling_standard_drop(params: Scenario) -> float:
+    """The handling standard's lowest before the pulse less its highest from day 250."""
+    model = simulate(params)
+    series = model.datacollector.get_model_vars_dataframe().set_index("day")
+    before = float(series.loc[: PULSE[0] - 1, "handling_standard"].min())
+    return before - float(series.loc[250.0:, "handling_standard"].max())
+
+
+def _interval(difference: Estimate, digits: str) -> str:
+    return f"{difference.mean:{digits}} ({difference.low:{digits}} to {difference.high:{digits}})"
 
 
 @stylised_fact(
@@ -385,23 +438,20 @@ def _small(base: Scenario, *assignments: str) -> ServiceOrganisation:
     "Oliva & Sterman 2001 (training delays); seed 000 (unified training)",
 )
 def training_payback(base: Scenario, replications: int, jobs: int | None) -> FactResult:
-    """Frontline training at day 100: its cost falls in that week, higher FCR afterwards."""
+    """Frontline training at day 100: its cost falls then, higher FCR afterwards (paired)."""
     programme = (
-        "training=[{name: t, role: frontline, start_day: 100, days_off_floor: 3, "
+        f"training=[{{name: t, role: frontline, start_day: {TRAINING_DAY}, days_off_floor: 3, "
         "skill_gain: 0.5, cost_per_person: 2000}]"
     )
-    trained, plain = _small(base, programme), _small(base)
-
-    def fcr_after(model: ServiceOrganisation) -> float:
-        cases = [c for c in model.recorder.cases if c.opened_day >= 120]
-        return float(np.mean([c.first_contact_resolution for c in cases]))
-
-    cost = trained.ledger.costs["training"]
-    gain = fcr_after(trained) - fcr_after(plain)
+    replications = max(replications, MIN_PAIRED_REPLICATIONS)
+    trained, plain = _paired(base, [[programme], []], replications, jobs, training_and_fcr_after)
+    cost = estimate([run[0] for run in trained])
+    gain = paired_difference([run[1] for run in plain], [run[1] for run in trained])
     return FactResult(
-        "pass" if cost > 0 and gain > 0 else "fail",
-        f"training cost {cost:,.0f} from day 100; FCR after day 120 "
-        f"{gain:+.1%} against no training",
+        "pass" if cost.low > 0 and gain.low > 0 else "fail",
+        f"training cost {cost.mean:,.0f} from day {TRAINING_DAY}; FCR after day "
+        f"{TRAINING_DAY + 20} {_interval(gain, '+.1%')} against no training "
+        f"({replications} paired replications)",
     )
 
 
@@ -410,19 +460,22 @@ def training_payback(base: Scenario, replications: int, jobs: int | None) -> Fac
     "Seeds 001 and 004: hire for flair and fast learning",
 )
 def attitude_turnover(base: Scenario, replications: int, jobs: int | None) -> FactResult:
-    """Same turnover pressure for a year; count leavers under two hiring policies.
+    """Same turnover pressure for a year; leavers under two hiring policies (paired).
 
     A policy applies to hires, not to the day-0 staff, so its effect grows as they are replaced.
     """
-    keys = ("workforce.turnover_per_year=2", "horizon.days=365")
-    leavers = {}
-    for policy in ("skill", "attitude"):
-        model = _small(base, *keys, f"workforce.hiring_policy={policy}")
-        leavers[policy] = sum(model.counters[f"leavers_{role}"] for role in model.workforce.roles)
+    replications = max(replications, MIN_PAIRED_REPLICATIONS)
+    variants = [
+        ("workforce.turnover_per_year=2", f"workforce.hiring_policy={policy}")
+        for policy in ("skill", "attitude")
+    ]
+    skill, attitude = _paired(base, variants, replications, jobs, staff_leavers)
+    fewer = paired_difference(attitude, skill)
     return FactResult(
-        "pass" if leavers["attitude"] < leavers["skill"] else "fail",
-        f"leavers in a year: hire for skill {leavers['skill']}, "
-        f"hire for attitude {leavers['attitude']}",
+        "pass" if fewer.low > 0 else "fail",
+        f"leavers in a year: hire for skill {np.mean(skill):.1f}, hire for attitude "
+        f"{np.mean(attitude):.1f}; {_interval(fewer, '.1f')} fewer ({replications} paired "
+        "replications)",
     )
 
 
@@ -431,16 +484,21 @@ def attitude_turnover(base: Scenario, replications: int, jobs: int | None) -> Fa
     "Oliva & Sterman 2001, service-quality erosion",
 )
 def erosion_after_pulse(base: Scenario, replications: int, jobs: int | None) -> FactResult:
-    """The loaded baseline centre, a 4x pulse on days 120-180, corner cutting allowed."""
-    model = _small(
-        base,
+    """A 4x pulse on days 120-180 with corner cutting allowed, in the loaded centre.
+
+    Passes when the handling standard from day 250 stays more than 0.05 below its level
+    before the pulse.
+    """
+    pulse = (
         "work_pressure.corner_cutting=0.5",
-        "shocks=[{kind: demand_pulse, start_day: 120, end_day: 180, magnitude: 4}]",
+        f"shocks=[{{kind: demand_pulse, start_day: {PULSE[0]:g}, end_day: {PULSE[1]:g}, "
+        "magnitude: 4}]",
     )
-    series = model.datacollector.get_model_vars_dataframe().set_index("day")
-    before = float(series.loc[:119.0, "handling_standard"].min())
-    after = float(series.loc[250.0:, "handling_standard"].max())
+    replications = max(replications, MIN_PAIRED_REPLICATIONS)
+    (drops,) = _paired(base, [pulse], replications, jobs, handling_standard_drop)
+    drop = estimate(drops)
     return FactResult(
-        "pass" if after < before - 0.05 else "fail",
-        f"handling standard before the pulse >= {before:.2f}, after it ends <= {after:.2f}",
+        "pass" if drop.low > 0.05 else "fail",
+        f"handling standard from day 250 below its level before the pulse by "
+        f"{_interval(drop, '.3f')} ({replications} replications)",
     )

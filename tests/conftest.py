@@ -8,38 +8,32 @@ from typing import Any
 
 import pytest
 
-from cxsim.benchmark import scaled_assignments
 from cxsim.kpis import summarise
 from cxsim.library import library_scenario
 from cxsim.model import ServiceOrganisation
 from cxsim.scenario import Scenario, load_scenario, with_overrides
+from cxsim.validation import small_organisation
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
 
-def small_firm(base: Scenario) -> tuple[str, ...]:
-    """Overrides that make ``base`` (with customers) a firm of 400 customers for a year, scaled.
-
-    Its staff, new prospects and the calls that open no case at 400 customers' share
-    (docs/experiments.md, "keeping runs small"): a business of its own size whose phone line is
-    as loaded as the full one's (at 400 customers alone, a library scenario keeps the calls of a
-    1,000-account line: 60% of the events, and a loss). Head counts are rounded (at least one
-    of a role the scenario staffs), so an option that adds a few people may lose its difference:
-    pair scenarios whose staff it keeps apart.
-    """
-    return (*scaled_assignments(base, 400 / base.customers.initial), "horizon.days=365")
-
-
 # The small organisation of most tests: the schema's organisation as a small firm (a year in
 # about 1.5 s).
-SMALL = small_firm(Scenario())
+SMALL = small_organisation(Scenario())
 
 
 def small_library(name: str, *assignments: str) -> Scenario:
-    """Library scenario ``name`` as a small firm (:func:`small_firm`), then ``assignments``."""
+    """Library scenario ``name`` as a small firm, then ``assignments``.
+
+    A firm of 400 customers scaled whole (``cxsim.validation.small_organisation``: a business
+    of its own size whose phone line is as loaded as the full one's; at 400 customers alone, a
+    library scenario keeps the calls of a 1,000-account line: 60% of the events, and a loss).
+    Head counts are rounded (at least one of a role the scenario staffs), so an option that
+    adds a few people may lose its difference: pair scenarios whose staff it keeps apart.
+    """
     base = load_scenario(library_scenario(name))
-    return with_overrides(base, (*small_firm(base), *assignments))
+    return with_overrides(base, (*small_organisation(base), *assignments))
 
 
 def make_scenario(*assignments: str) -> Scenario:

@@ -8,7 +8,6 @@ from cxsim.agents.staff import StaffAgent
 from cxsim.kpis import summarise
 from cxsim.model import ServiceOrganisation
 from cxsim.scenario import load_scenario
-from cxsim.validation import SMALL_ORGANISATION
 
 TURNOVER = ("workforce.turnover_per_year=3", "workforce.hiring_delay_days=60")
 RENEWING = (  # a year in which much of the workforce renews, learning as it works
@@ -295,7 +294,7 @@ def test_every_position_held_is_paid_including_a_trainee_back_with_a_job_to_fini
     enough that a sample every 72 minutes finds one back with a job in hand."""
     model = ServiceOrganisation(
         make_scenario(
-            *SMALL_ORGANISATION,
+            "customers.initial=400",
             *RENEWING,
             "horizon.days=200",
             "training=[{name: skills, role: delivery, start_day: 10, days_off_floor: 0.3, "

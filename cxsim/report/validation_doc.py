@@ -8,7 +8,13 @@ from pathlib import Path
 from cxsim.calibration import LOW_EFFORT_REPURCHASE, ChurnPredictors, Target
 from cxsim.peer import PeerComparison
 from cxsim.report.plots import figure
-from cxsim.validation import Comparison, FactResult, StylisedFact
+from cxsim.validation import (
+    MIN_PAIRED_REPLICATIONS,
+    SMALL_CUSTOMERS,
+    Comparison,
+    FactResult,
+    StylisedFact,
+)
 
 __all__ = ["write_validation_doc", "write_calibration_doc", "VALIDATION_DOC", "CALIBRATION_DOC"]
 
@@ -140,7 +146,10 @@ def write_validation_doc(
         "## Stylised facts",
         "",
         f"Each check runs the baseline organisation ({fact_reps} replications per "
-        "variant where it compares variants, with common random numbers).",
+        "variant where it compares variants, with common random numbers); the checks of a "
+        "lever (training, hiring, a demand pulse) run it as a firm of "
+        f"{SMALL_CUSTOMERS} customers for a year, its staff, new prospects and calls scaled "
+        f"with it, with at least {MIN_PAIRED_REPLICATIONS} paired replications.",
         "",
     ]
     for fact, result in facts:
