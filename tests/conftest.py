@@ -24,13 +24,13 @@ SMALL = small_organisation(Scenario())
 
 
 def small_library(name: str, *assignments: str) -> Scenario:
-    """Library scenario ``name`` as a small firm, then ``assignments``.
+    """Library scenario ``name`` as a small firm (``cxsim.validation.small_organisation``),
+    then ``assignments``.
 
-    A firm of 400 customers scaled whole (``cxsim.validation.small_organisation``: a business
-    of its own size whose phone line is as loaded as the full one's; at 400 customers alone, a
-    library scenario keeps the calls of a 1,000-account line: 60% of the events, and a loss).
-    Head counts are rounded (at least one of a role the scenario staffs), so an option that
-    adds a few people may lose its difference: pair scenarios whose staff it keeps apart.
+    At 400 customers alone, a library scenario keeps the calls of a 1,000-account line (60% of
+    the events, and a loss). Head counts are rounded (at least one of a role the scenario
+    staffs), so an option that adds a few people may lose its difference: pair scenarios whose
+    staff it keeps apart.
     """
     base = load_scenario(library_scenario(name))
     return with_overrides(base, (*small_organisation(base), *assignments))

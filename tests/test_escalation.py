@@ -143,35 +143,33 @@ def test_a_grant_is_misjudged_less_often_by_the_more_skilled():
 
 def test_misjudged_grants_cost_money_or_bring_customers_back():
     """Seed 001: leaders' doubt of their agents' judgement is about real costs. Paired runs,
-    3 seeds: a generous grant pays more than the remedy (more compensation per complaint
-    resolved, over the seeds) and a short one brings the customer back (more contacts per
-    complaint over the seeds, and fewer complaints resolved within the year at each). The
-    total paid can fall: the short-changed are paid later or never."""
-    cost_gain = contacts_gain = 0.0
+    3 seeds. A generous grant pays beyond the remedy: the same runs with nothing paid beyond it
+    (``overgrant_share=0``; money moves nothing else) pay less at each seed. A short one brings
+    the customer back: more contacts per complaint over the seeds, and fewer complaints resolved
+    within the year at each. The total paid can fall: the short-changed are paid later or never.
+    """
+    contacts_gain = 0.0
     for seed in range(3):
-        sure, sure_kpi = run_small(f"seed={seed}", "frontline.grant_misjudgement=0")
+        sure, _ = run_small(f"seed={seed}", "frontline.grant_misjudgement=0")
         unsure, unsure_kpi = run_small(f"seed={seed}", "frontline.grant_misjudgement=1")
+        _, exact_kpi = run_small(
+            f"seed={seed}", "frontline.grant_misjudgement=1", "frontline.overgrant_share=0"
+        )
         assert sure.counters["short_grants"] == sure.counters["generous_grants"] == 0
         assert unsure.counters["short_grants"] > 0 and unsure.counters["generous_grants"] > 0
+        paid, remedies = (k["costs"]["compensation"] for k in (unsure_kpi, exact_kpi))
+        assert paid > remedies, seed
         assert resolved_complaints(unsure) < resolved_complaints(sure), seed
-        cost_gain += compensation_per_resolved(unsure, unsure_kpi) - compensation_per_resolved(
-            sure, sure_kpi
-        )
         contacts_gain += complaint_contacts(unsure) - complaint_contacts(sure)
-    assert cost_gain > 0 and contacts_gain > 0
+    assert contacts_gain > 0
     skilled, _ = run_small("frontline.grant_misjudgement=1", "frontline.skill_mean=0.85")
     unsure, _ = run_small("frontline.grant_misjudgement=1")
     assert misjudged_share(skilled) < misjudged_share(unsure)
 
 
-def resolved_complaints(model) -> int:
+def resolved_complaints(model: ServiceOrganisation) -> int:
     """Complaints (cases other than routine requests) closed resolved."""
     return sum(c.kind != "routine" and c.resolved for c in model.recorder.cases)
-
-
-def compensation_per_resolved(model, kpi) -> float:
-    """Compensation and remedies paid per complaint resolved."""
-    return kpi["costs"]["compensation"] / resolved_complaints(model)
 
 
 def misjudged_share(model) -> float:

@@ -36,8 +36,9 @@ def test_customers_speak_of_their_supplier_mostly_in_its_favour():
 
 def test_advice_raises_the_reputation_when_most_of_it_is_good():
     """Paired runs (common random numbers), 3 seeds: positive word of mouth on balance raises
-    the organisation's reputation among prospects in each; without advice, the stories are
-    about problems and it ends below neutral."""
+    the organisation's reputation among prospects above neutral in each; without advice it
+    ends below. (That a poorer reputation costs new customers: test_customers.py,
+    ``test_bad_news_lowers_reputation_and_with_it_new_sales``.)"""
     for seed in range(3):
         quiet_model, _ = run_small(f"seed={seed}", *QUIET)
         talking_model, _ = run_small(f"seed={seed}")
