@@ -13,6 +13,7 @@ import platform
 import resource
 import time
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ import yaml
 from cxsim.comparison import flatten_kpis
 from cxsim.library import library_scenario, validation_scenario
 from cxsim.runner import replicate, replication_seed, run_summary, simulate, worker_pool
-from cxsim.scenario import Scenario, load_scenario, value_at, with_overrides
+from cxsim.scenario import Scenario, load_scenario, parameter_table, value_at, with_overrides
 
 if TYPE_CHECKING:
     from cxsim.targets import Targets
@@ -68,15 +69,7 @@ def _in_fresh_process(function: Callable[..., Any], *args: Any) -> Any:
         return pool.submit(function, *args).result()
 
 
-STAFF = (  # people, on duty or per shift (a key the baseline leaves null is skipped)
-    "sales.salespeople",
-    "delivery.teams",
-    "contact_centre.agents",
-    "channels.chat.agents",
-    "channels.email.agents",
-    "channels.email.roster.0.agents",
-    "supervisors.count",
-)
+HEAD_COUNT_UNITS = ("people", "teams", "agents")  # the schema's units of a head count
 RATES = ("customers.arrival_rate_per_day", "contact_centre.arrival_rate_per_hour")
 
 
@@ -96,14 +89,34 @@ def scaled_baseline(customers: int, days: float = 365.0, outside_calls: bool = T
     return load_scenario(BASELINE, [*scaled, f"horizon.days={days}"])
 
 
+@cache
+def _head_count_fields() -> tuple[str, ...]:
+    """Every head count in the scenario schema, by its unit (``[]``: each item of a list)."""
+    table = parameter_table(per_item=True)
+    return tuple(row["key"] for row in table if row["unit"] in HEAD_COUNT_UNITS)
+
+
+def head_counts(base: Scenario) -> list[str]:
+    """The dotted keys of ``base``'s head counts: every role, every shift of every roster."""
+    keys = []
+    for field in _head_count_fields():
+        items, _, name = field.partition("[].")
+        if name:
+            keys += [f"{items}.{i}.{name}" for i in range(len(value_at(base, items) or ()))]
+        else:
+            keys.append(field)
+    return keys
+
+
 def scaled_assignments(base: Scenario, scale: float) -> list[str]:
     """Overrides that grow ``base`` by ``scale``: customers, staff, rates.
 
-    Head counts are rounded, at least one of a role the scenario staffs (none stays none).
+    Every head count the schema has (:func:`head_counts`: roles, a specialist tier, each shift
+    of each roster) is rounded, at least one where the scenario staffs it (none stays none).
     """
     staff = [
         f"{key}={max(1, round(value * scale)) if value else 0}"
-        for key in STAFF
+        for key in head_counts(base)
         if (value := value_at(base, key)) is not None
     ]
     rates = [f"{key}={value_at(base, key) * scale}" for key in RATES]

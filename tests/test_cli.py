@@ -230,6 +230,25 @@ def test_a_firm_without_the_baselines_roster_scales_whole() -> None:
     assert "channels.chat.agents=0" in scaled_assignments(without_chat, 0.5)  # none stays none
 
 
+def test_every_head_count_scales_specialists_and_each_shift_too() -> None:
+    """A rostered phone line and a specialist tier (the baseline has neither) grow with it."""
+    from cxsim.benchmark import scaled_assignments
+    from cxsim.scenario import Scenario, with_overrides
+
+    rostered = with_overrides(
+        Scenario(),
+        [
+            "contact_centre.agents=null",
+            'contact_centre.roster=[{days: mon-fri, start: "08:00", end: "12:00", agents: 14}, '
+            '{days: mon-fri, start: "12:00", end: "18:00", agents: 11}]',
+            "specialists.count=3",
+        ],
+    )
+    scaled = with_overrides(rostered, scaled_assignments(rostered, 2.0))
+    assert [shift.agents for shift in scaled.contact_centre.roster] == [28, 22]
+    assert scaled.specialists.count == 6 and scaled.contact_centre.agents is None
+
+
 def test_benchmark_targets_are_judged_from_the_measurements() -> None:
     from cxsim.benchmark import target_checks
 
