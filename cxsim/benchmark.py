@@ -96,7 +96,7 @@ def _head_count_fields() -> tuple[str, ...]:
     return tuple(row["key"] for row in table if row["unit"] in HEAD_COUNT_UNITS)
 
 
-def head_counts(base: Scenario) -> list[str]:
+def _head_counts(base: Scenario) -> list[str]:
     """The dotted keys of ``base``'s head counts: every role, every shift of every roster."""
     keys = []
     for field in _head_count_fields():
@@ -111,12 +111,12 @@ def head_counts(base: Scenario) -> list[str]:
 def scaled_assignments(base: Scenario, scale: float) -> list[str]:
     """Overrides that grow ``base`` by ``scale``: customers, staff, rates.
 
-    Every head count the schema has (:func:`head_counts`: roles, a specialist tier, each shift
+    Every head count the schema has (:func:`_head_counts`: roles, a specialist tier, each shift
     of each roster) is rounded, at least one where the scenario staffs it (none stays none).
     """
     staff = [
         f"{key}={max(1, round(value * scale)) if value else 0}"
-        for key in head_counts(base)
+        for key in _head_counts(base)
         if (value := value_at(base, key)) is not None
     ]
     rates = [f"{key}={value_at(base, key) * scale}" for key in RATES]
